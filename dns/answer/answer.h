@@ -1,0 +1,66 @@
+// File: dns/answer/answer.h
+//
+// The server's brain: one call from query bytes to reply bytes, in the
+// manner of gdnsd's process_dns_query. Implements RFC 1034 §4.3.2 over a
+// Snapshot: authoritative answers (AA), CNAME chains inside the zone,
+// wildcards (RFC 4592), referrals with glue, NXDOMAIN/NODATA with the SOA
+// (RFC 2308 negative TTL), additional addresses for NS/MX/SRV targets,
+// minimal ANY (RFC 8482), EDNS0 (RFC 6891) with Client Subnet echo
+// (RFC 7871), and the error replies (FORMERR, NOTIMP, REFUSED, BADVERS).
+//
+// noexcept, no allocation, no locks, no logging: this is the query path.
+//
+// Example (a UDP worker):
+//   dns::Request req{dns::Transport::kUdp, &source, /*max_udp_size=*/1232};
+//   size_t n = dns::HandleQuery(*snap, in, in_len, req, out, sizeof out, &outcome);
+//   if (n > 0) send(out, n);
+#ifndef STEERDNS_DNS_ANSWER_ANSWER_H_
+#define STEERDNS_DNS_ANSWER_ANSWER_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "dns/answer/snapshot.h"
+#include "dns/wire/types.h"
+
+namespace dns {
+
+enum class Transport : uint8_t { kUdp = 0, kTcp = 1 };
+
+// The client's address as seen on the socket (routing uses it when the
+// query has no ECS option).
+struct ClientAddress {
+  bool is_v6 = false;
+  uint8_t bytes[16] = {};  // IPv4 in the first 4 octets
+};
+
+// Per-query facts from the transport layer.
+struct Request {
+  Transport transport = Transport::kUdp;
+  ClientAddress source;
+  // Largest UDP reply we send (default 1232); the client's EDNS buffer size
+  // caps it further, 512 without EDNS. Ignored for TCP (65535).
+  uint16_t max_udp_size = 1232;
+};
+
+// What happened, for per-worker counters. Filled on every call.
+struct Outcome {
+  bool dropped = false;    // no reply (QR=1 or shorter than a header)
+  bool malformed = false;  // FORMERR or dropped for malformation
+  bool truncated = false;  // TC set
+  bool has_ecs = false;
+  Rcode rcode = Rcode::kNoError;
+  uint16_t qtype = 0;
+};
+
+// Builds the reply to `query` (`query_len` octets) into `out` (`out_cap`
+// octets; give at least 512, 65535 for TCP). Returns the reply length, or 0
+// when no reply must be sent. Never reads outside `query`, never writes
+// outside `out`.
+size_t HandleQuery(const Snapshot& snapshot, const uint8_t* query,
+                   size_t query_len, const Request& request, uint8_t* out,
+                   size_t out_cap, Outcome* outcome) noexcept;
+
+}  // namespace dns
+
+#endif  // STEERDNS_DNS_ANSWER_ANSWER_H_

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package steerdns needs to build, test and run.
+# Non-interactive and idempotent: safe to run on a fresh machine or again.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config
+  clang libclang-rt-14-dev          # libFuzzer + sanitizers for the fuzz target
+  # libraries
+  libabsl-dev libldns-dev libc-ares-dev libyaml-cpp-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # independent DNS clients used by the end-to-end tests and the README
+  dnsutils ldnsutils knot-dnsutils
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,125 @@
+// File: zones/zone.h
+//
+// The compiled, immutable in-memory zone that lookups run on.
+//
+//   master file ──ldns──► ZoneBuilder::Add() ──Build(): validate──► Zone
+//                                                                   │
+//        shared_ptr<const Zone> held by ZoneSet snapshots ◄──────────┘
+//
+// Every owner name is a Node, including empty non-terminals (so that the
+// closest encloser of any name is always a node) and the nodes below a zone
+// cut (glue). RDATA is pre-encoded at load: each RRset keeps the exact octets
+// that follow the owner name in a reply (TYPE, CLASS, TTL, RDLENGTH, RDATA
+// for every RR), so a static answer is a name pointer plus one memcpy.
+//
+// Thread safety: a Zone is immutable after Build() and safe to read from any
+// thread without synchronisation.
+#ifndef STEERDNS_ZONES_ZONE_H_
+#define STEERDNS_ZONES_ZONE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace zones {
+
+// How names are embedded in an RR type's RDATA: decides whether a writer may
+// compress them (RFC 3597 §4: only the RFC 1035 types) and where additional
+// section processing finds its target name.
+enum class RdataNames : uint8_t {
+  kNone,      // opaque RDATA (A, AAAA, TXT, unknown types, ...)
+  kNameAt0,   // one compressible name filling RDATA: NS, CNAME, PTR
+  kMx,        // 16-bit preference, then a compressible name
+  kSoa,       // MNAME, RNAME (compressible), then 20 octets
+  kSrv,       // priority, weight, port, target (never compressed, RFC 2782)
+  kOther,     // names present but not compressible (DNAME, ...)
+};
+
+// Which RdataNames layout a type uses.
+RdataNames RdataNamesFor(uint16_t type);
+
+// One RRset (same owner, class IN, type), pre-encoded.
+struct RRset {
+  uint16_t type = 0;
+  uint32_t ttl = 0;
+  uint16_t count = 0;        // number of RRs
+  RdataNames names = RdataNames::kNone;
+  // For each RR, in order: TYPE(2) CLASS(2) TTL(4) RDLENGTH(2) RDATA.
+  // Names inside RDATA are uncompressed and lower-cased.
+  std::string wire;
+  // Offset in `wire` of each RR's TYPE field (count entries).
+  std::vector<uint32_t> rr_offsets;
+
+  // RDATA of RR i (without the 10-octet fixed part).
+  std::string_view rdata(size_t i) const;
+};
+
+// Node flags.
+namespace node_flag {
+inline constexpr uint16_t kApex = 1 << 0;        // the zone's origin
+inline constexpr uint16_t kDelegation = 1 << 1;  // NS RRset below the apex
+inline constexpr uint16_t kBelowCut = 1 << 2;    // strictly below a delegation
+inline constexpr uint16_t kCname = 1 << 3;       // has a CNAME RRset
+inline constexpr uint16_t kWildcard = 1 << 4;    // owner's first label is "*"
+}  // namespace node_flag
+
+inline constexpr uint32_t kNoNode = 0xffffffffu;
+
+// One owner name and its RRsets.
+struct Node {
+  std::string owner;           // lower-cased wire form
+  uint16_t flags = 0;          // node_flag bits
+  std::vector<RRset> rrsets;   // sorted by type; empty for an empty non-terminal
+  uint32_t wildcard_child = kNoNode;  // index of "*.<owner>" if present
+  uint32_t cut = kNoNode;      // for delegation and below-cut nodes: the
+                               // topmost delegation node above or at it
+
+  // The RRset of `type`, or nullptr.
+  const RRset* Find(uint16_t type) const;
+  bool empty_non_terminal() const { return rrsets.empty(); }
+};
+
+// An immutable zone. Created only by ZoneBuilder::Build().
+class Zone {
+ public:
+  // The origin (apex owner), lower-cased wire form.
+  const std::string& origin() const { return nodes_[0].owner; }
+  const Node& apex() const { return nodes_[0]; }
+  // The apex SOA RRset (always present after validation).
+  const RRset& soa() const { return *apex().Find(6 /* SOA */); }
+  uint32_t serial() const { return serial_; }
+  // TTL for negative answers: min(SOA TTL, SOA MINIMUM) (RFC 2308 §5).
+  uint32_t negative_ttl() const { return negative_ttl_; }
+
+  // Exact match on a lower-cased wire name; nullptr if no node (not even an
+  // empty non-terminal) has that owner.
+  const Node* Find(std::string_view owner_wire) const {
+    auto it = index_.find(owner_wire);
+    return it == index_.end() ? nullptr : &nodes_[it->second];
+  }
+  const Node& node(uint32_t i) const { return nodes_[i]; }
+  size_t node_count() const { return nodes_.size(); }
+  // Number of RRs (not RRsets) in the zone.
+  size_t record_count() const { return record_count_; }
+  // Files the zone was read from (for `zonectl show`).
+  const std::vector<std::string>& sources() const { return sources_; }
+
+ private:
+  friend class ZoneBuilder;
+  Zone() = default;
+
+  std::vector<Node> nodes_;  // nodes_[0] is the apex
+  absl::flat_hash_map<std::string, uint32_t> index_;
+  uint32_t serial_ = 0;
+  uint32_t negative_ttl_ = 0;
+  size_t record_count_ = 0;
+  std::vector<std::string> sources_;
+};
+
+}  // namespace zones
+
+#endif  // STEERDNS_ZONES_ZONE_H_

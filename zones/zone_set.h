@@ -1,0 +1,69 @@
+// File: zones/zone_set.h
+//
+// The set of zones served at once, and the lookup inside one zone (RFC 1034
+// §4.3.2 step 3: exact match, delegation, wildcard, or name error).
+//
+// Thread safety: immutable after construction; safe to read from any thread.
+#ifndef STEERDNS_ZONES_ZONE_SET_H_
+#define STEERDNS_ZONES_ZONE_SET_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "dns/wire/name.h"
+#include "zones/zone.h"
+
+namespace zones {
+
+// Zones keyed by origin. A child zone may be loaded beside its parent; the
+// deepest zone containing a name owns it.
+class ZoneSet {
+ public:
+  ZoneSet() = default;
+
+  // Adds or replaces the zone with the same origin.
+  void Put(std::shared_ptr<const Zone> zone);
+  // Removes a zone; false if no zone has that origin.
+  bool Remove(std::string_view origin_wire);
+
+  // The deepest zone whose origin is `qname` or an ancestor of it, or
+  // nullptr (the server is not authoritative: REFUSED). noexcept, no
+  // allocation.
+  const Zone* FindZone(const dns::Name& qname) const noexcept;
+  // Exact origin match, or nullptr.
+  const Zone* Get(std::string_view origin_wire) const;
+
+  // All zones, in no particular order.
+  std::vector<std::shared_ptr<const Zone>> zones() const;
+  size_t size() const { return by_origin_.size(); }
+
+ private:
+  absl::flat_hash_map<std::string, std::shared_ptr<const Zone>> by_origin_;
+  int max_origin_labels_ = 0;  // deepest origin; skips hopeless probes
+};
+
+// Outcome of looking up a name inside its zone.
+enum class LookupKind : uint8_t {
+  kExact,     // node == the qname's node (may be an empty non-terminal)
+  kWildcard,  // no node; node == the "*.<closest encloser>" that matches
+  kReferral,  // qname is at or below a delegation; node == delegation node
+  kNxDomain,  // no such name, no wildcard; node == closest encloser
+};
+
+struct LookupResult {
+  LookupKind kind;
+  const Node* node;
+};
+
+// Finds `qname` (which must be inside `zone`). A name at a delegation point
+// is a referral, except for qtype DS, which the parent answers (RFC 4035
+// §3.1.4.1). Empty non-terminals are kExact with an empty node (NODATA).
+LookupResult Lookup(const Zone& zone, const dns::Name& qname,
+                    uint16_t qtype) noexcept;
+
+}  // namespace zones
+
+#endif  // STEERDNS_ZONES_ZONE_SET_H_
