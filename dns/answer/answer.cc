@@ -1,0 +1,402 @@
+// RFC 1034 §4.3.2 over an immutable Snapshot, written straight into the
+// reply buffer. Per-query state lives on the stack in fixed-size structures;
+// nothing here allocates, locks or logs.
+#include "dns/answer/answer.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string_view>
+
+#include "dns/wire/message.h"
+#include "dns/wire/name.h"
+#include "dns/wire/types.h"
+#include "dns/wire/writer.h"
+#include "zones/zone.h"
+#include "zones/zone_set.h"
+
+namespace dns {
+namespace {
+
+using zones::LookupKind;
+using zones::Node;
+using zones::RdataNames;
+using zones::RRset;
+using zones::Zone;
+
+// Longest CNAME chain followed inside a zone. Real chains are 1-3 long;
+// beyond this we stop and return what we have (the resolver follows on).
+constexpr int kMaxCnameChain = 12;
+
+// Distinct names whose addresses may be added to the additional section
+// (NS/MX/SRV targets). 16 covers a 13-NS referral.
+constexpr size_t kMaxAdditionalTargets = 16;
+
+constexpr uint16_t kPointerToQname = 0xC000 | kHeaderSize;
+
+inline uint16_t LoadU16(const char* p) {
+  return static_cast<uint16_t>((static_cast<uint8_t>(p[0]) << 8) |
+                               static_cast<uint8_t>(p[1]));
+}
+
+// Length of a well-formed uncompressed wire name at the start of `data`.
+inline size_t WireNameLength(std::string_view data) {
+  size_t i = 0;
+  while (i < data.size() && data[i] != 0) i += 1 + static_cast<uint8_t>(data[i]);
+  return i + 1;
+}
+
+// The state of one reply under construction.
+class Reply {
+ public:
+  Reply(const Query& q, Writer& w) : q_(q), w_(w) {}
+
+  // Writes an owner name: a pointer to the question when it is the qname
+  // (the common case, and it keeps the client's spelling), else compressed.
+  bool AppendOwner(std::string_view owner) {
+    if (owner.data() == q_.qname.wire().data()) return w_.AppendU16(kPointerToQname);
+    return w_.AppendName(owner);
+  }
+
+  // Appends every RR of `set` under `owner` to `section`; with ttl_override
+  // >= 0 that TTL replaces the stored one. All or nothing.
+  bool AppendRRset(std::string_view owner, const RRset& set, Section section,
+                   int64_t ttl_override = -1) {
+    const Writer::Mark mark = w_.GetMark();
+    for (uint16_t i = 0; i < set.count; ++i) {
+      const char* rr = set.wire.data() + set.rr_offsets[i];
+      const uint16_t rdlen = LoadU16(rr + 8);
+      if (!AppendOwner(owner)) return Fail(mark);
+      const size_t fixed_at = w_.size();
+      bool ok;
+      switch (set.names) {
+        case RdataNames::kNameAt0:
+        case RdataNames::kMx:
+        case RdataNames::kSoa:
+          ok = AppendCompressedRR(rr, rdlen, set.names);
+          break;
+        default:
+          ok = w_.AppendBytes(rr, 10u + rdlen);
+          break;
+      }
+      if (!ok) return Fail(mark);
+      if (ttl_override >= 0) w_.PatchU32(fixed_at + 4, static_cast<uint32_t>(ttl_override));
+    }
+    w_.AddCount(section, set.count);
+    return true;
+  }
+
+ private:
+  bool Fail(const Writer::Mark& mark) {
+    w_.Rollback(mark);
+    return false;
+  }
+
+  // Writes TYPE..RDATA of one RR whose RDATA holds compressible names, then
+  // patches RDLENGTH to the compressed size.
+  bool AppendCompressedRR(const char* rr, uint16_t rdlen, RdataNames layout) {
+    if (!w_.AppendBytes(rr, 8) || !w_.AppendU16(0)) return false;
+    const size_t rdlen_at = w_.size() - 2;
+    const size_t rdata_at = w_.size();
+    std::string_view rdata(rr + 10, rdlen);
+    switch (layout) {
+      case RdataNames::kNameAt0:
+        if (!w_.AppendName(rdata)) return false;
+        break;
+      case RdataNames::kMx:
+        if (!w_.AppendBytes(rdata.data(), 2) || !w_.AppendName(rdata.substr(2)))
+          return false;
+        break;
+      case RdataNames::kSoa: {
+        const size_t mname_len = WireNameLength(rdata);
+        const std::string_view rest = rdata.substr(mname_len);
+        const size_t rname_len = WireNameLength(rest);
+        if (!w_.AppendName(rdata.substr(0, mname_len)) ||
+            !w_.AppendName(rest.substr(0, rname_len)) ||
+            !w_.AppendBytes(rest.data() + rname_len, rest.size() - rname_len))
+          return false;
+        break;
+      }
+      default:
+        return false;
+    }
+    w_.PatchU16(rdlen_at, static_cast<uint16_t>(w_.size() - rdata_at));
+    return true;
+  }
+
+  const Query& q_;
+  Writer& w_;
+};
+
+// The target name embedded in RR i of an NS, MX or SRV RRset; empty for
+// other types.
+std::string_view AdditionalTarget(const RRset& set, size_t i) {
+  const std::string_view rdata = set.rdata(i);
+  switch (set.names) {
+    case RdataNames::kNameAt0:
+      return set.type == rrtype::kNS ? rdata : std::string_view();
+    case RdataNames::kMx:
+      return rdata.size() > 2 ? rdata.substr(2) : std::string_view();
+    case RdataNames::kSrv:
+      return rdata.size() > 6 ? rdata.substr(6) : std::string_view();
+    default:
+      return {};
+  }
+}
+
+// Additional-section processing (RFC 1034 §4.3.2 step 6, RFC 2181 §5.4.1):
+// A and AAAA of in-zone targets of NS/MX/SRV RRs, each target once, as far
+// as they fit. Returns false only if a `required` target (in-domain glue of
+// a referral, RFC 9471) did not fit.
+class Additionals {
+ public:
+  Additionals(const Zone& zone, Reply& reply) : zone_(zone), reply_(reply) {}
+
+  // Adds addresses for every target in `set`. `required_below` non-empty:
+  // targets at or below that name are glue that must fit.
+  bool AddTargetsOf(const RRset& set, std::string_view required_below = {}) {
+    bool all_required_fit = true;
+    for (uint16_t i = 0; i < set.count; ++i) {
+      const std::string_view target = AdditionalTarget(set, i);
+      if (target.empty() || !NameIsSubdomain(target, zone_.origin())) continue;
+      const Node* node = zone_.Find(target);
+      if (node == nullptr || Seen(node)) continue;
+      // Data below a cut is glue: only usable for the referral it serves.
+      if ((node->flags & zones::node_flag::kBelowCut) && required_below.empty())
+        continue;
+      const bool required =
+          !required_below.empty() && NameIsSubdomain(target, required_below);
+      for (uint16_t type : {rrtype::kA, rrtype::kAAAA}) {
+        const RRset* addr = node->Find(type);
+        if (addr != nullptr &&
+            !reply_.AppendRRset(node->owner, *addr, Section::kAdditional) &&
+            required) {
+          all_required_fit = false;
+        }
+      }
+    }
+    return all_required_fit;
+  }
+
+ private:
+  bool Seen(const Node* node) {
+    for (size_t i = 0; i < count_; ++i)
+      if (seen_[i] == node) return true;
+    if (count_ < seen_.size()) seen_[count_++] = node;
+    return false;
+  }
+
+  const Zone& zone_;
+  Reply& reply_;
+  std::array<const Node*, kMaxAdditionalTargets> seen_{};
+  size_t count_ = 0;
+};
+
+// Fills the fixed part of every reply: header and (if parsed) question.
+bool StartReply(const Query& q, Writer& w, uint16_t flags) {
+  if (!w.AppendHeader(q.id, flags)) return false;
+  if (q.has_question) {
+    if (!w.AppendQuestion(q.qname_as_sent, q.qname.wire(), q.qtype, q.qclass))
+      return false;
+    w.SetQuestionCount(1);
+  }
+  return true;
+}
+
+uint16_t ReplyFlags(const Query& q) {
+  return flag::kQR | (q.flags & (flag::kOpcodeMask | flag::kRD | flag::kCD));
+}
+
+void SetRcode(Writer& w, Rcode rcode) {
+  w.SetFlags(static_cast<uint16_t>((w.flags() & ~flag::kRcodeMask) |
+                                   (static_cast<uint16_t>(rcode) & flag::kRcodeMask)));
+}
+
+// What an answered query resolved to.
+struct Resolution {
+  Rcode rcode = Rcode::kNoError;
+  bool authoritative = true;
+  bool truncated = false;
+};
+
+// Writes the answer, authority and additional sections for a query inside
+// `zone`. The writer's limit already keeps room for OPT.
+Resolution Resolve(const Zone& zone, const Query& q, Writer& w) {
+  Resolution res;
+  Reply reply(q, w);
+  Additionals additionals(zone, reply);
+  const Writer::Mark after_question = w.GetMark();
+
+  auto truncate = [&]() {
+    w.Rollback(after_question);
+    res.truncated = true;
+    return res;
+  };
+  auto negative = [&](Rcode rcode) {
+    res.rcode = rcode;
+    if (!reply.AppendRRset(zone.origin(), zone.soa(), Section::kAuthority,
+                           zone.negative_ttl()))
+      return truncate();
+    return res;
+  };
+
+  Name current = q.qname;
+  std::string_view owner = q.qname.wire();  // storage outlives the reply
+  std::array<const Node*, kMaxCnameChain> visited{};
+  for (int chain = 0;; ++chain) {
+    const zones::LookupResult found = zones::Lookup(zone, current, q.qtype);
+    switch (found.kind) {
+      case LookupKind::kReferral: {
+        const Node& cut = *found.node;
+        const RRset* ns = cut.Find(rrtype::kNS);
+        // A chain that leads into a delegation keeps AA for the CNAMEs
+        // already written (they are ours); the bare referral has no AA.
+        if (chain == 0) res.authoritative = false;
+        if (ns == nullptr) return res;
+        if (!reply.AppendRRset(cut.owner, *ns, Section::kAuthority)) return truncate();
+        if (!additionals.AddTargetsOf(*ns, cut.owner)) res.truncated = true;
+        return res;
+      }
+      case LookupKind::kNxDomain:
+        return negative(Rcode::kNxDomain);
+      case LookupKind::kExact:
+      case LookupKind::kWildcard:
+        break;
+    }
+
+    const Node& node = *found.node;
+    const RRset* set = nullptr;
+    if (q.qtype == rrtype::kANY) {
+      // RFC 8482 §4.1: answer with one RRset instead of all of them.
+      if (!node.rrsets.empty()) set = &node.rrsets.front();
+    } else {
+      set = node.Find(q.qtype);
+    }
+    if (set != nullptr) {
+      if (!reply.AppendRRset(owner, *set, Section::kAnswer)) return truncate();
+      additionals.AddTargetsOf(*set);
+      return res;
+    }
+
+    const RRset* cname = node.Find(rrtype::kCNAME);
+    if (cname == nullptr) return negative(Rcode::kNoError);  // NODATA
+
+    if (!reply.AppendRRset(owner, *cname, Section::kAnswer)) return truncate();
+    // Follow the chain while it stays in this zone and does not loop.
+    visited[chain] = &node;
+    const std::string_view target = cname->rdata(0);
+    if (chain + 1 >= kMaxCnameChain || !NameIsSubdomain(target, zone.origin()) ||
+        !current.AssignWire(reinterpret_cast<const uint8_t*>(target.data()),
+                            target.size())) {
+      return res;
+    }
+    const Node* next = zone.Find(target);
+    for (int i = 0; i <= chain; ++i)
+      if (next != nullptr && visited[i] == next) return res;  // loop
+    owner = target;
+  }
+}
+
+}  // namespace
+
+size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
+                   size_t packet_len, const Request& request, uint8_t* out,
+                   size_t out_cap, Outcome* outcome) noexcept {
+  Outcome local;
+  Outcome& oc = outcome != nullptr ? *outcome : local;
+  oc = Outcome();
+
+  Query q;
+  const ParseStatus status = ParseQuery(packet, packet_len, &q);
+  oc.qtype = q.qtype;
+  if (status == ParseStatus::kDrop) {
+    oc.dropped = true;
+    oc.malformed = packet_len < kHeaderSize;
+    return 0;
+  }
+
+  // The reply size limit: the whole buffer over TCP; over UDP the client's
+  // EDNS buffer size capped by ours, or 512 without EDNS (RFC 6891 §6.2.5).
+  size_t limit = std::min<size_t>(out_cap, kMaxMessageSize);
+  if (request.transport == Transport::kUdp) {
+    size_t udp = kClassicUdpSize;
+    if (q.edns.present) {
+      udp = std::min<size_t>(q.edns.udp_size, request.max_udp_size);
+      udp = std::max(udp, kClassicUdpSize);
+    }
+    limit = std::min(limit, udp);
+  }
+  if (limit < kHeaderSize) return 0;
+
+  Writer w(out, std::min<size_t>(out_cap, kMaxMessageSize));
+  const bool with_opt = q.edns.present && status != ParseStatus::kFormErr;
+  oc.has_ecs = q.edns.has_ecs;
+  // Static, negative and referral answers are right for every client:
+  // RFC 7871 §7.2.1 scope 0.
+  ClientSubnet ecs_echo = q.edns.ecs;
+  ecs_echo.scope_prefix = 0;
+  const ClientSubnet* echo = with_opt && q.edns.has_ecs ? &ecs_echo : nullptr;
+  const size_t opt_size = with_opt ? OptSize(echo) : 0;
+  w.SetLimit(limit - std::min(limit - kHeaderSize, opt_size));
+
+  Rcode rcode = Rcode::kNoError;
+  uint16_t flags = ReplyFlags(q);
+  bool ok = true;
+  switch (status) {
+    case ParseStatus::kNotImp:
+      rcode = Rcode::kNotImp;
+      ok = StartReply(q, w, flags);
+      break;
+    case ParseStatus::kFormErr:
+      rcode = Rcode::kFormErr;
+      oc.malformed = true;
+      ok = StartReply(q, w, flags);
+      break;
+    case ParseStatus::kBadVers:
+      rcode = Rcode::kBadVers;
+      ok = StartReply(q, w, flags);
+      break;
+    case ParseStatus::kOk: {
+      const Zone* zone = nullptr;
+      if (q.qclass == rrclass::kIN || q.qclass == rrclass::kANY)
+        zone = snapshot.zones.FindZone(q.qname);
+      if (zone == nullptr || q.qtype == rrtype::kAXFR || q.qtype == rrtype::kIXFR) {
+        // Not authoritative for this name (or zone transfer, not offered):
+        // REFUSED, as NSD and Knot do.
+        rcode = Rcode::kRefused;
+        ok = StartReply(q, w, flags);
+        break;
+      }
+      ok = StartReply(q, w, flags);
+      if (!ok) break;
+      const Resolution res = Resolve(*zone, q, w);
+      rcode = res.rcode;
+      if (res.authoritative) flags |= flag::kAA;
+      if (res.truncated) {
+        flags |= flag::kTC;
+        oc.truncated = true;
+      }
+      w.SetFlags(flags);
+      break;
+    }
+    case ParseStatus::kDrop:
+      return 0;
+  }
+  if (!ok) {
+    // Not even the question fits (a 255-octet name in a tiny buffer):
+    // send the header alone with TC so the client retries over TCP.
+    Writer bare(out, limit);
+    bare.AppendHeader(q.id, ReplyFlags(q) | flag::kTC);
+    w = bare;
+    oc.truncated = true;
+  }
+  SetRcode(w, rcode);
+  if (with_opt) {
+    w.ClearLimit();
+    AppendOpt(w, request.max_udp_size, rcode, echo);
+  }
+  oc.rcode = rcode;
+  return w.Finish();
+}
+
+}  // namespace dns
