@@ -1,0 +1,105 @@
+// File: dns/server/config.h
+//
+// The daemon's settings: a plain struct with in-class defaults, filled from
+// an optional YAML file (--config) and then from command-line flags, which
+// override scalar settings and append to list settings (--listen, --zone).
+// Every flag has a YAML key of the same name (without the dashes).
+//
+// Settings fixed at start (sockets, threads) live here beside the paths of
+// reloadable data (zones, tables); reloads re-read the files, not the flags.
+//
+// Example:
+//   absl::StatusOr<Config> config = ParseFlags(argc, argv);
+//   if (!config.ok()) { fprintf(stderr, "%s\n", ...); return 1; }
+//   if (config->help) { fputs(UsageText().c_str(), stdout); return 0; }
+//
+// Thread safety: plain data; ParseFlags/LoadConfigFile are thread-compatible.
+#ifndef STEERDNS_DNS_SERVER_CONFIG_H_
+#define STEERDNS_DNS_SERVER_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace dns::server {
+
+// One --zone ORIGIN=PATH. The same origin may appear twice (a master file
+// and a Route 53 .json for the same zone); both entries are kept, in order.
+struct ZoneSource {
+  std::string origin;  // presentation form as given, e.g. "example.com."
+  std::string path;    // master file, or Route 53 JSON if it ends in .json
+
+  friend bool operator==(const ZoneSource&, const ZoneSource&) = default;
+};
+
+struct Config {
+  // Addresses to serve DNS on, UDP and TCP, as "ADDR:PORT" ("[ADDR]:PORT"
+  // for IPv6). Port 0 picks a free port (useful in tests). Numeric only.
+  // The default is used only when neither the file nor the flags list any.
+  std::vector<std::string> listen = {"127.0.0.1:5300"};
+
+  // Zones to load at start and on reload, in order.
+  std::vector<ZoneSource> zones;
+
+  // Latency table CSV (network,region,rtt_ms). Not used yet.
+  std::string latency;
+  // Region coordinates CSV (region,latitude,longitude). Not used yet.
+  std::string regions;
+  // Route 53 health checks JSON. Not used yet.
+  std::string health_checks;
+  // HTTP admin API address; loopback by default. Not used yet.
+  std::string control = "127.0.0.1:8053";
+  // Where zones loaded with zonectl persist. Not used yet.
+  std::string data_dir;
+
+  // Worker threads: this many UDP workers and as many TCP workers.
+  // 0 = std::thread::hardware_concurrency().
+  int threads = 0;
+
+  // Largest UDP reply (512..65535). 1232 avoids IP fragmentation on any
+  // path (DNS Flag Day 2020); the client's EDNS size caps it further.
+  int max_udp_size = 1232;
+
+  // Seconds a TCP connection may stay idle before it is closed (1..3600).
+  // RFC 7766 §6.2.3 asks for timeouts "of the order of seconds"; 10 s
+  // covers a resolver's pipelined burst without hoarding sockets.
+  int tcp_idle_timeout = 10;
+  // Concurrent TCP connections across all workers (>= 1). At the cap a new
+  // connection closes the least recently active one instead of being
+  // refused, so a flood of idle sockets cannot lock real clients out.
+  int tcp_max_connections = 1024;
+
+  // The YAML file given with --config, or empty.
+  std::string config_file;
+
+  // --help was given: print UsageText() and exit.
+  bool help = false;
+};
+
+// Parses the command line (argv[0] is the program name). Accepts
+// "--flag value" and "--flag=value"; --config FILE is read first wherever
+// it appears, then the other flags apply on top of it. Errors:
+// InvalidArgument for an unknown flag, a missing or bad value, or a bad
+// config file ("file:line: message").
+absl::StatusOr<Config> ParseFlags(int argc, const char* const* argv);
+
+// Reads the YAML file at `path` into `config` (keys as the flags, without
+// the dashes; list keys accept a sequence or a single value and append).
+// Errors: NotFound if unreadable; InvalidArgument "path:line: message" for
+// bad YAML, unknown keys and bad values.
+absl::Status LoadConfigFile(const std::string& path, Config* config);
+
+// Parses YAML text; `display_name` stands for the file in messages.
+absl::Status LoadConfigText(std::string_view text,
+                            const std::string& display_name, Config* config);
+
+// The --help text.
+std::string UsageText();
+
+}  // namespace dns::server
+
+#endif  // STEERDNS_DNS_SERVER_CONFIG_H_

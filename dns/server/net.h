@@ -1,0 +1,110 @@
+// File: dns/server/net.h
+//
+// Small socket helpers shared by the UDP and TCP workers and the config
+// parser: an owning file descriptor, listen-address parsing ("ADDR:PORT",
+// IPv6 as "[ADDR]:PORT"), and conversions between socket addresses and the
+// engine's dns::ClientAddress.
+//
+// Example:
+//   absl::StatusOr<ListenAddress> a = ParseListenAddress("[::1]:5300");
+//   if (!a.ok()) return a.status();
+//   FormatAddress(a->addr);   // "[::1]:5300"
+//
+// Thread safety: all functions are thread-compatible (no shared state).
+#ifndef STEERDNS_DNS_SERVER_NET_H_
+#define STEERDNS_DNS_SERVER_NET_H_
+
+#include <sys/socket.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "dns/answer/answer.h"
+
+namespace dns::server {
+
+// Owns one file descriptor; closes it on destruction. Move-only.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) Reset(std::exchange(other.fd_, -1));
+    return *this;
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() { Reset(); }
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  // Closes the current descriptor (if any) and takes `fd`.
+  void Reset(int fd = -1);
+
+ private:
+  int fd_ = -1;
+};
+
+// A numeric socket address to bind to.
+struct ListenAddress {
+  sockaddr_storage addr = {};
+  socklen_t len = 0;
+  bool is_v6() const { return addr.ss_family == AF_INET6; }
+  // True for 0.0.0.0 and ::, where replies need IP_PKTINFO to leave from
+  // the address the query arrived on.
+  bool is_wildcard() const;
+  uint16_t port() const;
+  void set_port(uint16_t port);
+};
+
+// Parses "1.2.3.4:53" or "[2001:db8::1]:53" (numeric addresses only, no
+// host names; port 0..65535, 0 = pick a free port). Errors are
+// InvalidArgument naming the text.
+absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view text);
+
+// "1.2.3.4:53" or "[2001:db8::1]:53".
+std::string FormatAddress(const sockaddr_storage& addr);
+
+// The engine's view of a peer address. Not allocating; for the query path.
+inline void ToClientAddress(const sockaddr_storage& addr,
+                            ClientAddress* out) noexcept;
+
+// Debian's Abseil 20220623 has its own absl::string_view (not an alias of
+// std::string_view); this converts for StrCat, SimpleAtoi and friends.
+inline absl::string_view AbslView(std::string_view v) {
+  return absl::string_view(v.data(), v.size());
+}
+
+// A short description of errno `err` (strerror_r wrapper).
+std::string ErrnoText(int err);
+
+}  // namespace dns::server
+
+// ---- inline implementation ----
+#include <netinet/in.h>
+
+#include <cstring>
+
+namespace dns::server {
+
+inline void ToClientAddress(const sockaddr_storage& addr,
+                            ClientAddress* out) noexcept {
+  if (addr.ss_family == AF_INET6) {
+    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&addr);
+    out->is_v6 = true;
+    std::memcpy(out->bytes, &sin6->sin6_addr, 16);
+  } else {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(&addr);
+    out->is_v6 = false;
+    std::memset(out->bytes, 0, sizeof out->bytes);
+    std::memcpy(out->bytes, &sin->sin_addr, 4);
+  }
+}
+
+}  // namespace dns::server
+
+#endif  // STEERDNS_DNS_SERVER_NET_H_

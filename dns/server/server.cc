@@ -1,0 +1,205 @@
+#include "dns/server/server.h"
+
+#include <pthread.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "dns/server/net.h"
+#include "dns/server/tcp_worker.h"
+#include "dns/server/udp_worker.h"
+
+namespace dns::server {
+namespace {
+
+// SO_REUSEPORT lets a second process of the same user join our port group
+// silently, and would hide "port in use" from us. So before binding the
+// worker sockets we bind one plain socket (no SO_REUSEPORT) per protocol:
+// it fails if anyone holds the port, and for port 0 it picks the port all
+// the worker sockets then share. The probes are closed right before the
+// real sockets bind; the gap is a few microseconds at start-up.
+absl::Status ProbeAndFixPort(ListenAddress* address) {
+  const std::string where = FormatAddress(address->addr);
+  const int family = address->addr.ss_family;
+  const int one = 1;
+  UniqueFd udp(::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  UniqueFd tcp(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!udp.valid() || !tcp.valid()) {
+    return absl::InternalError(
+        absl::StrCat(where, ": socket: ", ErrnoText(errno)));
+  }
+  if (family == AF_INET6) {
+    (void)::setsockopt(udp.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    (void)::setsockopt(tcp.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  }
+  if (::bind(udp.get(), reinterpret_cast<const sockaddr*>(&address->addr),
+             address->len) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot bind UDP ", where, ": ", ErrnoText(errno)));
+  }
+  if (address->port() == 0) {
+    sockaddr_storage bound{};
+    socklen_t len = sizeof bound;
+    if (::getsockname(udp.get(), reinterpret_cast<sockaddr*>(&bound), &len) != 0) {
+      return absl::InternalError(
+          absl::StrCat(where, ": getsockname: ", ErrnoText(errno)));
+    }
+    ListenAddress b;
+    b.addr = bound;
+    b.len = len;
+    address->set_port(b.port());
+  }
+  // SO_REUSEADDR as the real listeners have it: TIME_WAIT leftovers of a
+  // previous run do not count as "in use", a listening socket does.
+  (void)::setsockopt(tcp.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(tcp.get(), reinterpret_cast<const sockaddr*>(&address->addr),
+             address->len) != 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot bind TCP ", FormatAddress(address->addr), ": ", ErrnoText(errno)));
+  }
+  return absl::OkStatus();
+}
+
+void NameThread(std::thread& t, const std::string& name) {
+  // Linux limits thread names to 15 characters.
+  (void)pthread_setname_np(t.native_handle(), name.substr(0, 15).c_str());
+}
+
+}  // namespace
+
+Server::Server() = default;
+
+Server::~Server() { Stop(); }
+
+absl::Status Server::Start(const Config& config,
+                           std::unique_ptr<const Snapshot> initial) {
+  if (started_) return absl::FailedPreconditionError("server already started");
+  started_ = true;
+
+  if (config.listen.empty()) {
+    return absl::InvalidArgumentError("no listen address");
+  }
+  std::vector<ListenAddress> addresses;
+  for (const std::string& text : config.listen) {
+    absl::StatusOr<ListenAddress> a = ParseListenAddress(text);
+    if (!a.ok()) return a.status();
+    addresses.push_back(*a);
+  }
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (addresses[j].port() != 0 &&
+          FormatAddress(addresses[i].addr) == FormatAddress(addresses[j].addr)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "listen address ", config.listen[i], " given twice"));
+      }
+    }
+  }
+
+  threads_ = config.threads > 0
+                 ? config.threads
+                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  // 1. Bind everything.
+  for (ListenAddress& a : addresses) {
+    absl::Status st = ProbeAndFixPort(&a);
+    if (!st.ok()) return st;
+  }
+  std::vector<std::vector<UniqueFd>> udp_fds(threads_), tcp_fds(threads_);
+  std::vector<bool> pktinfo;
+  for (const ListenAddress& a : addresses) pktinfo.push_back(a.is_wildcard());
+  for (int t = 0; t < threads_; ++t) {
+    for (const ListenAddress& a : addresses) {
+      absl::StatusOr<UniqueFd> u = UdpWorker::OpenSocket(a);
+      if (!u.ok()) return u.status();
+      udp_fds[t].push_back(std::move(*u));
+      absl::StatusOr<UniqueFd> l = TcpWorker::OpenListener(a);
+      if (!l.ok()) return l.status();
+      tcp_fds[t].push_back(std::move(*l));
+    }
+  }
+  for (const ListenAddress& a : addresses) {
+    listening_.push_back(FormatAddress(a.addr));
+  }
+
+  // 2. Build the workers.
+  cell_ = std::make_unique<SnapshotCell>(2 * threads_, std::move(initial));
+  TcpWorker::Options tcp_options;
+  tcp_options.idle_timeout_ms = config.tcp_idle_timeout * 1000;
+  // Each TCP worker enforces its share of the cap (rounded up, at least
+  // one), since connections never move between workers.
+  tcp_options.max_connections =
+      (config.tcp_max_connections + threads_ - 1) / threads_;
+  const uint16_t max_udp = static_cast<uint16_t>(
+      std::clamp(config.max_udp_size, 512, 65535));
+  for (int t = 0; t < threads_; ++t) {
+    udp_.push_back(std::make_unique<UdpWorker>(
+        t, cell_.get(), std::move(udp_fds[t]), pktinfo, max_udp, &stop_));
+    absl::StatusOr<std::unique_ptr<TcpWorker>> w = TcpWorker::Create(
+        threads_ + t, cell_.get(), std::move(tcp_fds[t]), tcp_options, &stop_);
+    if (!w.ok()) {
+      udp_.clear();
+      tcp_.clear();
+      return w.status();
+    }
+    tcp_.push_back(std::move(*w));
+  }
+
+  // 3. Start the threads.
+  for (int t = 0; t < threads_; ++t) {
+    threads_list_.emplace_back([w = udp_[t].get()] { w->Run(); });
+    NameThread(threads_list_.back(), absl::StrCat("steer-udp-", t));
+    threads_list_.emplace_back([w = tcp_[t].get()] { w->Run(); });
+    NameThread(threads_list_.back(), absl::StrCat("steer-tcp-", t));
+  }
+  reclaim_thread_ = std::thread([this] { ReclaimLoop(); });
+  NameThread(reclaim_thread_, "steer-reclaim");
+  return absl::OkStatus();
+}
+
+void Server::ReclaimLoop() {
+  absl::MutexLock lock(&mu_);
+  while (!reclaim_stop_) {
+    mu_.AwaitWithTimeout(absl::Condition(&reclaim_stop_),
+                         absl::Milliseconds(kReclaimIntervalMs));
+    mu_.Unlock();
+    cell_->Reclaim();
+    mu_.Lock();
+  }
+}
+
+void Server::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    reclaim_stop_ = true;
+  }
+  stop_.store(true, std::memory_order_relaxed);
+  for (std::thread& t : threads_list_) t.join();
+  threads_list_.clear();
+  if (reclaim_thread_.joinable()) reclaim_thread_.join();
+  // Every worker is offline now: free whatever is retired.
+  if (cell_ != nullptr) cell_->Reclaim();
+
+  absl::MutexLock lock(&mu_);
+  for (const auto& w : udp_) final_totals_.Add(w->counters());
+  for (const auto& w : tcp_) final_totals_.Add(w->counters());
+  udp_.clear();  // closes the sockets
+  tcp_.clear();
+}
+
+CounterTotals Server::Totals() const {
+  absl::MutexLock lock(&mu_);
+  if (stopped_ && udp_.empty() && tcp_.empty()) return final_totals_;
+  CounterTotals totals;
+  for (const auto& w : udp_) totals.Add(w->counters());
+  for (const auto& w : tcp_) totals.Add(w->counters());
+  return totals;
+}
+
+}  // namespace dns::server

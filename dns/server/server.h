@@ -1,0 +1,100 @@
+// File: dns/server/server.h
+//
+// The DNS server proper: binds every listen address, owns the snapshot
+// cell, and runs the worker threads.
+//
+//   Server ─┬─ SnapshotCell (slots 0..N-1: UDP workers, N..2N-1: TCP workers)
+//           ├─ N UdpWorker threads, each with one socket per listen address
+//           ├─ N TcpWorker threads, each with one listener per listen address
+//           └─ 1 reclaim thread: cell().Reclaim() about once a second
+//
+// Example:
+//   Server server;
+//   absl::Status st = server.Start(config, std::move(snapshot));
+//   if (!st.ok()) { ...print st.message()...; return 1; }
+//   ... wait for SIGTERM; on SIGHUP: server.cell()->Publish(std::move(next));
+//   server.Stop();
+//
+// Thread safety: Start() and Stop() are called from one control thread.
+// cell() is safe to use from any control thread while the server runs (see
+// snapshot_cell.h). Totals() may be called from any thread.
+#ifndef STEERDNS_DNS_SERVER_SERVER_H_
+#define STEERDNS_DNS_SERVER_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "dns/answer/snapshot.h"
+#include "dns/server/config.h"
+#include "dns/server/counters.h"
+#include "dns/server/snapshot_cell.h"
+
+namespace dns::server {
+
+class UdpWorker;
+class TcpWorker;
+
+class Server {
+ public:
+  // How often the reclaim thread frees retired snapshots. A retired
+  // snapshot lives at most about this long after every worker moved on.
+  static constexpr int kReclaimIntervalMs = 1000;
+
+  Server();
+  // Stops the server if it runs.
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds every address in config.listen (UDP and TCP, one socket per
+  // worker thread each), then starts the threads serving `initial`. Binds
+  // all sockets before starting any thread: on error nothing runs and the
+  // Status names the address (e.g. "cannot bind UDP 127.0.0.1:5300:
+  // Address already in use"). Call at most once.
+  absl::Status Start(const Config& config, std::unique_ptr<const Snapshot> initial);
+
+  // Asks every thread to stop, joins them (within ~250 ms) and closes the
+  // sockets. Idempotent.
+  void Stop();
+
+  // The cell workers read from; Publish() a new snapshot to reload.
+  // nullptr before Start().
+  SnapshotCell* cell() { return cell_.get(); }
+
+  // The addresses actually bound, in config order ("127.0.0.1:5300"; a
+  // port 0 in the config shows the port the kernel chose).
+  const std::vector<std::string>& listening() const { return listening_; }
+  // Worker threads per protocol.
+  int threads() const { return threads_; }
+
+  // Counters summed over all workers (final values after Stop()).
+  CounterTotals Totals() const;
+
+ private:
+  void ReclaimLoop();
+
+  std::unique_ptr<SnapshotCell> cell_;
+  std::vector<std::unique_ptr<UdpWorker>> udp_;
+  std::vector<std::unique_ptr<TcpWorker>> tcp_;
+  std::vector<std::thread> threads_list_;
+  std::thread reclaim_thread_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::string> listening_;
+  int threads_ = 0;
+  bool started_ = false;
+
+  mutable absl::Mutex mu_;
+  bool reclaim_stop_ ABSL_GUARDED_BY(mu_) = false;
+  CounterTotals final_totals_ ABSL_GUARDED_BY(mu_);
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace dns::server
+
+#endif  // STEERDNS_DNS_SERVER_SERVER_H_

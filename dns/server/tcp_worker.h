@@ -1,0 +1,144 @@
+// File: dns/server/tcp_worker.h
+//
+// DNS over TCP (RFC 7766): each message is preceded by a two-octet length;
+// a client may pipeline several queries on one connection and gets the
+// replies in order.
+//
+// Threading: every TCP worker thread has its own SO_REUSEPORT listening
+// socket per listen address and its own epoll set. The kernel spreads new
+// connections across the workers, and a connection then lives on one
+// thread, so no connection state is shared and nothing is locked or handed
+// between threads. (One acceptor thread feeding workers would need a queue
+// and a wake-up per connection; DNS connections are short and cheap, so the
+// kernel's spreading is the better trade. The cost: the connection cap is
+// split evenly across workers, so an unlucky hash may evict on one worker
+// while another has room.)
+//
+// Per connection (level-triggered epoll, non-blocking sockets):
+//   readable ─► append to the input buffer ─► for each complete message:
+//     HandleQuery() into the worker's 65537-octet scratch ─► append the
+//     framed reply to the output buffer ─► one send() for the whole burst
+//   While output is pending (a partial send), the worker stops reading that
+//   connection and waits for EPOLLOUT; this bounds the output buffer.
+//   A message the engine drops or calls malformed (length < 12, garbage)
+//   closes the connection once its reply (if any) is sent.
+// Connections are kept in least-recently-active order: the oldest idle one
+// is closed by the idle timeout, or to make room when the cap is reached.
+//
+// Buffers are allocated when a connection is accepted (4 KiB each way) and
+// grow only for a message or a burst of replies that does not fit, once
+// per connection; nothing is allocated per query in the steady state.
+//
+// Thread safety: Run() is called by exactly one thread; counters() may be
+// read from any thread (see counters.h).
+#ifndef STEERDNS_DNS_SERVER_TCP_WORKER_H_
+#define STEERDNS_DNS_SERVER_TCP_WORKER_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "dns/server/counters.h"
+#include "dns/server/net.h"
+#include "dns/server/snapshot_cell.h"
+
+namespace dns::server {
+
+class TcpWorker {
+ public:
+  // How long epoll_wait() blocks before the worker looks at the stop flag
+  // and the idle timers again; it is offline in the cell while it waits.
+  static constexpr int kIdleWaitMs = 250;
+  // Events taken per epoll_wait(). Each is a few microseconds of work, so
+  // 64 keeps one wake short (the QSBR grace period) and fair.
+  static constexpr int kEventsPerWait = 64;
+  // Connections accepted per readiness of a listening socket before the
+  // worker serves its established connections again.
+  static constexpr int kAcceptBurst = 64;
+  // Kernel queue of not-yet-accepted connections per socket.
+  static constexpr int kListenBacklog = 1024;
+  // Input and output buffer size given to a new connection.
+  static constexpr size_t kInitialBuffer = 4096;
+  // Stop answering pipelined queries once this much output is waiting; the
+  // rest are answered after it is sent.
+  static constexpr size_t kOutputHighWater = 64 * 1024;
+  // Largest DNS message plus its length prefix.
+  static constexpr size_t kMaxFrame = 2 + 65535;
+
+  struct Options {
+    int idle_timeout_ms = 10'000;  // see Config::tcp_idle_timeout
+    int max_connections = 1024;    // this worker's share of the cap
+  };
+
+  // Opens, binds and listens: non-blocking, SO_REUSEADDR + SO_REUSEPORT,
+  // IPV6_V6ONLY on IPv6. Errors name the address.
+  static absl::StatusOr<UniqueFd> OpenListener(const ListenAddress& address);
+
+  // Creates the worker and its epoll set over `listeners` (owned).
+  static absl::StatusOr<std::unique_ptr<TcpWorker>> Create(
+      int slot, SnapshotCell* cell, std::vector<UniqueFd> listeners,
+      Options options, const std::atomic<bool>* stop);
+  ~TcpWorker();
+  TcpWorker(const TcpWorker&) = delete;
+  TcpWorker& operator=(const TcpWorker&) = delete;
+
+  // The thread body: serves until *stop is true, then returns offline.
+  // Open connections are closed when the worker is destroyed.
+  void Run();
+
+  const WorkerCounters& counters() const { return counters_; }
+
+ private:
+  struct Buffer;
+  struct Connection;
+
+  TcpWorker(int slot, SnapshotCell* cell, std::vector<UniqueFd> listeners,
+            Options options, const std::atomic<bool>* stop);
+
+  void Accept(size_t listener, int64_t now_ms);
+  void OnEvent(uint32_t index, uint32_t events, int64_t now_ms);
+  // Answers complete messages, sends, and sets the epoll interest; closes
+  // the connection when it is done.
+  void Pump(Connection& c, int64_t now_ms);
+  // Answers buffered messages until output reaches the high-water mark.
+  // Returns true if it answered at least one.
+  bool AnswerBuffered(Connection& c);
+  // Sends pending output. Returns false on a fatal socket error.
+  bool Flush(Connection& c);
+  void SetInterest(Connection& c, uint32_t events);
+  void Close(Connection& c);
+  void SweepIdle(int64_t now_ms);
+  void Touch(Connection& c, int64_t now_ms);
+  void LruUnlink(Connection& c);
+  void LruAppend(Connection& c);
+
+  const int slot_;
+  SnapshotCell* const cell_;
+  std::vector<UniqueFd> listeners_;
+  const Options options_;
+  const std::atomic<bool>* const stop_;
+  UniqueFd epoll_;
+
+  // Connection slots; std::deque so references stay valid as it grows.
+  std::deque<Connection> conns_;
+  std::vector<uint32_t> free_;  // unused slots in conns_
+  int live_ = 0;
+  // Least recently active first.
+  int32_t lru_head_ = -1;
+  int32_t lru_tail_ = -1;
+  // When accept() ran out of descriptors: listeners resume at this time.
+  int64_t listeners_paused_until_ms_ = 0;
+  bool listeners_paused_ = false;
+
+  const Snapshot* snapshot_ = nullptr;  // this wake's snapshot (Enter)
+  std::unique_ptr<uint8_t[]> scratch_;  // kMaxFrame: one framed reply
+  WorkerCounters counters_;
+};
+
+}  // namespace dns::server
+
+#endif  // STEERDNS_DNS_SERVER_TCP_WORKER_H_

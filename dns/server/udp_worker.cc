@@ -1,0 +1,241 @@
+#include "dns/server/udp_worker.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "dns/answer/answer.h"
+
+namespace dns::server {
+namespace {
+
+// Control-message room for one IPv4 or IPv6 packet-info record.
+constexpr size_t kControlSize =
+    std::max(CMSG_SPACE(sizeof(in_pktinfo)), CMSG_SPACE(sizeof(in6_pktinfo)));
+
+union ControlBuffer {
+  cmsghdr align;  // cmsg data must be aligned like cmsghdr
+  uint8_t bytes[kControlSize];
+};
+
+// Turns the packet info received with a query into the one to send the
+// reply with: leave from the address the query was sent to. Returns false
+// if there is no usable packet info (then the kernel picks the source).
+bool PrepareReplyControl(msghdr* rx) {
+  if (rx->msg_controllen == 0 || (rx->msg_flags & MSG_CTRUNC) != 0) {
+    return false;
+  }
+  for (cmsghdr* c = CMSG_FIRSTHDR(rx); c != nullptr; c = CMSG_NXTHDR(rx, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      auto* info = reinterpret_cast<in_pktinfo*>(CMSG_DATA(c));
+      info->ipi_spec_dst = info->ipi_addr;  // source of the reply
+      info->ipi_ifindex = 0;                // let routing pick the interface
+      return true;
+    }
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      return true;  // ipi6_addr/ipi6_ifindex already say where to send from
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// Everything a batch needs, allocated once when the worker is created.
+struct UdpWorker::Batch {
+  explicit Batch(size_t out_capacity)
+      : in(new uint8_t[kBatch * kMaxQuery]),
+        out(new uint8_t[kBatch * out_capacity]),
+        out_cap(out_capacity) {}
+
+  uint8_t* in_buf(int i) { return in.get() + static_cast<size_t>(i) * kMaxQuery; }
+  uint8_t* out_buf(int i) { return out.get() + static_cast<size_t>(i) * out_cap; }
+
+  std::unique_ptr<uint8_t[]> in;
+  std::unique_ptr<uint8_t[]> out;
+  size_t out_cap;
+  std::array<mmsghdr, kBatch> rx{};
+  std::array<mmsghdr, kBatch> tx{};
+  std::array<iovec, kBatch> rx_iov{};
+  std::array<iovec, kBatch> tx_iov{};
+  std::array<sockaddr_storage, kBatch> peers{};
+  std::array<ControlBuffer, kBatch> control{};
+};
+
+absl::StatusOr<UniqueFd> UdpWorker::OpenSocket(const ListenAddress& address) {
+  const std::string where = FormatAddress(address.addr);
+  const int family = address.addr.ss_family;
+  UniqueFd fd(::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) {
+    return absl::InternalError(
+        absl::StrCat("UDP ", where, ": socket: ", ErrnoText(errno)));
+  }
+  const int one = 1;
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+    return absl::InternalError(
+        absl::StrCat("UDP ", where, ": SO_REUSEPORT: ", ErrnoText(errno)));
+  }
+  if (family == AF_INET6 &&
+      ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) {
+    return absl::InternalError(
+        absl::StrCat("UDP ", where, ": IPV6_V6ONLY: ", ErrnoText(errno)));
+  }
+  // Best effort: the kernel caps it at net.core.rmem_max.
+  const int rcvbuf = kReceiveBuffer;
+  (void)::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  // Best effort: never set DF and ignore path-MTU hints, which on UDP DNS
+  // can only be spoofed ICMP (our replies fit 1232 octets by default).
+  if (family == AF_INET) {
+    const int omit = IP_PMTUDISC_OMIT;
+    (void)::setsockopt(fd.get(), IPPROTO_IP, IP_MTU_DISCOVER, &omit, sizeof omit);
+  } else {
+    const int omit = IPV6_PMTUDISC_OMIT;
+    (void)::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_MTU_DISCOVER, &omit,
+                       sizeof omit);
+  }
+  if (address.is_wildcard()) {
+    int rc = family == AF_INET
+                 ? ::setsockopt(fd.get(), IPPROTO_IP, IP_PKTINFO, &one, sizeof one)
+                 : ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+                                sizeof one);
+    if (rc != 0) {
+      return absl::InternalError(
+          absl::StrCat("UDP ", where, ": packet info: ", ErrnoText(errno)));
+    }
+  }
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address.addr),
+             address.len) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot bind UDP ", where, ": ", ErrnoText(errno)));
+  }
+  return fd;
+}
+
+UdpWorker::UdpWorker(int slot, SnapshotCell* cell,
+                     std::vector<UniqueFd> sockets,
+                     std::vector<bool> wants_pktinfo, uint16_t max_udp_size,
+                     const std::atomic<bool>* stop)
+    : slot_(slot),
+      cell_(cell),
+      sockets_(std::move(sockets)),
+      wants_pktinfo_(std::move(wants_pktinfo)),
+      max_udp_size_(std::max<uint16_t>(max_udp_size, 512)),
+      stop_(stop),
+      batch_(std::make_unique<Batch>(max_udp_size_)) {
+  wants_pktinfo_.resize(sockets_.size(), false);
+}
+
+UdpWorker::~UdpWorker() = default;
+
+void UdpWorker::Run() {
+  std::vector<pollfd> fds(sockets_.size());
+  for (size_t i = 0; i < sockets_.size(); ++i) {
+    fds[i] = {sockets_[i].get(), POLLIN, 0};
+  }
+  while (!stop_->load(std::memory_order_relaxed)) {
+    // One batch per socket per round keeps the sockets fair.
+    int got = 0;
+    for (size_t i = 0; i < sockets_.size(); ++i) got += ServeBatch(i);
+    if (got == 0) {
+      cell_->Offline(slot_);
+      (void)::poll(fds.data(), fds.size(), kIdleWaitMs);
+    }
+  }
+  cell_->Offline(slot_);
+}
+
+int UdpWorker::ServeBatch(size_t socket_index) {
+  Batch& b = *batch_;
+  const int fd = sockets_[socket_index].get();
+  const bool pktinfo = wants_pktinfo_[socket_index];
+
+  for (int j = 0; j < kBatch; ++j) {
+    b.rx_iov[j] = {b.in_buf(j), kMaxQuery};
+    msghdr& h = b.rx[j].msg_hdr;
+    h.msg_name = &b.peers[j];
+    h.msg_namelen = sizeof(sockaddr_storage);
+    h.msg_iov = &b.rx_iov[j];
+    h.msg_iovlen = 1;
+    h.msg_control = pktinfo ? b.control[j].bytes : nullptr;
+    h.msg_controllen = pktinfo ? kControlSize : 0;
+    h.msg_flags = 0;
+  }
+  int n;
+  do {
+    n = ::recvmmsg(fd, b.rx.data(), kBatch, MSG_DONTWAIT, nullptr);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return 0;  // EAGAIN: nothing pending (other errors: retry later)
+
+  const Snapshot* snapshot = cell_->Enter(slot_);
+  int ntx = 0;
+  for (int j = 0; j < n; ++j) {
+    Bump(counters_.queries);
+    msghdr& rh = b.rx[j].msg_hdr;
+    if ((rh.msg_flags & MSG_TRUNC) != 0) {  // longer than kMaxQuery
+      Bump(counters_.dropped);
+      Bump(counters_.formerr);
+      continue;
+    }
+    Request request;
+    request.transport = Transport::kUdp;
+    request.max_udp_size = max_udp_size_;
+    ToClientAddress(b.peers[j], &request.source);
+    Outcome outcome;
+    size_t len = 0;
+    if (snapshot != nullptr) {
+      len = HandleQuery(*snapshot, b.in_buf(j), b.rx[j].msg_len, request,
+                        b.out_buf(j), b.out_cap, &outcome);
+    }
+    if (outcome.malformed) Bump(counters_.formerr);
+    if (len == 0) {
+      Bump(counters_.dropped);
+      continue;
+    }
+    if (outcome.truncated) Bump(counters_.truncated);
+    Bump(counters_.by_rcode[WorkerCounters::RcodeSlot(
+        static_cast<uint16_t>(outcome.rcode))]);
+
+    b.tx_iov[ntx] = {b.out_buf(j), len};
+    msghdr& th = b.tx[ntx].msg_hdr;
+    th.msg_name = &b.peers[j];
+    th.msg_namelen = rh.msg_namelen;
+    th.msg_iov = &b.tx_iov[ntx];
+    th.msg_iovlen = 1;
+    if (pktinfo && PrepareReplyControl(&rh)) {
+      th.msg_control = rh.msg_control;
+      th.msg_controllen = rh.msg_controllen;
+    } else {
+      th.msg_control = nullptr;
+      th.msg_controllen = 0;
+    }
+    th.msg_flags = 0;
+    ++ntx;
+  }
+
+  // sendmmsg stops at the first datagram it cannot send (full socket
+  // buffer, unreachable peer): skip that one and send the rest.
+  int sent = 0;
+  while (sent < ntx) {
+    int r = ::sendmmsg(fd, b.tx.data() + sent, ntx - sent, MSG_DONTWAIT);
+    if (r > 0) {
+      Bump(counters_.replies, r);
+      sent += r;
+    } else if (r < 0 && errno == EINTR) {
+      continue;
+    } else {
+      Bump(counters_.dropped);
+      ++sent;
+    }
+  }
+  return n;
+}
+
+}  // namespace dns::server

@@ -1,0 +1,274 @@
+// Tests for dns/server/config.h: flags, the YAML file, their precedence,
+// and the error messages for bad input.
+#include "dns/server/config.h"
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "dns/server/net.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace dns::server {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+absl::StatusOr<Config> Parse(std::vector<std::string> args) {
+  std::vector<const char*> argv = {"steerdns"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  return ParseFlags(static_cast<int>(argv.size()), argv.data());
+}
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string Message(const absl::Status& s) { return std::string(s.message()); }
+
+TEST(ConfigTest, Defaults) {
+  absl::StatusOr<Config> c = Parse({});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_THAT(c->listen, ElementsAre("127.0.0.1:5300"));
+  EXPECT_TRUE(c->zones.empty());
+  EXPECT_EQ(c->control, "127.0.0.1:8053");
+  EXPECT_EQ(c->threads, 0);
+  EXPECT_EQ(c->max_udp_size, 1232);
+  EXPECT_EQ(c->tcp_idle_timeout, 10);
+  EXPECT_EQ(c->tcp_max_connections, 1024);
+  EXPECT_FALSE(c->help);
+}
+
+TEST(ConfigTest, BothFlagSpellings) {
+  absl::StatusOr<Config> c =
+      Parse({"--listen", "127.0.0.1:5353", "--listen=[::1]:5353", "--threads=3",
+             "--max-udp-size", "4096", "--latency", "lat.csv",
+             "--regions=regions.csv", "--health-checks", "hc.json",
+             "--control=[::1]:9000", "--data-dir", "/var/lib/steerdns",
+             "--tcp-idle-timeout=5", "--tcp-max-connections", "10"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  // Explicit addresses replace the default.
+  EXPECT_THAT(c->listen, ElementsAre("127.0.0.1:5353", "[::1]:5353"));
+  EXPECT_EQ(c->threads, 3);
+  EXPECT_EQ(c->max_udp_size, 4096);
+  EXPECT_EQ(c->latency, "lat.csv");
+  EXPECT_EQ(c->regions, "regions.csv");
+  EXPECT_EQ(c->health_checks, "hc.json");
+  EXPECT_EQ(c->control, "[::1]:9000");
+  EXPECT_EQ(c->data_dir, "/var/lib/steerdns");
+  EXPECT_EQ(c->tcp_idle_timeout, 5);
+  EXPECT_EQ(c->tcp_max_connections, 10);
+}
+
+TEST(ConfigTest, ZonesRepeatAndOneOriginMayHaveTwoSources) {
+  absl::StatusOr<Config> c =
+      Parse({"--zone", "example.com=examples/example.com.zone",
+             "--zone=example.com.=examples/example.com.json",
+             "--zone", "example.org.=a=b.zone"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_THAT(c->zones,
+              ElementsAre(ZoneSource{"example.com", "examples/example.com.zone"},
+                          ZoneSource{"example.com.", "examples/example.com.json"},
+                          ZoneSource{"example.org.", "a=b.zone"}));
+}
+
+TEST(ConfigTest, Help) {
+  absl::StatusOr<Config> c = Parse({"--help"});
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->help);
+}
+
+TEST(ConfigTest, HelpDocumentsEveryFlag) {
+  std::string usage = UsageText();
+  for (const char* flag :
+       {"--config", "--listen", "--zone", "--latency", "--regions",
+        "--health-checks", "--control", "--data-dir", "--threads",
+        "--max-udp-size", "--tcp-idle-timeout", "--tcp-max-connections",
+        "--help"}) {
+    EXPECT_THAT(usage, HasSubstr(flag));
+  }
+}
+
+TEST(ConfigTest, BadFlags) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;
+  };
+  const Case cases[] = {
+      {{"--bogus", "1"}, "unknown flag '--bogus'"},
+      {{"--bogus=1"}, "unknown flag '--bogus'"},
+      {{"-threads", "1"}, "unexpected argument '-threads'"},
+      {{"stray"}, "unexpected argument 'stray'"},
+      {{"--threads"}, "--threads needs a value"},
+      {{"--threads", "many"}, "--threads: 'many' is not a whole number"},
+      {{"--threads=-1"}, "--threads:"},
+      {{"--threads=5000"}, "from 0 to 1024"},
+      {{"--max-udp-size", "100"}, "--max-udp-size: '100' is not a whole number from 512 to 65535"},
+      {{"--max-udp-size", "70000"}, "--max-udp-size:"},
+      {{"--tcp-idle-timeout", "0"}, "--tcp-idle-timeout:"},
+      {{"--listen", "localhost:53"}, "not a numeric IPv4 address"},
+      {{"--listen", "127.0.0.1"}, "missing ':PORT'"},
+      {{"--listen", "::1:53"}, "IPv6 addresses must be in brackets"},
+      {{"--listen", "[::1]"}, "missing ':PORT'"},
+      {{"--listen", "127.0.0.1:99999"}, "port must be a number"},
+      {{"--control", "nowhere"}, "--control: bad address 'nowhere'"},
+      {{"--zone", "example.com"}, "--zone: 'example.com' is not ORIGIN=PATH"},
+      {{"--zone", "=x.zone"}, "is not ORIGIN=PATH"},
+      {{"--zone", "example.com="}, "is not ORIGIN=PATH"},
+      {{"--latency="}, "--latency: empty value"},
+      {{"--help=yes"}, "--help takes no value"},
+      {{"--config", "a.yaml", "--config", "b.yaml"}, "--config given more than once"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<Config> got = Parse(c.args);
+    ASSERT_FALSE(got.ok()) << c.args[0];
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument)
+        << c.args[0];
+    EXPECT_THAT(Message(got.status()), HasSubstr(c.error)) << c.args[0];
+  }
+}
+
+TEST(ConfigTest, YamlFileSetsEveryKey) {
+  std::string path = WriteFile("all.yaml",
+                               "listen: [\"127.0.0.1:5301\", \"[::1]:5301\"]\n"
+                               "zone:\n"
+                               "  - example.com.=examples/example.com.zone\n"
+                               "  - example.com.=examples/example.com.json\n"
+                               "latency: lat.csv\n"
+                               "regions: regions.csv\n"
+                               "health-checks: hc.json\n"
+                               "control: 127.0.0.1:9053\n"
+                               "data-dir: /tmp/steer\n"
+                               "threads: 2\n"
+                               "max-udp-size: 1400\n"
+                               "tcp-idle-timeout: 3\n"
+                               "tcp-max-connections: 64\n");
+  absl::StatusOr<Config> c = Parse({"--config", path});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->config_file, path);
+  EXPECT_THAT(c->listen, ElementsAre("127.0.0.1:5301", "[::1]:5301"));
+  EXPECT_THAT(c->zones, ElementsAre(ZoneSource{"example.com.",
+                                               "examples/example.com.zone"},
+                                    ZoneSource{"example.com.",
+                                               "examples/example.com.json"}));
+  EXPECT_EQ(c->latency, "lat.csv");
+  EXPECT_EQ(c->regions, "regions.csv");
+  EXPECT_EQ(c->health_checks, "hc.json");
+  EXPECT_EQ(c->control, "127.0.0.1:9053");
+  EXPECT_EQ(c->data_dir, "/tmp/steer");
+  EXPECT_EQ(c->threads, 2);
+  EXPECT_EQ(c->max_udp_size, 1400);
+  EXPECT_EQ(c->tcp_idle_timeout, 3);
+  EXPECT_EQ(c->tcp_max_connections, 64);
+}
+
+TEST(ConfigTest, ListKeysTakeASingleValue) {
+  std::string path = WriteFile("single.yaml",
+                               "listen: 127.0.0.1:5302\n"
+                               "zone: example.net.=net.zone\n");
+  absl::StatusOr<Config> c = Parse({"--config=" + path});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_THAT(c->listen, ElementsAre("127.0.0.1:5302"));
+  EXPECT_THAT(c->zones, ElementsAre(ZoneSource{"example.net.", "net.zone"}));
+}
+
+TEST(ConfigTest, FlagsOverrideScalarsAndAppendToLists) {
+  std::string path = WriteFile("base.yaml",
+                               "listen: [\"127.0.0.1:5303\"]\n"
+                               "zone: [\"a.example.=a.zone\"]\n"
+                               "threads: 2\n");
+  // --config comes last on purpose: it is applied first wherever it is.
+  absl::StatusOr<Config> c =
+      Parse({"--threads", "4", "--listen", "[::1]:5303", "--zone",
+             "b.example.=b.zone", "--config", path});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->threads, 4);
+  EXPECT_THAT(c->listen, ElementsAre("127.0.0.1:5303", "[::1]:5303"));
+  EXPECT_THAT(c->zones, ElementsAre(ZoneSource{"a.example.", "a.zone"},
+                                    ZoneSource{"b.example.", "b.zone"}));
+}
+
+TEST(ConfigTest, EmptyFileKeepsDefaults) {
+  std::string path = WriteFile("empty.yaml", "# nothing here\n");
+  absl::StatusOr<Config> c = Parse({"--config", path});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_THAT(c->listen, ElementsAre("127.0.0.1:5300"));
+}
+
+TEST(ConfigTest, UnknownKeyNamesFileAndLine) {
+  std::string path = WriteFile("unknown.yaml",
+                               "listen: [\"127.0.0.1:5300\"]\n"
+                               "threads: 2\n"
+                               "foo: bar\n");
+  absl::StatusOr<Config> c = Parse({"--config", path});
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(Message(c.status()), path + ":3: unknown key 'foo'");
+}
+
+TEST(ConfigTest, BadYamlValuesNameFileAndLine) {
+  struct Case {
+    std::string text;
+    std::string error;  // after "path:"
+  };
+  const Case cases[] = {
+      {"threads: 2\nmax-udp-size: 10\n",
+       "2: max-udp-size: '10' is not a whole number from 512 to 65535"},
+      {"listen:\n  - 127.0.0.1:5300\n  - nonsense\n",
+       "3: listen: bad address 'nonsense'"},
+      {"zone: [\"example.com\"]\n", "1: zone: 'example.com' is not ORIGIN=PATH"},
+      {"threads: [1, 2]\n", "1: threads: expected a single value"},
+      {"listen: {a: b}\n", "1: listen: expected a value or a list of values"},
+      {"\nthreads:\n", "2: threads: expected a single value"},
+      {"config: other.yaml\n", "1: 'config' cannot be set in a config file"},
+      {"- listen\n", "1: expected a mapping of settings"},
+      {"threads: 2\nlisten: [\"a\"\n", "3: "},  // YAML syntax error
+  };
+  int i = 0;
+  for (const Case& c : cases) {
+    std::string path = WriteFile("bad" + std::to_string(i++) + ".yaml", c.text);
+    absl::StatusOr<Config> got = Parse({"--config", path});
+    ASSERT_FALSE(got.ok()) << c.text;
+    EXPECT_THAT(Message(got.status()), HasSubstr(path + ":" + c.error))
+        << c.text;
+  }
+}
+
+TEST(ConfigTest, MissingConfigFile) {
+  absl::StatusOr<Config> c = Parse({"--config", "/nonexistent/steer.yaml"});
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(Message(c.status()),
+              HasSubstr("/nonexistent/steer.yaml: cannot open"));
+}
+
+TEST(ConfigTest, LoadConfigTextDirectly) {
+  Config c;
+  ASSERT_TRUE(LoadConfigText("threads: 7\n", "inline", &c).ok());
+  EXPECT_EQ(c.threads, 7);
+  absl::Status st = LoadConfigText("nope: 1\n", "inline", &c);
+  EXPECT_EQ(Message(st), "inline:1: unknown key 'nope'");
+}
+
+TEST(ListenAddressTest, ParsesAndFormats) {
+  for (const char* text : {"127.0.0.1:5300", "[::1]:5300", "0.0.0.0:53",
+                           "[::]:0", "[2001:db8::1]:65535"}) {
+    absl::StatusOr<ListenAddress> a = ParseListenAddress(text);
+    ASSERT_TRUE(a.ok()) << text << ": " << a.status();
+    EXPECT_EQ(FormatAddress(a->addr), text);
+  }
+  EXPECT_TRUE(ParseListenAddress("0.0.0.0:53")->is_wildcard());
+  EXPECT_TRUE(ParseListenAddress("[::]:53")->is_wildcard());
+  EXPECT_FALSE(ParseListenAddress("[::1]:53")->is_wildcard());
+  EXPECT_EQ(ParseListenAddress("[::1]:5300")->port(), 5300);
+  EXPECT_FALSE(ParseListenAddress("[::1]:-1").ok());
+  EXPECT_FALSE(ParseListenAddress("1.2.3.4:+5").ok());
+  EXPECT_FALSE(ParseListenAddress("1.2.3.4:").ok());
+  EXPECT_FALSE(ParseListenAddress("").ok());
+}
+
+}  // namespace
+}  // namespace dns::server
