@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   clang libclang-rt-14-dev          # libFuzzer + sanitizers for the fuzz target
   # libraries
-  libabsl-dev libldns-dev libc-ares-dev libyaml-cpp-dev nlohmann-json3-dev
+  libabsl-dev libldns-dev libc-ares-dev libyaml-cpp-dev nlohmann-json3-dev libcsv-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # independent DNS clients used by the end-to-end tests and the README
   dnsutils ldnsutils knot-dnsutils
