@@ -53,7 +53,8 @@ class ZoneBuilder {
   // Registers a source file name; returns its index for SourceLocation.
   int AddSource(std::string path);
 
-  // Formats "file:line: message" for a location.
+  // Formats the "file:line" prefix of a "file:line: message" for a
+  // location ("file" alone when the line is unknown).
   std::string Where(SourceLocation loc) const;
 
   // Adds one RR (class IN). `owner_wire` must be lower-cased wire form;
@@ -74,17 +75,25 @@ class ZoneBuilder {
   absl::StatusOr<std::shared_ptr<const Zone>> Build() &&;
 
  private:
+  // One RR as added; RDATA lives in rdata_ (one arena, no per-RR string).
   struct PendingRR {
-    uint16_t type;
+    uint32_t owner;      // owner id: value in owners_
     uint32_t ttl;
-    std::string rdata;
+    uint32_t rdata_off;  // offset in rdata_
+    uint16_t rdata_len;
+    uint16_t type;
     SourceLocation loc;
   };
+
   std::string origin_;
   std::vector<std::string> sources_;
-  // owner wire -> RRs in file order
-  absl::flat_hash_map<std::string, std::vector<PendingRR>> owners_;
-  std::vector<std::string> owner_order_;  // first-seen order, for errors
+  // owner wire -> owner id (dense, first-seen order). Build() turns this map
+  // into the Zone's index, so owner names are not copied once more.
+  absl::flat_hash_map<std::string, uint32_t> owners_;
+  // (owner id << 16 | type) -> TTL of the RRset's first RR.
+  absl::flat_hash_map<uint64_t, uint32_t> rrset_ttl_;
+  std::vector<PendingRR> rrs_;  // in Add() order ("file order")
+  std::string rdata_;           // all RDATA, lower-cased names
   std::vector<std::string> warnings_;
 };
 

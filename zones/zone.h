@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 
 namespace zones {
 
@@ -98,7 +99,10 @@ class Zone {
   // Exact match on a lower-cased wire name; nullptr if no node (not even an
   // empty non-terminal) has that owner.
   const Node* Find(std::string_view owner_wire) const {
-    auto it = index_.find(owner_wire);
+    // Debian's Abseil has its own absl::string_view (not std::string_view),
+    // which is what the map's heterogeneous lookup takes.
+    auto it = index_.find(
+        absl::string_view(owner_wire.data(), owner_wire.size()));
     return it == index_.end() ? nullptr : &nodes_[it->second];
   }
   const Node& node(uint32_t i) const { return nodes_[i]; }

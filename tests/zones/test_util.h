@@ -1,0 +1,51 @@
+// File: tests/zones/test_util.h
+//
+// Helpers shared by the zones/ tests: temporary folders with fixture files,
+// names in wire form, and zones built from master-file text.
+#ifndef STEERDNS_TESTS_ZONES_TEST_UTIL_H_
+#define STEERDNS_TESTS_ZONES_TEST_UTIL_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "dns/wire/name.h"
+#include "zones/zone.h"
+
+namespace zones_test {
+
+// A fresh folder under testing::TempDir(), removed with its content when
+// the object goes away.
+class TempFolder {
+ public:
+  TempFolder();
+  ~TempFolder();
+  TempFolder(const TempFolder&) = delete;
+  TempFolder& operator=(const TempFolder&) = delete;
+
+  const std::string& path() const { return path_; }
+  // Writes `content` to path()/relative (creating sub-folders); returns the
+  // full path.
+  std::string Write(const std::string& relative,
+                    std::string_view content) const;
+
+ private:
+  std::string path_;
+};
+
+// Lower-cased wire form of an absolute presentation name; aborts the test
+// binary on malformed text (fixtures are constants).
+std::string Wire(std::string_view text);
+// A query name.
+dns::Name QName(std::string_view text);
+
+// Reads `text` as a master file named `display_name` for `origin` and
+// builds it.
+absl::StatusOr<std::shared_ptr<const zones::Zone>> ZoneFromText(
+    std::string_view origin, std::string_view text,
+    const std::string& display_name = "zone.db");
+
+}  // namespace zones_test
+
+#endif  // STEERDNS_TESTS_ZONES_TEST_UTIL_H_

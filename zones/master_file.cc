@@ -1,0 +1,493 @@
+// File: zones/master_file.cc
+//
+// RFC 1035 master files → ZoneBuilder, with ldns parsing each RR.
+//
+// The file is read into memory and handed to ldns through fmemopen(), one RR
+// per ldns_rr_new_frm_fp_l() call. Between calls we look at the text
+// ourselves, which gives us two things ldns does not:
+//  - the line where each RR *starts*: ldns folds comment lines that precede
+//    an RR into the same call and only counts lines as it goes, so we skip
+//    blank and comment-only lines ourselves and note the line of the first
+//    octet ldns will see;
+//  - the directives: $ORIGIN (a relative origin is relative to the current
+//    one, RFC 1035 §5.1; ldns would make it absolute), $TTL and $INCLUDE
+//    (ldns reports the latter but drops its arguments).
+// Everything else (parentheses, quotes, escapes, "@", blank owners, RFC 3597
+// generic RDATA) is ldns's.
+//
+// TTLs: an RR without one gets the $TTL value if a $TTL was seen, else the
+// last TTL stated explicitly (RFC 1035 §5.1), else 3600. (ldns alone would
+// use 3600 whenever its default is 0, so "$TTL 0" would not work; we hand it
+// a marker value instead and resolve omitted TTLs ourselves.)
+#include "zones/master_file.h"
+
+#include <fcntl.h>
+#include <ldns/ldns.h>
+#include <stdio.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "dns/wire/name.h"
+
+namespace zones {
+namespace {
+
+absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
+
+// How deep $INCLUDE may nest (the top file is depth 0). Real zones use one
+// level; the limit only stops runaway recursion.
+constexpr int kMaxIncludeDepth = 10;
+
+// Given to ldns as the default TTL: an RR that comes back with it had none.
+// (A TTL with the top bit set is not a real one, RFC 2181 §8.)
+constexpr uint32_t kOmittedTtl = 0xffffffffu;
+// TTL of an RR without one before any $TTL or explicit TTL (as ldns, NSD).
+constexpr uint32_t kFallbackTtl = 3600;
+
+// What an RR without a TTL gets. Included files start with a copy.
+struct TtlDefaults {
+  bool has_dollar_ttl = false;
+  uint32_t dollar_ttl = 0;
+  bool has_last = false;
+  uint32_t last_explicit = 0;
+
+  uint32_t Resolve(uint32_t parsed) {
+    if (parsed != kOmittedTtl) {
+      has_last = true;
+      last_explicit = parsed;
+      return parsed;
+    }
+    return has_dollar_ttl ? dollar_ttl
+           : has_last     ? last_explicit
+                          : kFallbackTtl;
+  }
+};
+
+struct FileCloser {
+  void operator()(FILE* f) const { fclose(f); }
+};
+struct RdfFreer {
+  void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
+};
+struct BufferFreer {
+  void operator()(ldns_buffer* b) const { ldns_buffer_free(b); }
+};
+struct RRFreer {
+  void operator()(ldns_rr* rr) const { ldns_rr_free(rr); }
+};
+using RdfPtr = std::unique_ptr<ldns_rdf, RdfFreer>;
+
+// An ldns_rdf* that ldns may replace through a pointer to it, freed at the
+// end of the scope.
+struct RdfSlot {
+  ldns_rdf* rdf = nullptr;
+  RdfSlot() = default;
+  explicit RdfSlot(ldns_rdf* r) : rdf(r) {}
+  RdfSlot(const RdfSlot&) = delete;
+  RdfSlot& operator=(const RdfSlot&) = delete;
+  ~RdfSlot() { Reset(nullptr); }
+  void Reset(ldns_rdf* r) {
+    if (rdf != nullptr) ldns_rdf_deep_free(rdf);
+    rdf = r;
+  }
+};
+
+// Whitespace inside a line (as ldns treats it).
+bool IsBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// Reads a whole file; on failure returns the errno value.
+int ReadWholeFile(const std::string& path, std::string* out) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    const int e = errno;
+    close(fd);
+    return e;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    close(fd);
+    return EISDIR;
+  }
+  out->clear();
+  if (S_ISREG(st.st_mode)) out->reserve(static_cast<size_t>(st.st_size));
+  char chunk[1 << 16];
+  for (;;) {
+    const ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int e = errno;
+      close(fd);
+      return e;
+    }
+    out->append(chunk, static_cast<size_t>(n));
+  }
+  close(fd);
+  return 0;
+}
+
+// Splits a directive line into words: whitespace separates, "..." quotes
+// (backslash escapes kept as they are), ';' outside quotes starts a comment.
+bool SplitDirective(std::string_view line, std::vector<std::string>* words) {
+  words->clear();
+  size_t i = 0;
+  while (i < line.size()) {
+    const char c = line[i];
+    if (IsBlank(c)) {
+      ++i;
+      continue;
+    }
+    if (c == ';') break;
+    std::string word;
+    if (c == '"') {
+      ++i;
+      bool closed = false;
+      while (i < line.size()) {
+        if (line[i] == '\\' && i + 1 < line.size()) {
+          word.append(line.substr(i, 2));
+          i += 2;
+          continue;
+        }
+        if (line[i] == '"') {
+          closed = true;
+          ++i;
+          break;
+        }
+        word.push_back(line[i++]);
+      }
+      if (!closed) return false;
+    } else {
+      while (i < line.size()) {
+        const char d = line[i];
+        if (IsBlank(d) || d == ';') break;
+        if (d == '\\' && i + 1 < line.size()) {
+          word.append(line.substr(i, 2));
+          i += 2;
+          continue;
+        }
+        word.push_back(d);
+        ++i;
+      }
+    }
+    words->push_back(std::move(word));
+  }
+  return true;
+}
+
+// ldns 1.8.3 accepts "<owner> <TTL> <class> <type>" but not the equally
+// valid "<owner> <class> <TTL> <type>" (RFC 1035 §5.1). When a failed record
+// starts that way, say so instead of leaving a bare "could not parse".
+std::string ClassBeforeTtlHint(std::string_view record) {
+  size_t i = 0;
+  auto word = [&]() {
+    while (i < record.size() && IsBlank(record[i])) ++i;
+    const size_t b = i;
+    while (i < record.size() && !IsBlank(record[i]) && record[i] != '\n' &&
+           record[i] != ';')
+      ++i;
+    return record.substr(b, i - b);
+  };
+  if (!record.empty() && !IsBlank(record[0])) word();  // the owner
+  const std::string_view rclass = word();
+  const std::string_view ttl = word();
+  const bool is_class =
+      rclass.size() == 2 && (absl::EqualsIgnoreCase(AbslView(rclass), "IN") ||
+                             absl::EqualsIgnoreCase(AbslView(rclass), "CH") ||
+                             absl::EqualsIgnoreCase(AbslView(rclass), "HS") ||
+                             absl::EqualsIgnoreCase(AbslView(rclass), "CS"));
+  if (!is_class || ttl.empty() || ttl[0] < '0' || ttl[0] > '9') return "";
+  return absl::StrCat(" (write the TTL before the class: \"", AbslView(ttl),
+                      " ", AbslView(rclass), "\", not \"", AbslView(rclass),
+                      " ", AbslView(ttl), "\")");
+}
+
+// The folder part of a path, with a trailing '/', or "" for a bare name.
+std::string DirectoryOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+std::string RealPath(const std::string& path) {
+  char buf[PATH_MAX];
+  return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
+}
+
+RdfPtr OriginRdf(const std::string& origin_wire) {
+  return RdfPtr(ldns_dname_new_frm_data(
+      static_cast<uint16_t>(origin_wire.size()), origin_wire.data()));
+}
+
+// Reads master-file text for one file (the top file or an included one).
+class TextReader {
+ public:
+  TextReader(ZoneBuilder* builder, bool allow_include,
+             std::vector<std::string>* open_files)
+      : builder_(builder),
+        allow_include_(allow_include),
+        open_files_(open_files) {}
+
+  // `text` is the file's content, `display` its name in messages,
+  // `file_index` its ZoneBuilder source index.
+  absl::Status Read(std::string_view text, const std::string& display,
+                    int file_index, std::string origin_wire, TtlDefaults ttl,
+                    int depth);
+
+ private:
+  absl::Status Directive(std::string_view line, const std::string& display,
+                         int line_no, std::string* origin_wire, RdfSlot* origin,
+                         TtlDefaults* ttl, int depth);
+
+  ZoneBuilder* builder_;
+  bool allow_include_;
+  std::vector<std::string>* open_files_;  // real paths of files being read
+};
+
+absl::Status TextReader::Read(std::string_view text, const std::string& display,
+                              int file_index, std::string origin_wire,
+                              TtlDefaults ttl, int depth) {
+  if (text.empty()) return absl::OkStatus();
+  std::unique_ptr<FILE, FileCloser> fp(
+      fmemopen(const_cast<char*>(text.data()), text.size(), "r"));
+  if (fp == nullptr) {
+    return absl::InternalError(
+        absl::StrCat(display, ": fmemopen: ", std::strerror(errno)));
+  }
+  // The stream never leaves this thread: spare ldns's getc() the lock.
+  __fsetlocking(fp.get(), FSETLOCKING_BYCALLER);
+  RdfSlot origin(OriginRdf(origin_wire).release());
+  RdfSlot prev;  // previous owner, for blank owners; ldns updates it
+  std::unique_ptr<ldns_buffer, BufferFreer> rdata(ldns_buffer_new(512));
+  if (origin.rdf == nullptr || rdata == nullptr) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(display, ": out of memory"));
+  }
+  char discard[4096];
+  int line = 1;
+
+  for (;;) {
+    // Skip blank and comment-only lines, counting them, so that `line` is
+    // the line of the first octet ldns will read.
+    const long here = ftell(fp.get());
+    if (here < 0) {
+      return absl::InternalError(
+          absl::StrCat(display, ": ftell: ", std::strerror(errno)));
+    }
+    size_t pos = static_cast<size_t>(here);
+    size_t start = pos;
+    for (;;) {
+      size_t q = start;
+      while (q < text.size() && IsBlank(text[q])) ++q;
+      if (q >= text.size()) {
+        start = text.size();
+        break;
+      }
+      if (text[q] == ';') {
+        q = text.find('\n', q);
+        if (q == std::string_view::npos) {
+          start = text.size();
+          break;
+        }
+      }
+      if (text[q] != '\n') break;  // content: an RR or a directive
+      start = q + 1;
+      ++line;
+    }
+    if (start >= text.size()) break;
+    // A directive line is ours; an RR is ldns's. Either way read up to the
+    // line's start through the FILE so its buffer stays in step.
+    const bool directive = text[start] == '$';
+    size_t skip_to = start;
+    std::string_view directive_line;
+    if (directive) {
+      size_t eol = text.find('\n', start);
+      if (eol == std::string_view::npos) eol = text.size();
+      directive_line = text.substr(start, eol - start);
+      skip_to = eol < text.size() ? eol + 1 : eol;
+    }
+    while (pos < skip_to) {
+      const size_t want = std::min(sizeof discard, skip_to - pos);
+      const size_t got = fread(discard, 1, want, fp.get());
+      if (got == 0) break;
+      pos += got;
+    }
+    const int start_line = line;
+    if (directive) {
+      ++line;
+      absl::Status s = Directive(directive_line, display, start_line,
+                                 &origin_wire, &origin, &ttl, depth);
+      if (!s.ok()) return s;
+      continue;
+    }
+
+    ldns_rr* raw = nullptr;
+    uint32_t omitted = kOmittedTtl;
+    const ldns_status st = ldns_rr_new_frm_fp_l(&raw, fp.get(), &omitted,
+                                                &origin.rdf, &prev.rdf, &line);
+    if (st == LDNS_STATUS_SYNTAX_EMPTY) continue;
+    if (st != LDNS_STATUS_OK) {
+      if (raw != nullptr) ldns_rr_free(raw);
+      return absl::InvalidArgumentError(absl::StrCat(
+          display, ":", start_line, ": ", ldns_get_errorstr_by_id(st),
+          ClassBeforeTtlHint(text.substr(start))));
+    }
+    std::unique_ptr<ldns_rr, RRFreer> rr(raw);
+    ldns_buffer_clear(rdata.get());
+    if (ldns_rr_rdata2buffer_wire(rdata.get(), rr.get()) != LDNS_STATUS_OK ||
+        !ldns_buffer_status_ok(rdata.get())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          display, ":", start_line, ": cannot encode the RR's RDATA"));
+    }
+    const ldns_rdf* owner = ldns_rr_owner(rr.get());
+    const std::string_view owner_wire(
+        reinterpret_cast<const char*>(ldns_rdf_data(owner)),
+        ldns_rdf_size(owner));
+    const std::string_view rdata_wire(
+        reinterpret_cast<const char*>(ldns_buffer_begin(rdata.get())),
+        ldns_buffer_position(rdata.get()));
+    absl::Status s = builder_->Add(
+        owner_wire, static_cast<uint16_t>(ldns_rr_get_type(rr.get())),
+        static_cast<uint16_t>(ldns_rr_get_class(rr.get())),
+        ttl.Resolve(ldns_rr_ttl(rr.get())), rdata_wire,
+        SourceLocation{file_index, start_line});
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TextReader::Directive(std::string_view line,
+                                   const std::string& display, int line_no,
+                                   std::string* origin_wire, RdfSlot* origin,
+                                   TtlDefaults* ttl, int depth) {
+  auto error = [&](const std::string& what) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(display, ":", line_no, ": ", what));
+  };
+  std::vector<std::string> words;
+  if (!SplitDirective(line, &words) || words.empty())
+    return error("malformed directive");
+  const std::string& name = words[0];
+
+  if (name == "$ORIGIN") {
+    if (words.size() != 2) return error("$ORIGIN takes one domain name");
+    std::string wire;
+    if (!dns::NameFromText(words[1], &wire, *origin_wire)) {
+      return error(absl::StrCat("bad $ORIGIN name '", words[1], "'"));
+    }
+    RdfPtr rdf = OriginRdf(wire);
+    if (rdf == nullptr) return error("out of memory");
+    *origin_wire = std::move(wire);
+    origin->Reset(rdf.release());
+    return absl::OkStatus();
+  }
+
+  if (name == "$TTL") {
+    if (words.size() != 2) return error("$TTL takes one TTL value");
+    const char* end = nullptr;
+    const uint32_t value = ldns_str2period(words[1].c_str(), &end);
+    if (words[1].empty() || !(words[1][0] >= '0' && words[1][0] <= '9') ||
+        end == nullptr || *end != '\0') {
+      return error(absl::StrCat("bad $TTL value '", words[1], "'"));
+    }
+    ttl->has_dollar_ttl = true;
+    ttl->dollar_ttl = value;
+    return absl::OkStatus();
+  }
+
+  if (name == "$INCLUDE") {
+    if (!allow_include_)
+      return error("$INCLUDE is not allowed here (zone text, not a file)");
+    if (words.size() < 2 || words.size() > 3) {
+      return error("$INCLUDE takes a file name and an optional origin");
+    }
+    if (depth + 1 > kMaxIncludeDepth) {
+      return error(absl::StrCat("$INCLUDE nests deeper than ", kMaxIncludeDepth,
+                                " files"));
+    }
+    const std::string& file = words[1];
+    const std::string path =
+        !file.empty() && file[0] == '/' ? file : DirectoryOf(display) + file;
+    std::string include_origin = *origin_wire;
+    if (words.size() == 3 &&
+        !dns::NameFromText(words[2], &include_origin, *origin_wire)) {
+      return error(absl::StrCat("bad $INCLUDE origin '", words[2], "'"));
+    }
+    const std::string real = RealPath(path);
+    for (const std::string& open : *open_files_) {
+      if (open == real)
+        return error(
+            absl::StrCat("$INCLUDE loop: ", path, " is already being read"));
+    }
+    std::string content;
+    if (const int e = ReadWholeFile(path, &content); e != 0) {
+      return absl::NotFoundError(
+          absl::StrCat(display, ":", line_no, ": $INCLUDE ", path,
+                       ": cannot open: ", std::strerror(e)));
+    }
+    const int index = builder_->AddSource(path);
+    open_files_->push_back(real);
+    absl::Status s =
+        Read(content, path, index, std::move(include_origin), *ttl, depth + 1);
+    open_files_->pop_back();
+    return s;
+  }
+
+  return error(absl::StrCat("unsupported directive ", name));
+}
+
+}  // namespace
+
+absl::Status ReadMasterFile(const std::string& path, ZoneBuilder* builder) {
+  std::string content;
+  if (const int e = ReadWholeFile(path, &content); e != 0) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot open: ", std::strerror(e)));
+  }
+  const int index = builder->AddSource(path);
+  std::vector<std::string> open_files = {RealPath(path)};
+  TextReader reader(builder, /*allow_include=*/true, &open_files);
+  return reader.Read(content, path, index, builder->origin(), TtlDefaults(), 0);
+}
+
+absl::Status ReadMasterText(std::string_view text,
+                            const std::string& display_name,
+                            ZoneBuilder* builder) {
+  const int index = builder->AddSource(display_name);
+  std::vector<std::string> open_files;
+  TextReader reader(builder, /*allow_include=*/false, &open_files);
+  return reader.Read(text, display_name, index, builder->origin(),
+                     TtlDefaults(), 0);
+}
+
+absl::StatusOr<std::shared_ptr<const Zone>> LoadMasterFile(
+    std::string_view origin_text, const std::string& path) {
+  std::string origin;
+  if (!dns::NameFromText(origin_text, &origin)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad zone origin '",
+        absl::string_view(origin_text.data(), origin_text.size()), "'"));
+  }
+  ZoneBuilder builder(std::move(origin));
+  absl::Status s = ReadMasterFile(path, &builder);
+  if (!s.ok()) return s;
+  return std::move(builder).Build();
+}
+
+}  // namespace zones

@@ -1,0 +1,60 @@
+// File: zones/zone.cc
+//
+// Small accessors of the compiled zone; the compiler is in builder.cc.
+#include "zones/zone.h"
+
+#include "dns/wire/types.h"
+
+namespace zones {
+
+RdataNames RdataNamesFor(uint16_t type) {
+  switch (type) {
+    case dns::rrtype::kNS:
+    case dns::rrtype::kCNAME:
+    case dns::rrtype::kPTR:
+      return RdataNames::kNameAt0;
+    case dns::rrtype::kMX:
+      return RdataNames::kMx;
+    case dns::rrtype::kSOA:
+      return RdataNames::kSoa;
+    case dns::rrtype::kSRV:
+      return RdataNames::kSrv;
+    // Types whose RDATA holds names that we never compress: DNAME (RFC
+    // 6672), the obsolete RFC 1035 mailbox types, and the later types with
+    // embedded names (RFC 3597 §4 forbids compressing those).
+    case dns::rrtype::kDNAME:
+    case 3:   // MD
+    case 4:   // MF
+    case 7:   // MB
+    case 8:   // MG
+    case 9:   // MR
+    case 14:  // MINFO
+    case 17:  // RP
+    case 18:  // AFSDB
+    case 21:  // RT
+    case 26:  // PX
+    case 35:  // NAPTR
+    case 36:  // KX
+      return RdataNames::kOther;
+    default:
+      return RdataNames::kNone;
+  }
+}
+
+std::string_view RRset::rdata(size_t i) const {
+  const size_t off = rr_offsets[i];
+  const auto* p = reinterpret_cast<const uint8_t*>(wire.data()) + off;
+  const size_t len = (size_t{p[8]} << 8) | p[9];
+  return std::string_view(wire).substr(off + 10, len);
+}
+
+const RRset* Node::Find(uint16_t type) const {
+  // RRsets are sorted by type and there are rarely more than a handful.
+  for (const RRset& rs : rrsets) {
+    if (rs.type == type) return &rs;
+    if (rs.type > type) break;
+  }
+  return nullptr;
+}
+
+}  // namespace zones

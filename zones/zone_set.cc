@@ -1,0 +1,94 @@
+// File: zones/zone_set.cc
+//
+// Zone selection (deepest origin wins) and the in-zone lookup of RFC 1034
+// §4.3.2 step 3. Both run on the query path: no allocation, no locks.
+#include "zones/zone_set.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/string_view.h"
+#include "dns/wire/types.h"
+
+namespace zones {
+namespace {
+
+// Debian's Abseil has its own absl::string_view, which is what the maps'
+// heterogeneous lookups take.
+absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
+
+}  // namespace
+
+void ZoneSet::Put(std::shared_ptr<const Zone> zone) {
+  std::string origin = zone->origin();
+  max_origin_labels_ =
+      std::max(max_origin_labels_, dns::NameLabelCount(origin));
+  by_origin_.insert_or_assign(std::move(origin), std::move(zone));
+}
+
+bool ZoneSet::Remove(std::string_view origin_wire) {
+  auto it = by_origin_.find(AbslView(origin_wire));
+  if (it == by_origin_.end()) return false;
+  by_origin_.erase(it);
+  max_origin_labels_ = 0;
+  for (const auto& [origin, zone] : by_origin_) {
+    max_origin_labels_ =
+        std::max(max_origin_labels_, dns::NameLabelCount(origin));
+  }
+  return true;
+}
+
+const Zone* ZoneSet::FindZone(const dns::Name& qname) const noexcept {
+  if (by_origin_.empty()) return nullptr;
+  const int labels = qname.label_count();
+  // Suffix(i) has labels - i labels; no origin is deeper than
+  // max_origin_labels_, so start there.
+  for (int i = std::max(0, labels - max_origin_labels_); i <= labels; ++i) {
+    auto it = by_origin_.find(AbslView(qname.Suffix(i)));
+    if (it != by_origin_.end()) return it->second.get();
+  }
+  return nullptr;
+}
+
+const Zone* ZoneSet::Get(std::string_view origin_wire) const {
+  auto it = by_origin_.find(AbslView(origin_wire));
+  return it == by_origin_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::shared_ptr<const Zone>> ZoneSet::zones() const {
+  std::vector<std::shared_ptr<const Zone>> out;
+  out.reserve(by_origin_.size());
+  for (const auto& [origin, zone] : by_origin_) out.push_back(zone);
+  return out;
+}
+
+LookupResult Lookup(const Zone& zone, const dns::Name& qname,
+                    uint16_t qtype) noexcept {
+  const Node* const base = &zone.node(0);
+  if (const Node* node = zone.Find(qname.wire())) {
+    if (node->cut == kNoNode) return {LookupKind::kExact, node};
+    // At or below a zone cut. DS exactly at the (topmost) cut belongs to
+    // this side of the cut (RFC 4035 §3.1.4.1).
+    if (qtype == dns::rrtype::kDS &&
+        node->cut == static_cast<uint32_t>(node - base)) {
+      return {LookupKind::kExact, node};
+    }
+    return {LookupKind::kReferral, &zone.node(node->cut)};
+  }
+  // Every name between an owner and the apex is a node, so the first
+  // existing ancestor is the closest encloser (RFC 4592 §3.3.1).
+  const int labels = qname.label_count();
+  for (int i = 1; i <= labels; ++i) {
+    const Node* ce = zone.Find(qname.Suffix(i));
+    if (ce == nullptr) continue;
+    if (ce->cut != kNoNode) return {LookupKind::kReferral, &zone.node(ce->cut)};
+    if (ce->wildcard_child != kNoNode) {
+      return {LookupKind::kWildcard, &zone.node(ce->wildcard_child)};
+    }
+    return {LookupKind::kNxDomain, ce};
+  }
+  // Not inside the zone at all (a caller bug); treat as no such name.
+  return {LookupKind::kNxDomain, &zone.apex()};
+}
+
+}  // namespace zones
