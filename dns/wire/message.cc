@@ -188,10 +188,12 @@ size_t OptSize(const ClientSubnet* ecs) noexcept {
 }
 
 bool AppendOpt(Writer& w, uint16_t our_udp_size, Rcode rcode,
-               const ClientSubnet* ecs) noexcept {
+               const ClientSubnet* ecs, bool dnssec_ok) noexcept {
   const size_t size = OptSize(ecs);
   if (w.limit() < w.size() || w.limit() - w.size() < size) return false;
-  const uint32_t ttl = (uint32_t{static_cast<uint16_t>(rcode)} >> 4) << 24;
+  // Extended RCODE in the top octet, version 0, DO echoed (RFC 3225 §3).
+  const uint32_t ttl = ((uint32_t{static_cast<uint16_t>(rcode)} >> 4) << 24) |
+                       (dnssec_ok ? 0x8000u : 0u);
   const uint16_t rdlen = static_cast<uint16_t>(size - kOptBaseSize);
   // Fits (checked above), so the appends below cannot fail.
   w.AppendU8(0);

@@ -85,11 +85,12 @@ ParseStatus ParseQuery(const uint8_t* packet, size_t len, Query* q) noexcept;
 size_t OptSize(const ClientSubnet* ecs) noexcept;
 
 // Appends an OPT RR (owner root) with our payload size, the upper 8 bits of
-// `rcode` as extended RCODE, version 0, and, when `ecs` is given, a Client
+// `rcode` as extended RCODE, version 0, the DO bit when `dnssec_ok` (the
+// query's DO is copied, RFC 3225 §3), and, when `ecs` is given, a Client
 // Subnet option echoing family/source/address with ecs->scope_prefix.
 // Increments the additional count. Returns false if it does not fit.
 bool AppendOpt(Writer& w, uint16_t our_udp_size, Rcode rcode,
-               const ClientSubnet* ecs) noexcept;
+               const ClientSubnet* ecs, bool dnssec_ok = false) noexcept;
 
 }  // namespace dns
 
