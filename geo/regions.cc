@@ -1,0 +1,217 @@
+#include "geo/regions.h"
+
+#include <cmath>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "geo/absl_compat.h"
+#include "absl/strings/str_join.h"
+#include "geo/csv_reader.h"
+
+#ifndef STEER_GEO_SOURCE_DIR
+#define STEER_GEO_SOURCE_DIR "."
+#endif
+
+namespace geo {
+
+std::string_view AdminStateName(AdminState s) {
+  switch (s) {
+    case AdminState::kUp:
+      return "up";
+    case AdminState::kDrain:
+      return "drain";
+    case AdminState::kDown:
+      return "down";
+  }
+  return "?";
+}
+
+std::optional<AdminState> ParseAdminState(std::string_view s) {
+  if (s == "up") return AdminState::kUp;
+  if (s == "drain" || s == "drained") return AdminState::kDrain;
+  if (s == "down") return AdminState::kDown;
+  return std::nullopt;
+}
+
+AdminStates::AdminStates(size_t capacity)
+    : capacity_(capacity),
+      states_(std::make_unique<std::atomic<uint8_t>[]>(capacity)) {
+  for (size_t i = 0; i < capacity_; ++i) {
+    states_[i].store(static_cast<uint8_t>(AdminState::kUp),
+                     std::memory_order_relaxed);
+  }
+}
+
+absl::StatusOr<RegionId> AdminStates::IdFor(std::string_view name) {
+  if (name.empty()) return absl::InvalidArgumentError("empty region name");
+  absl::MutexLock lock(&mu_);
+  auto it = ids_.find(AV(name));
+  if (it != ids_.end()) return it->second;
+  if (names_.size() >= capacity_) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "too many regions (capacity ", capacity_, "); cannot add '", AV(name),
+        "'"));
+  }
+  const RegionId id = static_cast<RegionId>(names_.size());
+  names_.emplace_back(name);
+  ids_.emplace(std::string(name), id);
+  return id;
+}
+
+std::optional<RegionId> AdminStates::Find(std::string_view name) const {
+  absl::MutexLock lock(&mu_);
+  auto it = ids_.find(AV(name));
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string AdminStates::Name(RegionId id) const {
+  absl::MutexLock lock(&mu_);
+  return id < names_.size() ? names_[id] : std::string();
+}
+
+std::vector<std::pair<std::string, AdminState>> AdminStates::List() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::pair<std::string, AdminState>> out;
+  out.reserve(names_.size());
+  for (RegionId id = 0; id < names_.size(); ++id) out.emplace_back(names_[id], Get(id));
+  return out;
+}
+
+namespace {
+
+absl::Status RowError(std::string_view source, int line,
+                      std::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(AV(source), ":", line, ": ", AV(what)));
+}
+
+// Parses a coordinate in [-limit, limit]; `what` names it in errors.
+absl::Status ParseDegrees(std::string_view text, double limit,
+                          std::string_view what, std::string_view source,
+                          int line, double* out) {
+  double v = 0;
+  if (!absl::SimpleAtod(AV(text), &v) || !std::isfinite(v)) {
+    return RowError(source, line,
+                    absl::StrCat(AV(what), " '", AV(text), "' is not a number"));
+  }
+  if (v < -limit || v > limit) {
+    return RowError(source, line,
+                    absl::StrCat(AV(what), " ", AV(text), " is outside -", limit,
+                                 "..", limit));
+  }
+  *out = v;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const RegionRegistry>> RegionRegistry::ParseCsv(
+    std::string_view text, std::string_view source, AdminStates& ids) {
+  std::shared_ptr<RegionRegistry> reg(new RegionRegistry());
+  reg->source_ = std::string(source);
+  bool have_header = false;
+  size_t columns = 0;
+  int col_region = -1, col_lat = -1, col_lon = -1;
+
+  absl::Status s = ForEachCsvRecord(
+      text, source,
+      [&](absl::Span<const std::string_view> f, int line) -> absl::Status {
+        if (!have_header) {
+          have_header = true;
+          columns = f.size();
+          for (size_t i = 0; i < f.size(); ++i) {
+            int* slot = nullptr;
+            if (f[i] == "region") slot = &col_region;
+            if (f[i] == "latitude" || f[i] == "lat") slot = &col_lat;
+            if (f[i] == "longitude" || f[i] == "lon") slot = &col_lon;
+            if (slot == nullptr) continue;  // other columns are ignored
+            if (*slot != -1) {
+              return RowError(source, line,
+                              absl::StrCat("column '", AV(f[i]),
+                                           "' duplicates an earlier column"));
+            }
+            *slot = static_cast<int>(i);
+          }
+          if (col_region < 0 || col_lat < 0 || col_lon < 0) {
+            return RowError(
+                source, line,
+                absl::StrCat("header must have columns region, latitude (or "
+                             "lat) and longitude (or lon); got '",
+                             absl::StrJoin(f, ",", StdViewFormatter()), "'"));
+          }
+          return absl::OkStatus();
+        }
+        if (f.size() != columns) {
+          return RowError(source, line,
+                          absl::StrCat("expected ", columns,
+                                       " fields as in the header, got ",
+                                       f.size()));
+        }
+        Region r;
+        r.line = line;
+        r.name = std::string(f[col_region]);
+        if (r.name.empty()) return RowError(source, line, "empty region name");
+        if (reg->by_name_.contains(r.name)) {
+          return RowError(
+              source, line,
+              absl::StrCat("duplicate region '", r.name, "' (first at line ",
+                           reg->regions_[reg->by_name_[r.name]].line, ")"));
+        }
+        const std::string_view lat = f[col_lat], lon = f[col_lon];
+        if (lat.empty() != lon.empty()) {
+          return RowError(source, line,
+                          absl::StrCat("region '", r.name,
+                                       "' has only one of latitude and "
+                                       "longitude"));
+        }
+        if (!lat.empty()) {
+          absl::Status c =
+              ParseDegrees(lat, 90, "latitude", source, line, &r.latitude);
+          if (c.ok()) {
+            c = ParseDegrees(lon, 180, "longitude", source, line,
+                             &r.longitude);
+          }
+          if (!c.ok()) return c;
+          r.has_location = true;
+        }
+        absl::StatusOr<RegionId> id = ids.IdFor(r.name);
+        if (!id.ok()) {
+          return RowError(source, line,
+                          std::string(id.status().message()));
+        }
+        r.id = *id;
+        reg->by_name_.emplace(r.name, reg->regions_.size());
+        reg->by_id_.emplace(r.id, reg->regions_.size());
+        reg->regions_.push_back(std::move(r));
+        return absl::OkStatus();
+      });
+  if (!s.ok()) return s;
+  if (!have_header) {
+    return RowError(source, 1,
+                    "empty file (expected a header region,latitude,longitude)");
+  }
+  return std::shared_ptr<const RegionRegistry>(std::move(reg));
+}
+
+absl::StatusOr<std::shared_ptr<const RegionRegistry>> RegionRegistry::LoadCsv(
+    const std::string& path, AdminStates& ids) {
+  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  if (!text.ok()) return text.status();
+  return ParseCsv(*text, path, ids);
+}
+
+const Region* RegionRegistry::Find(std::string_view name) const {
+  auto it = by_name_.find(AV(name));
+  return it == by_name_.end() ? nullptr : &regions_[it->second];
+}
+
+const Region* RegionRegistry::Get(RegionId id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &regions_[it->second];
+}
+
+const char* DefaultRegionsPath() {
+  return STEER_GEO_SOURCE_DIR "/data/aws_regions.csv";
+}
+
+}  // namespace geo
