@@ -7,17 +7,23 @@
 // the owner, de-duplicated, checked, then encoded once into the Zone. The
 // owner map built by Add() becomes the Zone's index, so owner names are
 // copied once (into Node::owner) and not twice.
+//
+// Routed members (AddRouted) are encoded when added, with the same code as
+// static RRsets (DedupRun, EncodeRRset); Build() sorts them by owner and
+// type, checks Route 53's group rules and moves them into Node::routed.
 #include "zones/builder.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <numeric>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -30,6 +36,7 @@ namespace {
 using dns::rrtype::kA;
 using dns::rrtype::kAAAA;
 using dns::rrtype::kCNAME;
+using dns::rrtype::kDS;
 using dns::rrtype::kNS;
 using dns::rrtype::kNSEC;
 using dns::rrtype::kRRSIG;
@@ -214,6 +221,7 @@ class FirstError {
     message_ = std::move(message);
   }
   bool found() const { return order_ != std::numeric_limits<int64_t>::max(); }
+  int64_t order() const { return order_; }
   const std::string& message() const { return message_; }
 
  private:
@@ -221,7 +229,111 @@ class FirstError {
   std::string message_;
 };
 
+// Drops the RRs of one RRset whose RDATA repeats an earlier one's: of the
+// ids in ids[r..re) (ascending = file order), the kept ones move, in order,
+// to ids[w..); returns the new end of the kept ones. `rdata_of(id)` gives an
+// RR's RDATA; `scratch` and `dropped` are reusable buffers.
+template <typename RdataOf>
+uint32_t DedupRun(std::vector<uint32_t>& ids, uint32_t r, uint32_t re,
+                  uint32_t w, const RdataOf& rdata_of,
+                  std::vector<uint32_t>& scratch,
+                  std::vector<uint32_t>& dropped) {
+  if (re - r <= kPairwiseDedupLimit) {
+    const uint32_t run_w = w;
+    for (uint32_t k = r; k < re; ++k) {
+      bool dup = false;
+      for (uint32_t j = run_w; j < w && !dup; ++j)
+        dup = rdata_of(ids[j]) == rdata_of(ids[k]);
+      if (!dup) ids[w++] = ids[k];
+    }
+    return w;
+  }
+  // Sort a copy by RDATA; all but the first of equal RDATA are dropped.
+  scratch.assign(ids.begin() + r, ids.begin() + re);
+  std::sort(scratch.begin(), scratch.end(), [&](uint32_t x, uint32_t y) {
+    const int c = rdata_of(x).compare(rdata_of(y));
+    return c != 0 ? c < 0 : x < y;
+  });
+  dropped.clear();
+  for (size_t k = 1; k < scratch.size(); ++k) {
+    if (rdata_of(scratch[k]) == rdata_of(scratch[k - 1]))
+      dropped.push_back(scratch[k]);
+  }
+  std::sort(dropped.begin(), dropped.end());
+  size_t d = 0;
+  for (uint32_t k = r; k < re; ++k) {
+    if (d < dropped.size() && dropped[d] == ids[k]) {
+      ++d;
+      continue;
+    }
+    ids[w++] = ids[k];
+  }
+  return w;
+}
+
+// Encodes `n` RRs of one RRset into `rs`: TYPE CLASS TTL RDLENGTH RDATA
+// each, with RDATA rdata_at(0..n-1). The one encoder of static RRsets and
+// routed members.
+template <typename RdataAt>
+void EncodeRRset(uint16_t type, uint32_t ttl, uint32_t n,
+                 const RdataAt& rdata_at, RRset* rs) {
+  size_t bytes = 0;
+  for (uint32_t k = 0; k < n; ++k) bytes += kRRFixedSize + rdata_at(k).size();
+  rs->type = type;
+  rs->ttl = ttl;
+  rs->count = static_cast<uint16_t>(n);
+  rs->names = RdataNamesFor(type);
+  rs->wire.reserve(bytes);
+  rs->rr_offsets.reserve(n);
+  char fixed[kRRFixedSize];
+  PutU16(fixed, type);
+  PutU16(fixed + 2, dns::rrclass::kIN);
+  PutU32(fixed + 4, ttl);
+  for (uint32_t k = 0; k < n; ++k) {
+    const std::string_view rdata = rdata_at(k);
+    rs->rr_offsets.push_back(static_cast<uint32_t>(rs->wire.size()));
+    PutU16(fixed + 8, static_cast<uint16_t>(rdata.size()));
+    rs->wire.append(fixed, kRRFixedSize);
+    rs->wire.append(rdata);
+  }
+}
+
+// Key of an RRset or routed group in the builder's maps.
+uint64_t RRsetKey(uint32_t owner_id, uint16_t type) {
+  return (uint64_t{owner_id} << 16) | type;
+}
+
+// A routed member as other errors refer to it.
+std::string MemberRef(const RoutedMember& m) {
+  return m.set_identifier.empty()
+             ? absl::StrCat("the record at ", m.source)
+             : absl::StrCat("set_identifier='", m.set_identifier, "'");
+}
+
+const char* FailoverRoleName(FailoverRole role) {
+  switch (role) {
+    case FailoverRole::kPrimary: return "PRIMARY";
+    case FailoverRole::kSecondary: return "SECONDARY";
+    case FailoverRole::kNone: break;
+  }
+  return "none";
+}
+
+// Route 53's Weight range.
+constexpr uint32_t kMaxWeight = 255;
+
 }  // namespace
+
+std::string DescribeRecordSet(std::string_view owner_wire, uint16_t type,
+                              std::string_view set_identifier) {
+  std::string out = absl::StrCat("record set [name='",
+                                 dns::NameToText(owner_wire), "', type='",
+                                 TypeText(type), "'");
+  if (!set_identifier.empty())
+    absl::StrAppend(&out, ", set_identifier='", AV(set_identifier), "'");
+  out += "]";
+  return out;
+}
 
 ZoneBuilder::ZoneBuilder(std::string origin_wire)
     : origin_(std::move(origin_wire)) {
@@ -243,26 +355,41 @@ std::string ZoneBuilder::Where(SourceLocation loc) const {
   return out;
 }
 
+std::string ZoneBuilder::CheckOwner(std::string_view owner_wire,
+                                    char (&buf)[dns::kMaxNameLength]) const {
+  if (owner_wire.size() > sizeof buf) return "owner name is too long";
+  std::memcpy(buf, owner_wire.data(), owner_wire.size());
+  if (owner_wire.empty() ||
+      ScanName(buf, owner_wire.size(), 0) != owner_wire.size()) {
+    return "malformed owner name";
+  }
+  const std::string_view owner(buf, owner_wire.size());
+  if (!dns::NameIsSubdomain(owner, origin_)) {
+    return absl::StrCat("owner ", dns::NameToText(owner),
+                        " is outside the zone ", dns::NameToText(origin_));
+  }
+  return "";
+}
+
+absl::Status ZoneBuilder::RecordSetError(SourceLocation loc,
+                                         std::string_view owner_wire,
+                                         uint16_t type,
+                                         std::string_view set_identifier,
+                                         std::string_view what) const {
+  return absl::InvalidArgumentError(absl::StrCat(
+      Where(loc), ": ", DescribeRecordSet(owner_wire, type, set_identifier),
+      ": ", AV(what)));
+}
+
 absl::Status ZoneBuilder::Add(std::string_view owner_wire, uint16_t type,
                               uint16_t rclass, uint32_t ttl,
                               std::string_view rdata, SourceLocation loc) {
   char owner_buf[dns::kMaxNameLength];
-  if (owner_wire.size() > sizeof owner_buf) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(Where(loc), ": owner name is too long"));
-  }
-  std::memcpy(owner_buf, owner_wire.data(), owner_wire.size());
-  if (owner_wire.empty() ||
-      ScanName(owner_buf, owner_wire.size(), 0) != owner_wire.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(Where(loc), ": malformed owner name"));
+  if (std::string problem = CheckOwner(owner_wire, owner_buf);
+      !problem.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(Where(loc), ": ", problem));
   }
   const std::string_view owner(owner_buf, owner_wire.size());
-  if (!dns::NameIsSubdomain(owner, origin_)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(Where(loc), ": owner ", dns::NameToText(owner),
-                     " is outside the zone ", dns::NameToText(origin_)));
-  }
   if (rclass != dns::rrclass::kIN) {
     return absl::InvalidArgumentError(
         absl::StrCat(Where(loc), ": class ", ClassText(rclass),
@@ -292,21 +419,349 @@ absl::Status ZoneBuilder::Add(std::string_view owner_wire, uint16_t type,
 
   const auto owner_id = static_cast<uint32_t>(owners_.size());
   const uint32_t oid = owners_.try_emplace(AV(owner), owner_id).first->second;
-  auto [ttl_it, first] =
-      rrset_ttl_.try_emplace((uint64_t{oid} << 16) | type, ttl);
-  if (!first && ttl_it->second != ttl) {
-    warnings_.push_back(absl::StrCat(
-        Where(loc), ": TTL ", ttl, " of ", dns::NameToText(owner), " ",
-        TypeText(type), " differs from the RRset's TTL ", ttl_it->second,
-        "; using ", ttl_it->second, " (RFC 2181 §5.2)"));
+  const auto rr = static_cast<uint32_t>(rrs_.size());
+  const uint64_t key = RRsetKey(oid, type);
+  auto [first_it, first] = rrset_first_.try_emplace(key, rr);
+  if (!first) {
+    const PendingRR& head = rrs_[first_it->second];
+    if (!whole_rrsets_.empty() && whole_rrsets_.contains(key)) {
+      rdata_.resize(off);
+      return absl::InvalidArgumentError(absl::StrCat(
+          Where(loc), ": ", TypeText(type), " record at ",
+          dns::NameToText(owner), " duplicates ",
+          DescribeRecordSet(owner, type, ""), " from ", Where(head.loc),
+          " (a name and type is defined in one place)"));
+    }
+    if (head.ttl != ttl) {
+      warnings_.push_back(absl::StrCat(
+          Where(loc), ": TTL ", ttl, " of ", dns::NameToText(owner), " ",
+          TypeText(type), " differs from the RRset's TTL ", head.ttl,
+          "; using ", head.ttl, " (RFC 2181 §5.2)"));
+    }
   }
   rrs_.push_back(PendingRR{oid, ttl, static_cast<uint32_t>(off),
                            static_cast<uint16_t>(rdata.size()), type, loc});
   return absl::OkStatus();
 }
 
+absl::Status ZoneBuilder::AddRecordSet(std::string_view owner_wire,
+                                       uint16_t type, uint32_t ttl,
+                                       const std::vector<std::string>& rdatas,
+                                       SourceLocation loc) {
+  auto fail = [&](std::string_view what) {
+    return RecordSetError(loc, owner_wire, type, "", what);
+  };
+  char owner_buf[dns::kMaxNameLength];
+  if (std::string problem = CheckOwner(owner_wire, owner_buf);
+      !problem.empty()) {
+    return fail(problem);
+  }
+  const std::string_view owner(owner_buf, owner_wire.size());
+  if (rdatas.empty()) return fail("has no values");
+  if (type == kCNAME && rdatas.size() > 1)
+    return fail("a CNAME record has one value");
+  if (auto o = owners_.find(AV(owner)); o != owners_.end()) {
+    if (auto f = rrset_first_.find(RRsetKey(o->second, type));
+        f != rrset_first_.end()) {
+      return fail(absl::StrCat(
+          "duplicates the ", dns::NameToText(owner), " ", TypeText(type),
+          " record set from ", Where(rrs_[f->second].loc),
+          " (a name and type is defined in one place)"));
+    }
+  }
+  const std::string prefix = absl::StrCat(Where(loc), ": ");
+  for (const std::string& rdata : rdatas) {
+    absl::Status s = Add(owner, type, dns::rrclass::kIN, ttl, rdata, loc);
+    if (!s.ok()) {
+      // Name the record set: "file:line: what" -> "file:line: [...]: what".
+      std::string_view what(s.message().data(), s.message().size());
+      if (what.substr(0, prefix.size()) == prefix)
+        what.remove_prefix(prefix.size());
+      return fail(what);
+    }
+  }
+  whole_rrsets_.insert(RRsetKey(owners_.find(AV(owner))->second, type));
+  return absl::OkStatus();
+}
+
+absl::Status ZoneBuilder::AddRouted(std::string_view owner_wire, uint16_t type,
+                                    RoutingPolicy policy, RoutedMember member,
+                                    const std::vector<std::string>& rdatas,
+                                    uint32_t ttl, SourceLocation loc) {
+  auto fail = [&](std::string_view what) {
+    return RecordSetError(loc, owner_wire, type, member.set_identifier, what);
+  };
+  char owner_buf[dns::kMaxNameLength];
+  if (std::string problem = CheckOwner(owner_wire, owner_buf);
+      !problem.empty()) {
+    return fail(problem);
+  }
+  const std::string_view owner(owner_buf, owner_wire.size());
+  if (IsMetaType(type)) {
+    return fail(
+        absl::StrCat("type ", TypeText(type), " cannot appear in a zone"));
+  }
+  if (type == kSOA || type == kNS || type == kDS) {
+    return fail(absl::StrCat("a ", TypeText(type),
+                             " record set is always simple (no routing "
+                             "policy, no alias)"));
+  }
+  RRset& rs = member.rrset;
+  rs = RRset();
+  if (member.is_alias()) {
+    if (!rdatas.empty()) return fail("an alias record has no values");
+    std::string& target = member.alias_target;
+    if (target.size() > dns::kMaxNameLength ||
+        ScanName(target.data(), target.size(), 0) != target.size()) {
+      return fail("malformed alias target name");
+    }
+    rs.type = type;
+    rs.names = RdataNamesFor(type);
+  } else {
+    if (rdatas.empty()) return fail("has no values");
+    if (member.evaluate_target_health)
+      return fail("EvaluateTargetHealth is only for alias records");
+    // Checked, lower-cased copies of the values, then as a static RRset.
+    std::vector<std::string> values(rdatas);
+    for (std::string& v : values) {
+      if (v.size() > 0xffff) return fail("RDATA is longer than 65535 octets");
+      std::string problem = CheckRdata(type, v.data(), v.size());
+      if (!problem.empty()) {
+        return fail(absl::StrCat(TypeText(type), " record at ",
+                                 dns::NameToText(owner), " ", problem));
+      }
+    }
+    std::vector<uint32_t> keep(values.size());
+    std::iota(keep.begin(), keep.end(), 0u);
+    std::vector<uint32_t> scratch;
+    std::vector<uint32_t> dropped;
+    const uint32_t n = DedupRun(
+        keep, 0, static_cast<uint32_t>(keep.size()), 0,
+        [&](uint32_t i) { return std::string_view(values[i]); }, scratch,
+        dropped);
+    if (n > kMaxRRsetCount) {
+      return fail(absl::StrCat("has more than ", kMaxRRsetCount, " values"));
+    }
+    if (type == kCNAME && n > 1) return fail("a CNAME record has one value");
+    EncodeRRset(
+        type, ttl, n,
+        [&](uint32_t k) { return std::string_view(values[keep[k]]); }, &rs);
+  }
+  if (member.source.empty()) member.source = Where(loc);
+
+  const auto owner_id = static_cast<uint32_t>(owners_.size());
+  const uint32_t oid = owners_.try_emplace(AV(owner), owner_id).first->second;
+  routed_.push_back(PendingRouted{oid, type, policy,
+                                  static_cast<uint32_t>(rrs_.size()), loc,
+                                  std::move(member)});
+  return absl::OkStatus();
+}
+
+ZoneBuilder::Problem ZoneBuilder::ValidateRouted(
+    const std::vector<uint32_t>& rorder, const std::vector<uint32_t>& begin,
+    const std::vector<uint32_t>& perm,
+    const std::vector<const std::string*>& names) const {
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  FirstError err;
+  // Member i of routed_ in file order, as Build() merges it with the RRs.
+  auto fail = [&](uint32_t i, std::string_view what) {
+    const PendingRouted& p = routed_[i];
+    const int64_t order = (int64_t{p.rrs_before} << 32) | i;
+    if (!err.Wants(order)) return;
+    err.Set(order, absl::StrCat(Where(p.loc), ": ",
+                                DescribeRecordSet(*names[p.owner], p.type,
+                                                  p.member.set_identifier),
+                                ": ", AV(what)));
+  };
+  // The first RR (in file order) of owner o's static RRset of `type`.
+  auto static_rr = [&](uint32_t o, uint16_t type) {
+    for (uint32_t k = begin[o]; k < begin[o + 1]; ++k) {
+      const uint16_t t = rrs_[perm[k]].type;
+      if (t == type) return perm[k];  // sorted by (type, file order)
+      if (t > type) break;
+    }
+    return kNone;
+  };
+  const char* const one_kind = " (a name and type has one simple record "
+                               "set or a group of routed ones)";
+
+  absl::flat_hash_map<absl::string_view, uint32_t> seen_ids;
+  absl::flat_hash_map<absl::string_view, uint32_t> seen_regions;
+  const size_t n = rorder.size();
+  for (size_t ob = 0; ob < n;) {  // the groups of one owner: [ob, oe)
+    const uint32_t o = routed_[rorder[ob]].owner;
+    const std::string& name = *names[o];
+    size_t oe = ob;
+    while (oe < n && routed_[rorder[oe]].owner == o) ++oe;
+
+    // Delegations at or above the owner (below the apex): the routed data
+    // would be hidden by the referral.
+    for (std::string_view cur = name; cur.size() > origin_.size();
+         cur = dns::NameParent(cur)) {
+      auto it = owners_.find(AV(cur));
+      if (it == owners_.end()) continue;
+      const uint32_t ns = static_rr(it->second, kNS);
+      if (ns == kNone) continue;
+      fail(rorder[ob],
+           absl::StrCat("is at or below the delegation ",
+                        dns::NameToText(cur), " (NS at ", Where(rrs_[ns].loc),
+                        ") and would never be answered"));
+    }
+
+    // The CNAME rule, where a routed group is involved (static CNAME
+    // beside static data is Build()'s).
+    uint32_t routed_cname = kNone;  // head of a routed CNAME group
+    uint32_t routed_other = kNone;  // head of the first other routed group
+    for (size_t k = ob; k < oe; ++k) {
+      const uint32_t i = rorder[k];
+      if (k > ob && routed_[rorder[k - 1]].type == routed_[i].type) continue;
+      if (routed_[i].type == kCNAME) {
+        routed_cname = i;
+      } else if (routed_other == kNone) {
+        routed_other = i;
+      }
+    }
+    if (routed_cname != kNone) {
+      uint32_t other = kNone;  // first static RR that is not CNAME/RRSIG/NSEC
+      for (uint32_t k = begin[o]; k < begin[o + 1]; ++k) {
+        const uint16_t t = rrs_[perm[k]].type;
+        if (t != kCNAME && t != kRRSIG && t != kNSEC)
+          other = std::min(other, perm[k]);
+      }
+      if (other != kNone) {
+        fail(routed_cname, absl::StrCat(
+                               "CNAME cannot coexist with other data (",
+                               TypeText(rrs_[other].type), " at ",
+                               Where(rrs_[other].loc), ")"));
+      } else if (routed_other != kNone) {
+        fail(routed_cname,
+             absl::StrCat("CNAME cannot coexist with other data (",
+                          TypeText(routed_[routed_other].type), " at ",
+                          routed_[routed_other].member.source, ")"));
+      }
+    } else if (const uint32_t cname = static_rr(o, kCNAME); cname != kNone) {
+      fail(routed_other, absl::StrCat("cannot coexist with the CNAME at ",
+                                      Where(rrs_[cname].loc)));
+    }
+
+    for (size_t gb = ob; gb < oe;) {  // one group: [gb, ge)
+      const uint32_t h = rorder[gb];
+      const PendingRouted& head = routed_[h];
+      const uint16_t type = head.type;
+      size_t ge = gb;
+      while (ge < oe && routed_[rorder[ge]].type == type) ++ge;
+
+      if (const uint32_t rr = static_rr(o, type); rr != kNone) {
+        fail(h, absl::StrCat("conflicts with the simple ",
+                             dns::NameToText(name), " ", TypeText(type),
+                             " record set at ", Where(rrs_[rr].loc),
+                             one_kind));
+      }
+      seen_ids.clear();
+      seen_regions.clear();
+      uint32_t ttl_ref = kNone;  // weighted: first non-alias member
+      uint32_t role_of[3] = {kNone, kNone, kNone};  // failover: by role
+      for (size_t k = gb; k < ge; ++k) {
+        const uint32_t i = rorder[k];
+        const PendingRouted& p = routed_[i];
+        const RoutedMember& m = p.member;
+        if (p.policy != head.policy) {
+          fail(i, absl::StrCat("is a ", RoutingPolicyName(p.policy),
+                               " record, but ", MemberRef(head.member),
+                               " of the same name and type is ",
+                               RoutingPolicyName(head.policy),
+                               " (one routing policy per name and type)"));
+          continue;
+        }
+        if (p.policy == RoutingPolicy::kSimple) {
+          if (!m.set_identifier.empty())
+            fail(i, "a simple record has no SetIdentifier");
+          if (!m.is_alias())
+            fail(i, "a routed simple record must be an alias");
+          if (k > gb) {
+            fail(i, absl::StrCat("another simple record of this name and "
+                                 "type is at ",
+                                 head.member.source));
+          }
+        } else if (m.set_identifier.empty()) {
+          fail(i, absl::StrCat("SetIdentifier is required for a ",
+                               RoutingPolicyName(p.policy), " record"));
+        } else if (auto [it, added] =
+                       seen_ids.try_emplace(AV(m.set_identifier), i);
+                   !added) {
+          fail(i, absl::StrCat("SetIdentifier '", m.set_identifier,
+                               "' is already used by the record at ",
+                               routed_[it->second].member.source));
+        }
+        if (!m.region.empty() && p.policy != RoutingPolicy::kLatency)
+          fail(i, "Region is only for latency records");
+        if (m.weight != 0 && p.policy != RoutingPolicy::kWeighted)
+          fail(i, "Weight is only for weighted records");
+        if (m.failover != FailoverRole::kNone &&
+            p.policy != RoutingPolicy::kFailover) {
+          fail(i, "Failover is only for failover records");
+        }
+        switch (p.policy) {
+          case RoutingPolicy::kLatency:
+            if (m.region.empty()) {
+              fail(i, "a latency record needs a Region");
+            } else if (auto [it, added] =
+                           seen_regions.try_emplace(AV(m.region), i);
+                       !added) {
+              fail(i, absl::StrCat("another latency record for region ",
+                                   m.region, " (",
+                                   MemberRef(routed_[it->second].member),
+                                   ")"));
+            }
+            break;
+          case RoutingPolicy::kWeighted:
+            if (m.weight > kMaxWeight) {
+              fail(i, absl::StrCat("Weight ", m.weight,
+                                   " is out of range (0..255)"));
+            }
+            if (m.is_alias()) break;
+            if (ttl_ref == kNone) {
+              ttl_ref = i;
+            } else if (const RoutedMember& ref = routed_[ttl_ref].member;
+                       ref.rrset.ttl != m.rrset.ttl) {
+              fail(i, absl::StrCat(
+                          "TTL ", m.rrset.ttl, " differs from the TTL ",
+                          ref.rrset.ttl, " of ", MemberRef(ref),
+                          " (weighted records of one name and type share "
+                          "a TTL)"));
+            }
+            break;
+          case RoutingPolicy::kFailover:
+            if (m.failover == FailoverRole::kNone) {
+              fail(i, "a failover record needs Failover PRIMARY or SECONDARY");
+            } else if (uint32_t& slot =
+                           role_of[static_cast<int>(m.failover)];
+                       slot == kNone) {
+              slot = i;
+            } else {
+              fail(i, absl::StrCat("another ", FailoverRoleName(m.failover),
+                                   " failover record (",
+                                   MemberRef(routed_[slot].member), ")"));
+            }
+            break;
+          case RoutingPolicy::kMultiValue:
+            if (m.is_alias())
+              fail(i, "a multivalue answer record cannot be an alias");
+            break;
+          case RoutingPolicy::kSimple:
+            break;
+        }
+      }
+      gb = ge;
+    }
+    ob = oe;
+  }
+  return Problem{err.order(), err.message()};
+}
+
 absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
-  decltype(rrset_ttl_)().swap(rrset_ttl_);  // not needed any more
+  decltype(rrset_first_)().swap(rrset_first_);  // not needed any more
+  decltype(whole_rrsets_)().swap(whole_rrsets_);
   const auto n_owners = static_cast<uint32_t>(owners_.size());
   const auto n_rrs = static_cast<uint32_t>(rrs_.size());
 
@@ -346,36 +801,7 @@ absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
     for (uint32_t r = b; r < e;) {
       uint32_t re = r + 1;
       while (re < e && rrs_[perm[re]].type == rrs_[perm[r]].type) ++re;
-      if (re - r <= kPairwiseDedupLimit) {
-        const uint32_t run_w = w;
-        for (uint32_t k = r; k < re; ++k) {
-          bool dup = false;
-          for (uint32_t j = run_w; j < w && !dup; ++j)
-            dup = rdata_of(perm[j]) == rdata_of(perm[k]);
-          if (!dup) perm[w++] = perm[k];
-        }
-      } else {
-        // Sort a copy by RDATA; all but the first of equal RDATA are dropped.
-        scratch.assign(perm.begin() + r, perm.begin() + re);
-        std::sort(scratch.begin(), scratch.end(), [&](uint32_t x, uint32_t y) {
-          const int c = rdata_of(x).compare(rdata_of(y));
-          return c != 0 ? c < 0 : x < y;
-        });
-        dropped.clear();
-        for (size_t k = 1; k < scratch.size(); ++k) {
-          if (rdata_of(scratch[k]) == rdata_of(scratch[k - 1]))
-            dropped.push_back(scratch[k]);
-        }
-        std::sort(dropped.begin(), dropped.end());
-        size_t d = 0;
-        for (uint32_t k = r; k < re; ++k) {
-          if (d < dropped.size() && dropped[d] == perm[k]) {
-            ++d;
-            continue;
-          }
-          perm[w++] = perm[k];
-        }
-      }
+      w = DedupRun(perm, r, re, w, rdata_of, scratch, dropped);
       r = re;
     }
   }
@@ -493,6 +919,25 @@ absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
     err.Set(-1, absl::StrCat(Where(file_start), ": zone ", origin_text,
                              " has no SOA record at its apex"));
   }
+
+  // --- Routed groups: sorted by (owner, type), members in AddRouted order.
+  std::vector<uint32_t> rorder(routed_.size());
+  std::iota(rorder.begin(), rorder.end(), 0u);
+  std::stable_sort(rorder.begin(), rorder.end(), [this](uint32_t x, uint32_t y) {
+    const PendingRouted& a = routed_[x];
+    const PendingRouted& b = routed_[y];
+    return a.owner != b.owner ? a.owner < b.owner : a.type < b.type;
+  });
+  if (!routed_.empty()) {
+    const Problem routed = ValidateRouted(rorder, begin, perm, names);
+    // Both passes keep their first problem; report the earlier one. A
+    // routed member added after i static RRs sorts between RR i-1 and RR i.
+    const int64_t static_order =
+        !err.found() || err.order() < 0 ? err.order()
+                                        : (err.order() << 32) | 0xffffffff;
+    if (routed.order < static_order)
+      return absl::InvalidArgumentError(routed.message);
+  }
   if (err.found()) return absl::InvalidArgumentError(err.message());
 
   // --- Compile. Node i is owner i for now; empty non-terminals follow.
@@ -514,34 +959,37 @@ absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
     for (uint32_t r = ob; r < oe;) {
       const PendingRR& first = rrs_[perm[r]];
       uint32_t re = r + 1;
-      size_t bytes = kRRFixedSize + first.rdata_len;
-      while (re < oe && rrs_[perm[re]].type == first.type) {
-        bytes += kRRFixedSize + rrs_[perm[re]].rdata_len;
-        ++re;
-      }
-      RRset& rs = node.rrsets.emplace_back();
-      rs.type = first.type;
-      rs.ttl = first.ttl;  // the first RR in the file sets the RRset's TTL
-      rs.count = static_cast<uint16_t>(re - r);
-      rs.names = RdataNamesFor(first.type);
-      rs.wire.reserve(bytes);
-      rs.rr_offsets.reserve(re - r);
-      char fixed[kRRFixedSize];
-      PutU16(fixed, first.type);
-      PutU16(fixed + 2, dns::rrclass::kIN);
-      PutU32(fixed + 4, rs.ttl);
-      for (uint32_t k = r; k < re; ++k) {
-        const PendingRR& rr = rrs_[perm[k]];
-        rs.rr_offsets.push_back(static_cast<uint32_t>(rs.wire.size()));
-        PutU16(fixed + 8, rr.rdata_len);
-        rs.wire.append(fixed, kRRFixedSize);
-        rs.wire.append(rdata_of(perm[k]));
-      }
+      while (re < oe && rrs_[perm[re]].type == first.type) ++re;
+      // The first RR in the file sets the RRset's TTL.
+      EncodeRRset(
+          first.type, first.ttl, re - r,
+          [&](uint32_t k) { return rdata_of(perm[r + k]); },
+          &node.rrsets.emplace_back());
       if (first.type == kCNAME) node.flags |= node_flag::kCname;
       if (first.type == kNS && o != apex) is_delegation[o] = 1;
       r = re;
     }
   }
+  // Routed groups, sorted by type inside each node (rorder's order).
+  for (size_t g = 0; g < rorder.size();) {
+    const PendingRouted& head = routed_[rorder[g]];
+    Node& node = nodes[head.owner];
+    node.flags |= node_flag::kRouted;
+    RoutedGroup& group = node.routed.emplace_back();
+    group.type = head.type;
+    group.policy = head.policy;
+    size_t ge = g;
+    while (ge < rorder.size() && routed_[rorder[ge]].owner == head.owner &&
+           routed_[rorder[ge]].type == head.type) {
+      ++ge;
+    }
+    group.members.reserve(ge - g);
+    for (size_t k = g; k < ge; ++k)
+      group.members.push_back(std::move(routed_[rorder[k]].member));
+    g = ge;
+  }
+  std::vector<PendingRouted>().swap(routed_);
+
   // The RRs are encoded; release the builder's copy early.
   std::vector<PendingRR>().swap(rrs_);
   std::string().swap(rdata_);

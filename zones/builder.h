@@ -14,6 +14,28 @@
 //    §5.2 says they must not differ; like BIND we keep serving, and warn).
 //  - duplicate RRs (same owner, type, RDATA) are dropped silently.
 //
+// Route 53 record sets (zones/route53_json.h) come in two ways:
+//  - AddRecordSet(): a simple record set, a whole RRset at once. It must not
+//    meet another definition of its owner and type, from any source.
+//  - AddRouted(): one member of a routed group (latency, weighted, failover,
+//    multivalue, or a simple alias). Build() groups members by owner and
+//    type into Node::routed and checks Route 53's rules:
+//      - one routing policy per group; a simple (alias) group has one member;
+//      - SetIdentifier required by every policy but simple, unique in its
+//        group;
+//      - latency: a Region each, one member per Region;
+//      - weighted: Weight 0..255, one TTL for the group's non-alias members;
+//      - failover: a role each, at most one PRIMARY and one SECONDARY;
+//      - multivalue: no aliases;
+//      - no simple RRset of the group's owner and type;
+//      - a routed CNAME group counts as a CNAME for the CNAME-beside-other-
+//        data rule;
+//      - no routed group at or below a delegation (it would never answer).
+//    Those errors name the record: "file:line: record set [name='www.
+//    example.com.', type='A', set_identifier='eu']: what is wrong".
+//    Alias targets are not resolved here: they may point into another zone
+//    (the snapshot build resolves them).
+//
 // Example:
 //   zones::ZoneBuilder b(origin_wire);
 //   int file = b.AddSource("example.com.zone");
@@ -31,8 +53,10 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "dns/wire/name.h"
 #include "zones/zone.h"
 
 namespace zones {
@@ -42,6 +66,11 @@ struct SourceLocation {
   int file = -1;  // index returned by AddSource, -1 = unknown
   int line = 0;   // 1-based; 0 = unknown
 };
+
+// How errors name a Route 53 record set: "record set [name='www.example.
+// com.', type='A', set_identifier='eu']" (no set_identifier when empty).
+std::string DescribeRecordSet(std::string_view owner_wire, uint16_t type,
+                              std::string_view set_identifier);
 
 class ZoneBuilder {
  public:
@@ -61,17 +90,43 @@ class ZoneBuilder {
   // `rdata` is the RDATA in uncompressed wire form (names inside it are
   // lower-cased here). Fails with InvalidArgument "file:line: ..." if the
   // owner is outside the zone, the class is not IN or the RDATA does not
-  // match the type's layout (e.g. an A record of length != 4).
+  // match the type's layout (e.g. an A record of length != 4), or if the
+  // RRset was added whole by AddRecordSet().
   absl::Status Add(std::string_view owner_wire, uint16_t type,
                    uint16_t rclass, uint32_t ttl, std::string_view rdata,
                    SourceLocation loc);
+
+  // Adds a whole RRset (class IN) at once: a Route 53 simple record set.
+  // `rdatas` as for Add() (duplicates are dropped). Fails if the builder
+  // already has an RRset of this owner and type, and later Add()s of that
+  // owner and type fail too; both errors name the two sources.
+  absl::Status AddRecordSet(std::string_view owner_wire, uint16_t type,
+                            uint32_t ttl, const std::vector<std::string>& rdatas,
+                            SourceLocation loc);
+
+  // Adds one member of the routed group (owner, type). `rdatas`: the
+  // member's RDATA in uncompressed wire form, encoded with `ttl` into
+  // member.rrset exactly as a static RRset (checked, names lower-cased,
+  // duplicates dropped); empty for an alias, whose `ttl` is ignored and
+  // whose rrset keeps count 0. member.alias_target must be a wire name
+  // (lower-cased here); member.source defaults to "file:line" of `loc`.
+  // Fails at once on what one member shows (owner outside the zone, a type
+  // that cannot be routed: SOA, NS, DS; values on an alias, none on a
+  // non-alias, malformed RDATA, several CNAME values); the group rules are
+  // checked by Build().
+  absl::Status AddRouted(std::string_view owner_wire, uint16_t type,
+                         RoutingPolicy policy, RoutedMember member,
+                         const std::vector<std::string>& rdatas, uint32_t ttl,
+                         SourceLocation loc);
 
   // Non-fatal findings so far (e.g. TTL mismatch inside an RRset),
   // each "file:line: message".
   const std::vector<std::string>& warnings() const { return warnings_; }
 
   // Validates and compiles. On error returns InvalidArgument whose message
-  // is "file:line: what is wrong" (the first problem found, in file order).
+  // is "file:line: what is wrong" (the first problem found, in file order;
+  // routed members count at the place they were added). The Zone's
+  // record_count() counts static RRs; routed members are in Node::routed.
   absl::StatusOr<std::shared_ptr<const Zone>> Build() &&;
 
  private:
@@ -85,15 +140,52 @@ class ZoneBuilder {
     SourceLocation loc;
   };
 
+  // One AddRouted() call.
+  struct PendingRouted {
+    uint32_t owner;       // owner id: value in owners_
+    uint16_t type;
+    RoutingPolicy policy;
+    uint32_t rrs_before;  // rrs_.size() when added: places it in file order
+    SourceLocation loc;
+    RoutedMember member;
+  };
+
+  // A validation problem: its place in file order and its message.
+  struct Problem {
+    int64_t order;  // INT64_MAX: none
+    std::string message;
+  };
+
+  // Build()'s checks of the routed groups. `rorder`: routed_ indices sorted
+  // by (owner, type, order added); `begin`, `perm`, `names`: Build()'s
+  // static RRs grouped by owner and owner names by id.
+  Problem ValidateRouted(const std::vector<uint32_t>& rorder,
+                         const std::vector<uint32_t>& begin,
+                         const std::vector<uint32_t>& perm,
+                         const std::vector<const std::string*>& names) const;
+
+  // Checks a wire owner name and copies it lower-cased into `buf`; returns
+  // what is wrong, or "" if it is a well-formed name inside the zone.
+  std::string CheckOwner(std::string_view owner_wire,
+                         char (&buf)[dns::kMaxNameLength]) const;
+  // InvalidArgument "file:line: record set [...]: what".
+  absl::Status RecordSetError(SourceLocation loc, std::string_view owner_wire,
+                              uint16_t type, std::string_view set_identifier,
+                              std::string_view what) const;
+
   std::string origin_;
   std::vector<std::string> sources_;
   // owner wire -> owner id (dense, first-seen order). Build() turns this map
   // into the Zone's index, so owner names are not copied once more.
   absl::flat_hash_map<std::string, uint32_t> owners_;
-  // (owner id << 16 | type) -> TTL of the RRset's first RR.
-  absl::flat_hash_map<uint64_t, uint32_t> rrset_ttl_;
+  // (owner id << 16 | type) -> index in rrs_ of the RRset's first RR (its
+  // TTL is the RRset's, its location the RRset's first definition).
+  absl::flat_hash_map<uint64_t, uint32_t> rrset_first_;
+  // Keys of rrset_first_ added whole by AddRecordSet().
+  absl::flat_hash_set<uint64_t> whole_rrsets_;
   std::vector<PendingRR> rrs_;  // in Add() order ("file order")
   std::string rdata_;           // all RDATA, lower-cased names
+  std::vector<PendingRouted> routed_;  // in AddRouted() order
   std::vector<std::string> warnings_;
 };
 

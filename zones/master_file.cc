@@ -21,13 +21,10 @@
 // a marker value instead and resolve omitted TTLs ourselves.)
 #include "zones/master_file.h"
 
-#include <fcntl.h>
 #include <ldns/ldns.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <climits>
@@ -43,6 +40,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "dns/wire/name.h"
+#include "zones/read_file.h"
 
 namespace zones {
 namespace {
@@ -110,38 +108,6 @@ struct RdfSlot {
 // Whitespace inside a line (as ldns treats it).
 bool IsBlank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-// Reads a whole file; on failure returns the errno value.
-int ReadWholeFile(const std::string& path, std::string* out) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    const int e = errno;
-    close(fd);
-    return e;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    close(fd);
-    return EISDIR;
-  }
-  out->clear();
-  if (S_ISREG(st.st_mode)) out->reserve(static_cast<size_t>(st.st_size));
-  char chunk[1 << 16];
-  for (;;) {
-    const ssize_t n = read(fd, chunk, sizeof chunk);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int e = errno;
-      close(fd);
-      return e;
-    }
-    out->append(chunk, static_cast<size_t>(n));
-  }
-  close(fd);
-  return 0;
 }
 
 // Splits a directive line into words: whitespace separates, "..." quotes

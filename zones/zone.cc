@@ -57,4 +57,23 @@ const RRset* Node::Find(uint16_t type) const {
   return nullptr;
 }
 
+const RoutedGroup* Node::FindRouted(uint16_t type) const {
+  for (const RoutedGroup& g : routed) {
+    if (g.type == type) return &g;
+    if (g.type > type) break;
+  }
+  return nullptr;
+}
+
+const char* RoutingPolicyName(RoutingPolicy policy) {
+  switch (policy) {
+    case RoutingPolicy::kSimple: return "simple";
+    case RoutingPolicy::kLatency: return "latency";
+    case RoutingPolicy::kWeighted: return "weighted";
+    case RoutingPolicy::kFailover: return "failover";
+    case RoutingPolicy::kMultiValue: return "multivalue";
+  }
+  return "unknown";
+}
+
 }  // namespace zones

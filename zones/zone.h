@@ -59,6 +59,56 @@ struct RRset {
   std::string_view rdata(size_t i) const;
 };
 
+// --- Routed record sets (Route 53 routing policies) ---
+//
+// zones/ stores them as plain members: region *names*, health-check *ids*,
+// alias targets as names, exactly as the JSON said. dns/answer's snapshot
+// build turns names into ids (latency-table region, admin slot, health
+// slot, alias target group) once per snapshot; geo/ picks a member per
+// query. zones/ never depends on geo/.
+
+// The routing policy of a group (Route 53's names). kSimple is a single
+// record without SetIdentifier that cannot be a plain RRset: an alias.
+enum class RoutingPolicy : uint8_t {
+  kSimple,
+  kLatency,
+  kWeighted,
+  kFailover,
+  kMultiValue,
+};
+
+// Route 53's "Failover" field.
+enum class FailoverRole : uint8_t { kNone, kPrimary, kSecondary };
+
+// Returns "simple", "latency", "weighted", "failover", "multivalue".
+const char* RoutingPolicyName(RoutingPolicy policy);
+
+// One Route 53 record set inside a group.
+struct RoutedMember {
+  std::string set_identifier;   // unique in its group; empty for kSimple
+  std::string region;           // kLatency: e.g. "eu-west-1"
+  uint32_t weight = 0;          // kWeighted: 0..255
+  FailoverRole failover = FailoverRole::kNone;
+  std::string health_check_id;  // empty: no health check
+  // The values, pre-encoded exactly like a static RRset (type, TTL, RDATA).
+  // Empty (count 0) for an alias.
+  RRset rrset;
+  // AliasTarget.DNSName as a lower-cased wire name; empty if not an alias.
+  std::string alias_target;
+  bool evaluate_target_health = false;
+  // Where it was defined, "file" or "file:line", for errors and explain.
+  std::string source;
+
+  bool is_alias() const { return !alias_target.empty(); }
+};
+
+// All routed record sets of one owner and type.
+struct RoutedGroup {
+  uint16_t type = 0;
+  RoutingPolicy policy = RoutingPolicy::kSimple;
+  std::vector<RoutedMember> members;
+};
+
 // Node flags.
 namespace node_flag {
 inline constexpr uint16_t kApex = 1 << 0;        // the zone's origin
@@ -66,6 +116,7 @@ inline constexpr uint16_t kDelegation = 1 << 1;  // NS RRset below the apex
 inline constexpr uint16_t kBelowCut = 1 << 2;    // strictly below a delegation
 inline constexpr uint16_t kCname = 1 << 3;       // has a CNAME RRset
 inline constexpr uint16_t kWildcard = 1 << 4;    // owner's first label is "*"
+inline constexpr uint16_t kRouted = 1 << 5;      // has routed groups
 }  // namespace node_flag
 
 inline constexpr uint32_t kNoNode = 0xffffffffu;
@@ -74,14 +125,17 @@ inline constexpr uint32_t kNoNode = 0xffffffffu;
 struct Node {
   std::string owner;           // lower-cased wire form
   uint16_t flags = 0;          // node_flag bits
-  std::vector<RRset> rrsets;   // sorted by type; empty for an empty non-terminal
+  std::vector<RRset> rrsets;   // sorted by type
+  std::vector<RoutedGroup> routed;  // sorted by type; never the type of an RRset
   uint32_t wildcard_child = kNoNode;  // index of "*.<owner>" if present
   uint32_t cut = kNoNode;      // for delegation and below-cut nodes: the
                                // topmost delegation node above or at it
 
   // The RRset of `type`, or nullptr.
   const RRset* Find(uint16_t type) const;
-  bool empty_non_terminal() const { return rrsets.empty(); }
+  // The routed group of `type`, or nullptr.
+  const RoutedGroup* FindRouted(uint16_t type) const;
+  bool empty_non_terminal() const { return rrsets.empty() && routed.empty(); }
 };
 
 // An immutable zone. Created only by ZoneBuilder::Build().

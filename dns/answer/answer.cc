@@ -6,8 +6,13 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <functional>
 #include <string_view>
+#include <thread>
 
+#include "absl/functional/function_ref.h"
+#include "absl/types/span.h"
+#include "dns/answer/explain.h"
 #include "dns/wire/message.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
@@ -33,6 +38,16 @@ constexpr int kMaxCnameChain = 12;
 constexpr size_t kMaxAdditionalTargets = 16;
 
 constexpr uint16_t kPointerToQname = 0xC000 | kHeaderSize;
+
+const char* LookupKindName(LookupKind k) {
+  switch (k) {
+    case LookupKind::kExact: return "exact";
+    case LookupKind::kWildcard: return "wildcard";
+    case LookupKind::kReferral: return "referral";
+    case LookupKind::kNxDomain: return "nxdomain";
+  }
+  return "unknown";
+}
 
 inline uint16_t LoadU16(const char* p) {
   return static_cast<uint16_t>((static_cast<uint8_t>(p[0]) << 8) |
@@ -192,6 +207,176 @@ class Additionals {
   size_t count_ = 0;
 };
 
+// Per-query routing: who the client is, the ECS scope so far and, when
+// explaining, the trace. Cheap to construct; the client address is worked
+// out on first use, so static answers never pay for it.
+class Router {
+ public:
+  Router(const Snapshot& snap, const Query& q, const Request& req, Trace* trace)
+      : snap_(snap), q_(q), req_(req), trace_(trace) {
+    states_.health = snap.health;
+    states_.admin = snap.admin;
+  }
+
+  // Answers routed group `g` at `owner` into the answer section: the picked
+  // member's records (an alias member's target's). *written is the RRset
+  // written when exactly one was (CNAME following needs it). Returns false
+  // if the records did not fit.
+  bool Answer(Reply& reply, const CompiledGroup& g, std::string_view owner,
+              const RRset** written, int depth = 0) {
+    *written = nullptr;
+    if (depth > kMaxAliasDepth) return true;  // cannot happen: cycles are refused at build
+    RoutingDecision* d = trace_ != nullptr ? StartDecision(g) : nullptr;
+    geo::PickTrace* pt = d != nullptr ? &d->pick : nullptr;
+
+    OverrideFn override_fn{this, &g, depth};
+    absl::FunctionRef<geo::MemberHealth(size_t)> override_ref(override_fn);
+    geo::MemberStates states = states_;
+    if (g.any_evaluate_target_health) states.override_health = &override_ref;
+
+    const absl::Span<const geo::Candidate> candidates(g.candidates);
+    uint32_t index = 0;
+    switch (g.group->policy) {
+      case zones::RoutingPolicy::kSimple:
+        index = 0;
+        break;
+      case zones::RoutingPolicy::kLatency: {
+        ResolveClient();
+        const geo::RankResult rank =
+            snap_.latency->Rank(client_, d != nullptr ? &d->rank : nullptr);
+        if (route_by_ecs_) {
+          // A v4-mapped address in an IPv6 ECS option ranks as IPv4; the
+          // reply's scope is in the option's family terms.
+          const int scope = rank.scope + (q_.edns.ecs.family == 2 && client_.is_v4() ? 96 : 0);
+          scope_ = std::max(scope_, scope);
+        }
+        index = geo::PickLatency(candidates, rank.ranking, states, pt).index;
+        if (d != nullptr && rank.ranking != nullptr)
+          for (geo::TableRegion r : rank.ranking->regions())
+            d->table_regions.push_back(snap_.latency->region_name(r));
+        break;
+      }
+      case zones::RoutingPolicy::kWeighted:
+        index = geo::PickWeighted(candidates, states, Rng(), pt).index;
+        break;
+      case zones::RoutingPolicy::kFailover:
+        index = geo::PickFailover(candidates, states, pt).index;
+        break;
+      case zones::RoutingPolicy::kMultiValue: {
+        const geo::MultiPick picks = geo::PickMultivalue(candidates, states, Rng(), pt);
+        for (uint8_t i = 0; i < picks.count; ++i) {
+          const RRset* ignored;
+          if (!WriteMember(reply, g, picks.index[i], owner, &ignored, depth, d)) return false;
+        }
+        return true;
+      }
+    }
+    if (index >= g.group->members.size()) return true;  // empty group: NODATA
+    return WriteMember(reply, g, index, owner, written, depth, d);
+  }
+
+  // The ECS scope for the reply: the widest prefix for which every latency
+  // decision made would be the same; 0 when nothing depended on the client.
+  uint8_t scope() const { return static_cast<uint8_t>(scope_); }
+
+ private:
+  // Route 53 nests aliases a few levels at most; build refuses cycles.
+  static constexpr int kMaxAliasDepth = 8;
+
+  // Health of alias members with EvaluateTargetHealth: their target group
+  // is healthy if any of its members is (recursively).
+  struct OverrideFn {
+    Router* router;
+    const CompiledGroup* group;
+    int depth;
+    geo::MemberHealth operator()(size_t i) const {
+      const zones::RoutedMember& m = group->group->members[i];
+      if (!m.is_alias() || !m.evaluate_target_health) return geo::MemberHealth::kUseSlot;
+      const CompiledGroup* target = group->targets[i].group;
+      if (target == nullptr) return geo::MemberHealth::kHealthy;  // static RRset
+      return router->GroupEligible(*target, depth + 1) ? geo::MemberHealth::kHealthy
+                                                       : geo::MemberHealth::kUnhealthy;
+    }
+  };
+
+  bool GroupEligible(const CompiledGroup& g, int depth) {
+    if (depth > kMaxAliasDepth) return true;
+    OverrideFn fn{this, &g, depth};
+    absl::FunctionRef<geo::MemberHealth(size_t)> ref(fn);
+    geo::MemberStates states = states_;
+    if (g.any_evaluate_target_health) states.override_health = &ref;
+    return geo::AnyEligible(g.candidates, states);
+  }
+
+  bool WriteMember(Reply& reply, const CompiledGroup& g, uint32_t index,
+                   std::string_view owner, const RRset** written, int depth,
+                   RoutingDecision* d) {
+    if (d != nullptr) d->answered.push_back(index);
+    const zones::RoutedMember& m = g.group->members[index];
+    if (m.is_alias()) {
+      const AliasTarget& t = g.targets[index];
+      if (t.group != nullptr) return Answer(reply, *t.group, owner, written, depth + 1);
+      if (t.rrset == nullptr) return true;
+      *written = t.rrset;
+      return reply.AppendRRset(owner, *t.rrset, Section::kAnswer);
+    }
+    *written = &m.rrset;
+    return reply.AppendRRset(owner, m.rrset, Section::kAnswer);
+  }
+
+  // The address routing uses (DESIGN.md): the ECS address when the query
+  // has one with a non-zero source prefix, else the packet's source.
+  void ResolveClient() {
+    if (client_resolved_) return;
+    client_resolved_ = true;
+    const Edns& e = q_.edns;
+    if (e.has_ecs && e.ecs.source_prefix > 0) {
+      client_ = e.ecs.family == 1 ? geo::Address::FromV4Bytes(e.ecs.address)
+                                  : geo::Address::FromV6Bytes(e.ecs.address);
+      route_by_ecs_ = true;
+    } else {
+      client_ = req_.source.is_v6 ? geo::Address::FromV6Bytes(req_.source.bytes)
+                                  : geo::Address::FromV4Bytes(req_.source.bytes);
+    }
+    if (trace_ != nullptr) {
+      trace_->client_address = client_.ToString();
+      trace_->client_source = route_by_ecs_ ? "ecs" : "packet";
+    }
+  }
+
+  // One generator per worker thread: weighted and multivalue draws.
+  static geo::Rng& Rng() {
+    static thread_local geo::Rng rng(
+        std::hash<std::thread::id>{}(std::this_thread::get_id()) ^ 0x9E3779B97F4A7C15ull);
+    return rng;
+  }
+
+  RoutingDecision* StartDecision(const CompiledGroup& g) {
+    RoutingDecision& d = trace_->decisions.emplace_back();
+    d.owner = NameToText(g.owner);
+    d.type = g.group->type;
+    d.policy = zones::RoutingPolicyName(g.group->policy);
+    if (!g.group->members.empty()) d.source = g.group->members.front().source;
+    for (size_t i = 0; i < g.group->members.size(); ++i) {
+      const zones::RoutedMember& m = g.group->members[i];
+      d.set_identifiers.push_back(m.set_identifier);
+      d.member_regions.push_back(m.region);
+      d.alias_targets.push_back(m.is_alias() ? NameToText(m.alias_target) : "");
+    }
+    return &d;
+  }
+
+  const Snapshot& snap_;
+  const Query& q_;
+  const Request& req_;
+  Trace* trace_;
+  geo::MemberStates states_;
+  geo::Address client_;
+  bool client_resolved_ = false;
+  bool route_by_ecs_ = false;
+  int scope_ = 0;
+};
+
 // Fills the fixed part of every reply: header and (if parsed) question.
 bool StartReply(const Query& q, Writer& w, uint16_t flags) {
   if (!w.AppendHeader(q.id, flags)) return false;
@@ -221,7 +406,8 @@ struct Resolution {
 
 // Writes the answer, authority and additional sections for a query inside
 // `zone`. The writer's limit already keeps room for OPT.
-Resolution Resolve(const Zone& zone, const Query& q, Writer& w) {
+Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q,
+                   Writer& w, Router& router, Trace* trace) {
   Resolution res;
   Reply reply(q, w);
   Additionals additionals(zone, reply);
@@ -245,6 +431,7 @@ Resolution Resolve(const Zone& zone, const Query& q, Writer& w) {
   std::array<const Node*, kMaxCnameChain> visited{};
   for (int chain = 0;; ++chain) {
     const zones::LookupResult found = zones::Lookup(zone, current, q.qtype);
+    if (trace != nullptr && chain == 0) trace->lookup = LookupKindName(found.kind);
     switch (found.kind) {
       case LookupKind::kReferral: {
         const Node& cut = *found.node;
@@ -266,11 +453,28 @@ Resolution Resolve(const Zone& zone, const Query& q, Writer& w) {
 
     const Node& node = *found.node;
     const RRset* set = nullptr;
+    const zones::RoutedGroup* routed = nullptr;
     if (q.qtype == rrtype::kANY) {
       // RFC 8482 §4.1: answer with one RRset instead of all of them.
-      if (!node.rrsets.empty()) set = &node.rrsets.front();
+      if (!node.rrsets.empty()) {
+        set = &node.rrsets.front();
+      } else if (!node.routed.empty()) {
+        routed = &node.routed.front();
+      }
     } else {
       set = node.Find(q.qtype);
+      if (set == nullptr && (node.flags & zones::node_flag::kRouted)) {
+        routed = node.FindRouted(q.qtype);
+      }
+    }
+    if (routed != nullptr) {
+      const CompiledGroup* g = snap.Compiled(routed);
+      const RRset* written = nullptr;
+      const uint16_t before = w.count(Section::kAnswer);
+      if (g != nullptr && !router.Answer(reply, *g, owner, &written)) return truncate();
+      if (w.count(Section::kAnswer) == before) return negative(Rcode::kNoError);
+      if (written != nullptr) additionals.AddTargetsOf(*written);
+      return res;
     }
     if (set != nullptr) {
       if (!reply.AppendRRset(owner, *set, Section::kAnswer)) return truncate();
@@ -278,10 +482,18 @@ Resolution Resolve(const Zone& zone, const Query& q, Writer& w) {
       return res;
     }
 
+    // A CNAME, static or routed (Route 53 routes CNAMEs too).
     const RRset* cname = node.Find(rrtype::kCNAME);
-    if (cname == nullptr) return negative(Rcode::kNoError);  // NODATA
+    if (cname != nullptr) {
+      if (!reply.AppendRRset(owner, *cname, Section::kAnswer)) return truncate();
+    } else if (const zones::RoutedGroup* rc =
+                   (node.flags & zones::node_flag::kRouted) ? node.FindRouted(rrtype::kCNAME)
+                                                           : nullptr) {
+      const CompiledGroup* g = snap.Compiled(rc);
+      if (g != nullptr && !router.Answer(reply, *g, owner, &cname)) return truncate();
+    }
+    if (cname == nullptr || cname->count == 0) return negative(Rcode::kNoError);  // NODATA
 
-    if (!reply.AppendRRset(owner, *cname, Section::kAnswer)) return truncate();
     // Follow the chain while it stays in this zone and does not loop.
     visited[chain] = &node;
     const std::string_view target = cname->rdata(0);
@@ -301,7 +513,7 @@ Resolution Resolve(const Zone& zone, const Query& q, Writer& w) {
 
 size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
                    size_t packet_len, const Request& request, uint8_t* out,
-                   size_t out_cap, Outcome* outcome) noexcept {
+                   size_t out_cap, Outcome* outcome, Trace* trace) noexcept {
   Outcome local;
   Outcome& oc = outcome != nullptr ? *outcome : local;
   oc = Outcome();
@@ -329,7 +541,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
   if (limit < kHeaderSize) return 0;
 
   Writer w(out, std::min<size_t>(out_cap, kMaxMessageSize));
-  const bool with_opt = q.edns.present && status != ParseStatus::kFormErr;
+  const bool with_opt = q.edns.present;
   oc.has_ecs = q.edns.has_ecs;
   // Static, negative and referral answers are right for every client:
   // RFC 7871 §7.2.1 scope 0.
@@ -360,6 +572,16 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
       const Zone* zone = nullptr;
       if (q.qclass == rrclass::kIN || q.qclass == rrclass::kANY)
         zone = snapshot.zones.FindZone(q.qname);
+      if (zone != nullptr && q.qtype == rrtype::kDS && q.qname.label_count() > 0 &&
+          zone->origin() == q.qname.wire()) {
+        // DS lives on the parent side of a cut (RFC 4035 §3.1.4.1): at a
+        // child apex, answer from the parent zone when we serve it too.
+        Name parent;
+        const std::string_view up = q.qname.Suffix(1);
+        if (parent.AssignWire(reinterpret_cast<const uint8_t*>(up.data()), up.size())) {
+          if (const Zone* above = snapshot.zones.FindZone(parent)) zone = above;
+        }
+      }
       if (zone == nullptr || q.qtype == rrtype::kAXFR || q.qtype == rrtype::kIXFR) {
         // Not authoritative for this name (or zone transfer, not offered):
         // REFUSED, as NSD and Knot do.
@@ -369,7 +591,12 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
       }
       ok = StartReply(q, w, flags);
       if (!ok) break;
-      const Resolution res = Resolve(*zone, q, w);
+      if (trace != nullptr) trace->zone = NameToText(zone->origin());
+      Router router(snapshot, q, request, trace);
+      const Resolution res = Resolve(snapshot, *zone, q, w, router, trace);
+      // RFC 7871 §7.2.1: the scope for which this answer is right; 0 for
+      // anything that does not depend on the client.
+      ecs_echo.scope_prefix = router.scope();
       rcode = res.rcode;
       if (res.authoritative) flags |= flag::kAA;
       if (res.truncated) {
@@ -393,9 +620,13 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
   SetRcode(w, rcode);
   if (with_opt) {
     w.ClearLimit();
-    AppendOpt(w, request.max_udp_size, rcode, echo);
+    AppendOpt(w, request.max_udp_size, rcode, echo, q.edns.dnssec_ok);
   }
   oc.rcode = rcode;
+  if (trace != nullptr) {
+    trace->ecs_source_prefix = q.edns.has_ecs ? q.edns.ecs.source_prefix : -1;
+    trace->scope = echo != nullptr ? echo->scope_prefix : 0;
+  }
   return w.Finish();
 }
 

@@ -53,13 +53,17 @@ struct Outcome {
   uint16_t qtype = 0;
 };
 
+struct Trace;  // dns/answer/explain.h
+
 // Builds the reply to `query` (`query_len` octets) into `out` (`out_cap`
 // octets; give at least 512, 65535 for TCP). Returns the reply length, or 0
 // when no reply must be sent. Never reads outside `query`, never writes
-// outside `out`.
+// outside `out`. With a non-null `trace` (explain; never on the query path)
+// it also records why it answered as it did: that mode allocates.
 size_t HandleQuery(const Snapshot& snapshot, const uint8_t* query,
                    size_t query_len, const Request& request, uint8_t* out,
-                   size_t out_cap, Outcome* outcome) noexcept;
+                   size_t out_cap, Outcome* outcome,
+                   Trace* trace = nullptr) noexcept;
 
 }  // namespace dns
 

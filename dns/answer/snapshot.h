@@ -1,23 +1,99 @@
 // File: dns/answer/snapshot.h
 //
-// Everything the query path reads, frozen: the zones (and, with the routing
-// issue, routed record sets and the latency table). A reload builds a new
-// Snapshot off the query threads and publishes it whole (dns/server
-// SnapshotCell); in-flight queries finish on the old one.
+// Everything the query path reads, frozen: the zones, the routed record
+// sets compiled for geo/ (region and health-check names turned into ids,
+// alias targets resolved), and the latency table. The only place where
+// zones/ and geo/ meet.
 //
-// Thread safety: immutable once published; read concurrently by workers.
+//   zones::ZoneSet ─┐
+//   LatencyTable  ──┼─ BuildSnapshot() ──► Snapshot ──publish──► workers
+//   AdminStates*  ──┤    (validates:        (immutable)
+//   HealthTable*  ──┘     alias targets, cycles)
+//
+// A reload builds a new Snapshot off the query threads and publishes it
+// whole (dns/server SnapshotCell); in-flight queries finish on the old one.
+// Admin and health state are NOT in the snapshot: they live in atomics
+// (geo::AdminStates, geo::HealthTable) that outlive every snapshot, so a
+// region drain or a failed health check never rebuilds anything.
+//
+// Thread safety: immutable once built; read concurrently by workers.
 #ifndef STEERDNS_DNS_ANSWER_SNAPSHOT_H_
 #define STEERDNS_DNS_ANSWER_SNAPSHOT_H_
 
 #include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "geo/health.h"
+#include "geo/latency_table.h"
+#include "geo/policy.h"
+#include "geo/regions.h"
+#include "zones/zone.h"
 #include "zones/zone_set.h"
 
 namespace dns {
 
+struct CompiledGroup;
+
+// Where an alias member leads: a routed group or a static RRset, both at
+// `owner` in a loaded zone.
+struct AliasTarget {
+  const CompiledGroup* group = nullptr;  // routed target, or
+  const zones::RRset* rrset = nullptr;   // static target
+  std::string_view owner;                // target owner (wire), for explain
+};
+
+// One routed group ready for geo/: candidates parallel to group->members.
+struct CompiledGroup {
+  const zones::RoutedGroup* group = nullptr;
+  const zones::Zone* zone = nullptr;
+  std::string_view owner;                  // wire, lives in the zone
+  std::vector<geo::Candidate> candidates;  // parallel to group->members
+  std::vector<AliasTarget> targets;        // parallel; empty for non-alias
+  bool any_alias = false;
+  bool any_evaluate_target_health = false;
+};
+
 struct Snapshot {
   zones::ZoneSet zones;
+  // Never null once built (an empty table ranks nothing).
+  std::shared_ptr<const geo::LatencyTable> latency = geo::LatencyTable::Empty();
+  // Runtime state, owned by the server; may be null in tests (all up and
+  // healthy).
+  const geo::AdminStates* admin = nullptr;
+  const geo::HealthTable* health = nullptr;
+
+  // Compiled routed groups; `routed_index` maps a zone's group to its
+  // position (vector storage keeps CompiledGroup addresses stable).
+  std::vector<CompiledGroup> routed;
+  absl::flat_hash_map<const zones::RoutedGroup*, uint32_t> routed_index;
+
+  // The compiled form of a zone group, or nullptr (zone not in this
+  // snapshot). noexcept, no allocation.
+  const CompiledGroup* Compiled(const zones::RoutedGroup* g) const noexcept {
+    auto it = routed_index.find(g);
+    return it == routed_index.end() ? nullptr : &routed[it->second];
+  }
 };
+
+// What a snapshot is built from.
+struct SnapshotInputs {
+  zones::ZoneSet zones;
+  std::shared_ptr<const geo::LatencyTable> latency;  // null: empty table
+  geo::AdminStates* admin = nullptr;    // region names get admin slots here
+  geo::HealthTable* health = nullptr;   // HealthCheckIds get health slots here
+};
+
+// Compiles routed groups and resolves alias targets (which must name a
+// routed group or RRset of the same type in a loaded zone; alias chains
+// must not loop). Errors name the record: "<source>: record set
+// [name='www.example.com.', type='A', set_identifier='x']: ...". Slots are
+// assigned by name in `admin`/`health` and kept across snapshots.
+absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
+    SnapshotInputs inputs);
 
 }  // namespace dns
 

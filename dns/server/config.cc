@@ -94,13 +94,14 @@ const Setting kSettings[] = {
      "a .json. Relative paths are relative to the working directory.",
      ApplyZone},
     {"latency", Kind::kString, "PATH",
-     "Latency table CSV (network,region,rtt_ms). Accepted, not used yet.",
+     "Latency table CSV (network,region,rtt_ms; 0.0.0.0/0 and ::/0 rows\n"
+     "give the default ranking). Re-read on SIGHUP.",
      [](std::string_view v, Config* c, ParseState*) {
        return NonEmpty(v, &c->latency);
      }},
     {"regions", Kind::kString, "PATH",
-     "Region coordinates CSV (region,latitude,longitude). Accepted, not\n"
-     "used yet.",
+     "Region coordinates CSV (region,latitude,longitude). Default: the AWS\n"
+     "regions shipped in data/aws_regions.csv.",
      [](std::string_view v, Config* c, ParseState*) {
        return NonEmpty(v, &c->regions);
      }},
@@ -339,7 +340,11 @@ std::string UsageText() {
       "      Read settings from a YAML file first; flags given on the command\n"
       "      line then override its single values and add to its lists.\n"
       "  --help\n"
-      "      Print this text and exit.\n";
+      "      Print this text and exit.\n"
+      "  --explain NAME TYPE CLIENT\n"
+      "      Load the data flags (zones, latency table, regions), answer one\n"
+      "      query for NAME TYPE as if from CLIENT (an address, or a prefix sent\n"
+      "      as EDNS Client Subnet), print why as JSON and exit. Not a YAML key.\n";
   for (const Setting& s : kSettings) {
     absl::StrAppend(&out, "  --", s.name, " ", s.arg, "\n      ");
     for (const char* p = s.help; *p != '\0'; ++p) {

@@ -45,9 +45,9 @@ struct Config {
   // Zones to load at start and on reload, in order.
   std::vector<ZoneSource> zones;
 
-  // Latency table CSV (network,region,rtt_ms). Not used yet.
+  // Latency table CSV (network,region,rtt_ms); empty: none.
   std::string latency;
-  // Region coordinates CSV (region,latitude,longitude). Not used yet.
+  // Region coordinates CSV (region,latitude,longitude); empty: the default.
   std::string regions;
   // Route 53 health checks JSON. Not used yet.
   std::string health_checks;

@@ -1,0 +1,60 @@
+// File: dns/answer/explain.h
+//
+// Why a query got the answer it got. dns::HandleQuery fills a Trace when
+// given one (nullptr on the query path): the same code answers, with
+// tracing on. `zonectl explain` and `steerdns --explain` print it as JSON.
+//
+// Example:
+//   dns::Trace trace;
+//   size_t n = dns::HandleQuery(snap, q, len, req, out, sizeof out, nullptr, &trace);
+//   std::string json = dns::ExplainJson(trace, out, n);
+#ifndef STEERDNS_DNS_ANSWER_EXPLAIN_H_
+#define STEERDNS_DNS_ANSWER_EXPLAIN_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dns/answer/answer.h"
+#include "geo/latency_table.h"
+#include "geo/policy.h"
+
+namespace dns {
+
+// One routing decision (a routed group consulted; an alias chain makes
+// several, outermost first).
+struct RoutingDecision {
+  std::string owner;    // presentation form
+  uint16_t type = 0;
+  std::string policy;   // "latency", "weighted", ...
+  std::string source;   // where the group's first member was defined
+  // Latency only: the table row that decided (rank.matched false: none).
+  geo::RankExplanation rank;
+  std::vector<std::string> table_regions;  // names for rank.ranking
+  geo::PickTrace pick;
+  std::vector<std::string> set_identifiers;  // parallel to the members
+  std::vector<std::string> member_regions;   // parallel to the members
+  std::vector<std::string> alias_targets;    // parallel ("" if not alias)
+  std::vector<uint32_t> answered;            // member indices answered
+};
+
+struct Trace {
+  std::string zone;            // origin of the zone used ("" if none)
+  std::string lookup;          // "exact", "wildcard", "referral", "nxdomain", ...
+  std::string client_address;  // the address routing used
+  std::string client_source;   // "ecs" or "packet"
+  int ecs_source_prefix = -1;  // -1: no ECS in the query
+  std::vector<RoutingDecision> decisions;
+  int scope = 0;               // ECS scope of the reply
+};
+
+// The trace plus the decoded reply as one JSON object (pretty-printed):
+// zone, rcode, flags, answer/authority/additional records as text, and
+// for routed names the matched group, client, table row, candidates with
+// state and skip reasons, fail_open, TTL and scope.
+std::string ExplainJson(const Trace& trace, const uint8_t* reply, size_t reply_len);
+
+}  // namespace dns
+
+#endif  // STEERDNS_DNS_ANSWER_EXPLAIN_H_

@@ -1,0 +1,163 @@
+#include "dns/answer/snapshot.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "dns/wire/name.h"
+#include "dns/wire/types.h"
+#include "zones/builder.h"
+
+namespace dns {
+namespace {
+
+absl::Status MemberError(const CompiledGroup& g, const zones::RoutedMember& m,
+                         absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      m.source, ": ", zones::DescribeRecordSet(g.owner, g.group->type, m.set_identifier), ": ", what));
+}
+
+geo::FailoverRole ToGeo(zones::FailoverRole r) {
+  switch (r) {
+    case zones::FailoverRole::kPrimary: return geo::FailoverRole::kPrimary;
+    case zones::FailoverRole::kSecondary: return geo::FailoverRole::kSecondary;
+    case zones::FailoverRole::kNone: break;
+  }
+  return geo::FailoverRole::kNone;
+}
+
+// Resolves one alias member's target in the snapshot's zones.
+absl::Status ResolveAlias(const Snapshot& snap, const CompiledGroup& g,
+                          const zones::RoutedMember& m, AliasTarget* out) {
+  Name target;
+  if (!target.AssignWire(reinterpret_cast<const uint8_t*>(m.alias_target.data()),
+                         m.alias_target.size()))
+    return MemberError(g, m, "alias target is not a valid name");
+  const std::string target_text = NameToText(m.alias_target);
+  const zones::Zone* zone = snap.zones.FindZone(target);
+  if (zone == nullptr)
+    return MemberError(g, m, absl::StrCat("alias target ", target_text,
+                                          " is not in a loaded zone"));
+  const zones::Node* node = zone->Find(m.alias_target);
+  if (node == nullptr || node->empty_non_terminal())
+    return MemberError(g, m, absl::StrCat("alias target ", target_text,
+                                          " does not exist in zone ",
+                                          NameToText(zone->origin())));
+  out->owner = node->owner;
+  if (const zones::RoutedGroup* tg = node->FindRouted(g.group->type)) {
+    out->group = snap.Compiled(tg);
+    return absl::OkStatus();
+  }
+  if (const zones::RRset* rrset = node->Find(g.group->type)) {
+    out->rrset = rrset;
+    return absl::OkStatus();
+  }
+  char buf[16];
+  return MemberError(g, m, absl::StrCat("alias target ", target_text, " has no ",
+                                        RRTypeName(g.group->type, buf),
+                                        " records"));
+}
+
+// Depth-first search for alias chains that come back to themselves.
+enum class Mark : uint8_t { kNew, kOnPath, kDone };
+absl::Status CheckAliasCycles(const Snapshot& snap, uint32_t i,
+                              std::vector<Mark>& marks) {
+  marks[i] = Mark::kOnPath;
+  const CompiledGroup& g = snap.routed[i];
+  for (size_t k = 0; k < g.targets.size(); ++k) {
+    const CompiledGroup* next = g.targets[k].group;
+    if (next == nullptr) continue;
+    const uint32_t j = static_cast<uint32_t>(next - snap.routed.data());
+    if (marks[j] == Mark::kOnPath)
+      return MemberError(g, g.group->members[k],
+                         absl::StrCat("alias chain loops back through ",
+                                      NameToText(next->owner)));
+    if (marks[j] == Mark::kNew) {
+      absl::Status st = CheckAliasCycles(snap, j, marks);
+      if (!st.ok()) return st;
+    }
+  }
+  marks[i] = Mark::kDone;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
+    SnapshotInputs inputs) {
+  auto snap = std::make_unique<Snapshot>();
+  snap->zones = std::move(inputs.zones);
+  if (inputs.latency != nullptr) snap->latency = std::move(inputs.latency);
+  snap->admin = inputs.admin;
+  snap->health = inputs.health;
+  const geo::LatencyTable& table = *snap->latency;
+
+  // Pass 1: every routed group, with names turned into ids.
+  const std::vector<std::shared_ptr<const zones::Zone>> all = snap->zones.zones();
+  size_t groups = 0;
+  for (const auto& zone : all)
+    for (size_t n = 0; n < zone->node_count(); ++n) groups += zone->node(n).routed.size();
+  snap->routed.reserve(groups);  // addresses must not move after this
+  snap->routed_index.reserve(groups);
+  for (const auto& zone : all) {
+    for (size_t n = 0; n < zone->node_count(); ++n) {
+      const zones::Node& node = zone->node(n);
+      for (const zones::RoutedGroup& group : node.routed) {
+        CompiledGroup g;
+        g.group = &group;
+        g.zone = zone.get();
+        g.owner = node.owner;
+        g.candidates.reserve(group.members.size());
+        for (const zones::RoutedMember& m : group.members) {
+          geo::Candidate c;
+          if (!m.region.empty()) {
+            if (inputs.admin != nullptr) {
+              absl::StatusOr<geo::RegionId> id = inputs.admin->IdFor(m.region);
+              if (!id.ok()) return MemberError(g, m, id.status().message());
+              c.region = *id;
+            }
+            c.table_region = table.FindRegion(m.region).value_or(geo::kNoRegion);
+          }
+          c.weight = m.weight;
+          c.role = ToGeo(m.failover);
+          if (!m.health_check_id.empty() && inputs.health != nullptr) {
+            absl::StatusOr<geo::HealthSlot> slot = inputs.health->SlotFor(m.health_check_id);
+            if (!slot.ok()) return MemberError(g, m, slot.status().message());
+            c.health_slot = *slot;
+          }
+          g.candidates.push_back(c);
+          if (m.is_alias()) {
+            g.any_alias = true;
+            g.any_evaluate_target_health |= m.evaluate_target_health;
+          }
+        }
+        snap->routed_index.emplace(&group, static_cast<uint32_t>(snap->routed.size()));
+        snap->routed.push_back(std::move(g));
+      }
+    }
+  }
+
+  // Pass 2: alias targets (they may live in another zone of the snapshot).
+  for (CompiledGroup& g : snap->routed) {
+    if (!g.any_alias) continue;
+    g.targets.resize(g.group->members.size());
+    for (size_t k = 0; k < g.group->members.size(); ++k) {
+      const zones::RoutedMember& m = g.group->members[k];
+      if (!m.is_alias()) continue;
+      absl::Status st = ResolveAlias(*snap, g, m, &g.targets[k]);
+      if (!st.ok()) return st;
+    }
+  }
+
+  // Pass 3: no alias chain may loop.
+  std::vector<Mark> marks(snap->routed.size(), Mark::kNew);
+  for (uint32_t i = 0; i < snap->routed.size(); ++i) {
+    if (marks[i] != Mark::kNew) continue;
+    absl::Status st = CheckAliasCycles(*snap, i, marks);
+    if (!st.ok()) return st;
+  }
+  return std::unique_ptr<const Snapshot>(std::move(snap));
+}
+
+}  // namespace dns
