@@ -307,7 +307,7 @@ uint64_t RRsetKey(uint32_t owner_id, uint16_t type) {
 std::string MemberRef(const RoutedMember& m) {
   return m.set_identifier.empty()
              ? absl::StrCat("the record at ", m.source)
-             : absl::StrCat("set_identifier='", m.set_identifier, "'");
+             : absl::StrCat("set-identifier='", m.set_identifier, "'");
 }
 
 const char* FailoverRoleName(FailoverRole role) {
@@ -330,9 +330,13 @@ std::string DescribeRecordSet(std::string_view owner_wire, uint16_t type,
                                  dns::NameToText(owner_wire), "', type='",
                                  TypeText(type), "'");
   if (!set_identifier.empty())
-    absl::StrAppend(&out, ", set_identifier='", AV(set_identifier), "'");
+    absl::StrAppend(&out, ", set-identifier='", AV(set_identifier), "'");
   out += "]";
   return out;
+}
+
+std::string CanonicalizeRdata(uint16_t type, std::string* rdata) {
+  return CheckRdata(type, rdata->data(), rdata->size());
 }
 
 ZoneBuilder::ZoneBuilder(std::string origin_wire)
@@ -1070,7 +1074,8 @@ absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
   zone->serial_ = GetU32(soa_rdata.data() + pos);
   zone->negative_ttl_ = std::min(soa.ttl, GetU32(soa_rdata.data() + pos + 16));
   zone->record_count_ = record_count;
-  zone->sources_ = std::move(sources_);
+  zone->sources_ =
+      std::move(has_zone_sources_ ? zone_sources_ : sources_);
   return std::shared_ptr<const Zone>(std::move(zone));
 }
 

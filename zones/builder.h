@@ -50,6 +50,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -72,6 +73,11 @@ struct SourceLocation {
 std::string DescribeRecordSet(std::string_view owner_wire, uint16_t type,
                               std::string_view set_identifier);
 
+// RDATA of `type` (uncompressed wire form) as Add() stores it: checked
+// against the type's layout, with the domain names in it lower-cased in
+// place. Returns "" if fine, else what is wrong ("has truncated RDATA").
+std::string CanonicalizeRdata(uint16_t type, std::string* rdata);
+
 class ZoneBuilder {
  public:
   // `origin_wire`: lower-cased wire form of the zone apex.
@@ -81,6 +87,14 @@ class ZoneBuilder {
 
   // Registers a source file name; returns its index for SourceLocation.
   int AddSource(std::string path);
+
+  // What the built Zone reports as its sources(), instead of the names
+  // given to AddSource(): for a zone rebuilt from another one, whose
+  // AddSource() names label changes rather than files.
+  void SetZoneSources(std::vector<std::string> sources) {
+    zone_sources_ = std::move(sources);
+    has_zone_sources_ = true;
+  }
 
   // Formats the "file:line" prefix of a "file:line: message" for a
   // location ("file" alone when the line is unknown).
@@ -175,6 +189,8 @@ class ZoneBuilder {
 
   std::string origin_;
   std::vector<std::string> sources_;
+  std::vector<std::string> zone_sources_;  // see SetZoneSources()
+  bool has_zone_sources_ = false;
   // owner wire -> owner id (dense, first-seen order). Build() turns this map
   // into the Zone's index, so owner names are not copied once more.
   absl::flat_hash_map<std::string, uint32_t> owners_;

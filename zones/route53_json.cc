@@ -3,8 +3,10 @@
 // Route 53 ResourceRecordSets JSON → ZoneBuilder.
 //
 // nlohmann-json parses the document into a tree; each record set is then
-// checked field by field and handed to the builder (AddRecordSet for a
-// plain record set, AddRouted for a routing-policy member or an alias).
+// checked field by field into a Route53RecordSet (ParseRoute53RecordSet,
+// also used by zones/change_batch.cc) and handed to the builder
+// (AddRecordSet for a plain record set, AddRouted for a routing-policy
+// member or an alias).
 // Each value is parsed by ldns from the text ". TTL IN TYPE value", after
 // Route 53's octal escapes are rewritten as RFC 1035 decimal ones.
 //
@@ -289,32 +291,26 @@ std::vector<int> RecordSetLines(std::string_view text) {
   return lines;
 }
 
-// Reads one record set.
-class RecordSetReader {
+// Parses one record set into a Route53RecordSet.
+class RecordSetParser {
  public:
-  RecordSetReader(ZoneBuilder* builder, size_t index, SourceLocation loc)
-      : builder_(builder),
-        loc_(loc),
-        label_(absl::StrCat("ResourceRecordSets[", index, "]")) {}
+  explicit RecordSetParser(std::string_view label) : label_(label) {}
 
-  absl::Status Read(const Json& rs);
+  absl::Status Parse(const Json& rs, Route53RecordSet* out);
 
  private:
   absl::Status Fail(std::string_view what) const {
-    return absl::InvalidArgumentError(absl::StrCat(
-        builder_->Where(loc_), ": ", label_, ": ", AV(what)));
+    return absl::InvalidArgumentError(absl::StrCat(label_, ": ", AV(what)));
   }
   // Reads the optional string field `key` of `obj` into *out.
   absl::Status OptionalString(const Json& obj, const char* key,
                               std::string_view shown_as,
                               std::optional<std::string>* out) const;
 
-  ZoneBuilder* builder_;
-  SourceLocation loc_;
   std::string label_;  // how errors name the record set so far
 };
 
-absl::Status RecordSetReader::OptionalString(
+absl::Status RecordSetParser::OptionalString(
     const Json& obj, const char* key, std::string_view shown_as,
     std::optional<std::string>* out) const {
   auto it = obj.find(key);
@@ -325,7 +321,7 @@ absl::Status RecordSetReader::OptionalString(
   return absl::OkStatus();
 }
 
-absl::Status RecordSetReader::Read(const Json& rs) {
+absl::Status RecordSetParser::Parse(const Json& rs, Route53RecordSet* out) {
   if (!rs.is_object()) return Fail("is not an object");
 
   // Name, Type and SetIdentifier first: errors name the record with them.
@@ -527,31 +523,27 @@ absl::Status RecordSetReader::Read(const Json& rs) {
     }
   }
 
-  if (policies.empty()) {
-    if (set_identifier) {
-      return Fail(
-          "SetIdentifier needs a routing policy (Region, Weight, Failover "
-          "or MultiValueAnswer)");
-    }
-    if (!alias) {
-      return builder_->AddRecordSet(owner, type, *ttl, rdatas, loc_);
-    }
+  if (policies.empty() && set_identifier) {
+    return Fail(
+        "SetIdentifier needs a routing policy (Region, Weight, Failover "
+        "or MultiValueAnswer)");
   }
-  const RoutingPolicy policy =
-      policies.empty() ? RoutingPolicy::kSimple : policies[0].second;
-  return builder_->AddRouted(owner, type, policy, std::move(member), rdatas,
-                             ttl.value_or(0), loc_);
+  out->owner = std::move(owner);
+  out->type = type;
+  out->routed = alias || !policies.empty();
+  out->policy = policies.empty() ? RoutingPolicy::kSimple : policies[0].second;
+  out->member = std::move(member);
+  out->ttl = ttl.value_or(0);
+  out->rdatas = std::move(rdatas);
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::Status ReadRoute53JsonText(std::string_view text,
-                                 const std::string& display_name,
-                                 ZoneBuilder* builder) {
-  const int file = builder->AddSource(display_name);
-  Json doc;
+absl::Status ParseJsonDocument(std::string_view text,
+                               const std::string& display_name, Json* doc) {
   try {
-    doc = Json::parse(text.begin(), text.end());
+    *doc = Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
     // e.byte counts the characters read, the offending one included.
     return absl::InvalidArgumentError(
@@ -561,6 +553,30 @@ absl::Status ReadRoute53JsonText(std::string_view text,
     return absl::InvalidArgumentError(
         absl::StrCat(display_name, ": ", ParseErrorMessage(e)));
   }
+  return absl::OkStatus();
+}
+
+absl::Status ParseRoute53RecordSet(const Json& rs,
+                                   std::string_view fallback_label,
+                                   Route53RecordSet* out) {
+  return RecordSetParser(fallback_label).Parse(rs, out);
+}
+
+absl::Status AddRoute53RecordSet(const Route53RecordSet& rs,
+                                 SourceLocation loc, ZoneBuilder* builder) {
+  if (!rs.routed)
+    return builder->AddRecordSet(rs.owner, rs.type, rs.ttl, rs.rdatas, loc);
+  return builder->AddRouted(rs.owner, rs.type, rs.policy, rs.member,
+                            rs.rdatas, rs.ttl, loc);
+}
+
+absl::Status ReadRoute53JsonText(std::string_view text,
+                                 const std::string& display_name,
+                                 ZoneBuilder* builder) {
+  const int file = builder->AddSource(display_name);
+  Json doc;
+  if (absl::Status s = ParseJsonDocument(text, display_name, &doc); !s.ok())
+    return s;
   auto sets = doc.is_object() ? doc.find("ResourceRecordSets") : doc.end();
   if (!doc.is_object() || sets == doc.end()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -576,8 +592,14 @@ absl::Status ReadRoute53JsonText(std::string_view text,
   if (lines.size() != sets->size()) lines.clear();  // see the file comment
   for (size_t i = 0; i < sets->size(); ++i) {
     const SourceLocation loc{file, lines.empty() ? 0 : lines[i]};
-    RecordSetReader reader(builder, i, loc);
-    if (absl::Status s = reader.Read((*sets)[i]); !s.ok()) return s;
+    Route53RecordSet rs;
+    absl::Status s = ParseRoute53RecordSet(
+        (*sets)[i], absl::StrCat("ResourceRecordSets[", i, "]"), &rs);
+    if (!s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(builder->Where(loc), ": ", s.message()));
+    }
+    if (s = AddRoute53RecordSet(rs, loc, builder); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

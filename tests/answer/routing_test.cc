@@ -1302,7 +1302,7 @@ TEST(RoutingSnapshotTest, AliasErrorsNameTheRecord) {
                    R"("SetIdentifier":"eu","Region":"eu-west-1",)"),
              Alias("lat.example.com.", "www.example.com.", true,
                    R"("SetIdentifier":"us","Region":"us-east-1",)")}),
-       "", "lat.example.com.', type='A', set_identifier='eu", "app.example.com"},
+       "", "lat.example.com.', type='A', set-identifier='eu", "app.example.com"},
       {"alias to itself", Sets({Alias("self.example.com.", "self.example.com.", false)}), "",
        "self.example.com.", "self.example.com"},
       {"alias cycle a -> b -> a",

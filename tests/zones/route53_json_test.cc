@@ -424,20 +424,20 @@ TEST(Route53JsonErrorTest, OneLatencyMemberPerRegion) {
   EXPECT_EQ(ErrorOf({Latency("eu2", "eu-west-1"), Latency("us", "us-east-1"),
                      Latency("eu", "eu-west-1")}),
             "zone.json:6: record set [name='www.example.com.', type='A', "
-            "set_identifier='eu']: another latency record for region "
-            "eu-west-1 (set_identifier='eu2')");
+            "set-identifier='eu']: another latency record for region "
+            "eu-west-1 (set-identifier='eu2')");
 }
 
 TEST(Route53JsonErrorTest, NoSimpleRecordSetBesideARoutedGroup) {
   EXPECT_EQ(ErrorOf({kSimpleA, Latency("eu", "eu-west-1")}),
             "zone.json:5: record set [name='www.example.com.', type='A', "
-            "set_identifier='eu']: conflicts with the simple www.example.com. "
+            "set-identifier='eu']: conflicts with the simple www.example.com. "
             "A record set at zone.json:4 (a name and type has one simple "
             "record set or a group of routed ones)");
   // Either order; the routed group is the one named.
   EXPECT_EQ(ErrorOf({Latency("eu", "eu-west-1"), kSimpleA}),
             "zone.json:4: record set [name='www.example.com.', type='A', "
-            "set_identifier='eu']: conflicts with the simple www.example.com. "
+            "set-identifier='eu']: conflicts with the simple www.example.com. "
             "A record set at zone.json:5 (a name and type has one simple "
             "record set or a group of routed ones)");
   // Another type beside a routed group is fine.
@@ -450,15 +450,15 @@ TEST(Route53JsonErrorTest, NoSimpleRecordSetBesideARoutedGroup) {
 TEST(Route53JsonErrorTest, OnePolicyPerGroup) {
   EXPECT_EQ(ErrorOf({Latency("eu", "eu-west-1"), Weighted("w1", 10, 60)}),
             "zone.json:5: record set [name='www.example.com.', type='A', "
-            "set_identifier='w1']: is a weighted record, but "
-            "set_identifier='eu' of the same name and type is latency (one "
+            "set-identifier='w1']: is a weighted record, but "
+            "set-identifier='eu' of the same name and type is latency (one "
             "routing policy per name and type)");
   // A simple alias is a policy too.
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "A", "AliasTarget": {"HostedZoneId": "Z1", "DNSName": "x.example.com.", "EvaluateTargetHealth": false}})",
                Latency("eu", "eu-west-1")}),
       "zone.json:5: record set [name='www.example.com.', type='A', "
-      "set_identifier='eu']: is a latency record, but the record at "
+      "set-identifier='eu']: is a latency record, but the record at "
       "zone.json:4 of the same name and type is simple (one routing policy "
       "per name and type)");
 }
@@ -470,7 +470,7 @@ TEST(Route53JsonErrorTest, SetIdentifierIsRequiredAndUnique) {
       "SetIdentifier is required for a latency record");
   EXPECT_EQ(ErrorOf({Weighted("a", 10, 60), Weighted("a", 20, 60, "192.0.2.2")}),
             "zone.json:5: record set [name='www.example.com.', type='A', "
-            "set_identifier='a']: SetIdentifier 'a' is already used by the "
+            "set-identifier='a']: SetIdentifier 'a' is already used by the "
             "record at zone.json:4");
   // The same SetIdentifier in another group is fine.
   EXPECT_EQ(
@@ -481,22 +481,22 @@ TEST(Route53JsonErrorTest, SetIdentifierIsRequiredAndUnique) {
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "A", "SetIdentifier": "x", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
       "zone.json:4: record set [name='www.example.com.', type='A', "
-      "set_identifier='x']: SetIdentifier needs a routing policy (Region, "
+      "set-identifier='x']: SetIdentifier needs a routing policy (Region, "
       "Weight, Failover or MultiValueAnswer)");
 }
 
 TEST(Route53JsonErrorTest, WeightedMembersShareATtlAndWeightsAreBounded) {
   EXPECT_EQ(ErrorOf({Weighted("a", 10, 60), Weighted("b", 20, 300)}),
             "zone.json:5: record set [name='www.example.com.', type='A', "
-            "set_identifier='b']: TTL 300 differs from the TTL 60 of "
-            "set_identifier='a' (weighted records of one name and type share "
+            "set-identifier='b']: TTL 300 differs from the TTL 60 of "
+            "set-identifier='a' (weighted records of one name and type share "
             "a TTL)");
   EXPECT_EQ(ErrorOf({Weighted("a", 256, 60)}),
             "zone.json:4: record set [name='www.example.com.', type='A', "
-            "set_identifier='a']: Weight 256 is out of range (0..255)");
+            "set-identifier='a']: Weight 256 is out of range (0..255)");
   EXPECT_EQ(ErrorOf({Weighted("a", -1, 60)}),
             "zone.json:4: record set [name='www.example.com.', type='A', "
-            "set_identifier='a']: Weight must be an integer from 0 to 255");
+            "set-identifier='a']: Weight must be an integer from 0 to 255");
   EXPECT_EQ(ErrorOf({Weighted("a", 0, 60), Weighted("b", 255, 60)}),
             "(no error)");
   // Weighted aliases have no TTL and do not take part.
@@ -518,15 +518,15 @@ TEST(Route53JsonErrorTest, FailoverHasOnePrimaryAndOneSecondary) {
             "(no error)");
   EXPECT_EQ(ErrorOf({failover("p", "PRIMARY"), failover("p2", "PRIMARY")}),
             "zone.json:5: record set [name='www.example.com.', type='A', "
-            "set_identifier='p2']: another PRIMARY failover record "
-            "(set_identifier='p')");
+            "set-identifier='p2']: another PRIMARY failover record "
+            "(set-identifier='p')");
   EXPECT_EQ(ErrorOf({failover("s", "SECONDARY"), failover("s2", "SECONDARY")}),
             "zone.json:5: record set [name='www.example.com.', type='A', "
-            "set_identifier='s2']: another SECONDARY failover record "
-            "(set_identifier='s')");
+            "set-identifier='s2']: another SECONDARY failover record "
+            "(set-identifier='s')");
   EXPECT_EQ(ErrorOf({failover("p", "primary")}),
             "zone.json:4: record set [name='www.example.com.', type='A', "
-            "set_identifier='p']: Failover must be PRIMARY or SECONDARY, not "
+            "set-identifier='p']: Failover must be PRIMARY or SECONDARY, not "
             "'primary'");
 }
 
@@ -542,7 +542,7 @@ TEST(Route53JsonErrorTest, MultivalueUpToManyMembersButNoAliases) {
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "A", "SetIdentifier": "m", "MultiValueAnswer": true, "AliasTarget": {"HostedZoneId": "Z1", "DNSName": "x.example.com.", "EvaluateTargetHealth": false}})"}),
       "zone.json:4: record set [name='www.example.com.', type='A', "
-      "set_identifier='m']: a multivalue answer record cannot be an alias");
+      "set-identifier='m']: a multivalue answer record cannot be an alias");
   // MultiValueAnswer: false is no policy at all.
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "A", "MultiValueAnswer": false, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
@@ -600,7 +600,7 @@ TEST(Route53JsonErrorTest, PoliciesDoNotMixInOneRecordSet) {
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "A", "SetIdentifier": "x", "Region": "eu-west-1", "Weight": 5, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
       "zone.json:4: record set [name='www.example.com.', type='A', "
-      "set_identifier='x']: Region and Weight select different routing "
+      "set-identifier='x']: Region and Weight select different routing "
       "policies (a record set has one)");
 }
 
@@ -608,7 +608,7 @@ TEST(Route53JsonErrorTest, UnsupportedRoutingIsNamed) {
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "A", "SetIdentifier": "de", "GeoLocation": {"CountryCode": "DE"}, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
       "zone.json:4: record set [name='www.example.com.', type='A', "
-      "set_identifier='de']: geolocation routing (GeoLocation) is not "
+      "set-identifier='de']: geolocation routing (GeoLocation) is not "
       "supported");
   EXPECT_THAT(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "A", "SetIdentifier": "c", "CidrRoutingConfig": {"CollectionId": "x", "LocationName": "y"}, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
@@ -622,7 +622,7 @@ TEST(Route53JsonErrorTest, UnknownFieldsAreErrors) {
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "A", "SetIdentifier": "a", "Wieght": 5, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
       "zone.json:4: record set [name='www.example.com.', type='A', "
-      "set_identifier='a']: unknown field 'Wieght' (did you mean 'Weight'?)");
+      "set-identifier='a']: unknown field 'Wieght' (did you mean 'Weight'?)");
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "A", "ttl": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
       "zone.json:4: record set [name='www.example.com.', type='A']: unknown "
@@ -652,7 +652,7 @@ TEST(Route53JsonErrorTest, BadValuesNameTheRecordAndTheValue) {
       ErrorOf({Latency("eu", "eu-west-1"),
                R"({"Name": "www.example.com.", "Type": "A", "SetIdentifier": "us", "Region": "us-east-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1 192.0.2.2"}]})"}),
       "zone.json:5: record set [name='www.example.com.', type='A', "
-      "set_identifier='us']: bad value '192.0.2.1 192.0.2.2': Syntax error, "
+      "set-identifier='us']: bad value '192.0.2.1 192.0.2.2': Syntax error, "
       "superfluous text present");
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "MX", "TTL": 60, "ResourceRecords": [{"Value": "10"}]})"}),
@@ -676,7 +676,7 @@ TEST(Route53JsonErrorTest, NamesOutsideTheZoneAndBadNames) {
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.net", "Type": "A", "SetIdentifier": "eu", "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
       "zone.json:4: record set [name='www.example.net.', type='A', "
-      "set_identifier='eu']: owner www.example.net. is outside the zone "
+      "set-identifier='eu']: owner www.example.net. is outside the zone "
       "example.com.");
   EXPECT_EQ(
       ErrorOf({R"({"Name": "a..example.com", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
@@ -712,17 +712,17 @@ TEST(Route53JsonErrorTest, RoutedCnameCountsAsACname) {
       ErrorOf({R"({"Name": "www.example.com.", "Type": "TXT", "TTL": 60, "ResourceRecords": [{"Value": "\"x\""}]})",
                cname}),
       "zone.json:5: record set [name='www.example.com.', type='CNAME', "
-      "set_identifier='eu']: CNAME cannot coexist with other data (TXT at "
+      "set-identifier='eu']: CNAME cannot coexist with other data (TXT at "
       "zone.json:4)");
   EXPECT_EQ(ErrorOf({cname, Latency("eu", "eu-west-1")}),
             "zone.json:4: record set [name='www.example.com.', type='CNAME', "
-            "set_identifier='eu']: CNAME cannot coexist with other data (A at "
+            "set-identifier='eu']: CNAME cannot coexist with other data (A at "
             "zone.json:5)");
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": "x.example.net."}]})",
                Latency("eu", "eu-west-1")}),
       "zone.json:5: record set [name='www.example.com.', type='A', "
-      "set_identifier='eu']: cannot coexist with the CNAME at zone.json:4");
+      "set-identifier='eu']: cannot coexist with the CNAME at zone.json:4");
 }
 
 TEST(Route53JsonErrorTest, RoutedRecordsAtOrBelowADelegationAndRoutedNs) {
@@ -730,12 +730,12 @@ TEST(Route53JsonErrorTest, RoutedRecordsAtOrBelowADelegationAndRoutedNs) {
       ErrorOf({R"({"Name": "sub.example.com.", "Type": "NS", "TTL": 60, "ResourceRecords": [{"Value": "ns.example.net."}]})",
                R"({"Name": "www.sub.example.com.", "Type": "A", "SetIdentifier": "eu", "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
       "zone.json:5: record set [name='www.sub.example.com.', type='A', "
-      "set_identifier='eu']: is at or below the delegation sub.example.com. "
+      "set-identifier='eu']: is at or below the delegation sub.example.com. "
       "(NS at zone.json:4) and would never be answered");
   EXPECT_EQ(
       ErrorOf({R"({"Name": "sub.example.com.", "Type": "NS", "SetIdentifier": "eu", "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "ns.example.net."}]})"}),
       "zone.json:4: record set [name='sub.example.com.', type='NS', "
-      "set_identifier='eu']: a NS record set is always simple (no routing "
+      "set-identifier='eu']: a NS record set is always simple (no routing "
       "policy, no alias)");
 }
 
@@ -859,20 +859,20 @@ TEST(AddRoutedTest, MemberErrorsAreImmediate) {
                   SourceLocation{file, 4});
   EXPECT_EQ(s.message(),
             "api:4: record set [name='a.example.com.', type='A', "
-            "set_identifier='x']: has no values");
+            "set-identifier='x']: has no values");
   s = b.AddRouted(Wire("a.example.com."), rrtype::kA,
                   RoutingPolicy::kWeighted, plain, {Bytes({1, 2, 3})}, 60,
                   SourceLocation{file, 5});
   EXPECT_EQ(s.message(),
             "api:5: record set [name='a.example.com.', type='A', "
-            "set_identifier='x']: A record at a.example.com. has 3 octets of "
+            "set-identifier='x']: A record at a.example.com. has 3 octets of "
             "RDATA, expected 4");
   s = b.AddRouted(Wire("a.example.com."), rrtype::kSOA,
                   RoutingPolicy::kWeighted, plain, {}, 60,
                   SourceLocation{file, 6});
   EXPECT_EQ(s.message(),
             "api:6: record set [name='a.example.com.', type='SOA', "
-            "set_identifier='x']: a SOA record set is always simple (no "
+            "set-identifier='x']: a SOA record set is always simple (no "
             "routing policy, no alias)");
 }
 
@@ -896,7 +896,7 @@ TEST(AddRoutedTest, BuilderRulesBeyondTheJson) {
   ASSERT_FALSE(zone.ok());
   EXPECT_EQ(zone.status().message(),
             "api:1: record set [name='w.example.com.', type='A', "
-            "set_identifier='x']: Weight 300 is out of range (0..255)");
+            "set-identifier='x']: Weight 300 is out of range (0..255)");
 
   ZoneBuilder c(Wire("example.com."));
   ASSERT_TRUE(zones::ReadMasterText(
@@ -915,7 +915,7 @@ TEST(AddRoutedTest, BuilderRulesBeyondTheJson) {
   ASSERT_FALSE(zone.ok());
   EXPECT_EQ(zone.status().message(),
             "api:2: record set [name='f.example.com.', type='A', "
-            "set_identifier='f']: a failover record needs Failover PRIMARY "
+            "set-identifier='f']: a failover record needs Failover PRIMARY "
             "or SECONDARY");
 }
 
@@ -1030,7 +1030,7 @@ TEST(LoadZoneTest, AJsonRecordSetDuplicatingTheMasterFileNamesBoth) {
   EXPECT_EQ(zone.status().message(),
             routed_path +
                 ":2: record set [name='mail.example.com.', type='A', "
-                "set_identifier='a']: conflicts with the simple "
+                "set-identifier='a']: conflicts with the simple "
                 "mail.example.com. A record set at " +
                 zone_path +
                 ":6 (a name and type has one simple record set or a group "
