@@ -9,9 +9,16 @@ PACKAGES=(
   clang libclang-rt-14-dev          # libFuzzer + sanitizers for the fuzz target
   # libraries
   libabsl-dev libldns-dev libc-ares-dev libyaml-cpp-dev nlohmann-json3-dev libcsv-dev
+  libssl-dev                        # HTTPS health checks (geo/prober)
   libgtest-dev libgmock-dev libbenchmark-dev
+  libmaxminddb-dev                  # MaxMind DB reader (latency table building)
+  # data: IP-to-country ranges for the default latency table
+  # (scripts/build-default-latency.sh); mmdblookup to inspect .mmdb files
+  tor-geoipdb mmdb-bin
+  libcpp-httplib-dev                # the HTTP control API (dns/control)
   # independent DNS clients used by the end-to-end tests and the README
   dnsutils ldnsutils knot-dnsutils
+  prometheus                        # promtool: checks the /metrics text format
 )
 
 missing=()
