@@ -1,60 +1,29 @@
 // In-process cost of one query, packet → packet: ParseQuery, zone lookup,
 // answer, encode (no sockets). Run:
 //   build/bench/answer_bench --benchmark_min_time=1
+//
+// BM_Answer/<set>/<case>: one query repeated (see bench_fixture.h for the
+// cases). "example" is examples/example.com.zone + route53 JSON + latency
+// CSV; "peers" is the zone of ../shared/peers with www latency-routed as in
+// bench/peers/steerdns.sh. BM_PeersMixed cycles through 4096 queries of the
+// peers' `mixed` proportions (68% A, 1% CNAME, 1% wildcard, 10% AAAA, 10%
+// NXDOMAIN, 10% routed www). Instructions per query: bench/callgrind.sh.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
-#include <cstdlib>
-#include <string>
 #include <vector>
 
+#include "bench/bench_fixture.h"
 #include "dns/answer/answer.h"
-#include "zones/master_file.h"
 
 namespace {
 
-const dns::Snapshot& BenchSnapshot() {
-  static const dns::Snapshot* snap = [] {
-    auto* s = new dns::Snapshot();
-    const char* dir = std::getenv("STEER_SOURCE_DIR");
-    const std::string root = dir != nullptr ? dir : STEER_SOURCE_DIR_DEFAULT;
-    auto zone = zones::LoadMasterFile("example.com.", root + "/examples/example.com.zone");
-    if (!zone.ok()) std::abort();
-    s->zones.Put(*std::move(zone));
-    return s;
-  }();
-  return *snap;
-}
-
-std::vector<uint8_t> Query(const std::string& qname, uint16_t qtype, bool edns) {
-  std::vector<uint8_t> q = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, edns ? 1 : 0};
-  size_t start = 0;
-  for (size_t i = 0; i <= qname.size(); ++i) {
-    if (i == qname.size() || qname[i] == '.') {
-      if (i > start) {
-        q.push_back(static_cast<uint8_t>(i - start));
-        q.insert(q.end(), qname.begin() + start, qname.begin() + i);
-      }
-      start = i + 1;
-    }
-  }
-  q.push_back(0);
-  q.push_back(static_cast<uint8_t>(qtype >> 8));
-  q.push_back(static_cast<uint8_t>(qtype));
-  q.push_back(0);
-  q.push_back(1);
-  if (edns) {
-    const uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0};
-    q.insert(q.end(), std::begin(opt), std::end(opt));
-  }
-  return q;
-}
-
-void RunQuery(benchmark::State& state, const std::string& qname, uint16_t qtype, bool edns) {
-  const dns::Snapshot& snap = BenchSnapshot();
-  const std::vector<uint8_t> q = Query(qname, qtype, edns);
+void RunCase(benchmark::State& state, const bench::Case* c) {
+  const dns::Snapshot& snap = *c->snapshot;
+  const std::vector<uint8_t>& q = c->query;
   uint8_t out[4096];
   dns::Request req;
+  req.source = c->source;
   dns::Outcome outcome;
   for (auto _ : state) {
     size_t n = dns::HandleQuery(snap, q.data(), q.size(), req, out, sizeof out, &outcome);
@@ -64,20 +33,29 @@ void RunQuery(benchmark::State& state, const std::string& qname, uint16_t qtype,
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_PositiveA(benchmark::State& s) { RunQuery(s, "www.example.com", 1, false); }
-void BM_PositiveAEdns(benchmark::State& s) { RunQuery(s, "www.example.com", 1, true); }
-void BM_NxDomain(benchmark::State& s) { RunQuery(s, "nothere.example.com", 1, false); }
-void BM_Referral(benchmark::State& s) { RunQuery(s, "host.sub.example.com", 1, false); }
-void BM_Wildcard(benchmark::State& s) { RunQuery(s, "x.apps.example.com", 1, false); }
-void BM_CnameChain(benchmark::State& s) { RunQuery(s, "web.example.com", 1, false); }
-void BM_Refused(benchmark::State& s) { RunQuery(s, "www.example.org", 1, false); }
+void BM_PeersMixed(benchmark::State& state) {
+  const dns::Snapshot& snap = bench::PeersSnapshot();
+  const std::vector<std::vector<uint8_t>> qs = bench::PeersMixedQueries(4096);
+  uint8_t out[4096];
+  dns::Request req;
+  req.source.bytes[0] = 127, req.source.bytes[3] = 1;
+  dns::Outcome outcome;
+  size_t i = 0;
+  for (auto _ : state) {
+    const std::vector<uint8_t>& q = qs[i];
+    i = (i + 1) & 4095;
+    size_t n = dns::HandleQuery(snap, q.data(), q.size(), req, out, sizeof out, &outcome);
+    benchmark::DoNotOptimize(n);
+    benchmark::DoNotOptimize(out[0]);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PeersMixed);
 
-BENCHMARK(BM_PositiveA);
-BENCHMARK(BM_PositiveAEdns);
-BENCHMARK(BM_NxDomain);
-BENCHMARK(BM_Referral);
-BENCHMARK(BM_Wildcard);
-BENCHMARK(BM_CnameChain);
-BENCHMARK(BM_Refused);
+const bool registered = [] {
+  for (const bench::Case& c : bench::Cases())
+    benchmark::RegisterBenchmark((std::string("BM_Answer/") + c.name).c_str(), RunCase, &c);
+  return true;
+}();
 
 }  // namespace

@@ -394,6 +394,15 @@ void LatencyTable::Explain(const Address& a, const RankResult& r,
   search_v6(a.hi(), a.lo(), 128);
 }
 
+const Ranking* LatencyTable::DefaultRanking(bool v6) const {
+  // Networks are sorted by length: the /0 run is [len_begin[0], len_begin[1]).
+  if (!v6 && v4_len_begin_[1] > v4_len_begin_[0])
+    return &rankings_[v4_nets_[v4_len_begin_[0]].ranking];
+  if (v6_len_begin_[1] > v6_len_begin_[0])
+    return &rankings_[v6_nets_[v6_len_begin_[0]].ranking];
+  return nullptr;
+}
+
 LatencyTable::Memory LatencyTable::memory() const {
   Memory m;
   m.prefix_table = lpm_.MemoryBytes();

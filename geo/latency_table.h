@@ -144,6 +144,10 @@ class LatencyTable {
   }
   // The table id of region `name`, if any row names it.
   std::optional<TableRegion> FindRegion(std::string_view name) const;
+  // The ranking of the default row: 0.0.0.0/0 for IPv4 clients (::/0 when
+  // the table has no 0.0.0.0/0 row), ::/0 for IPv6; nullptr if none.
+  // Control side (snapshot build); not for the query path.
+  const Ranking* DefaultRanking(bool v6) const;
 
   size_t network_count() const { return v4_nets_.size() + v6_nets_.size(); }
   size_t ranking_count() const { return rankings_.size(); }

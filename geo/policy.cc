@@ -191,6 +191,7 @@ Pick PickLatency(absl::Span<const Candidate> candidates,
   const uint64_t unranked = ranking == nullptr ? 0 : ranking->size();
   uint64_t best_key = ~uint64_t{0}, first_key = ~uint64_t{0};
   uint32_t best = kNoPick, first = kNoPick;
+  MemberEval first_eval;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const int rank = RankOf(ranking, candidates[i].table_region);
     const uint64_t key =
@@ -199,6 +200,7 @@ Pick PickLatency(absl::Span<const Candidate> candidates,
     if (key < first_key) {
       first_key = key;
       first = static_cast<uint32_t>(i);
+      first_eval = e;
     }
     if (e.eligible() && key < best_key) {
       best_key = key;
@@ -211,6 +213,11 @@ Pick PickLatency(absl::Span<const Candidate> candidates,
   }
   Pick p{best, false};
   if (best == kNoPick && first != kNoPick) p = Pick{first, true};
+  if (!p.fail_open && best != first) {
+    p.passed_over = !first_eval.healthy                     ? SkipReason::kUnhealthy
+                    : first_eval.admin == AdminState::kDown ? SkipReason::kDown
+                                                            : SkipReason::kDrained;
+  }
   if (trace != nullptr) {
     const bool picked_ranked =
         p.index != kNoPick && trace->candidates[p.index].rank >= 0;

@@ -134,9 +134,15 @@ inline constexpr uint32_t kNoPick = 0xFFFFFFFFu;
 // Route 53 answers a multivalue query with up to eight records.
 inline constexpr size_t kMaxMultivalueAnswers = 8;
 
+enum class SkipReason : uint8_t;
+
 struct Pick {
   uint32_t index = kNoPick;  // into the candidates; kNoPick iff none given
   bool fail_open = false;    // no member was eligible; picked as if all were
+  // Latency only: why the best-ranked member was passed over for `index`
+  // (kUnhealthy, kDrained or kDown); kNone when it was picked (or on
+  // fail-open). Cheap: computed on the query path too, for metrics.
+  SkipReason passed_over{};
 };
 
 struct MultiPick {

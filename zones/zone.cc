@@ -41,6 +41,21 @@ RdataNames RdataNamesFor(uint16_t type) {
   }
 }
 
+void NameIndex::Build(const std::vector<Node>& nodes) {
+  size_t cap = 16;
+  while (cap < nodes.size() * 2) cap *= 2;  // at most half full
+  std::vector<uint64_t>(cap, 0).swap(slots_);
+  mask_ = cap - 1;
+  // Varies per index (and per process, with ASLR): no fixed collision set.
+  seed_ = (reinterpret_cast<uintptr_t>(slots_.data()) >> 4) * 0x9E3779B97F4A7C15ull;
+  for (size_t id = 0; id < nodes.size(); ++id) {
+    const uint64_t h = Hash(nodes[id].owner, seed_);
+    size_t i = h & mask_;
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = ((h >> 32) << 32) | (id + 1);
+  }
+}
+
 std::string_view RRset::rdata(size_t i) const {
   const size_t off = rr_offsets[i];
   const auto* p = reinterpret_cast<const uint8_t*>(wire.data()) + off;

@@ -19,11 +19,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/string_view.h"
 
 namespace zones {
@@ -52,8 +54,9 @@ struct RRset {
   // For each RR, in order: TYPE(2) CLASS(2) TTL(4) RDLENGTH(2) RDATA.
   // Names inside RDATA are uncompressed and lower-cased.
   std::string wire;
-  // Offset in `wire` of each RR's TYPE field (count entries).
-  std::vector<uint32_t> rr_offsets;
+  // Offset in `wire` of each RR's TYPE field (count entries). Inline for
+  // up to two RRs (most RRsets): no heap block per RRset on big zones.
+  absl::InlinedVector<uint32_t, 2> rr_offsets;
 
   // RDATA of RR i (without the 10-octet fixed part).
   std::string_view rdata(size_t i) const;
@@ -138,6 +141,63 @@ struct Node {
   bool empty_non_terminal() const { return rrsets.empty() && routed.empty(); }
 };
 
+// The owner-name index of a Zone: open addressing with linear probing over
+// one flat array of 64-bit slots, (hash tag << 32) | (node id + 1), 0 =
+// empty, at most half full. The owner names themselves stay in the nodes
+// (stored once); a probe compares the 32-bit tag before it touches a node.
+// Replaces an absl::flat_hash_map<std::string, uint32_t>, which kept a
+// second copy of every owner (a heap block per name on a big zone) and
+// hashed with absl's general-purpose string hash: this one is about a
+// tenth of the memory per name and hashes a wire name 8 octets at a time.
+//
+// Thread safety: immutable after Build(); Find() is safe from any thread.
+class NameIndex {
+ public:
+  // Indexes nodes[i].owner -> i for every node. Owners must be distinct.
+  void Build(const std::vector<Node>& nodes);
+
+  // The id of the node whose owner is `owner`, or kNoNode. `nodes` must be
+  // the vector given to Build(). noexcept, no allocation.
+  inline uint32_t Find(std::string_view owner,
+                       const std::vector<Node>& nodes) const noexcept;
+
+  // Bytes held.
+  size_t memory() const { return slots_.capacity() * sizeof(uint64_t); }
+
+  // Hash of a wire name (any octets). Reads each octet once, eight at a
+  // time; the seed varies per index.
+  static uint64_t Hash(std::string_view s, uint64_t seed) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    size_t n = s.size();
+    uint64_t h = seed ^ (n * 0x9E3779B97F4A7C15ull);
+    uint64_t w;
+    while (n > 8) {
+      std::memcpy(&w, p, 8);
+      h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+      h ^= h >> 31;
+      p += 8;
+      n -= 8;
+    }
+    if (n >= 4) {  // 4..8 octets: the first and the last four
+      uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      w = (uint64_t{a} << 32) | b;
+    } else {  // 0..3 octets
+      w = n == 0 ? 0 : (uint64_t{p[0]} << 16) | (uint64_t{p[n / 2]} << 8) | p[n - 1];
+    }
+    h = (h ^ w) * 0x94d049bb133111ebull;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 32);
+  }
+
+ private:
+  std::vector<uint64_t> slots_;
+  size_t mask_ = 0;
+  uint64_t seed_ = 0;
+};
+
 // An immutable zone. Created only by ZoneBuilder::Build().
 class Zone {
  public:
@@ -153,11 +213,8 @@ class Zone {
   // Exact match on a lower-cased wire name; nullptr if no node (not even an
   // empty non-terminal) has that owner.
   const Node* Find(std::string_view owner_wire) const {
-    // Debian's Abseil has its own absl::string_view (not std::string_view),
-    // which is what the map's heterogeneous lookup takes.
-    auto it = index_.find(
-        absl::string_view(owner_wire.data(), owner_wire.size()));
-    return it == index_.end() ? nullptr : &nodes_[it->second];
+    const uint32_t id = index_.Find(owner_wire, nodes_);
+    return id == kNoNode ? nullptr : &nodes_[id];
   }
   const Node& node(uint32_t i) const { return nodes_[i]; }
   size_t node_count() const { return nodes_.size(); }
@@ -171,12 +228,30 @@ class Zone {
   Zone() = default;
 
   std::vector<Node> nodes_;  // nodes_[0] is the apex
-  absl::flat_hash_map<std::string, uint32_t> index_;
+  NameIndex index_;  // owner -> position in nodes_
   uint32_t serial_ = 0;
   uint32_t negative_ttl_ = 0;
   size_t record_count_ = 0;
   std::vector<std::string> sources_;
 };
+
+inline uint32_t NameIndex::Find(std::string_view owner,
+                                const std::vector<Node>& nodes) const noexcept {
+  if (slots_.empty()) return kNoNode;
+  const uint64_t h = Hash(owner, seed_);
+  const auto tag = static_cast<uint32_t>(h >> 32);
+  for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+    const uint64_t slot = slots_[i];
+    if (slot == 0) return kNoNode;
+    if (static_cast<uint32_t>(slot >> 32) != tag) continue;
+    const uint32_t id = static_cast<uint32_t>(slot) - 1;
+    const std::string& o = nodes[id].owner;
+    if (o.size() == owner.size() &&
+        std::memcmp(o.data(), owner.data(), owner.size()) == 0) {
+      return id;
+    }
+  }
+}
 
 }  // namespace zones
 

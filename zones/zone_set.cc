@@ -24,6 +24,17 @@ void ZoneSet::Put(std::shared_ptr<const Zone> zone) {
   max_origin_labels_ =
       std::max(max_origin_labels_, dns::NameLabelCount(origin));
   by_origin_.insert_or_assign(std::move(origin), std::move(zone));
+  Reindex();
+}
+
+void ZoneSet::Reindex() {
+  linear_.clear();
+  if (by_origin_.size() > kLinearZones) return;
+  for (const auto& [origin, zone] : by_origin_) linear_.push_back(zone.get());
+  // Of the origins that contain a name, the longest is the deepest.
+  std::sort(linear_.begin(), linear_.end(), [](const Zone* a, const Zone* b) {
+    return a->origin().size() > b->origin().size();
+  });
 }
 
 bool ZoneSet::Remove(std::string_view origin_wire) {
@@ -35,11 +46,16 @@ bool ZoneSet::Remove(std::string_view origin_wire) {
     max_origin_labels_ =
         std::max(max_origin_labels_, dns::NameLabelCount(origin));
   }
+  Reindex();
   return true;
 }
 
 const Zone* ZoneSet::FindZone(const dns::Name& qname) const noexcept {
-  if (by_origin_.empty()) return nullptr;
+  if (by_origin_.size() <= kLinearZones) {
+    for (const Zone* zone : linear_)
+      if (qname.IsSubdomainOf(zone->origin())) return zone;
+    return nullptr;
+  }
   const int labels = qname.label_count();
   // Suffix(i) has labels - i labels; no origin is deeper than
   // max_origin_labels_, so start there.

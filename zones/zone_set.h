@@ -41,8 +41,19 @@ class ZoneSet {
   size_t size() const { return by_origin_.size(); }
 
  private:
+  // Rebuilds linear_ after a change.
+  void Reindex();
+
+  // Up to this many zones, FindZone() compares the qname's tail with each
+  // origin (deepest first) instead of hashing each of its suffixes: a few
+  // memcmp()s beat two or three string hashes and probes.
+  static constexpr size_t kLinearZones = 8;
+
   absl::flat_hash_map<std::string, std::shared_ptr<const Zone>> by_origin_;
   int max_origin_labels_ = 0;  // deepest origin; skips hopeless probes
+  // All zones, longest origin first, while there are <= kLinearZones of
+  // them (empty otherwise). The pointers are owned by by_origin_.
+  std::vector<const Zone*> linear_;
 };
 
 // Outcome of looking up a name inside its zone.

@@ -212,8 +212,9 @@ class Additionals {
 // out on first use, so static answers never pay for it.
 class Router {
  public:
-  Router(const Snapshot& snap, const Query& q, const Request& req, Trace* trace)
-      : snap_(snap), q_(q), req_(req), trace_(trace) {
+  Router(const Snapshot& snap, const Query& q, const Request& req, Trace* trace,
+         Outcome* outcome)
+      : snap_(snap), q_(q), req_(req), trace_(trace), outcome_(outcome) {
     states_.health = snap.health;
     states_.admin = snap.admin;
   }
@@ -221,11 +222,14 @@ class Router {
   // Answers routed group `g` at `owner` into the answer section: the picked
   // member's records (an alias member's target's). *written is the RRset
   // written when exactly one was (CNAME following needs it). Returns false
-  // if the records did not fit.
+  // if the records did not fit. `via_region`: the region of the alias
+  // member that led here (recorded for members without a region).
   bool Answer(Reply& reply, const CompiledGroup& g, std::string_view owner,
-              const RRset** written, int depth = 0) {
+              const RRset** written, int depth = 0,
+              geo::RegionId via_region = geo::kNoRegion) {
     *written = nullptr;
     if (depth > kMaxAliasDepth) return true;  // cannot happen: cycles are refused at build
+    if (depth == 0) name_id_ = g.name_id;
     RoutingDecision* d = trace_ != nullptr ? StartDecision(g) : nullptr;
     geo::PickTrace* pt = d != nullptr ? &d->pick : nullptr;
 
@@ -236,6 +240,7 @@ class Router {
 
     const absl::Span<const geo::Candidate> candidates(g.candidates);
     uint32_t index = 0;
+    RouteReason reason = RouteReason::kSimple;
     switch (g.group->policy) {
       case zones::RoutingPolicy::kSimple:
         index = 0;
@@ -250,29 +255,40 @@ class Router {
           const int scope = rank.scope + (q_.edns.ecs.family == 2 && client_.is_v4() ? 96 : 0);
           scope_ = std::max(scope_, scope);
         }
-        index = geo::PickLatency(candidates, rank.ranking, states, pt).index;
+        const geo::Pick pick = geo::PickLatency(candidates, rank.ranking, states, pt);
+        index = pick.index;
+        reason = LatencyReason(pick, rank.ranking);
         if (d != nullptr && rank.ranking != nullptr)
           for (geo::TableRegion r : rank.ranking->regions())
             d->table_regions.push_back(snap_.latency->region_name(r));
         break;
       }
-      case zones::RoutingPolicy::kWeighted:
-        index = geo::PickWeighted(candidates, states, Rng(), pt).index;
+      case zones::RoutingPolicy::kWeighted: {
+        const geo::Pick pick = geo::PickWeighted(candidates, states, Rng(), pt);
+        index = pick.index;
+        reason = pick.fail_open ? RouteReason::kFailOpen : RouteReason::kWeighted;
         break;
-      case zones::RoutingPolicy::kFailover:
-        index = geo::PickFailover(candidates, states, pt).index;
+      }
+      case zones::RoutingPolicy::kFailover: {
+        const geo::Pick pick = geo::PickFailover(candidates, states, pt);
+        index = pick.index;
+        reason = pick.fail_open ? RouteReason::kFailOpen : RouteReason::kFailover;
         break;
+      }
       case zones::RoutingPolicy::kMultiValue: {
         const geo::MultiPick picks = geo::PickMultivalue(candidates, states, Rng(), pt);
+        reason = picks.fail_open ? RouteReason::kFailOpen : RouteReason::kMultiValue;
         for (uint8_t i = 0; i < picks.count; ++i) {
           const RRset* ignored;
-          if (!WriteMember(reply, g, picks.index[i], owner, &ignored, depth, d)) return false;
+          if (!WriteMember(reply, g, picks.index[i], owner, &ignored, depth, d, reason,
+                           via_region))
+            return false;
         }
         return true;
       }
     }
     if (index >= g.group->members.size()) return true;  // empty group: NODATA
-    return WriteMember(reply, g, index, owner, written, depth, d);
+    return WriteMember(reply, g, index, owner, written, depth, d, reason, via_region);
   }
 
   // The ECS scope for the reply: the widest prefix for which every latency
@@ -310,18 +326,45 @@ class Router {
 
   bool WriteMember(Reply& reply, const CompiledGroup& g, uint32_t index,
                    std::string_view owner, const RRset** written, int depth,
-                   RoutingDecision* d) {
+                   RoutingDecision* d, RouteReason reason, geo::RegionId via_region) {
     if (d != nullptr) d->answered.push_back(index);
     const zones::RoutedMember& m = g.group->members[index];
+    geo::RegionId region = g.candidates[index].region;
+    if (region == geo::kNoRegion) region = via_region;
     if (m.is_alias()) {
       const AliasTarget& t = g.targets[index];
-      if (t.group != nullptr) return Answer(reply, *t.group, owner, written, depth + 1);
+      if (t.group != nullptr)
+        return Answer(reply, *t.group, owner, written, depth + 1, region);
       if (t.rrset == nullptr) return true;
       *written = t.rrset;
+      Record(region, t.rrset->ttl, reason);
       return reply.AppendRRset(owner, *t.rrset, Section::kAnswer);
     }
     *written = &m.rrset;
+    Record(region, m.rrset.ttl, reason);
     return reply.AppendRRset(owner, m.rrset, Section::kAnswer);
+  }
+
+  // Notes a routed member answered, for the worker's counters and drain
+  // tracking. Fixed array; entries past Outcome::kMaxRouted are dropped.
+  void Record(geo::RegionId region, uint32_t ttl, RouteReason reason) {
+    if (outcome_->routed_count >= Outcome::kMaxRouted) return;
+    outcome_->routed[outcome_->routed_count++] = RoutedAnswer{name_id_, region, ttl, reason};
+  }
+
+  // The metrics reason of a latency pick (see RouteReason).
+  RouteReason LatencyReason(const geo::Pick& pick, const geo::Ranking* ranking) const {
+    if (pick.fail_open) return RouteReason::kFailOpen;
+    switch (pick.passed_over) {
+      case geo::SkipReason::kUnhealthy: return RouteReason::kNextNearestUnhealthy;
+      case geo::SkipReason::kDrained: return RouteReason::kNextNearestDrained;
+      case geo::SkipReason::kDown: return RouteReason::kNextNearestDown;
+      default: break;
+    }
+    if (ranking == nullptr) return RouteReason::kUnranked;
+    if (ranking == (client_.is_v4() ? snap_.default_ranking_v4 : snap_.default_ranking_v6))
+      return RouteReason::kDefaultRow;
+    return RouteReason::kNearest;
   }
 
   // The address routing uses (DESIGN.md): the ECS address when the query
@@ -370,6 +413,8 @@ class Router {
   const Query& q_;
   const Request& req_;
   Trace* trace_;
+  Outcome* outcome_;
+  uint32_t name_id_ = kNoRoutedName;  // of the outermost group being answered
   geo::MemberStates states_;
   geo::Address client_;
   bool client_resolved_ = false;
@@ -426,11 +471,14 @@ Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q,
     return res;
   };
 
-  Name current = q.qname;
+  // The name looked up: the qname, then each CNAME target followed. Only a
+  // chain pays for a copy into a Name (a 385-octet value).
+  const Name* current = &q.qname;
+  Name target_name;
   std::string_view owner = q.qname.wire();  // storage outlives the reply
   std::array<const Node*, kMaxCnameChain> visited{};
   for (int chain = 0;; ++chain) {
-    const zones::LookupResult found = zones::Lookup(zone, current, q.qtype);
+    const zones::LookupResult found = zones::Lookup(zone, *current, q.qtype);
     if (trace != nullptr && chain == 0) trace->lookup = LookupKindName(found.kind);
     switch (found.kind) {
       case LookupKind::kReferral: {
@@ -498,10 +546,11 @@ Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q,
     visited[chain] = &node;
     const std::string_view target = cname->rdata(0);
     if (chain + 1 >= kMaxCnameChain || !NameIsSubdomain(target, zone.origin()) ||
-        !current.AssignWire(reinterpret_cast<const uint8_t*>(target.data()),
-                            target.size())) {
+        !target_name.AssignWire(reinterpret_cast<const uint8_t*>(target.data()),
+                                target.size())) {
       return res;
     }
+    current = &target_name;
     const Node* next = zone.Find(target);
     for (int i = 0; i <= chain; ++i)
       if (next != nullptr && visited[i] == next) return res;  // loop
@@ -510,6 +559,23 @@ Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q,
 }
 
 }  // namespace
+
+const char* RouteReasonName(RouteReason r) {
+  switch (r) {
+    case RouteReason::kNearest: return "nearest";
+    case RouteReason::kNextNearestUnhealthy: return "next_nearest_unhealthy";
+    case RouteReason::kNextNearestDrained: return "next_nearest_drained";
+    case RouteReason::kNextNearestDown: return "next_nearest_down";
+    case RouteReason::kDefaultRow: return "default_row";
+    case RouteReason::kUnranked: return "unranked";
+    case RouteReason::kFailOpen: return "fail_open";
+    case RouteReason::kWeighted: return "weighted";
+    case RouteReason::kFailover: return "failover";
+    case RouteReason::kMultiValue: return "multivalue";
+    case RouteReason::kSimple: return "simple";
+  }
+  return "unknown";
+}
 
 size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
                    size_t packet_len, const Request& request, uint8_t* out,
@@ -592,7 +658,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
       ok = StartReply(q, w, flags);
       if (!ok) break;
       if (trace != nullptr) trace->zone = NameToText(zone->origin());
-      Router router(snapshot, q, request, trace);
+      Router router(snapshot, q, request, trace, &oc);
       const Resolution res = Resolve(snapshot, *zone, q, w, router, trace);
       // RFC 7871 §7.2.1: the scope for which this answer is right; 0 for
       // anything that does not depend on the client.

@@ -17,6 +17,7 @@
 #ifndef STEERDNS_DNS_ANSWER_ANSWER_H_
 #define STEERDNS_DNS_ANSWER_ANSWER_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -43,14 +44,51 @@ struct Request {
   uint16_t max_udp_size = 1232;
 };
 
+// Why a routed answer went to the member it did (metrics label "reason").
+enum class RouteReason : uint8_t {
+  kNearest = 0,           // latency: the best-ranked member for the client
+  kNextNearestUnhealthy,  // latency: a better-ranked member failed its health check
+  kNextNearestDrained,    // latency: a better-ranked member's region is drained
+  kNextNearestDown,       // latency: a better-ranked member's region is down
+  kDefaultRow,            // latency: nearest by the table's default ranking
+                          // (0.0.0.0/0 or ::/0): the client matched no
+                          // network with a ranking of its own
+  kUnranked,              // latency: no table row matched; member order
+  kFailOpen,              // no member eligible: answered as if all were
+  kWeighted,              // the other policies' pick (eligible member)
+  kFailover,
+  kMultiValue,
+  kSimple,                // a simple alias
+};
+inline constexpr size_t kRouteReasons = 11;
+// "nearest", "next_nearest_unhealthy", ... (snake_case; a label value).
+const char* RouteReasonName(RouteReason r);
+
+// One routed member answered (an alias chain records the member whose
+// records were sent). Plain data, no constructor work.
+struct RoutedAnswer {
+  uint32_t name_id;    // CompiledGroup::name_id of the name asked for
+  uint32_t region;     // geo::RegionId of the member (or of the alias member
+                       // that led to it); geo::kNoRegion: none
+  uint32_t ttl;        // TTL of the records sent
+  RouteReason reason;
+};
+
 // What happened, for per-worker counters. Filled on every call.
 struct Outcome {
+  // Routed members recorded per reply; a multivalue answer has up to 8.
+  // Further ones (a CNAME chain through several routed names) are not
+  // recorded.
+  static constexpr size_t kMaxRouted = 8;
+
   bool dropped = false;    // no reply (QR=1 or shorter than a header)
   bool malformed = false;  // FORMERR or dropped for malformation
   bool truncated = false;  // TC set
   bool has_ecs = false;
   Rcode rcode = Rcode::kNoError;
   uint16_t qtype = 0;
+  uint8_t routed_count = 0;                      // valid entries of `routed`
+  std::array<RoutedAnswer, kMaxRouted> routed;   // routed members answered
 };
 
 struct Trace;  // dns/answer/explain.h

@@ -92,6 +92,8 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
   snap->admin = inputs.admin;
   snap->health = inputs.health;
   const geo::LatencyTable& table = *snap->latency;
+  snap->default_ranking_v4 = table.DefaultRanking(/*v6=*/false);
+  snap->default_ranking_v6 = table.DefaultRanking(/*v6=*/true);
 
   // Pass 1: every routed group, with names turned into ids.
   const std::vector<std::shared_ptr<const zones::Zone>> all = snap->zones.zones();
@@ -132,6 +134,7 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
             g.any_evaluate_target_health |= m.evaluate_target_health;
           }
         }
+        if (inputs.names != nullptr) g.name_id = inputs.names->IdFor(node.owner);
         snap->routed_index.emplace(&group, static_cast<uint32_t>(snap->routed.size()));
         snap->routed.push_back(std::move(g));
       }

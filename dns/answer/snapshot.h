@@ -27,6 +27,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "dns/answer/routed_names.h"
 #include "geo/health.h"
 #include "geo/latency_table.h"
 #include "geo/policy.h"
@@ -55,6 +56,9 @@ struct CompiledGroup {
   std::vector<AliasTarget> targets;        // parallel; empty for non-alias
   bool any_alias = false;
   bool any_evaluate_target_health = false;
+  // Stable id of `owner` for per-name answer counters (RoutedNames);
+  // kNoRoutedName without a registry.
+  uint32_t name_id = kNoRoutedName;
 };
 
 struct Snapshot {
@@ -71,6 +75,12 @@ struct Snapshot {
   std::vector<CompiledGroup> routed;
   absl::flat_hash_map<const zones::RoutedGroup*, uint32_t> routed_index;
 
+  // The latency table's default rankings (rows 0.0.0.0/0 and ::/0; for
+  // IPv4 clients ::/0 when there is no 0.0.0.0/0 row), or nullptr. A client
+  // ranked by one of these gets RouteReason::kDefaultRow.
+  const geo::Ranking* default_ranking_v4 = nullptr;
+  const geo::Ranking* default_ranking_v6 = nullptr;
+
   // The compiled form of a zone group, or nullptr (zone not in this
   // snapshot). noexcept, no allocation.
   const CompiledGroup* Compiled(const zones::RoutedGroup* g) const noexcept {
@@ -85,12 +95,13 @@ struct SnapshotInputs {
   std::shared_ptr<const geo::LatencyTable> latency;  // null: empty table
   geo::AdminStates* admin = nullptr;    // region names get admin slots here
   geo::HealthTable* health = nullptr;   // HealthCheckIds get health slots here
+  RoutedNames* names = nullptr;         // routed owner names get ids here
 };
 
 // Compiles routed groups and resolves alias targets (which must name a
 // routed group or RRset of the same type in a loaded zone; alias chains
 // must not loop). Errors name the record: "<source>: record set
-// [name='www.example.com.', type='A', set_identifier='x']: ...". Slots are
+// [name='www.example.com.', type='A', set-identifier='x']: ...". Slots are
 // assigned by name in `admin`/`health` and kept across snapshots.
 absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
     SnapshotInputs inputs);

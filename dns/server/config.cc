@@ -77,6 +77,10 @@ absl::Status ApplyZone(std::string_view v, Config* c, ParseState*) {
 }
 
 absl::Status ApplyControl(std::string_view v, Config* c, ParseState*) {
+  if (v == "off") {
+    c->control = "off";
+    return absl::OkStatus();
+  }
   absl::StatusOr<ListenAddress> a = ParseListenAddress(v);
   if (!a.ok()) return a.status();
   c->control = std::string(v);
@@ -111,11 +115,20 @@ const Setting kSettings[] = {
        return NonEmpty(v, &c->health_checks);
      }},
     {"control", Kind::kString, "ADDR:PORT",
-     "HTTP admin API address. Default 127.0.0.1:8053. Accepted, not used\n"
-     "yet.",
+     "HTTP admin API (zonectl, /metrics). Default 127.0.0.1:8053; \"off\"\n"
+     "disables it. A non-loopback address needs --control-token-file.",
      ApplyControl},
+    {"control-token-file", Kind::kString, "PATH",
+     "File with the bearer token every control API request must send\n"
+     "(Authorization: Bearer TOKEN). Required for a non-loopback --control.",
+     [](std::string_view v, Config* c, ParseState*) {
+       return NonEmpty(v, &c->control_token_file);
+     }},
     {"data-dir", Kind::kString, "DIR",
-     "Where zones loaded with zonectl persist. Accepted, not used yet.",
+     "Persist zones, change batches, the latency table and region states\n"
+     "accepted by the control API here, and load them at start-up (they\n"
+     "override --zone/--latency for what they cover). Without it, API\n"
+     "changes live in memory only.",
      [](std::string_view v, Config* c, ParseState*) {
        return NonEmpty(v, &c->data_dir);
      }},
@@ -332,8 +345,8 @@ std::string UsageText() {
       "\n"
       "steerdns is an authoritative DNS server. It serves the zones given\n"
       "with --zone on every --listen address, over UDP and TCP.\n"
-      "Signals: SIGHUP reloads the zone files (on an error the old zones keep\n"
-      "serving); SIGTERM and SIGINT stop the server.\n"
+      "Signals: SIGHUP re-reads the files named by flags (on an error the old\n"
+      "data keeps serving); SIGTERM and SIGINT stop the server.\n"
       "\n"
       "Flags:\n"
       "  --config FILE\n"

@@ -51,9 +51,14 @@ struct Config {
   std::string regions;
   // Route 53 health checks JSON. Not used yet.
   std::string health_checks;
-  // HTTP admin API address; loopback by default. Not used yet.
+  // HTTP admin API address (docs/control-api.md); loopback by default.
+  // "off" disables the API. A non-loopback address needs a token file.
   std::string control = "127.0.0.1:8053";
-  // Where zones loaded with zonectl persist. Not used yet.
+  // File holding the bearer token every control API request must carry
+  // (surrounding whitespace ignored); empty: no token.
+  std::string control_token_file;
+  // Where zones, changes, the latency table and region states accepted by
+  // the control API persist (docs/data-dir.md); empty: in memory only.
   std::string data_dir;
 
   // Worker threads: this many UDP workers and as many TCP workers.

@@ -202,4 +202,30 @@ CounterTotals Server::Totals() const {
   return totals;
 }
 
+void Server::VisitCounters(
+    absl::FunctionRef<void(Transport, const WorkerCounters&)> fn) const {
+  absl::MutexLock lock(&mu_);
+  for (const auto& w : udp_) fn(Transport::kUdp, w->counters());
+  for (const auto& w : tcp_) fn(Transport::kTcp, w->counters());
+}
+
+std::vector<uint32_t> Server::LatestExpiry() const {
+  std::vector<const dns::server::RegionExpiry*> all;
+  absl::MutexLock lock(&mu_);
+  if (udp_.empty() && tcp_.empty()) return {};
+  for (const auto& w : udp_) all.push_back(&w->counters().expiry);
+  for (const auto& w : tcp_) all.push_back(&w->counters().expiry);
+  std::vector<uint32_t> out;
+  MergeExpiry(all, &out);
+  return out;
+}
+
+bool Server::WaitForWorkers(absl::Duration timeout) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopped_ || cell_ == nullptr) return false;
+  }
+  return cell_->Synchronize(timeout);
+}
+
 }  // namespace dns::server

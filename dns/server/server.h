@@ -28,8 +28,11 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "dns/answer/answer.h"
 #include "dns/answer/snapshot.h"
 #include "dns/server/config.h"
 #include "dns/server/counters.h"
@@ -75,6 +78,20 @@ class Server {
 
   // Counters summed over all workers (final values after Stop()).
   CounterTotals Totals() const;
+
+  // Calls fn(transport, counters) for every worker's counters while the
+  // server runs (nothing after Stop()). For metrics scrapes.
+  void VisitCounters(
+      absl::FunctionRef<void(Transport, const WorkerCounters&)> fn) const;
+
+  // Drain tracking: per RegionId, the latest expiry (Unix seconds; 0 =
+  // never) of any answer a worker handed out for that region, max over all
+  // workers. Size RegionExpiry::kCapacity (empty after Stop()).
+  std::vector<uint32_t> LatestExpiry() const;
+
+  // Waits until every worker batch running at the call has finished (see
+  // SnapshotCell::Synchronize). False on timeout or when not running.
+  bool WaitForWorkers(absl::Duration timeout);
 
  private:
   void ReclaimLoop();

@@ -47,7 +47,7 @@
 //    Each worker slot w must be used by exactly one thread at a time.
 //    The pointer Enter() returns stays valid until that thread's next
 //    Enter(w) or Offline(w).
-//  - Publish(), Reclaim(), WithCurrent() and retired_count() are for the
+//  - Publish(), Reclaim(), Synchronize(), WithCurrent() and retired_count() are for the
 //    control side; they take a mutex (never held by workers) and may be
 //    called from any thread that is not a worker, so that destructors
 //    never run on a worker.
@@ -66,6 +66,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "dns/answer/snapshot.h"
 
 namespace dns::server {
@@ -192,6 +194,26 @@ class QsbrCell {
   auto WithCurrent(Fn&& fn) const ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     return fn(current_.load(std::memory_order_acquire));
+  }
+
+  // Control side: waits until every batch that was running when it was
+  // called has finished: each worker has entered a later batch or gone
+  // offline. Everything a worker wrote during those batches (counters,
+  // drain expiry) is then visible to the caller, and every state the caller
+  // stored before the call (e.g. a region drain) is seen by every later
+  // batch. Bounded by one batch or one idle wait; false after `timeout`.
+  bool Synchronize(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_) {
+    uint64_t epoch;
+    {
+      absl::MutexLock lock(&mu_);
+      epoch = epochs_.Advance();
+    }
+    const absl::Time deadline = absl::Now() + timeout;
+    while (epochs_.OldestOnline() < epoch) {
+      if (absl::Now() >= deadline) return false;
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    return true;
   }
 
   // Control side: number of values waiting for reclamation.

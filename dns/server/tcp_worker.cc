@@ -165,6 +165,7 @@ void TcpWorker::Run() {
     const int64_t now = NowMs();
     if (n > 0) {
       snapshot_ = cell_->Enter(slot_);
+      now_s_ = CoarseNowSeconds();  // drain tracking, once per wake
       for (int i = 0; i < n; ++i) {
         uint64_t key = events[i].data.u64;
         uint32_t generation = static_cast<uint32_t>(key >> 32);
@@ -338,6 +339,7 @@ bool TcpWorker::AnswerBuffered(Connection& c) {
     }
     c.in.Consume(2 + len);
     answered = true;
+    RecordOutcome(counters_, outcome, n, now_s_);
     if (outcome.malformed) Bump(counters_.formerr);
     if (n == 0) {
       Bump(counters_.dropped);

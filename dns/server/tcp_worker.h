@@ -135,6 +135,7 @@ class TcpWorker {
   bool listeners_paused_ = false;
 
   const Snapshot* snapshot_ = nullptr;  // this wake's snapshot (Enter)
+  uint32_t now_s_ = 0;                  // this wake's CoarseNowSeconds()
   std::unique_ptr<uint8_t[]> scratch_;  // kMaxFrame: one framed reply
   WorkerCounters counters_;
 };

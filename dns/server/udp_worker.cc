@@ -175,6 +175,7 @@ int UdpWorker::ServeBatch(size_t socket_index) {
   if (n <= 0) return 0;  // EAGAIN: nothing pending (other errors: retry later)
 
   const Snapshot* snapshot = cell_->Enter(slot_);
+  const uint32_t now_s = CoarseNowSeconds();  // drain tracking, once per batch
   int ntx = 0;
   for (int j = 0; j < n; ++j) {
     Bump(counters_.queries);
@@ -182,6 +183,7 @@ int UdpWorker::ServeBatch(size_t socket_index) {
     if ((rh.msg_flags & MSG_TRUNC) != 0) {  // longer than kMaxQuery
       Bump(counters_.dropped);
       Bump(counters_.formerr);
+      Bump(counters_.dropped_malformed);
       continue;
     }
     Request request;
@@ -194,6 +196,7 @@ int UdpWorker::ServeBatch(size_t socket_index) {
       len = HandleQuery(*snapshot, b.in_buf(j), b.rx[j].msg_len, request,
                         b.out_buf(j), b.out_cap, &outcome);
     }
+    RecordOutcome(counters_, outcome, len, now_s);
     if (outcome.malformed) Bump(counters_.formerr);
     if (len == 0) {
       Bump(counters_.dropped);

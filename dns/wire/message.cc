@@ -127,19 +127,16 @@ ParseStatus ParseQuery(const uint8_t* packet, size_t len, Query* q) noexcept {
   if (qdcount != 1) return malformed;
 
   // Question: the name must be uncompressed (a pointer could only target
-  // the header), so it is taken straight from the packet.
-  size_t p = kHeaderSize;
-  for (;;) {
-    if (p >= len) return malformed;
-    const uint8_t l = packet[p];
-    if (l == 0) break;
-    if (l > kMaxLabelLength) return malformed;  // pointer or 0x40/0x80
-    p += 1 + size_t{l};
-    if (p - kHeaderSize >= kMaxNameLength) return malformed;
+  // the header), so it is taken straight from the packet, lower-cased and
+  // indexed in one pass.
+  const size_t qname_len =
+      q->qname.ParseUncompressed(packet + kHeaderSize, len - kHeaderSize);
+  if (qname_len == 0) return malformed;
+  const size_t p = kHeaderSize + qname_len - 1;  // the root label
+  if (len - (p + 1) < 4) {
+    q->qname.Clear();
+    return malformed;
   }
-  const size_t qname_len = p + 1 - kHeaderSize;
-  if (len - (p + 1) < 4) return malformed;
-  if (!q->qname.AssignWire(packet + kHeaderSize, qname_len)) return malformed;
   q->qname_as_sent = {reinterpret_cast<const char*>(packet + kHeaderSize),
                       qname_len};
   q->qtype = Get16(packet + p + 1);

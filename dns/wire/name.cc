@@ -8,21 +8,37 @@ namespace dns {
 
 namespace {
 
+// Eight octets lower-cased at once (ASCII A-Z only).
+inline uint64_t Lower8(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  const uint64_t low7 = x & (0x7f * kOnes);
+  const uint64_t ge_a = low7 + (0x80 - 'A') * kOnes;  // high bit: >= 'A'
+  const uint64_t gt_z = low7 + (0x7f - 'Z') * kOnes;  // high bit: > 'Z'
+  const uint64_t upper = (ge_a ^ gt_z) & ~x & (0x80 * kOnes);
+  return x | (upper >> 2);  // 0x80 >> 2 == 0x20
+}
+
 // Lower-cases n octets from src into dst, eight at a time. Label length
 // octets (<= 63) are below 'A' and pass through unchanged, so a whole wire
-// name can be lower-cased without looking at its structure.
+// name can be lower-cased without looking at its structure. dst and src
+// must not overlap.
 inline void LowerCopy(uint8_t* dst, const uint8_t* src, size_t n) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
   size_t i = 0;
+  uint64_t x;
   for (; i + 8 <= n; i += 8) {
-    uint64_t x;
     std::memcpy(&x, src + i, 8);
-    const uint64_t low7 = x & (0x7f * kOnes);
-    const uint64_t ge_a = low7 + (0x80 - 'A') * kOnes;  // high bit: >= 'A'
-    const uint64_t gt_z = low7 + (0x7f - 'Z') * kOnes;  // high bit: > 'Z'
-    const uint64_t upper = (ge_a ^ gt_z) & ~x & (0x80 * kOnes);
-    x |= upper >> 2;  // 0x80 >> 2 == 0x20
+    x = Lower8(x);
     std::memcpy(dst + i, &x, 8);
+  }
+  if (i == n) return;
+  if (n >= 8) {
+    // The last 8 octets once more, overlapping what is done: lower-casing
+    // is idempotent and src is untouched, so the overlap is written twice
+    // with the same value. Cheaper than a byte loop for the 1-7 left.
+    std::memcpy(&x, src + n - 8, 8);
+    x = Lower8(x);
+    std::memcpy(dst + n - 8, &x, 8);
+    return;
   }
   for (; i < n; ++i) dst[i] = LowerOctet(src[i]);
 }
@@ -139,6 +155,29 @@ bool Name::AssignWire(const uint8_t* wire, size_t len) {
     return false;
   }
   return true;
+}
+
+size_t Name::ParseUncompressed(const uint8_t* wire, size_t avail) {
+  size_t p = 0;
+  int n = 0;
+  for (;;) {
+    if (p >= avail) break;
+    const uint8_t l = wire[p];
+    if (l == 0) {
+      // p < 255 here, so each label took >= 2 octets: n <= 127.
+      LowerCopy(wire_, wire, p + 1);
+      length_ = static_cast<uint8_t>(p + 1);
+      labels_ = static_cast<uint8_t>(n);
+      label_offset_[n] = static_cast<uint8_t>(p);
+      return p + 1;
+    }
+    if (l > kMaxLabelLength) break;  // pointer or 0x40/0x80 label type
+    label_offset_[n++] = static_cast<uint8_t>(p);
+    p += 1 + size_t{l};
+    if (p >= kMaxNameLength) break;  // no room left for the root label
+  }
+  Clear();
+  return 0;
 }
 
 bool Name::Index() {

@@ -57,6 +57,14 @@ class Name {
   // compression pointer, or trailing bytes).
   bool AssignWire(const uint8_t* wire, size_t len);
 
+  // The query path's parser: takes the uncompressed name at the start of
+  // `wire` (`avail` octets readable), lower-casing it and indexing its
+  // labels in one pass. Returns its wire length (octets consumed, root
+  // label included), or 0 — leaving this as root — if the octets do not
+  // start with one well-formed uncompressed name (label longer than 63,
+  // compression pointer, more than 255 octets, or running past `avail`).
+  size_t ParseUncompressed(const uint8_t* wire, size_t avail);
+
   // Parses presentation format ("www.example.com." or "@"-less absolute
   // text; a missing trailing dot is accepted; "\DDD" and "\X" escapes as in
   // RFC 1035 §5.1). Returns false on malformed text. For tools and tests.

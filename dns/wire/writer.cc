@@ -11,20 +11,10 @@ namespace dns {
 
 namespace {
 
+using writer_internal::Put16;
+
 // A compression pointer holds a 14-bit offset.
 constexpr size_t kMaxPointerTarget = 0x3fff;
-
-inline void Put16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-
-inline void Put32(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 24);
-  p[1] = static_cast<uint8_t>(v >> 16);
-  p[2] = static_cast<uint8_t>(v >> 8);
-  p[3] = static_cast<uint8_t>(v);
-}
 
 // True if `k` is the offset of a label (not the root) in wire name `w`.
 inline bool IsLabelStart(const uint8_t* w, size_t k) {
@@ -56,19 +46,6 @@ bool Writer::AppendHeader(uint16_t id, uint16_t flags) {
   std::memset(buf_ + 4, 0, kHeaderSize - 4);
   pos_ = kHeaderSize;
   return true;
-}
-
-uint16_t Writer::flags() const {
-  if (pos_ < kHeaderSize) return 0;
-  return static_cast<uint16_t>((buf_[2] << 8) | buf_[3]);
-}
-
-void Writer::SetFlags(uint16_t flags) {
-  if (pos_ >= kHeaderSize) Put16(buf_ + 2, flags);
-}
-
-void Writer::SetQuestionCount(uint16_t n) {
-  if (pos_ >= kHeaderSize) Put16(buf_ + 4, n);
 }
 
 // Writes the question and increments QDCOUNT in the header.
@@ -148,58 +125,6 @@ void Writer::Remember(const uint8_t* name, size_t len, size_t offset,
                               static_cast<uint8_t>(len)};
 }
 
-bool Writer::AppendU8(uint8_t v) {
-  if (!Room(1)) return false;
-  buf_[pos_++] = v;
-  return true;
-}
-
-bool Writer::AppendU16(uint16_t v) {
-  if (!Room(2)) return false;
-  Put16(buf_ + pos_, v);
-  pos_ += 2;
-  return true;
-}
-
-bool Writer::AppendU32(uint32_t v) {
-  if (!Room(4)) return false;
-  Put32(buf_ + pos_, v);
-  pos_ += 4;
-  return true;
-}
-
-bool Writer::AppendBytes(const void* data, size_t n) {
-  if (!Room(n)) return false;
-  if (n != 0) std::memcpy(buf_ + pos_, data, n);
-  pos_ += n;
-  return true;
-}
-
-bool Writer::AppendRRFixed(uint16_t type, uint16_t rclass, uint32_t ttl,
-                           uint16_t rdlength) {
-  if (!Room(10)) return false;
-  uint8_t* p = buf_ + pos_;
-  Put16(p, type);
-  Put16(p + 2, rclass);
-  Put32(p + 4, ttl);
-  Put16(p + 8, rdlength);
-  pos_ += 10;
-  return true;
-}
-
-void Writer::PatchU16(size_t offset, uint16_t v) {
-  if (offset + 2 <= pos_) Put16(buf_ + offset, v);
-}
-
-void Writer::PatchU32(size_t offset, uint32_t v) {
-  if (offset + 4 <= pos_) Put32(buf_ + offset, v);
-}
-
-Writer::Mark Writer::GetMark() const {
-  return Mark{static_cast<uint16_t>(pos_),
-              static_cast<uint8_t>(num_entries_), counts_};
-}
-
 void Writer::Rollback(const Mark& m) {
   if (m.pos > pos_) return;  // not a mark of this writer's past
   pos_ = m.pos;
@@ -207,13 +132,5 @@ void Writer::Rollback(const Mark& m) {
   counts_ = m.counts;
 }
 
-size_t Writer::Finish() {
-  if (pos_ >= kHeaderSize) {
-    Put16(buf_ + 6, counts_[0]);
-    Put16(buf_ + 8, counts_[1]);
-    Put16(buf_ + 10, counts_[2]);
-  }
-  return pos_;
-}
 
 }  // namespace dns

@@ -25,11 +25,27 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+
+#include "dns/wire/types.h"
 
 namespace dns {
 
 enum class Section : uint8_t { kAnswer = 0, kAuthority = 1, kAdditional = 2 };
+
+namespace writer_internal {
+inline void Put16(uint8_t* p, uint16_t v) {
+  p[0] = static_cast<uint8_t>(v >> 8);
+  p[1] = static_cast<uint8_t>(v);
+}
+inline void Put32(uint8_t* p, uint32_t v) {
+  p[0] = static_cast<uint8_t>(v >> 24);
+  p[1] = static_cast<uint8_t>(v >> 16);
+  p[2] = static_cast<uint8_t>(v >> 8);
+  p[3] = static_cast<uint8_t>(v);
+}
+}  // namespace writer_internal
 
 // Not thread-safe; one per reply being built. Does not own the buffer.
 class Writer {
@@ -53,9 +69,16 @@ class Writer {
 
   // Writes the 12-octet header with zero counts. Must be the first append.
   bool AppendHeader(uint16_t id, uint16_t flags);
-  uint16_t flags() const;
-  void SetFlags(uint16_t flags);
-  void SetQuestionCount(uint16_t n);
+  uint16_t flags() const {
+    if (pos_ < kHeaderSize) return 0;
+    return static_cast<uint16_t>((buf_[2] << 8) | buf_[3]);
+  }
+  void SetFlags(uint16_t flags) {
+    if (pos_ >= kHeaderSize) writer_internal::Put16(buf_ + 2, flags);
+  }
+  void SetQuestionCount(uint16_t n) {
+    if (pos_ >= kHeaderSize) writer_internal::Put16(buf_ + 4, n);
+  }
   void AddCount(Section section, uint16_t n) {
     counts_[static_cast<size_t>(section)] += n;
   }
@@ -78,17 +101,51 @@ class Writer {
   // types, SRV targets) and still remembered.
   bool AppendName(std::string_view name, bool compress = true);
 
-  bool AppendU8(uint8_t v);
-  bool AppendU16(uint16_t v);
-  bool AppendU32(uint32_t v);
-  bool AppendBytes(const void* data, size_t n);
+  // The small appends are inline: the answer path makes a dozen of them
+  // per reply, and a call each cost more than the append.
+  bool AppendU8(uint8_t v) {
+    if (!Room(1)) return false;
+    buf_[pos_++] = v;
+    return true;
+  }
+  bool AppendU16(uint16_t v) {
+    if (!Room(2)) return false;
+    writer_internal::Put16(buf_ + pos_, v);
+    pos_ += 2;
+    return true;
+  }
+  bool AppendU32(uint32_t v) {
+    if (!Room(4)) return false;
+    writer_internal::Put32(buf_ + pos_, v);
+    pos_ += 4;
+    return true;
+  }
+  bool AppendBytes(const void* data, size_t n) {
+    if (!Room(n)) return false;
+    if (n != 0) std::memcpy(buf_ + pos_, data, n);
+    pos_ += n;
+    return true;
+  }
   // The fixed part of an RR after its owner: TYPE, CLASS, TTL, RDLENGTH.
   bool AppendRRFixed(uint16_t type, uint16_t rclass, uint32_t ttl,
-                     uint16_t rdlength);
+                     uint16_t rdlength) {
+    if (!Room(10)) return false;
+    uint8_t* p = buf_ + pos_;
+    writer_internal::Put16(p, type);
+    writer_internal::Put16(p + 2, rclass);
+    writer_internal::Put32(p + 4, ttl);
+    writer_internal::Put16(p + 8, rdlength);
+    pos_ += 10;
+    return true;
+  }
   // Overwrites a 16-bit value at an earlier offset (e.g. RDLENGTH once a
   // compressed RDATA's length is known).
-  void PatchU16(size_t offset, uint16_t v);
-  void PatchU32(size_t offset, uint32_t v);
+  void PatchU16(size_t offset, uint16_t v) {
+    if (offset + 2 <= pos_) writer_internal::Put16(buf_ + offset, v);
+  }
+  void PatchU32(size_t offset, uint32_t v) {
+    if (offset + 4 <= pos_) writer_internal::Put32(buf_ + offset, v);
+  }
 
   // A position to roll back to: size, counts and compression entries.
   struct Mark {
@@ -96,12 +153,22 @@ class Writer {
     uint8_t entries;
     std::array<uint16_t, 3> counts;
   };
-  Mark GetMark() const;
+  Mark GetMark() const {
+    return Mark{static_cast<uint16_t>(pos_), static_cast<uint8_t>(num_entries_),
+                counts_};
+  }
   void Rollback(const Mark& m);
 
   // Patches the section counts into the header and returns the message
   // length. The writer may be appended to again afterwards.
-  size_t Finish();
+  size_t Finish() {
+    if (pos_ >= kHeaderSize) {
+      writer_internal::Put16(buf_ + 6, counts_[0]);
+      writer_internal::Put16(buf_ + 8, counts_[1]);
+      writer_internal::Put16(buf_ + 10, counts_[2]);
+    }
+    return pos_;
+  }
 
  private:
   struct CompressionEntry {

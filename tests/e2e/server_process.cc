@@ -378,6 +378,27 @@ bool ServerProcess::TryStart(const ServerOptions& options, uint16_t port,
     args_.push_back(std::to_string(options.threads));
   }
   for (const auto& a : options.extra_args) args_.push_back(a);
+  control_port_ = 0;
+  if (options.control) {
+    for (int i = 0; i < 5 && (control_port_ == 0 || control_port_ == port); ++i) {
+      control_port_ = PickFreePort();
+    }
+    if (control_port_ == 0 || control_port_ == port) {
+      *why = "no free loopback port found for the control API";
+      return false;
+    }
+    args_.push_back("--control");
+    args_.push_back("127.0.0.1:" + std::to_string(control_port_));
+  } else {
+    bool has_control = false;
+    for (const auto& a : options.extra_args) {
+      has_control |= a == "--control" || a.rfind("--control=", 0) == 0;
+    }
+    if (!has_control) {
+      args_.push_back("--control");
+      args_.push_back("off");
+    }
+  }
 
   if (!log_path_.empty()) unlink(log_path_.c_str());
   log_path_ = NewLogPath();
@@ -397,6 +418,7 @@ bool ServerProcess::TryStart(const ServerOptions& options, uint16_t port,
 
   const auto deadline = Clock::now() + kReadyTimeout;
   bool udp4 = false, tcp4 = false, udp6 = !options.ipv6, tcp6 = !options.ipv6;
+  bool control = !options.control;
   while (Clock::now() < deadline) {
     if (!IsRunning()) {
       *died = true;
@@ -407,7 +429,8 @@ bool ServerProcess::TryStart(const ServerOptions& options, uint16_t port,
     if (udp4 && !tcp4) tcp4 = ProbeTcp(AF_INET, port, milliseconds(100));
     if (!udp6) udp6 = ProbeUdp(AF_INET6, port, origin, milliseconds(100));
     if (udp6 && !tcp6) tcp6 = ProbeTcp(AF_INET6, port, milliseconds(100));
-    if (udp4 && tcp4 && udp6 && tcp6) return true;
+    if (!control) control = ProbeTcp(AF_INET, control_port_, milliseconds(100));
+    if (udp4 && tcp4 && udp6 && tcp6 && control) return true;
     std::this_thread::sleep_for(milliseconds(10));
   }
   *why = "server did not answer an SOA query for " + origin +
@@ -417,6 +440,8 @@ bool ServerProcess::TryStart(const ServerOptions& options, uint16_t port,
                                                     ", TCP v6 " +
                                                     (tcp6 ? "ok" : "no")
                                               : std::string()) +
+         (options.control ? std::string(", control API ") + (control ? "ok" : "no")
+                          : std::string()) +
          ") within " + std::to_string(kReadyTimeout.count()) + " ms";
   return false;
 }

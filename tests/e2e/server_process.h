@@ -65,6 +65,12 @@ struct ServerOptions {
   // The zone whose SOA is asked to tell the server is up; "" = the origin
   // of the first --zone.
   std::string ready_origin;
+  // Serve the control API on 127.0.0.1:<a free port> (control_port()); the
+  // server counts as up once that port accepts connections too. Without
+  // it, and unless extra_args give --control, the server gets
+  // "--control off", so that tests running side by side do not fight over
+  // the default port 8053.
+  bool control = false;
 
   // example.com. from examples/ (and sub.example.com. too if `with_child`).
   static ServerOptions ExampleZones(bool with_child = false);
@@ -104,6 +110,12 @@ class ServerProcess {
   bool IsRunning();
 
   uint16_t port() const { return port_; }
+  // The control API's port when started with `control` (else 0), and its
+  // URL ("http://127.0.0.1:PORT").
+  uint16_t control_port() const { return control_port_; }
+  std::string control_url() const {
+    return "http://127.0.0.1:" + std::to_string(control_port_);
+  }
   pid_t pid() const { return pid_; }
   // The flags the server was started with (for messages).
   const std::vector<std::string>& args() const { return args_; }
@@ -119,6 +131,7 @@ class ServerProcess {
 
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+  uint16_t control_port_ = 0;
   std::string log_path_;
   std::vector<std::string> args_;
   std::optional<ExitInfo> exit_;

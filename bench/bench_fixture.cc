@@ -1,0 +1,262 @@
+// File: bench/bench_fixture.cc
+#include "bench/bench_fixture.h"
+
+#include <cstdio>
+#include <iterator>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "dns/answer/snapshot.h"
+#include "dns/wire/name.h"
+#include "geo/health.h"
+#include "geo/latency_table.h"
+#include "geo/regions.h"
+#include "zones/builder.h"
+#include "zones/master_file.h"
+#include "zones/route53_json.h"
+#include "zones/zone_loader.h"
+
+namespace bench {
+namespace {
+
+[[noreturn]] void Die(std::string_view what) {
+  std::fprintf(stderr, "bench fixture: %.*s\n", static_cast<int>(what.size()),
+               what.data());
+  std::abort();
+}
+
+std::string SourceDir() {
+  const char* dir = std::getenv("STEER_SOURCE_DIR");
+  return dir != nullptr ? dir : STEER_SOURCE_DIR_DEFAULT;
+}
+
+// Admin and health state as the server keeps them (outlive every snapshot).
+geo::AdminStates& Admin() {
+  static auto* a = new geo::AdminStates();
+  return *a;
+}
+geo::HealthTable& Health() {
+  static auto* h = new geo::HealthTable();
+  return *h;
+}
+
+const dns::Snapshot& Build(dns::SnapshotInputs in) {
+  in.admin = &Admin();
+  in.health = &Health();
+  auto snap = dns::BuildSnapshot(std::move(in));
+  if (!snap.ok()) Die(snap.status().ToString());
+  return **new std::unique_ptr<const dns::Snapshot>(*std::move(snap));
+}
+
+// The regions of ../shared/peers/common.sh GEO_TABLE.
+struct GeoRow {
+  const char* region;
+  const char* net;
+  const char* answer;
+};
+constexpr GeoRow kGeoTable[] = {
+    {"us-east-1", "198.18.1.0/24", "192.0.2.1"},
+    {"eu-west-1", "198.18.2.0/24", "192.0.2.2"},
+    {"ap-southeast-1", "198.18.3.0/24", "192.0.2.3"},
+    {"sa-east-1", "198.18.4.0/24", "192.0.2.4"},
+};
+constexpr const char* kDefaultRegion = "us-east-1";
+
+// gen-zone.sh, line for line.
+std::string PeersZoneText() {
+  std::string z =
+      "$ORIGIN bench.test.\n$TTL 300\n"
+      "@ IN SOA ns1.bench.test. hostmaster.bench.test. 2024010101 3600 900 604800 300\n"
+      "@ IN NS ns1.bench.test.\n@ IN NS ns2.bench.test.\n"
+      "@ IN MX 10 mail.bench.test.\n"
+      "ns1 IN A 198.51.100.53\nns2 IN A 198.51.100.54\nmail IN A 198.51.100.25\n"
+      "alias IN CNAME host1.bench.test.\n*.wild IN A 198.51.100.80\n";
+  for (int i = 0; i < 10000; ++i)
+    absl::StrAppend(&z, "host", i, " IN A 198.19.", i / 256, ".", i % 256, "\n");
+  char hex[16];
+  for (int i = 0; i < 2000; ++i) {
+    std::snprintf(hex, sizeof hex, "%x", i + 1);
+    absl::StrAppend(&z, "host", i, " IN AAAA 2001:db8::", hex, "\n");
+  }
+  return z;
+}
+
+// bench/peers/steerdns.sh's bench.test.json and latency.csv.
+std::string PeersJson() {
+  std::string j = "{\"ResourceRecordSets\": [";
+  for (size_t i = 0; i < std::size(kGeoTable); ++i) {
+    const GeoRow& g = kGeoTable[i];
+    absl::StrAppend(&j, i ? "," : "", "{\"Name\": \"www.bench.test.\", \"Type\": \"A\", ",
+                    "\"SetIdentifier\": \"", g.region, "\", \"Region\": \"", g.region,
+                    "\", \"TTL\": 60, \"ResourceRecords\": [{\"Value\": \"", g.answer,
+                    "\"}]}");
+  }
+  return j + "]}";
+}
+std::string PeersLatencyCsv() {
+  std::string c = "network,region,rtt_ms\n";
+  for (const char* net : {"0.0.0.0/0", "::/0"}) {
+    for (size_t i = 0; i < std::size(kGeoTable); ++i) {
+      const bool best = std::string_view(kGeoTable[i].region) == kDefaultRegion;
+      absl::StrAppend(&c, net, ",", kGeoTable[i].region, ",", best ? 40 : 100 + 10 * i, "\n");
+    }
+  }
+  for (const GeoRow& row : kGeoTable) {
+    for (size_t i = 0; i < std::size(kGeoTable); ++i) {
+      const bool own = std::string_view(kGeoTable[i].region) == row.region;
+      absl::StrAppend(&c, row.net, ",", kGeoTable[i].region, ",", own ? 10 : 100 + 10 * i, "\n");
+    }
+  }
+  return c;
+}
+
+dns::ClientAddress V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+  dns::ClientAddress addr;
+  addr.bytes[0] = a, addr.bytes[1] = b, addr.bytes[2] = c, addr.bytes[3] = d;
+  return addr;
+}
+
+}  // namespace
+
+const dns::Snapshot& ExampleSnapshot() {
+  static const dns::Snapshot& snap = []() -> const dns::Snapshot& {
+    const std::string root = SourceDir();
+    auto zone = zones::LoadZone("example.com.", {root + "/examples/example.com.zone",
+                                                 root + "/examples/route53/example.com.json"});
+    if (!zone.ok()) Die(zone.status().ToString());
+    auto table = geo::LatencyTable::LoadCsv(root + "/examples/latency.csv");
+    if (!table.ok()) Die(table.status().ToString());
+    dns::SnapshotInputs in;
+    in.zones.Put(*std::move(zone));
+    in.latency = *std::move(table);
+    return Build(std::move(in));
+  }();
+  return snap;
+}
+
+const dns::Snapshot& PeersSnapshot() {
+  static const dns::Snapshot& snap = []() -> const dns::Snapshot& {
+    std::string origin;
+    dns::NameFromText("bench.test.", &origin);
+    zones::ZoneBuilder b(origin);
+    absl::Status s = zones::ReadMasterText(PeersZoneText(), "bench.test.zone", &b);
+    if (s.ok()) s = zones::ReadRoute53JsonText(PeersJson(), "bench.test.json", &b);
+    if (!s.ok()) Die(s.ToString());
+    auto zone = std::move(b).Build();
+    if (!zone.ok()) Die(zone.status().ToString());
+    auto table = geo::LatencyTable::ParseCsv(PeersLatencyCsv(), "latency.csv");
+    if (!table.ok()) Die(table.status().ToString());
+    dns::SnapshotInputs in;
+    in.zones.Put(*std::move(zone));
+    in.latency = *std::move(table);
+    return Build(std::move(in));
+  }();
+  return snap;
+}
+
+std::vector<uint8_t> MakeQuery(std::string_view qname, uint16_t qtype, bool edns,
+                               Ecs ecs) {
+  std::vector<uint8_t> q = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0,
+                            static_cast<uint8_t>(edns ? 1 : 0)};
+  size_t start = 0;
+  for (size_t i = 0; i <= qname.size(); ++i) {
+    if (i == qname.size() || qname[i] == '.') {
+      if (i > start) {
+        q.push_back(static_cast<uint8_t>(i - start));
+        q.insert(q.end(), qname.begin() + start, qname.begin() + i);
+      }
+      start = i + 1;
+    }
+  }
+  q.push_back(0);
+  q.push_back(static_cast<uint8_t>(qtype >> 8));
+  q.push_back(static_cast<uint8_t>(qtype));
+  q.push_back(0);
+  q.push_back(1);
+  if (edns) {
+    const size_t alen = (ecs.prefix + 7u) / 8;
+    const size_t rdlen = ecs.prefix ? 8 + alen : 0;
+    const uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, static_cast<uint8_t>(rdlen)};
+    q.insert(q.end(), std::begin(opt), std::end(opt));
+    if (ecs.prefix) {
+      const uint8_t head[] = {0, 8, 0, static_cast<uint8_t>(4 + alen), 0, 1, ecs.prefix, 0};
+      q.insert(q.end(), std::begin(head), std::end(head));
+      q.insert(q.end(), ecs.v4, ecs.v4 + alen);
+    }
+  }
+  return q;
+}
+
+const std::vector<Case>& Cases() {
+  static const std::vector<Case>& cases = *[] {
+    auto* v = new std::vector<Case>();
+    const dns::Snapshot* ex = &ExampleSnapshot();
+    const dns::Snapshot* pe = &PeersSnapshot();
+    const dns::ClientAddress lo = V4(127, 0, 0, 1);
+    const Ecs ecs_ex{24, {203, 0, 113, 0}};  // ap-southeast-1 in latency.csv
+    const Ecs ecs_pe{24, {198, 18, 3, 0}};   // run.sh's www-ecs option
+    *v = {
+        {"example/static_a", ex, MakeQuery("www.example.com", 1, false), lo},
+        {"example/static_a_edns", ex, MakeQuery("www.example.com", 1, true), lo},
+        {"example/nxdomain", ex, MakeQuery("nothere.example.com", 1, false), lo},
+        {"example/referral", ex, MakeQuery("host.sub.example.com", 1, false), lo},
+        {"example/wildcard", ex, MakeQuery("x.apps.example.com", 1, false), lo},
+        {"example/cname_chain", ex, MakeQuery("web.example.com", 1, false), lo},
+        {"example/refused", ex, MakeQuery("www.example.org", 1, false), lo},
+        {"example/routed_a", ex, MakeQuery("app.example.com", 1, false), lo},
+        {"example/routed_a_edns", ex, MakeQuery("app.example.com", 1, true), lo},
+        {"example/routed_a_ecs", ex, MakeQuery("app.example.com", 1, true, ecs_ex), lo},
+        {"peers/static_a", pe, MakeQuery("host42.bench.test", 1, false), lo},
+        {"peers/static_a_edns", pe, MakeQuery("host42.bench.test", 1, true), lo},
+        {"peers/static_a_ecs", pe, MakeQuery("host42.bench.test", 1, true, ecs_pe), lo},
+        {"peers/aaaa", pe, MakeQuery("host42.bench.test", 28, false), lo},
+        {"peers/nxdomain", pe, MakeQuery("nx12345.bench.test", 1, false), lo},
+        {"peers/wildcard", pe, MakeQuery("x123.wild.bench.test", 1, false), lo},
+        {"peers/alias_cname", pe, MakeQuery("alias.bench.test", 1, false), lo},
+        {"peers/www", pe, MakeQuery("www.bench.test", 1, false), lo},
+        {"peers/www_ecs", pe, MakeQuery("www.bench.test", 1, true, ecs_pe), lo},
+    };
+    return v;
+  }();
+  return cases;
+}
+
+const Case* FindCase(std::string_view name) {
+  for (const Case& c : Cases())
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+std::vector<std::vector<uint8_t>> PeersMixedQueries(size_t n) {
+  std::mt19937 rng(42);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<std::vector<uint8_t>> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double r = u(rng);
+    std::string name;
+    uint16_t type = 1;
+    if (r < 0.68) {
+      name = absl::StrCat("host", static_cast<int>(u(rng) * 10000), ".bench.test");
+    } else if (r < 0.69) {
+      name = "alias.bench.test";
+    } else if (r < 0.70) {
+      name = absl::StrCat("x", static_cast<int>(u(rng) * 100000), ".wild.bench.test");
+    } else if (r < 0.80) {
+      name = absl::StrCat("host", static_cast<int>(u(rng) * 2000), ".bench.test");
+      type = 28;
+    } else if (r < 0.90) {
+      name = absl::StrCat("nx", static_cast<int>(u(rng) * 1000000), ".bench.test");
+    } else {
+      name = "www.bench.test";
+    }
+    out.push_back(MakeQuery(name, type, false));
+  }
+  return out;
+}
+
+}  // namespace bench

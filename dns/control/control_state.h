@@ -1,0 +1,281 @@
+// File: dns/control/control_state.h
+//
+// ControlState: the one owner of the server's *current inputs*, and the
+// only code that builds and publishes snapshots.
+//
+//   --zone / --latency / --regions ──┐
+//   --data-dir (DataStore)  ─────────┼─► ControlState ──BuildSnapshot──► SnapshotCell::Publish
+//   control API (PUT/POST/DELETE) ───┤    zones by origin + provenance,       (workers)
+//   SIGHUP ──────────────────────────┘    latency table, region states
+//
+// Every change (API, SIGHUP) runs the same steps under one mutex, off the
+// query threads:
+//   1. compute the new inputs (unchanged zones are the same shared_ptr,
+//      never re-parsed; SIGHUP re-reads a file only when its stat changed);
+//   2. BuildSnapshot: validates everything (alias targets, ...);
+//   3. persist to the data dir, if any (DataStore: atomic writes);
+//   4. publish with one atomic swap; old snapshots are freed by the cell's
+//      reclaimer, never on a worker.
+// A failure at 1-3 returns its error and changes nothing: the old snapshot
+// keeps serving, and the data dir is not written (or, if step 3 failed
+// midway, holds only files the next start-up ignores).
+//
+// Precedence (docs/data-dir.md): command-line zones load first; a zone the
+// data dir has (loaded or tombstoned through the API) replaces the
+// command-line zone of that origin. A zone changed through the API is
+// "managed_by":"api" from then on: SIGHUP no longer re-reads its files.
+// The same holds for the latency table.
+//
+// Region admin states and health live in atomics outside the snapshot
+// (geo::AdminStates, geo::HealthTable), owned here; a drain changes no
+// snapshot.
+//
+// Thread safety: all methods are thread-safe (one internal mutex, never
+// taken by workers). ControlState must outlive the SnapshotCell it
+// publishes to (snapshots point at its AdminStates and HealthTable).
+#ifndef STEERDNS_DNS_CONTROL_CONTROL_STATE_H_
+#define STEERDNS_DNS_CONTROL_CONTROL_STATE_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "dns/answer/routed_names.h"
+#include "dns/answer/snapshot.h"
+#include "dns/control/data_store.h"
+#include "dns/server/config.h"
+#include "dns/server/snapshot_cell.h"
+#include "geo/health.h"
+#include "geo/latency_table.h"
+#include "geo/regions.h"
+#include "zones/zone.h"
+
+namespace dns::control {
+
+// Who owns a zone's (or the latency table's) current content.
+enum class ManagedBy { kCommandLine, kApi };
+const char* ManagedByName(ManagedBy m);  // "command-line", "api"
+
+// A zone as `GET /v1/zones` shows it.
+struct ZoneInfo {
+  std::string origin;  // presentation form
+  uint32_t serial = 0;
+  size_t records = 0;
+  size_t routed_record_sets = 0;
+  std::vector<std::string> sources;
+  ManagedBy managed_by = ManagedBy::kCommandLine;
+  uint64_t changes_applied = 0;  // change batches since it was last loaded
+};
+
+// The latency table as `GET /v1/latency` shows it.
+struct LatencyInfo {
+  std::optional<std::string> source;  // path, or "api"; none without a table
+  ManagedBy managed_by = ManagedBy::kCommandLine;
+  size_t networks = 0, regions = 0, rankings = 0;
+};
+
+// A region (registry or seen in data), without drain timing.
+struct RegionInfo {
+  std::string name;
+  geo::RegionId id = geo::kNoRegion;
+  geo::AdminState state = geo::AdminState::kUp;
+  bool has_location = false;
+  double latitude = 0, longitude = 0;
+};
+
+// What an accepted change batch returns.
+struct ChangeResult {
+  std::string id;            // "/change/C<n>"
+  std::string submitted_at;  // RFC 3339
+  std::string comment;
+  ZoneInfo zone;
+};
+
+// Reload bookkeeping for status and metrics.
+struct ReloadCounts {
+  uint64_t api = 0, api_failures = 0;        // control API changes
+  uint64_t sighup = 0, sighup_failures = 0;  // SIGHUP re-reads
+  uint64_t generation = 0;                   // snapshots published (1 = initial)
+};
+
+class ControlState {
+ public:
+  using Logger = std::function<void(const std::string&)>;
+
+  // Loads the region registry, the data dir (if config.data_dir), the
+  // command-line zones the data dir does not override and the latency
+  // table, and builds the initial snapshot (TakeInitialSnapshot). Logs one
+  // line per zone and table through `log`. Errors: the first bad input,
+  // as "file:line: message" (data dir files are named by their path).
+  static absl::StatusOr<std::unique_ptr<ControlState>> Create(
+      const dns::server::Config& config, Logger log);
+  ~ControlState();
+  ControlState(const ControlState&) = delete;
+  ControlState& operator=(const ControlState&) = delete;
+
+  // The snapshot built by Create(), once (then nullptr): the server starts
+  // with it.
+  std::unique_ptr<const Snapshot> TakeInitialSnapshot();
+  // From now on changes are published to `cell` (which must outlive this
+  // object's use of it; see the thread-safety note above).
+  void Attach(dns::server::SnapshotCell* cell);
+
+  // ---- Changes (each: build → validate → persist → publish) ----
+
+  // Loads or replaces zone `origin` ("example.com", any case, trailing dot
+  // optional) from `files`. InvalidArgument "name:line: message" for bad
+  // data (or a snapshot that does not validate), Internal if the data dir
+  // cannot be written. The zone becomes managed_by api.
+  absl::StatusOr<ZoneInfo> PutZone(std::string_view origin, std::vector<ZoneFile> files);
+  // Unloads a zone; returns its canonical origin. NotFound if not loaded;
+  // InvalidArgument if the remaining zones do not validate (an alias
+  // target in it).
+  absl::StatusOr<std::string> UnloadZone(std::string_view origin);
+  // Applies a Route 53 change batch (the request body: {"Changes":[...]} or
+  // {"ChangeBatch":{...}}) atomically. InvalidArgument with Route 53's text
+  // (zones/change_batch.h); NotFound for no such zone; FailedPrecondition
+  // for a command-line zone that cannot be copied into the data dir (its
+  // files changed on disk since they were loaded, or use $INCLUDE);
+  // Internal for the data dir.
+  absl::StatusOr<ChangeResult> ApplyChanges(std::string_view origin, std::string_view body,
+                                            std::string_view comment);
+  // Replaces the latency table with CSV text. InvalidArgument
+  // "latency.csv:line: message".
+  absl::StatusOr<LatencyInfo> PutLatency(std::string_view csv);
+  // Sets a region's admin state (persisted first). NotFound for a region
+  // neither the registry nor any data names.
+  absl::StatusOr<RegionInfo> SetRegionState(std::string_view name, geo::AdminState state);
+  // SIGHUP: re-reads the command-line files whose stat changed (zones still
+  // managed by the command line, the latency table, the regions file),
+  // then publishes. On error nothing changes.
+  absl::Status ReloadFiles();
+
+  // ---- Reads ----
+  std::vector<ZoneInfo> Zones() const;  // sorted by origin
+  absl::StatusOr<ZoneInfo> Zone(std::string_view origin) const;
+  LatencyInfo Latency() const;
+  std::vector<RegionInfo> Regions() const;  // sorted by name
+  absl::StatusOr<RegionInfo> Region(std::string_view name) const;
+  ReloadCounts reloads() const;
+  size_t zone_count() const;
+  // "" without a data dir.
+  std::string data_dir() const;
+
+  // Runs fn(const Snapshot&) on the current snapshot (kept alive during
+  // the call). Returns false if there is none yet.
+  bool WithSnapshot(const std::function<void(const Snapshot&)>& fn) const;
+
+  const geo::AdminStates& admin() const { return admin_; }
+  const RoutedNames& routed_names() const { return names_; }
+
+ private:
+  // stat() of one file a zone or table was read from.
+  struct FileStamp {
+    std::string path;
+    dev_t dev = 0;
+    ino_t ino = 0;
+    off_t size = -1;
+    int64_t mtime_ns = 0;
+    int64_t ctime_ns = 0;
+    // Modified within 2 s of being stamped: a later write in the same clock
+    // tick could leave every field equal (git's "racy clean" problem), so
+    // such a file always counts as changed.
+    bool racy = false;
+    bool Same(const FileStamp& o) const {
+      return !racy && !o.racy && path == o.path && dev == o.dev && ino == o.ino &&
+             size == o.size && mtime_ns == o.mtime_ns && ctime_ns == o.ctime_ns;
+    }
+  };
+  // Same files, same stat (racy or not): nothing was written since.
+  static bool SameFiles(const std::vector<FileStamp>& a, const std::vector<FileStamp>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      FileStamp x = a[i], y = b[i];
+      x.racy = y.racy = false;
+      if (!x.Same(y)) return false;
+    }
+    return true;
+  }
+  // Unchanged for sure: same stat and none racy.
+  static bool AllSame(const std::vector<FileStamp>& a, const std::vector<FileStamp>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (!a[i].Same(b[i])) return false;
+    return true;
+  }
+  struct ZoneEntry {
+    std::string origin_text;  // presentation form
+    std::shared_ptr<const zones::Zone> zone;
+    ManagedBy managed_by = ManagedBy::kCommandLine;
+    std::vector<std::string> sources;    // paths, or uploaded file names
+    std::vector<std::string> cli_paths;  // command line: the --zone paths
+    std::vector<FileStamp> stamps;       // command line: every file read
+    uint64_t changes_applied = 0;
+  };
+  using ZoneMap = std::map<std::string, ZoneEntry>;  // by wire origin
+
+  ControlState(dns::server::Config config, Logger log);
+
+  static FileStamp Stamp(const std::string& path);
+  static std::vector<FileStamp> StampAll(const std::vector<std::string>& paths);
+  ZoneInfo InfoOf(const ZoneEntry& e) const;
+  absl::StatusOr<ZoneEntry> LoadCommandLineZone(const std::string& origin_text,
+                                                const std::vector<std::string>& paths) const;
+  absl::Status LoadRegistry(bool at_start) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status LoadAll() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Builds a snapshot of `zones` + `latency` (validation only; nothing
+  // published).
+  absl::StatusOr<std::unique_ptr<const Snapshot>> Build(
+      const ZoneMap& zones, std::shared_ptr<const geo::LatencyTable> latency)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Publish(std::unique_ptr<const Snapshot> snap) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The --zone entries grouped by origin (wire), in order of first mention.
+  std::vector<std::pair<std::string, std::pair<std::string, std::vector<std::string>>>>
+  CommandLineZones() const;
+  // With a data dir: make sure it holds a copy of command-line zone `e`
+  // (its files as loaded) so that a change can be journaled on top.
+  absl::Status CopyToDataDir(const ZoneEntry& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::vector<std::pair<std::string, std::string>> NonUpRegionStates(
+      std::string_view changed, geo::AdminState state) const;
+
+  const dns::server::Config config_;
+  const Logger log_;
+
+  // Outlive every snapshot (snapshots point at them).
+  geo::AdminStates admin_;
+  geo::HealthTable health_;
+  RoutedNames names_;
+
+  mutable absl::Mutex mu_;
+  std::unique_ptr<DataStore> store_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const geo::RegionRegistry> registry_ ABSL_GUARDED_BY(mu_);
+  FileStamp registry_stamp_ ABSL_GUARDED_BY(mu_);
+  ZoneMap zones_ ABSL_GUARDED_BY(mu_);
+  // Command-line origins unloaded through the API: SIGHUP leaves them out.
+  std::set<std::string> unloaded_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const geo::LatencyTable> latency_ ABSL_GUARDED_BY(mu_);
+  ManagedBy latency_by_ ABSL_GUARDED_BY(mu_) = ManagedBy::kCommandLine;
+  std::string latency_source_ ABSL_GUARDED_BY(mu_);
+  FileStamp latency_stamp_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<const Snapshot> initial_ ABSL_GUARDED_BY(mu_);
+  dns::server::SnapshotCell* cell_ ABSL_GUARDED_BY(mu_) = nullptr;
+  ReloadCounts reloads_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_change_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace dns::control
+
+#endif  // STEERDNS_DNS_CONTROL_CONTROL_STATE_H_

@@ -1,0 +1,500 @@
+#include "dns/control/http_api.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <regex>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "dns/control/explain_query.h"
+#include "dns/control/metrics.h"
+#include "dns/server/net.h"
+#include "httplib.h"
+#include "nlohmann/json.hpp"
+#include "zones/read_file.h"
+
+namespace dns::control {
+namespace {
+
+using nlohmann::json;
+
+// Largest request body: a big zone uploaded as JSON (64 MiB).
+constexpr size_t kMaxBody = size_t{64} << 20;
+// How long a drain waits for the workers' in-flight batches (normally a
+// few microseconds; bounded by the workers' 250 ms idle wait).
+constexpr absl::Duration kDrainSync = absl::Seconds(2);
+// HTTP worker threads: the control plane is light; a few keep a slow
+// client from blocking a scrape.
+constexpr size_t kHttpThreads = 4;
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+void SendJson(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(2) + "\n", "application/json");
+}
+
+void SendError(httplib::Response& res, int status, std::string_view code,
+               absl::string_view message) {
+  // One line: the first line of a multi-line message.
+  std::string line(message.substr(0, message.find('\n')));
+  SendJson(res, status, json{{"error", line}, {"code", std::string(code)}});
+}
+
+// Maps a ControlState error onto the contract's statuses and codes.
+void SendStatus(httplib::Response& res, const absl::Status& st, std::string_view invalid_code,
+                std::string_view not_found_code) {
+  switch (st.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      SendError(res, 400, invalid_code, st.message());
+      return;
+    case absl::StatusCode::kNotFound:
+      SendError(res, 404, not_found_code, st.message());
+      return;
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAlreadyExists:
+      SendError(res, 409, "Conflict", st.message());
+      return;
+    default:
+      SendError(res, 500, "Internal", st.message());
+      return;
+  }
+}
+
+json ZoneJson(const ZoneInfo& z) {
+  return json{{"origin", z.origin},
+              {"serial", z.serial},
+              {"records", z.records},
+              {"routed_record_sets", z.routed_record_sets},
+              {"sources", z.sources},
+              {"managed_by", ManagedByName(z.managed_by)},
+              {"changes_applied", z.changes_applied}};
+}
+
+json LatencyJson(const LatencyInfo& l) {
+  return json{{"source", l.source.has_value() ? json(*l.source) : json(nullptr)},
+              {"managed_by", ManagedByName(l.managed_by)},
+              {"networks", l.networks},
+              {"regions", l.regions},
+              {"rankings", l.rankings}};
+}
+
+json RegionJson(const RegionInfo& r, const std::vector<uint32_t>& expiry, absl::Time now) {
+  const uint32_t last = r.id < expiry.size() ? expiry[r.id] : 0;
+  json j{{"name", r.name}, {"state", std::string(geo::AdminStateName(r.state))}};
+  j["latitude"] = r.has_location ? json(r.latitude) : json(nullptr);
+  j["longitude"] = r.has_location ? json(r.longitude) : json(nullptr);
+  j["last_answer_expires_at"] = last != 0 ? json(Rfc3339(absl::FromUnixSeconds(last))) : json(nullptr);
+  if (r.state == geo::AdminState::kUp) {
+    j["safe_to_stop_at"] = nullptr;
+  } else {
+    j["safe_to_stop_at"] = Rfc3339(last != 0 ? absl::FromUnixSeconds(last) : now);
+  }
+  return j;
+}
+
+// "127.0.0.1:8053" -> ("127.0.0.1", 8053); "[::1]:0" -> ("::1", 0).
+bool SplitHostPort(std::string_view address, std::string* host, int* port) {
+  absl::StatusOr<dns::server::ListenAddress> a = dns::server::ParseListenAddress(address);
+  if (!a.ok()) return false;
+  *port = a->port();
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (a->addr.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&a->addr)->sin_addr, buf, sizeof buf);
+  } else {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&a->addr)->sin6_addr, buf,
+              sizeof buf);
+  }
+  *host = buf;
+  return true;
+}
+
+// Binds a plain socket (no SO_REUSEPORT) to see whether anyone holds the
+// port, so the error is precise (httplib only says "false").
+absl::Status ProbePort(const std::string& address) {
+  absl::StatusOr<dns::server::ListenAddress> a = dns::server::ParseListenAddress(address);
+  if (!a.ok()) return a.status();
+  if (a->port() == 0) return absl::OkStatus();
+  const int fd = ::socket(a->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return absl::InternalError(
+        absl::StrCat("control API ", address, ": socket: ", dns::server::ErrnoText(errno)));
+  }
+  const int one = 1;
+  (void)::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  const int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&a->addr), a->len);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot bind control API ", address, ": ",
+                                               dns::server::ErrnoText(err)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool TokenMatches(std::string_view expected, std::string_view presented) {
+  // Every byte of `expected` is compared, whatever `presented` is; the
+  // length difference is folded in without a branch.
+  volatile unsigned char diff = expected.size() == presented.size() ? 0 : 1;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const unsigned char p =
+        i < presented.size() ? static_cast<unsigned char>(presented[i]) : 0;
+    diff = diff | (static_cast<unsigned char>(expected[i]) ^ p);
+  }
+  return diff == 0 && !expected.empty();
+}
+
+bool IsLoopbackAddress(std::string_view address) {
+  absl::StatusOr<dns::server::ListenAddress> a = dns::server::ParseListenAddress(address);
+  if (!a.ok()) return false;
+  if (a->addr.ss_family == AF_INET) {
+    const uint32_t v4 = ntohl(reinterpret_cast<const sockaddr_in*>(&a->addr)->sin_addr.s_addr);
+    return (v4 >> 24) == 127;
+  }
+  const in6_addr& v6 = reinterpret_cast<const sockaddr_in6*>(&a->addr)->sin6_addr;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+}
+
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
+  std::string text;
+  const int err = zones::ReadWholeFile(path, &text);
+  if (err != 0) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot read the control token: ", dns::server::ErrnoText(err)));
+  }
+  const absl::string_view token = absl::StripAsciiWhitespace(text);
+  if (token.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": the control token file is empty"));
+  }
+  return std::string(token);
+}
+
+absl::StatusOr<std::string> CheckControlSettings(const dns::server::Config& config,
+                                                 std::string* token) {
+  token->clear();
+  if (config.control == "off") return std::string();
+  if (!config.control_token_file.empty()) {
+    absl::StatusOr<std::string> t = ReadTokenFile(config.control_token_file);
+    if (!t.ok()) return t.status();
+    *token = *std::move(t);
+  }
+  if (token->empty() && !IsLoopbackAddress(config.control)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--control ", config.control,
+        " is not a loopback address: refusing to serve the control API without "
+        "--control-token-file"));
+  }
+  return config.control;
+}
+
+ControlApi::ControlApi(ControlApiOptions options, ControlState* state,
+                       dns::server::Server* server)
+    : options_(std::move(options)),
+      state_(state),
+      server_(server),
+      http_(std::make_unique<httplib::Server>()) {}
+
+ControlApi::~ControlApi() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<ControlApi>> ControlApi::Start(const ControlApiOptions& options,
+                                                             ControlState* state,
+                                                             dns::server::Server* server) {
+  std::string host;
+  int port = 0;
+  if (!SplitHostPort(options.address, &host, &port)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("control API address '", options.address, "' is not ADDR:PORT"));
+  }
+  absl::Status st = ProbePort(options.address);
+  if (!st.ok()) return st;
+
+  std::unique_ptr<ControlApi> api(new ControlApi(options, state, server));
+  httplib::Server& http = *api->http_;
+  // SO_REUSEADDR only: SO_REUSEPORT (httplib's default) would let a second
+  // server share the port silently.
+  http.set_socket_options([](socket_t sock) {
+    const int one = 1;
+    (void)::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  });
+  http.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
+  http.set_payload_max_length(kMaxBody);
+  http.set_keep_alive_timeout(5);
+  ControlApi* self = api.get();
+  auto handler = [self](const httplib::Request& req, httplib::Response& res) {
+    self->Handle(req, res);
+  };
+  http.Get(".*", handler);
+  http.Post(".*", handler);
+  http.Put(".*", handler);
+  http.Delete(".*", handler);
+  http.Patch(".*", handler);
+  http.Options(".*", handler);
+  http.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    const char* code = res.status == 404   ? "NotFound"
+                       : res.status == 405 ? "MethodNotAllowed"
+                       : res.status < 500  ? "InvalidInput"
+                                           : "Internal";
+    SendError(res, res.status, code,
+              res.status == 413 ? "request body too large (the HTTP library limits "
+                                      "application/x-www-form-urlencoded bodies to 8 KiB: "
+                                      "send Content-Type: application/json or text/csv)"
+                                    : "request not handled");
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  http.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unexpected error";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        SendError(res, 500, "Internal", what);
+      });
+
+  if (port == 0) {
+    const int bound = http.bind_to_any_port(host);
+    if (bound <= 0) {
+      return absl::UnavailableError(absl::StrCat("cannot bind control API ", options.address));
+    }
+    port = bound;
+  } else if (!http.bind_to_port(host, port)) {
+    return absl::UnavailableError(absl::StrCat("cannot bind control API ", options.address, ": ",
+                                               dns::server::ErrnoText(errno)));
+  }
+  api->address_ = absl::StrCat(absl::StrContains(host, ':') ? "[" : "", host,
+                               absl::StrContains(host, ':') ? "]" : "", ":", port);
+  api->thread_ = std::thread([self] { self->http_->listen_after_bind(); });
+  // httplib's stop() does nothing until the loop runs: wait for it, so
+  // that an early Stop() cannot leave the thread blocked in accept().
+  const absl::Time deadline = absl::Now() + absl::Seconds(5);
+  while (!http.is_running() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
+  return api;
+}
+
+void ControlApi::Stop() {
+  if (http_ != nullptr) http_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool ControlApi::Authorized(const httplib::Request& req) const {
+  if (options_.token.empty()) return true;
+  const std::string header = req.get_header_value("Authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.size() < kBearer.size() ||
+      !absl::EqualsIgnoreCase(header.substr(0, kBearer.size()), "Bearer ")) {
+    // Still spend the same time as a wrong token.
+    (void)TokenMatches(options_.token, "");
+    return false;
+  }
+  return TokenMatches(options_.token, std::string_view(header).substr(kBearer.size()));
+}
+
+void ControlApi::Handle(const httplib::Request& req, httplib::Response& res) {
+  if (!Authorized(req)) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    SendError(res, 401, "Unauthorized",
+              "missing or wrong token (send Authorization: Bearer <token>)");
+    return;
+  }
+  static const std::regex kZone("^/v1/zones/([^/]+)/?$");
+  static const std::regex kChanges("^/v1/zones/([^/]+)/changes/?$");
+  static const std::regex kRegion("^/v1/regions/([^/]+)/?$");
+  const std::string& path = req.path;
+  const std::string& m = req.method;
+  std::smatch match;
+  auto allow = [&](std::initializer_list<const char*> methods) {
+    for (const char* x : methods)
+      if (m == x) return true;
+    std::string list;
+    for (const char* x : methods) absl::StrAppend(&list, list.empty() ? "" : ", ", x);
+    res.set_header("Allow", list);
+    SendError(res, 405, "MethodNotAllowed", absl::StrCat(m, " is not allowed on ", path));
+    return false;
+  };
+  const absl::Time now = absl::Now();
+
+  if (path == "/v1/zones" || path == "/v1/zones/") {
+    if (!allow({"GET"})) return;
+    json zones = json::array();
+    for (const ZoneInfo& z : state_->Zones()) zones.push_back(ZoneJson(z));
+    SendJson(res, 200, json{{"zones", zones}});
+    return;
+  }
+  if (std::regex_match(path, match, kChanges)) {
+    if (!allow({"POST"})) return;
+    const std::string origin = match[1];
+    std::string comment;
+    try {
+      const json body = json::parse(req.body);
+      const json& batch = body.contains("ChangeBatch") ? body.at("ChangeBatch") : body;
+      if (batch.is_object() && batch.contains("Comment") && batch.at("Comment").is_string())
+        comment = batch.at("Comment").get<std::string>();
+    } catch (const json::exception&) {
+      // ApplyChangeBatch reports the syntax error with its line.
+    }
+    absl::StatusOr<ChangeResult> r = state_->ApplyChanges(origin, req.body, comment);
+    if (!r.ok()) {
+      SendStatus(res, r.status(), "InvalidChangeBatch", "NoSuchZone");
+      return;
+    }
+    json info{{"Id", r->id}, {"Status", "INSYNC"}, {"SubmittedAt", r->submitted_at}};
+    if (!r->comment.empty()) info["Comment"] = r->comment;
+    SendJson(res, 200, json{{"ChangeInfo", info}});
+    return;
+  }
+  if (std::regex_match(path, match, kZone)) {
+    if (!allow({"GET", "PUT", "DELETE"})) return;
+    const std::string origin = match[1];
+    if (m == "GET") {
+      absl::StatusOr<ZoneInfo> z = state_->Zone(origin);
+      if (!z.ok()) return SendStatus(res, z.status(), "InvalidInput", "NoSuchZone");
+      SendJson(res, 200, ZoneJson(*z));
+      return;
+    }
+    if (m == "DELETE") {
+      absl::StatusOr<std::string> gone = state_->UnloadZone(origin);
+      if (!gone.ok()) return SendStatus(res, gone.status(), "InvalidInput", "NoSuchZone");
+      SendJson(res, 200, json{{"unloaded", *gone}});
+      return;
+    }
+    std::vector<ZoneFile> files;
+    try {
+      const json body = json::parse(req.body);
+      if (!body.is_object() || !body.contains("files") || !body.at("files").is_array() ||
+          body.at("files").empty()) {
+        return SendError(res, 400, "InvalidInput",
+                         "expected {\"files\":[{\"name\":...,\"format\":\"master\"|\"route53\","
+                         "\"content\":...}]}");
+      }
+      for (const json& f : body.at("files")) {
+        ZoneFile file;
+        file.name = f.at("name").get<std::string>();
+        file.format = f.value("format", "");
+        file.content = f.at("content").get<std::string>();
+        if (file.name.empty()) return SendError(res, 400, "InvalidInput", "a file has no name");
+        files.push_back(std::move(file));
+      }
+    } catch (const json::exception& e) {
+      return SendError(res, 400, "InvalidInput", absl::StrCat("request body: ", e.what()));
+    }
+    absl::StatusOr<ZoneInfo> z = state_->PutZone(origin, std::move(files));
+    if (!z.ok()) return SendStatus(res, z.status(), "InvalidInput", "NoSuchZone");
+    SendJson(res, 200, ZoneJson(*z));
+    return;
+  }
+  if (path == "/v1/latency" || path == "/v1/latency/") {
+    if (!allow({"GET", "PUT"})) return;
+    if (m == "GET") {
+      SendJson(res, 200, LatencyJson(state_->Latency()));
+      return;
+    }
+    absl::StatusOr<LatencyInfo> l = state_->PutLatency(req.body);
+    if (!l.ok()) return SendStatus(res, l.status(), "InvalidInput", "NotFound");
+    SendJson(res, 200, json{{"networks", l->networks}, {"regions", l->regions},
+                            {"rankings", l->rankings}});
+    return;
+  }
+  if (path == "/v1/regions" || path == "/v1/regions/") {
+    if (!allow({"GET"})) return;
+    const std::vector<uint32_t> expiry =
+        server_ != nullptr ? server_->LatestExpiry() : std::vector<uint32_t>();
+    json regions = json::array();
+    for (const RegionInfo& r : state_->Regions()) regions.push_back(RegionJson(r, expiry, now));
+    SendJson(res, 200, json{{"regions", regions}});
+    return;
+  }
+  if (std::regex_match(path, match, kRegion)) {
+    if (!allow({"GET", "POST"})) return;
+    const std::string name = match[1];
+    if (m == "POST") {
+      std::optional<geo::AdminState> state;
+      try {
+        const json body = json::parse(req.body);
+        state = geo::ParseAdminState(body.at("state").get<std::string>());
+      } catch (const json::exception& e) {
+        return SendError(res, 400, "InvalidInput",
+                         absl::StrCat("expected {\"state\":\"up\"|\"drain\"|\"down\"}: ", e.what()));
+      }
+      if (!state.has_value()) {
+        return SendError(res, 400, "InvalidInput", "state must be \"up\", \"drain\" or \"down\"");
+      }
+      absl::StatusOr<RegionInfo> r = state_->SetRegionState(name, *state);
+      if (!r.ok()) return SendStatus(res, r.status(), "InvalidInput", "NoSuchRegion");
+      // Every batch that may still have read the old state finishes first,
+      // so the expiry reported below covers every answer handed out.
+      if (server_ != nullptr) (void)server_->WaitForWorkers(kDrainSync);
+    }
+    absl::StatusOr<RegionInfo> r = state_->Region(name);
+    if (!r.ok()) return SendStatus(res, r.status(), "InvalidInput", "NoSuchRegion");
+    const std::vector<uint32_t> expiry =
+        server_ != nullptr ? server_->LatestExpiry() : std::vector<uint32_t>();
+    SendJson(res, 200, RegionJson(*r, expiry, absl::Now()));
+    return;
+  }
+  if (path == "/v1/explain") {
+    if (!allow({"GET"})) return;
+    ExplainRequest er;
+    er.name = req.get_param_value("name");
+    er.type = req.has_param("type") ? req.get_param_value("type") : "A";
+    er.client = req.get_param_value("client");
+    er.subnet = req.get_param_value("subnet");
+    if (er.name.empty()) return SendError(res, 400, "InvalidInput", "missing ?name=");
+    absl::StatusOr<std::string> out = absl::InternalError("no snapshot");
+    state_->WithSnapshot([&](const Snapshot& snap) { out = ExplainQuery(snap, er); });
+    if (!out.ok()) return SendStatus(res, out.status(), "InvalidInput", "NotFound");
+    res.status = 200;
+    res.set_content(*out + "\n", "application/json");
+    return;
+  }
+  if (path == "/v1/status") {
+    if (!allow({"GET"})) return;
+    const ReloadCounts reloads = state_->reloads();
+    const std::string data_dir = state_->data_dir();
+    json j{{"version", options_.version},
+           {"started_at", Rfc3339(options_.started_at)},
+           {"uptime_s", absl::ToInt64Seconds(now - options_.started_at)},
+           {"threads", server_ != nullptr ? server_->threads() : 0},
+           {"listen", server_ != nullptr ? server_->listening() : std::vector<std::string>()},
+           {"control", address_},
+           {"data_dir", data_dir.empty() ? json(nullptr) : json(data_dir)},
+           {"zones", state_->zone_count()},
+           {"snapshot_generation", reloads.generation},
+           {"reloads", reloads.api + reloads.sighup},
+           {"reload_failures", reloads.api_failures + reloads.sighup_failures},
+           {"queries", server_ != nullptr ? server_->Totals().queries : 0}};
+    SendJson(res, 200, j);
+    return;
+  }
+  if (path == "/metrics") {
+    if (!allow({"GET"})) return;
+    const MetricsData data =
+        CollectMetrics(server_, *state_, options_.version,
+                       static_cast<double>(absl::ToUnixSeconds(options_.started_at)));
+    res.status = 200;
+    res.set_content(FormatMetrics(data), "text/plain; version=0.0.4; charset=utf-8");
+    return;
+  }
+  SendError(res, 404, "NotFound", absl::StrCat("no such endpoint: ", m, " ", path));
+}
+
+}  // namespace dns::control

@@ -1,0 +1,241 @@
+#include "dns/control/metrics.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "dns/answer/answer.h"
+
+namespace dns::control {
+namespace {
+
+using dns::server::kQtypeSlots;
+using dns::server::kRcodeSlots;
+
+// One metric family: HELP and TYPE once, then its samples.
+class Family {
+ public:
+  Family(std::string* out, const char* name, const char* type, const char* help)
+      : out_(out), name_(name) {
+    absl::StrAppend(out_, "# HELP steerdns_", name, " ", help, "\n# TYPE steerdns_", name, " ",
+                    type, "\n");
+  }
+  // labels: {"k","v","k2","v2",...}
+  void Sample(std::initializer_list<std::string_view> labels, double value) {
+    absl::StrAppend(out_, "steerdns_", name_);
+    if (labels.size() > 0) {
+      out_->push_back('{');
+      bool first = true;
+      for (auto it = labels.begin(); it != labels.end(); it += 2) {
+        if (!first) out_->push_back(',');
+        first = false;
+        absl::StrAppend(out_, absl::string_view(it->data(), it->size()), "=\"",
+                        EscapeLabelValue(*(it + 1)), "\"");
+      }
+      out_->push_back('}');
+    }
+    absl::StrAppend(out_, " ", FormatValue(value), "\n");
+  }
+
+ private:
+  static std::string FormatValue(double v) {
+    if (v == static_cast<double>(static_cast<int64_t>(v)) && v < 9.0e15 && v > -9.0e15)
+      return absl::StrCat(static_cast<int64_t>(v));
+    return absl::StrFormat("%.17g", v);
+  }
+  std::string* out_;
+  const char* name_;
+};
+
+}  // namespace
+
+std::string EscapeLabelValue(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+MetricsData CollectMetrics(const dns::server::Server* server, const ControlState& state,
+                           std::string version, double start_time_seconds) {
+  MetricsData d;
+  d.version = std::move(version);
+  d.start_time_seconds = start_time_seconds;
+  d.reloads = state.reloads();
+  for (const ZoneInfo& z : state.Zones()) d.zones.push_back({z.origin, z.serial, z.records});
+
+  std::vector<uint32_t> expiry;
+  if (server != nullptr) {
+    TransportMetrics t[2];
+    t[0].transport = "udp";
+    t[1].transport = "tcp";
+    std::map<std::tuple<uint32_t, uint32_t, uint8_t>, uint64_t> routed;
+    server->VisitCounters([&](Transport transport, const dns::server::WorkerCounters& c) {
+      TransportMetrics& m = t[transport == Transport::kUdp ? 0 : 1];
+      m.totals.Add(c);
+      for (size_t q = 0; q < kQtypeSlots; ++q)
+        for (size_t r = 0; r < kRcodeSlots; ++r)
+          m.by_qtype_rcode[q][r] += dns::server::Load(c.by_qtype_rcode[q][r]);
+      m.dropped_malformed += dns::server::Load(c.dropped_malformed);
+      m.ecs_present += dns::server::Load(c.ecs_present);
+      m.ecs_absent += dns::server::Load(c.ecs_absent);
+      c.routed.ForEach([&](uint32_t name, uint32_t region, RouteReason reason, uint64_t n) {
+        routed[{name, region, static_cast<uint8_t>(reason)}] += n;
+      });
+      d.routed_unrecorded += c.routed.overflow();
+    });
+    d.transports = {t[0], t[1]};
+    const std::vector<std::string> names = state.routed_names().Names();
+    for (const auto& [key, n] : routed) {
+      const auto& [name, region, reason] = key;
+      RoutedMetric m;
+      m.name = name < names.size() ? names[name] : "";
+      m.region = region == geo::kNoRegion ? "" : state.admin().Name(region);
+      m.reason = RouteReasonName(static_cast<RouteReason>(reason));
+      m.count = n;
+      d.routed.push_back(std::move(m));
+    }
+    std::sort(d.routed.begin(), d.routed.end(), [](const RoutedMetric& a, const RoutedMetric& b) {
+      return std::tie(a.name, a.region, a.reason) < std::tie(b.name, b.region, b.reason);
+    });
+    expiry = server->LatestExpiry();
+  }
+  for (const RegionInfo& r : state.Regions()) {
+    RegionMetric m;
+    m.name = r.name;
+    m.state = std::string(geo::AdminStateName(r.state));
+    m.last_expiry = r.id < expiry.size() ? expiry[r.id] : 0;
+    d.regions.push_back(std::move(m));
+  }
+  return d;
+}
+
+std::string FormatMetrics(const MetricsData& d) {
+  std::string out;
+  {
+    Family f(&out, "build_info", "gauge", "steerdns version (always 1).");
+    f.Sample({"version", d.version}, 1);
+  }
+  {
+    Family f(&out, "start_time_seconds", "gauge", "Start time of the process, Unix seconds.");
+    f.Sample({}, d.start_time_seconds);
+  }
+  {
+    Family f(&out, "queries_total", "counter",
+             "DNS replies sent, by transport, query type and response code.");
+    for (const TransportMetrics& t : d.transports)
+      for (size_t q = 0; q < kQtypeSlots; ++q)
+        for (size_t r = 0; r < kRcodeSlots; ++r)
+          if (t.by_qtype_rcode[q][r] != 0)
+            f.Sample({"transport", t.transport, "qtype", dns::server::QtypeSlotName(q), "rcode",
+                      dns::server::RcodeSlotName(r)},
+                     static_cast<double>(t.by_qtype_rcode[q][r]));
+  }
+  {
+    Family f(&out, "queries_received_total", "counter",
+             "DNS messages received and handed to the engine, by transport.");
+    for (const TransportMetrics& t : d.transports)
+      f.Sample({"transport", t.transport}, static_cast<double>(t.totals.queries));
+  }
+  {
+    Family f(&out, "queries_dropped_total", "counter",
+             "Queries that got no reply: malformed, or other (e.g. a send that failed).");
+    for (const TransportMetrics& t : d.transports) {
+      const uint64_t other =
+          t.totals.dropped > t.dropped_malformed ? t.totals.dropped - t.dropped_malformed : 0;
+      f.Sample({"transport", t.transport, "reason", "malformed"},
+               static_cast<double>(t.dropped_malformed));
+      f.Sample({"transport", t.transport, "reason", "other"}, static_cast<double>(other));
+    }
+  }
+  {
+    Family f(&out, "truncated_total", "counter", "Replies sent with TC set, by transport.");
+    for (const TransportMetrics& t : d.transports)
+      f.Sample({"transport", t.transport}, static_cast<double>(t.totals.truncated));
+  }
+  {
+    Family f(&out, "ecs_queries_total", "counter",
+             "Replies by whether the query carried an EDNS Client Subnet option.");
+    for (const TransportMetrics& t : d.transports) {
+      f.Sample({"transport", t.transport, "ecs", "present"}, static_cast<double>(t.ecs_present));
+      f.Sample({"transport", t.transport, "ecs", "absent"}, static_cast<double>(t.ecs_absent));
+    }
+  }
+  {
+    Family f(&out, "tcp_connections_total", "counter",
+             "TCP connections: accepted, closed idle, evicted at the connection cap.");
+    for (const TransportMetrics& t : d.transports) {
+      if (t.transport != "tcp") continue;
+      f.Sample({"event", "accepted"}, static_cast<double>(t.totals.tcp_accepted));
+      f.Sample({"event", "idle_closed"}, static_cast<double>(t.totals.tcp_idle_closed));
+      f.Sample({"event", "evicted"}, static_cast<double>(t.totals.tcp_evicted));
+    }
+  }
+  {
+    Family f(&out, "routed_answers_total", "counter",
+             "Routed record set members answered, by name, region and reason (nearest, "
+             "next_nearest_unhealthy|drained|down, default_row, unranked, fail_open, weighted, "
+             "failover, multivalue, simple).");
+    for (const RoutedMetric& m : d.routed)
+      f.Sample({"name", m.name, "region", m.region, "reason", m.reason},
+               static_cast<double>(m.count));
+  }
+  {
+    Family f(&out, "routed_answers_unrecorded_total", "counter",
+             "Routed answers not broken down by name because a worker's table was full.");
+    f.Sample({}, static_cast<double>(d.routed_unrecorded));
+  }
+  {
+    Family f(&out, "reloads_total", "counter",
+             "Snapshots published, by source (api: control API change, sighup: file re-read).");
+    f.Sample({"source", "api"}, static_cast<double>(d.reloads.api));
+    f.Sample({"source", "sighup"}, static_cast<double>(d.reloads.sighup));
+  }
+  {
+    Family f(&out, "reload_failures_total", "counter",
+             "Changes and reloads refused (the previous data kept serving), by source.");
+    f.Sample({"source", "api"}, static_cast<double>(d.reloads.api_failures));
+    f.Sample({"source", "sighup"}, static_cast<double>(d.reloads.sighup_failures));
+  }
+  {
+    Family f(&out, "snapshot_generation", "gauge",
+             "Snapshots published since start (1 = the initial one).");
+    f.Sample({}, static_cast<double>(d.reloads.generation));
+  }
+  {
+    Family f(&out, "zone_serial", "gauge", "SOA serial of each loaded zone.");
+    for (const ZoneMetric& z : d.zones) f.Sample({"zone", z.origin}, z.serial);
+  }
+  {
+    Family f(&out, "zone_records", "gauge", "Resource records in each loaded zone.");
+    for (const ZoneMetric& z : d.zones)
+      f.Sample({"zone", z.origin}, static_cast<double>(z.records));
+  }
+  {
+    Family f(&out, "region_state", "gauge",
+             "Admin state of each region: 1 for its current state (up, drain, down).");
+    for (const RegionMetric& r : d.regions)
+      for (const char* s : {"up", "drain", "down"})
+        f.Sample({"region", r.name, "state", s}, r.state == s ? 1 : 0);
+  }
+  {
+    Family f(&out, "region_last_answer_expiry_seconds", "gauge",
+             "Latest expiry (time sent + TTL, Unix seconds) of any answer handed out for the "
+             "region; 0 if none.");
+    for (const RegionMetric& r : d.regions)
+      f.Sample({"region", r.name}, static_cast<double>(r.last_expiry));
+  }
+  return out;
+}
+
+}  // namespace dns::control

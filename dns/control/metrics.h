@@ -1,0 +1,96 @@
+// File: dns/control/metrics.h
+//
+// `GET /metrics`: Prometheus text exposition format 0.0.4. Two steps, so
+// the text can be tested without a server:
+//
+//   CollectMetrics(server, state)  sums the per-worker counters (each worker
+//                                  is the only writer of its own; nothing on
+//                                  the query path is shared or locked) and
+//                                  reads control-side state;
+//   FormatMetrics(data)            renders it, every family with # HELP and
+//                                  # TYPE, label values escaped.
+//
+// Families (all prefixed steerdns_):
+//   queries_total{transport,qtype,rcode}        replies sent (qtype: A, AAAA,
+//                                               ..., OTHER)
+//   queries_received_total{transport}           messages handed to the engine
+//   queries_dropped_total{transport,reason}     no reply: malformed | other
+//   truncated_total{transport}                  replies with TC
+//   ecs_queries_total{transport,ecs}            replies by ECS present|absent
+//   routed_answers_total{name,region,reason}    routed members answered;
+//                                               reason: see dns::RouteReason
+//   routed_answers_unrecorded_total             past the per-worker table
+//   tcp_connections_total{event}                accepted | idle_closed | evicted
+//   reloads_total{source}, reload_failures_total{source}   api | sighup
+//   snapshot_generation                         snapshots published
+//   zone_serial{zone}, zone_records{zone}
+//   region_state{region,state}                  1 for the current state
+//   region_last_answer_expiry_seconds{region}   drain tracking (Unix time)
+//   start_time_seconds, build_info{version}
+//
+// Thread safety: CollectMetrics may run on any control thread.
+#ifndef STEERDNS_DNS_CONTROL_METRICS_H_
+#define STEERDNS_DNS_CONTROL_METRICS_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dns/control/control_state.h"
+#include "dns/server/counters.h"
+#include "dns/server/server.h"
+
+namespace dns::control {
+
+struct TransportMetrics {
+  std::string transport;  // "udp" | "tcp"
+  dns::server::CounterTotals totals;
+  std::array<std::array<uint64_t, dns::server::kRcodeSlots>, dns::server::kQtypeSlots>
+      by_qtype_rcode{};
+  uint64_t dropped_malformed = 0;
+  uint64_t ecs_present = 0, ecs_absent = 0;
+};
+
+struct RoutedMetric {
+  std::string name, region, reason;
+  uint64_t count = 0;
+};
+
+struct ZoneMetric {
+  std::string origin;
+  uint32_t serial = 0;
+  size_t records = 0;
+};
+
+struct RegionMetric {
+  std::string name;
+  std::string state;          // "up" | "drain" | "down"
+  uint32_t last_expiry = 0;   // Unix seconds; 0 = never answered
+};
+
+struct MetricsData {
+  std::string version;
+  double start_time_seconds = 0;
+  std::vector<TransportMetrics> transports;
+  std::vector<RoutedMetric> routed;  // sorted by (name, region, reason)
+  uint64_t routed_unrecorded = 0;
+  std::vector<ZoneMetric> zones;
+  std::vector<RegionMetric> regions;
+  ReloadCounts reloads;
+};
+
+// Reads everything. `server` may be null (no DNS counters).
+MetricsData CollectMetrics(const dns::server::Server* server, const ControlState& state,
+                           std::string version, double start_time_seconds);
+
+// The exposition text (ends with a newline).
+std::string FormatMetrics(const MetricsData& data);
+
+// Escapes a label value: backslash, double quote and newline.
+std::string EscapeLabelValue(std::string_view v);
+
+}  // namespace dns::control
+
+#endif  // STEERDNS_DNS_CONTROL_METRICS_H_

@@ -1,0 +1,251 @@
+// ControlState: the one owner of the current inputs. Journal replay across
+// restarts, the command-line vs data-dir precedence rule, refused changes
+// keeping the old data, and SIGHUP reusing unchanged zones.
+#include "dns/control/control_state.h"
+
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "dns/wire/name.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/control/test_util.h"
+
+namespace dns::control {
+namespace {
+
+using ::control_test::MakeTempDir;
+using ::control_test::MinimalZone;
+using ::control_test::WriteText;
+using ::testing::HasSubstr;
+
+constexpr char kOrigin[] = "example.test.";
+
+std::string Batch(const std::string& action, const std::string& name, const std::string& ip) {
+  return absl::StrCat(R"({"Changes":[{"Action":")", action,
+                      R"(","ResourceRecordSet":{"Name":")", name,
+                      R"(","Type":"A","TTL":300,"ResourceRecords":[{"Value":")", ip, R"("}]}}]})");
+}
+
+class ControlStateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    zone_path_ = dir_ + "/example.test.zone";
+    WriteText(zone_path_, MinimalZone(kOrigin, 1));
+    config_.zones.push_back({kOrigin, zone_path_});
+    config_.data_dir = dir_ + "/data";
+  }
+
+  std::unique_ptr<ControlState> Start() {
+    log_.clear();
+    absl::StatusOr<std::unique_ptr<ControlState>> s =
+        ControlState::Create(config_, [this](const std::string& l) { log_ += l + "\n"; });
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.ok() ? *std::move(s) : nullptr;
+  }
+
+  // The zone object serving `origin` in the current snapshot (nullptr: none).
+  static const zones::Zone* Serving(const ControlState& state, const std::string& origin) {
+    std::string wire;
+    EXPECT_TRUE(NameFromText(origin, &wire));
+    const zones::Zone* found = nullptr;
+    state.WithSnapshot([&](const Snapshot& s) { found = s.zones.Get(wire); });
+    return found;
+  }
+  static bool HasName(const ControlState& state, const std::string& origin,
+                      const std::string& name) {
+    const zones::Zone* z = Serving(state, origin);
+    std::string wire;
+    EXPECT_TRUE(NameFromText(name, &wire));
+    return z != nullptr && z->Find(wire) != nullptr;
+  }
+
+  std::string dir_, zone_path_, log_;
+  dns::server::Config config_;
+};
+
+TEST_F(ControlStateTest, ChangesAreReplayedFromTheJournalAfterARestart) {
+  {
+    auto state = Start();
+    ASSERT_NE(state, nullptr);
+    EXPECT_EQ(state->Zone(kOrigin)->managed_by, ManagedBy::kCommandLine);
+    ASSERT_TRUE(state->ApplyChanges(kOrigin, Batch("CREATE", "a.example.test.", "192.0.2.21"), "")
+                    .ok());
+    absl::StatusOr<ChangeResult> r =
+        state->ApplyChanges("EXAMPLE.test", Batch("CREATE", "b.example.test.", "192.0.2.22"), "c");
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->comment, "c");
+    EXPECT_THAT(r->id, HasSubstr("/change/C"));
+    EXPECT_EQ(r->zone.changes_applied, 2u);
+    EXPECT_EQ(r->zone.managed_by, ManagedBy::kApi);
+    ASSERT_TRUE(state->ApplyChanges(kOrigin, Batch("DELETE", "a.example.test.", "192.0.2.21"), "")
+                    .ok());
+    EXPECT_FALSE(HasName(*state, kOrigin, "a.example.test."));
+    EXPECT_TRUE(HasName(*state, kOrigin, "b.example.test."));
+  }
+  // The command-line file changes meanwhile: the data dir's copy wins.
+  WriteText(zone_path_, MinimalZone(kOrigin, 99));
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  absl::StatusOr<ZoneInfo> z = state->Zone(kOrigin);
+  ASSERT_TRUE(z.ok());
+  EXPECT_EQ(z->managed_by, ManagedBy::kApi);
+  EXPECT_EQ(z->changes_applied, 3u);
+  EXPECT_EQ(z->serial, 1u);
+  EXPECT_FALSE(HasName(*state, kOrigin, "a.example.test."));
+  EXPECT_TRUE(HasName(*state, kOrigin, "b.example.test."));
+  EXPECT_THAT(log_, HasSubstr("3 change batches"));
+}
+
+TEST_F(ControlStateTest, RefusedChangeKeepsTheOldDataAndWritesNothing) {
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  const zones::Zone* before = Serving(*state, kOrigin);
+  absl::StatusOr<ChangeResult> r =
+      state->ApplyChanges(kOrigin, Batch("CREATE", "www.example.test.", "192.0.2.99"), "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(r.status()));
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("already exists"));
+  EXPECT_EQ(Serving(*state, kOrigin), before);
+  EXPECT_EQ(state->Zone(kOrigin)->managed_by, ManagedBy::kCommandLine);
+  EXPECT_EQ(state->reloads().api_failures, 1u);
+  // A bad zone upload is refused with file:line.
+  absl::StatusOr<ZoneInfo> put =
+      state->PutZone(kOrigin, {ZoneFile{"up.zone", "master", "$ORIGIN example.test.\n@ IN SOA"}});
+  ASSERT_FALSE(put.ok());
+  EXPECT_THAT(std::string(put.status().message()), HasSubstr("up.zone:"));
+  EXPECT_EQ(Serving(*state, kOrigin), before);
+  EXPECT_TRUE(absl::IsNotFound(state->ApplyChanges("nope.test.", "{}", "").status()));
+  // Nothing reached the data dir.
+  EXPECT_TRUE(control_test::List(config_.data_dir + "/zones").empty());
+}
+
+TEST_F(ControlStateTest, PutZoneThenRestartLoadsTheUploadedZone) {
+  {
+    auto state = Start();
+    ASSERT_NE(state, nullptr);
+    absl::StatusOr<ZoneInfo> z = state->PutZone(
+        "other.test", {ZoneFile{"other.zone", "", MinimalZone("other.test.", 7)}});
+    ASSERT_TRUE(z.ok()) << z.status();
+    EXPECT_EQ(z->origin, "other.test.");
+    EXPECT_EQ(z->serial, 7u);
+    EXPECT_EQ(state->zone_count(), 2u);
+  }
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  absl::StatusOr<ZoneInfo> z = state->Zone("other.test.");
+  ASSERT_TRUE(z.ok());
+  EXPECT_EQ(z->serial, 7u);
+  EXPECT_EQ(z->sources, std::vector<std::string>{"other.zone"});
+  EXPECT_EQ(state->Zone(kOrigin)->managed_by, ManagedBy::kCommandLine);
+}
+
+TEST_F(ControlStateTest, UnloadedCommandLineZoneStaysUnloaded) {
+  {
+    auto state = Start();
+    ASSERT_NE(state, nullptr);
+    ASSERT_EQ(state->UnloadZone(kOrigin).value(), kOrigin);
+    EXPECT_EQ(Serving(*state, kOrigin), nullptr);
+    ASSERT_TRUE(state->ReloadFiles().ok());  // SIGHUP does not bring it back
+    EXPECT_EQ(Serving(*state, kOrigin), nullptr);
+  }
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  EXPECT_EQ(Serving(*state, kOrigin), nullptr);
+  EXPECT_TRUE(absl::IsNotFound(state->Zone(kOrigin).status()));
+}
+
+TEST_F(ControlStateTest, WithoutDataDirChangesLiveInMemory) {
+  config_.data_dir.clear();
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  EXPECT_THAT(log_, HasSubstr("in memory only"));
+  ASSERT_TRUE(
+      state->ApplyChanges(kOrigin, Batch("CREATE", "a.example.test.", "192.0.2.21"), "").ok());
+  EXPECT_TRUE(HasName(*state, kOrigin, "a.example.test."));
+  auto again = Start();
+  EXPECT_FALSE(HasName(*again, kOrigin, "a.example.test."));
+}
+
+TEST_F(ControlStateTest, SighupReusesUnchangedZonesAndReparsesChangedOnes) {
+  const std::string other = dir_ + "/other.test.zone";
+  WriteText(other, MinimalZone("other.test.", 1));
+  config_.zones.push_back({"other.test.", other});
+  // Files written "now" are racy (same clock tick as a later write); age
+  // them so that an unchanged stat proves an unchanged file.
+  ASSERT_EQ(system(absl::StrCat("touch -d '-1 hour' ", zone_path_, " ", other).c_str()), 0);
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  const zones::Zone* a = Serving(*state, kOrigin);
+  const zones::Zone* b = Serving(*state, "other.test.");
+  WriteText(other, MinimalZone("other.test.", 2));
+  ASSERT_TRUE(state->ReloadFiles().ok());
+  EXPECT_EQ(Serving(*state, kOrigin), a);  // same object: not re-parsed
+  EXPECT_NE(Serving(*state, "other.test."), b);
+  EXPECT_EQ(state->Zone("other.test.")->serial, 2u);
+  EXPECT_EQ(state->reloads().sighup, 1u);
+  // A broken file: refused, the old zone keeps serving.
+  const zones::Zone* b2 = Serving(*state, "other.test.");
+  WriteText(other, "$ORIGIN other.test.\nbroken line\n");
+  absl::Status st = state->ReloadFiles();
+  EXPECT_FALSE(st.ok());
+  EXPECT_THAT(std::string(st.message()), HasSubstr("other.test.zone:"));
+  EXPECT_EQ(Serving(*state, "other.test."), b2);
+  EXPECT_EQ(state->reloads().sighup_failures, 1u);
+}
+
+TEST_F(ControlStateTest, ApiManagedZoneIsNotReReadOnSighup) {
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  ASSERT_TRUE(
+      state->ApplyChanges(kOrigin, Batch("CREATE", "a.example.test.", "192.0.2.21"), "").ok());
+  WriteText(zone_path_, MinimalZone(kOrigin, 50));
+  ASSERT_TRUE(state->ReloadFiles().ok());
+  EXPECT_EQ(state->Zone(kOrigin)->serial, 1u);
+  EXPECT_TRUE(HasName(*state, kOrigin, "a.example.test."));
+}
+
+TEST_F(ControlStateTest, LatencyAndRegionStatesPersist) {
+  {
+    auto state = Start();
+    ASSERT_NE(state, nullptr);
+    absl::StatusOr<LatencyInfo> bad = state->PutLatency("network,region,rtt_ms\nnope,x,1\n");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_THAT(std::string(bad.status().message()), HasSubstr("latency.csv:2:"));
+    absl::StatusOr<LatencyInfo> l =
+        state->PutLatency("network,region,rtt_ms\n0.0.0.0/0,eu-west-1,10\n0.0.0.0/0,us-east-1,20\n");
+    ASSERT_TRUE(l.ok()) << l.status();
+    EXPECT_EQ(l->regions, 2u);
+    ASSERT_TRUE(state->SetRegionState("eu-west-1", geo::AdminState::kDrain).ok());
+    EXPECT_TRUE(absl::IsNotFound(
+        state->SetRegionState("no-such-region-9", geo::AdminState::kDrain).status()));
+  }
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  EXPECT_EQ(state->Latency().managed_by, ManagedBy::kApi);
+  EXPECT_EQ(state->Latency().regions, 2u);
+  EXPECT_EQ(state->Region("eu-west-1")->state, geo::AdminState::kDrain);
+  // Back up: removed from regions.json.
+  ASSERT_TRUE(state->SetRegionState("eu-west-1", geo::AdminState::kUp).ok());
+  auto again = Start();
+  EXPECT_EQ(again->Region("eu-west-1")->state, geo::AdminState::kUp);
+}
+
+TEST_F(ControlStateTest, ChangeToAFileEditedOnDiskIsAConflict) {
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  WriteText(zone_path_, MinimalZone(kOrigin, 1) + "; edited\n");
+  absl::StatusOr<ChangeResult> r =
+      state->ApplyChanges(kOrigin, Batch("CREATE", "a.example.test.", "192.0.2.21"), "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(r.status())) << r.status();
+  EXPECT_FALSE(HasName(*state, kOrigin, "a.example.test."));
+}
+
+}  // namespace
+}  // namespace dns::control

@@ -1,0 +1,150 @@
+// The control API's security and plumbing: constant-time token check,
+// loopback rule, start-up errors, and a live server's status codes.
+#include "dns/control/http_api.h"
+
+#include <memory>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "httplib.h"
+#include "nlohmann/json.hpp"
+#include "tests/control/test_util.h"
+
+namespace dns::control {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(TokenMatchesTest, ExactMatchOnly) {
+  EXPECT_TRUE(TokenMatches("s3cret", "s3cret"));
+  EXPECT_FALSE(TokenMatches("s3cret", "s3cre"));
+  EXPECT_FALSE(TokenMatches("s3cret", "s3cret "));
+  EXPECT_FALSE(TokenMatches("s3cret", "S3cret"));
+  EXPECT_FALSE(TokenMatches("s3cret", ""));
+  EXPECT_FALSE(TokenMatches("s3cret", std::string("s3cret\0", 7)));
+  EXPECT_FALSE(TokenMatches("", ""));  // an empty token never matches
+  EXPECT_FALSE(TokenMatches("abc", std::string(1000, 'a')));
+}
+
+TEST(IsLoopbackAddressTest, Families) {
+  EXPECT_TRUE(IsLoopbackAddress("127.0.0.1:8053"));
+  EXPECT_TRUE(IsLoopbackAddress("127.1.2.3:0"));
+  EXPECT_TRUE(IsLoopbackAddress("[::1]:8053"));
+  EXPECT_FALSE(IsLoopbackAddress("0.0.0.0:8053"));
+  EXPECT_FALSE(IsLoopbackAddress("192.0.2.1:8053"));
+  EXPECT_FALSE(IsLoopbackAddress("[::]:8053"));
+  EXPECT_FALSE(IsLoopbackAddress("nonsense"));
+}
+
+TEST(CheckControlSettingsTest, NonLoopbackNeedsAToken) {
+  dns::server::Config c;
+  std::string token;
+  EXPECT_EQ(CheckControlSettings(c, &token).value(), "127.0.0.1:8053");
+  c.control = "off";
+  EXPECT_EQ(CheckControlSettings(c, &token).value(), "");
+  c.control = "0.0.0.0:8053";
+  absl::StatusOr<std::string> refused = CheckControlSettings(c, &token);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("--control-token-file"));
+  const std::string file = control_test::MakeTempDir() + "/token";
+  control_test::WriteText(file, "  t0ken\n");
+  c.control_token_file = file;
+  EXPECT_EQ(CheckControlSettings(c, &token).value(), "0.0.0.0:8053");
+  EXPECT_EQ(token, "t0ken");
+  control_test::WriteText(file, "\n");
+  EXPECT_FALSE(CheckControlSettings(c, &token).ok());
+}
+
+class LiveApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dns::server::Config config;  // no zones: nothing to load
+    config.control = "127.0.0.1:0";
+    absl::StatusOr<std::unique_ptr<ControlState>> s =
+        ControlState::Create(config, [](const std::string&) {});
+    ASSERT_TRUE(s.ok()) << s.status();
+    state_ = *std::move(s);
+    ControlApiOptions o;
+    o.address = "127.0.0.1:0";
+    o.token = "s3cret";
+    absl::StatusOr<std::unique_ptr<ControlApi>> api = ControlApi::Start(o, state_.get(), nullptr);
+    ASSERT_TRUE(api.ok()) << api.status();
+    api_ = *std::move(api);
+    const std::string& a = api_->address();
+    port_ = std::stoi(a.substr(a.rfind(':') + 1));
+  }
+  void TearDown() override {
+    if (api_ != nullptr) api_->Stop();
+  }
+  httplib::Result Get(const std::string& path, const std::string& token) {
+    httplib::Client cli("127.0.0.1", port_);
+    httplib::Headers h;
+    if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+    return cli.Get(path.c_str(), h);
+  }
+
+  std::unique_ptr<ControlState> state_;
+  std::unique_ptr<ControlApi> api_;
+  int port_ = 0;
+};
+
+TEST_F(LiveApiTest, TokenIsCheckedOnEveryRequest) {
+  for (const char* path : {"/v1/zones", "/metrics", "/v1/status", "/nope"}) {
+    httplib::Result none = Get(path, "");
+    ASSERT_TRUE(none) << path;
+    EXPECT_EQ(none->status, 401) << path;
+    EXPECT_EQ(nlohmann::json::parse(none->body).at("code"), "Unauthorized");
+    httplib::Result wrong = Get(path, "s3cre7");
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(wrong->status, 401) << path;
+  }
+  httplib::Result ok = Get("/v1/zones", "s3cret");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(ok->body).at("zones").size(), 0u);
+  httplib::Result metrics = Get("/metrics", "s3cret");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_THAT(metrics->get_header_value("Content-Type"), HasSubstr("version=0.0.4"));
+  EXPECT_THAT(metrics->body, HasSubstr("# TYPE steerdns_snapshot_generation gauge"));
+}
+
+TEST_F(LiveApiTest, ErrorsAreJsonWithFittingStatus) {
+  httplib::Result missing = Get("/v1/zones/nope.test", "s3cret");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(nlohmann::json::parse(missing->body).at("code"), "NoSuchZone");
+  httplib::Result unknown = Get("/v1/nothing", "s3cret");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(nlohmann::json::parse(unknown->body).at("code"), "NotFound");
+  httplib::Client cli("127.0.0.1", port_);
+  httplib::Headers h{{"Authorization", "Bearer s3cret"}};
+  httplib::Result del = cli.Delete("/v1/zones", h);
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 405);
+  EXPECT_EQ(del->get_header_value("Allow"), "GET");
+  httplib::Result bad = cli.Put("/v1/zones/example.test", h, "{not json", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(nlohmann::json::parse(bad->body).at("code"), "InvalidInput");
+  httplib::Result region = cli.Post("/v1/regions/no-such-region-9", h, R"({"state":"drain"})",
+                                    "application/json");
+  ASSERT_TRUE(region);
+  EXPECT_EQ(region->status, 404);
+  EXPECT_EQ(nlohmann::json::parse(region->body).at("code"), "NoSuchRegion");
+}
+
+TEST_F(LiveApiTest, PortAlreadyTakenIsAClearError) {
+  ControlApiOptions o;
+  o.address = api_->address();
+  absl::StatusOr<std::unique_ptr<ControlApi>> second = ControlApi::Start(o, state_.get(), nullptr);
+  ASSERT_FALSE(second.ok());
+  EXPECT_THAT(std::string(second.status().message()),
+              HasSubstr("cannot bind control API " + api_->address()));
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr("in use"));
+}
+
+}  // namespace
+}  // namespace dns::control

@@ -1,0 +1,760 @@
+// zonectl: operates a running steerdns through its HTTP control API
+// (docs/control-api.md), and checks input files offline.
+//
+// Goal: a thin client. Each command is one or two API requests; its output
+// is the API's JSON with --json, else a short human rendering
+// (zonectl_format.h). `check` runs the server's own loaders in-process
+// (zonectl_check.h), so its errors are the server's.
+// Exit status: 0 success; 1 failure, with one line on stderr ("zonectl:
+// ..."; `check` prints each bad file's "file:line: message" as it is);
+// 2 usage error.
+// Non-goals: retries, interactive prompts, output paging.
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "tools/zonectl_check.h"
+#include "tools/zonectl_format.h"
+#include "tools/zonectl_http.h"
+#include "zones/zone_loader.h"
+#ifdef STEER_HAVE_LATENCY_BUILD
+#include "geo/latency_builder.h"
+#endif
+
+namespace zonectl {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFail = 1;
+constexpr int kExitUsage = 2;
+
+constexpr char kDefaultServer[] = "http://127.0.0.1:8053";
+constexpr char kServerEnv[] = "STEERDNS_SERVER";
+// Per request: generous for a large zone upload on a busy server.
+constexpr int kDefaultTimeoutS = 30;
+// `region ... --wait` polls the region list at most this often.
+constexpr std::chrono::milliseconds kWaitPoll{1000};
+
+// ---------------------------------------------------------------------------
+// Command line.
+
+struct FlagDef {
+  const char* name;
+  bool takes_value;
+};
+// Every flag any command knows; which command accepts which is in Command.
+constexpr FlagDef kFlagDefs[] = {
+    {"server", true},      {"token-file", true}, {"timeout", true},
+    {"json", false},       {"help", false},      {"wait", false},
+    {"origin", true},      {"change-batch", true}, {"client", true},
+    {"subnet", true},
+};
+constexpr const char* kGlobalFlags[] = {"server", "token-file", "timeout", "help"};
+
+struct Parsed {
+  std::vector<std::string> words;              // positional arguments
+  std::map<std::string, std::string> values;   // --flag VALUE
+  std::set<std::string> bools;                 // --flag
+  std::vector<std::string> given;              // flag names, in order
+  bool has(const std::string& f) const { return bools.count(f) || values.count(f); }
+  std::string value(const std::string& f) const {
+    auto it = values.find(f);
+    return it == values.end() ? "" : it->second;
+  }
+};
+
+class Ctx;
+using RunFn = int (*)(Ctx&, const std::vector<std::string>&, const Parsed&);
+
+struct Command {
+  const char* name;      // "region drain"
+  const char* synopsis;  // after "zonectl "
+  const char* summary;   // one line for the command list
+  const char* details;   // the rest of --help
+  std::vector<std::string> flags;  // besides the global ones
+  int min_args;
+  int max_args;  // -1: no limit
+  RunFn run;
+};
+
+// Prints "zonectl: message" on stderr; returns kExitFail.
+int Fail(const std::string& message) {
+  std::cerr << "zonectl: " << message << "\n";
+  return kExitFail;
+}
+
+// Prints a usage error (one line); returns kExitUsage.
+int UsageError(const std::string& message, const std::string& command) {
+  std::cerr << "zonectl: " << message << " (see 'zonectl "
+            << (command.empty() ? "" : command + " ") << "--help')\n";
+  return kExitUsage;
+}
+
+// ---------------------------------------------------------------------------
+// Context: where the server is, and the API client.
+
+class Ctx {
+ public:
+  Ctx(std::string server, std::string token_file, int timeout_s)
+      : server_(std::move(server)),
+        token_file_(std::move(token_file)),
+        timeout_s_(timeout_s) {}
+
+  // The API client, or nullptr after printing why not.
+  ApiClient* api() {
+    if (api_.has_value()) return &*api_;
+    std::string token;
+    if (!token_file_.empty()) {
+      absl::StatusOr<std::string> t = ReadTokenFile(token_file_);
+      if (!t.ok()) {
+        Fail(std::string(t.status().message()));
+        return nullptr;
+      }
+      token = *t;
+    }
+    absl::StatusOr<ApiClient> c = ApiClient::Create(server_, token, timeout_s_);
+    if (!c.ok()) {
+      Fail(std::string(c.status().message()));
+      return nullptr;
+    }
+    api_.emplace(*std::move(c));
+    return &*api_;
+  }
+
+ private:
+  std::string server_;
+  std::string token_file_;
+  int timeout_s_;
+  std::optional<ApiClient> api_;
+};
+
+// Reads a whole file; nullopt after printing why not.
+std::optional<std::string> ReadInput(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    Fail(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    Fail(absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
+    return std::nullopt;
+  }
+  return ss.str();
+}
+
+// Prints the API's JSON (--json) or `human`; exit status.
+int Print(const Parsed& p, const ApiResponse& r, const std::string& human) {
+  if (p.has("json")) {
+    if (!r.is_json) return Fail("the server's reply is not JSON");
+    std::cout << r.json.dump(2) << "\n";
+  } else {
+    std::cout << human;
+  }
+  return std::cout.good() ? kExitOk : Fail("cannot write to standard output");
+}
+
+// One request: the response, or nullopt after printing the error.
+template <typename Fn>
+std::optional<ApiResponse> Call(Ctx& ctx, Fn fn) {
+  ApiClient* api = ctx.api();
+  if (api == nullptr) return std::nullopt;
+  ApiResponse r = fn(*api);
+  if (!r.ok()) {
+    Fail(r.error);
+    return std::nullopt;
+  }
+  return r;
+}
+
+std::string ZonePath(const std::string& origin) {
+  return "/v1/zones/" + UrlEncode(origin);
+}
+
+// "example.com.: serial 1, 30 records, 13 routed record sets, managed by api"
+std::string ZoneLine(const Json& z) {
+  return absl::StrCat(Field(z, "origin"), ": serial ", Field(z, "serial"), ", ",
+                      Field(z, "records"), " records, ",
+                      Field(z, "routed_record_sets"), " routed record sets, managed by ",
+                      Field(z, "managed_by"), "\n");
+}
+
+// ---------------------------------------------------------------------------
+// Commands.
+
+int RunCheck(Ctx&, const std::vector<std::string>& files, const Parsed& p) {
+  const std::string origin = p.value("origin");
+  int status = kExitOk;
+  for (const std::string& f : files) {
+    CheckResult r = CheckFile(f, origin);
+    for (const std::string& w : r.warnings) std::cerr << w << "\n";
+    if (r.ok) {
+      std::cout << f << ": ok: " << r.summary << "\n";
+    } else {
+      std::cerr << r.error << "\n";
+      status = kExitFail;
+    }
+  }
+  return status;
+}
+
+int RunLoad(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  const std::string& origin = args[0];
+  Json body = {{"files", Json::array()}};
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::optional<std::string> content = ReadInput(args[i]);
+    if (!content) return kExitFail;
+    body["files"].push_back(
+        {{"name", args[i]},
+         {"format", zones::IsRoute53JsonPath(args[i]) ? "route53" : "master"},
+         {"content", *content}});
+  }
+  std::string text;
+  try {
+    text = body.dump();
+  } catch (const Json::exception& e) {
+    return Fail(absl::StrCat("cannot send the files: ", e.what()));
+  }
+  auto r = Call(ctx, [&](ApiClient& api) {
+    return api.Put(ZonePath(origin), text, "application/json");
+  });
+  if (!r) return kExitFail;
+  return Print(p, *r, "loaded " + ZoneLine(r->json));
+}
+
+int RunUnload(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  auto r = Call(ctx, [&](ApiClient& api) { return api.Delete(ZonePath(args[0])); });
+  if (!r) return kExitFail;
+  return Print(p, *r, absl::StrCat("unloaded ", Field(r->json, "unloaded"), "\n"));
+}
+
+int RunList(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
+  auto r = Call(ctx, [&](ApiClient& api) { return api.Get("/v1/zones"); });
+  if (!r) return kExitFail;
+  return Print(p, *r, RenderZones(r->json));
+}
+
+int RunShow(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  auto r = Call(ctx, [&](ApiClient& api) { return api.Get(ZonePath(args[0])); });
+  if (!r) return kExitFail;
+  return Print(p, *r, RenderZone(r->json));
+}
+
+int RunChange(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  if (!p.has("change-batch")) {
+    return UsageError("change needs --change-batch file://FILE", "change");
+  }
+  std::string spec = p.value("change-batch");
+  std::string batch;
+  if (absl::StartsWith(spec, "file://")) {
+    std::optional<std::string> content = ReadInput(spec.substr(7));
+    if (!content) return kExitFail;
+    batch = *content;
+  } else if (!spec.empty() && (spec[0] == '{' || spec[0] == '[')) {
+    batch = spec;  // inline JSON, as the AWS CLI allows
+  } else {
+    std::optional<std::string> content = ReadInput(spec);
+    if (!content) return kExitFail;
+    batch = *content;
+  }
+  auto r = Call(ctx, [&](ApiClient& api) {
+    return api.Post(ZonePath(args[0]) + "/changes", batch, "application/json");
+  });
+  if (!r) return kExitFail;
+  const Json info = r->json.is_object() && r->json.contains("ChangeInfo")
+                        ? r->json["ChangeInfo"]
+                        : Json();
+  return Print(p, *r,
+               absl::StrCat("change ", Field(info, "Id"), ": ", Field(info, "Status"),
+                            ", submitted at ", Field(info, "SubmittedAt"), "\n"));
+}
+
+int RunLatencyLoad(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  std::optional<std::string> csv = ReadInput(args[0]);
+  if (!csv) return kExitFail;
+  ApiClient* api = ctx.api();
+  if (api == nullptr) return kExitFail;
+  const ApiResponse r = api->Put("/v1/latency", *csv, "text/csv");
+  if (!r.ok()) {
+    // The API names the uploaded text "latency.csv"; name the user's file.
+    const std::string upload_name = "latency.csv:";
+    std::string error = r.error;
+    if (error.rfind(upload_name, 0) == 0) {
+      error = args[0] + ":" + error.substr(upload_name.size());
+    }
+    return Fail(error);
+  }
+  return Print(p, r,
+               absl::StrCat("latency table loaded: ", Field(r.json, "networks"),
+                            " networks, ", Field(r.json, "regions"), " regions, ",
+                            Field(r.json, "rankings"), " distinct rankings\n"));
+}
+
+int RunLatencyShow(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
+  auto r = Call(ctx, [&](ApiClient& api) { return api.Get("/v1/latency"); });
+  if (!r) return kExitFail;
+  const bool none = r->json.is_object() && r->json.value("networks", 0) == 0 &&
+                    !r->json.value("source", Json()).is_string();
+  if (none) return Print(p, *r, "no latency table loaded\n");
+  return Print(p, *r,
+               absl::StrCat("latency table (from ", Field(r->json, "source"), "): ",
+                            Field(r->json, "networks"), " networks, ",
+                            Field(r->json, "regions"), " regions, ",
+                            Field(r->json, "rankings"), " distinct rankings\n"));
+}
+
+int RunRegionList(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
+  auto r = Call(ctx, [&](ApiClient& api) { return api.Get("/v1/regions"); });
+  if (!r) return kExitFail;
+  return Print(p, *r, RenderRegions(r->json));
+}
+
+// Polls the region list until now >= the region's safe_to_stop_at; the
+// final region object, or nullopt after printing why not.
+std::optional<Json> WaitSafeToStop(Ctx& ctx, const std::string& name,
+                                   const std::string& state, bool human) {
+  bool announced = false;
+  for (;;) {
+    auto r = Call(ctx, [&](ApiClient& api) { return api.Get("/v1/regions"); });
+    if (!r) return std::nullopt;
+    const Json* region = nullptr;
+    if (r->json.is_object() && r->json.contains("regions") && r->json["regions"].is_array()) {
+      for (const Json& x : r->json["regions"]) {
+        if (x.is_object() && x.value("name", "") == name) region = &x;
+      }
+    }
+    if (region == nullptr) {
+      Fail(absl::StrCat("region ", name, " is no longer listed by the server"));
+      return std::nullopt;
+    }
+    const std::string now_state = region->value("state", "");
+    if (now_state != state) {
+      Fail(absl::StrCat("region ", name, " changed to '", now_state,
+                        "' while waiting for it to be safe to stop"));
+      return std::nullopt;
+    }
+    const Json safe_json = region->value("safe_to_stop_at", Json());
+    if (!safe_json.is_string()) {
+      Fail(absl::StrCat("the server reports no safe_to_stop_at for ", state,
+                        " region ", name));
+      return std::nullopt;
+    }
+    std::optional<SysTime> safe = ParseRfc3339(safe_json.get<std::string>());
+    if (!safe) {
+      Fail(absl::StrCat("safe_to_stop_at '", safe_json.get<std::string>(),
+                        "' is not an RFC 3339 time"));
+      return std::nullopt;
+    }
+    const SysTime now = std::chrono::system_clock::now();
+    if (now >= *safe) return *region;
+    if (human && !announced) {
+      std::cout << "waiting until " << safe_json.get<std::string>() << " ("
+                << FormatDuration(std::chrono::ceil<std::chrono::seconds>(*safe - now).count())
+                << ")\n"
+                << std::flush;
+      announced = true;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*safe - now) +
+                std::chrono::milliseconds(5);
+    std::this_thread::sleep_for(std::min(left, kWaitPoll));
+  }
+}
+
+int RunRegionSet(Ctx& ctx, const std::string& state, const std::vector<std::string>& args,
+                 const Parsed& p) {
+  const std::string& name = args[0];
+  const std::string body = Json{{"state", state}}.dump();
+  auto r = Call(ctx, [&](ApiClient& api) {
+    return api.Post("/v1/regions/" + UrlEncode(name), body, "application/json");
+  });
+  if (!r) return kExitFail;
+  const bool wait = p.has("wait") && state != "up";
+  if (!wait) return Print(p, *r, RenderRegion(r->json));
+  const bool human = !p.has("json");
+  if (human) std::cout << RenderRegion(r->json) << std::flush;
+  std::optional<Json> final_region = WaitSafeToStop(ctx, name, state, human);
+  if (!final_region) return kExitFail;
+  if (!human) {
+    std::cout << final_region->dump(2) << "\n";
+  } else {
+    std::cout << name << ": safe to stop now (safe_to_stop_at "
+              << Field(*final_region, "safe_to_stop_at") << ")\n";
+  }
+  return std::cout.good() ? kExitOk : Fail("cannot write to standard output");
+}
+
+int RunRegionUp(Ctx& c, const std::vector<std::string>& a, const Parsed& p) {
+  return RunRegionSet(c, "up", a, p);
+}
+int RunRegionDown(Ctx& c, const std::vector<std::string>& a, const Parsed& p) {
+  return RunRegionSet(c, "down", a, p);
+}
+int RunRegionDrain(Ctx& c, const std::vector<std::string>& a, const Parsed& p) {
+  return RunRegionSet(c, "drain", a, p);
+}
+
+int RunExplain(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  if (!p.has("client")) return UsageError("explain needs --client ADDR", "explain");
+  std::string path = absl::StrCat("/v1/explain?name=", UrlEncode(args[0]),
+                                  "&type=", UrlEncode(args[1]),
+                                  "&client=", UrlEncode(p.value("client")));
+  if (p.has("subnet")) absl::StrAppend(&path, "&subnet=", UrlEncode(p.value("subnet")));
+  auto r = Call(ctx, [&](ApiClient& api) { return api.Get(path); });
+  if (!r) return kExitFail;
+  return Print(p, *r, RenderExplain(r->json));
+}
+
+int RunStats(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
+  auto r = Call(ctx, [&](ApiClient& api) { return api.Get("/v1/status"); });
+  if (!r) return kExitFail;
+  if (p.has("json")) return Print(p, *r, "");
+  ApiResponse m = ctx.api()->Get("/metrics");
+  return Print(p, *r, RenderStatus(r->json, m.body, m.ok() ? "" : m.error));
+}
+
+int RunHealth(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
+  ApiClient* api = ctx.api();
+  if (api == nullptr) return kExitFail;
+  ApiResponse r = api->Get("/v1/health-checks");
+  if (r.status == 404) {
+    return Fail("health checks are not supported by this server "
+                "(GET /v1/health-checks: HTTP 404)");
+  }
+  if (!r.ok()) return Fail(r.error);
+  return Print(p, r, RenderGeneric(r.json));
+}
+
+// ---------------------------------------------------------------------------
+// The command table and help.
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> kCommands = {
+      {"check", "check [--origin ORIGIN] FILE...",
+       "validate files offline (zones, Route 53 JSON, latency, regions, health checks)",
+       "Parses and validates each FILE with the server's own loaders; needs no server.\n"
+       "The kind comes from the file:\n"
+       "  *.json  Route 53 record sets ({\"ResourceRecordSets\": [...]}), health checks\n"
+       "          ({\"HealthChecks\": [...]}) or a change batch ({\"Changes\": [...]})\n"
+       "  *.csv   latency table (header network,region,rtt_ms) or regions\n"
+       "          (header region,latitude,longitude)\n"
+       "  other   an RFC 1035 master file; its origin is its $ORIGIN or SOA owner\n"
+       "Prints \"FILE: ok: ...\" for each good file and \"file:line: message\" on stderr\n"
+       "for each bad one; exit status 1 if any file is bad.\n\n"
+       "Options:\n"
+       "  --origin ORIGIN   the zone origin of master files and Route 53 JSON\n",
+       {"origin"}, 1, -1, RunCheck},
+      {"load", "load ORIGIN FILE... [--json]",
+       "load or replace a zone from a master file and/or Route 53 JSON",
+       "Uploads the files (PUT /v1/zones/ORIGIN); *.json is Route 53 record sets, anything\n"
+       "else a master file ($INCLUDE is not followed). All files make one zone; the zone\n"
+       "replaces any loaded one atomically. A bad file is refused with \"file:line: ...\"\n"
+       "and the old zone keeps serving. With a --data-dir the zone persists.\n",
+       {"json"}, 2, -1, RunLoad},
+      {"unload", "unload ORIGIN [--json]", "remove a zone",
+       "Stops serving the zone (DELETE /v1/zones/ORIGIN).\n", {"json"}, 1, 1, RunUnload},
+      {"list", "list [--json]", "list the loaded zones",
+       "One line per zone (GET /v1/zones): origin, serial, record counts, who manages it.\n",
+       {"json"}, 0, 0, RunList},
+      {"show", "show ORIGIN [--json]", "show one zone",
+       "The zone's serial, record counts, sources and changes (GET /v1/zones/ORIGIN).\n",
+       {"json"}, 1, 1, RunShow},
+      {"change", "change ORIGIN --change-batch file://FILE [--json]",
+       "apply a Route 53 change batch (all or nothing)",
+       "Applies a change batch as `aws route53 change-resource-record-sets` takes it:\n"
+       "{\"Changes\": [{\"Action\": \"CREATE|DELETE|UPSERT\", \"ResourceRecordSet\": {...}}]}\n"
+       "or the same wrapped in {\"ChangeBatch\": ...}. Either every change applies or\n"
+       "none does; errors are Route 53's (\"Tried to create resource record set ...\").\n\n"
+       "Options:\n"
+       "  --change-batch file://FILE   the batch (a plain path or inline JSON also works)\n",
+       {"change-batch", "json"}, 1, 1, RunChange},
+      {"latency load", "latency load FILE [--json]", "replace the latency table",
+       "Uploads a latency CSV (header network,region,rtt_ms) (PUT /v1/latency).\n",
+       {"json"}, 1, 1, RunLatencyLoad},
+      {"latency show", "latency show [--json]", "show the latency table's size",
+       "Where the latency table came from and its size (GET /v1/latency).\n",
+       {"json"}, 0, 0, RunLatencyShow},
+      {"region list", "region list [--json]", "list regions with their admin state",
+       "Each region's state (up, drain, down), coordinates, when its last answer\n"
+       "expires and, when drained or down, safe_to_stop_at (GET /v1/regions).\n",
+       {"json"}, 0, 0, RunRegionList},
+      {"region up", "region up NAME [--json]", "put a region back in rotation",
+       "Sets the region's admin state to up (POST /v1/regions/NAME).\n",
+       {"json", "wait"}, 1, 1, RunRegionUp},
+      {"region down", "region down NAME [--wait] [--json]", "take a region out of service",
+       "Sets the region's admin state to down: no answers name it.\n\n"
+       "Options:\n"
+       "  --wait   poll until safe_to_stop_at is reached, then print it\n",
+       {"json", "wait"}, 1, 1, RunRegionDown},
+      {"region drain", "region drain NAME [--wait] [--json]",
+       "drain a region: no new answers, report when it is safe to stop",
+       "Sets the region's admin state to drain: it gets no new answers, and the\n"
+       "server reports safe_to_stop_at, when the last answer it handed out for the\n"
+       "region expires (time sent + TTL).\n\n"
+       "Options:\n"
+       "  --wait   poll the region list until now >= safe_to_stop_at, then print it\n",
+       {"json", "wait"}, 1, 1, RunRegionDrain},
+      {"explain", "explain NAME TYPE --client ADDR [--subnet PREFIX] [--json]",
+       "show why a client gets the answer it gets",
+       "Answers one query with tracing on (GET /v1/explain): the zone, the routed\n"
+       "group, the latency table row, each candidate's health and admin state and\n"
+       "why it was skipped, fail-open, and the reply.\n\n"
+       "Options:\n"
+       "  --client ADDR     the query's source address\n"
+       "  --subnet PREFIX   send EDNS Client Subnet PREFIX (e.g. 198.51.100.0/24)\n",
+       {"client", "subnet", "json"}, 2, 2, RunExplain},
+      {"stats", "stats [--json]", "server status and metrics",
+       "A summary of GET /v1/status and GET /metrics; --json prints the status JSON.\n",
+       {"json"}, 0, 0, RunStats},
+      {"health", "health [--json]", "list health checks",
+       "The configured health checks and their state (GET /v1/health-checks).\n",
+       {"json"}, 0, 0, RunHealth},
+  };
+  return kCommands;
+}
+
+constexpr char kGlobalHelp[] =
+    "Global options:\n"
+    "  --server URL        the control API (default: $STEERDNS_SERVER, else\n"
+    "                      http://127.0.0.1:8053)\n"
+    "  --token-file FILE   send \"Authorization: Bearer <token>\" with the file's content\n"
+    "  --timeout SECONDS   per-request timeout (default 30)\n"
+    "  --help              this help; `zonectl COMMAND --help` for one command\n\n"
+    "Exit status: 0 on success; 1 on failure, with one line on stderr; 2 on a usage\n"
+    "error.\n";
+
+void PrintMainHelp() {
+  std::cout << "Usage: zonectl [--server URL] [--token-file FILE] COMMAND [ARGS...]\n\n"
+               "Operates a running steerdns through its control API (docs/control-api.md)\n"
+               "and checks input files offline. Commands that list or show take --json and\n"
+               "then print the API's JSON.\n\nCommands:\n";
+  for (const Command& c : Commands()) {
+    std::cout << "  " << c.synopsis << "\n      " << c.summary << "\n";
+#ifdef STEER_HAVE_LATENCY_BUILD
+    if (std::string(c.name) == "latency show") {
+      std::cout << "  latency build --geoip FILE... --out FILE ...\n"
+                   "      build a latency table CSV offline (see `zonectl latency build --help`)\n";
+    }
+#endif
+  }
+  std::cout << "\n" << kGlobalHelp;
+}
+
+void PrintGroupHelp(const std::string& group) {
+  std::cout << "Usage: zonectl " << group << " SUBCOMMAND ...\n\nSubcommands:\n";
+  for (const Command& c : Commands()) {
+    if (absl::StartsWith(c.name, group + " ")) {
+      std::cout << "  zonectl " << c.synopsis << "\n      " << c.summary << "\n";
+    }
+  }
+#ifdef STEER_HAVE_LATENCY_BUILD
+  if (group == "latency") {
+    std::cout << "  zonectl latency build --geoip FILE... --out FILE ...\n"
+                 "      build a latency table CSV from IP geolocation data "
+                 "(see `zonectl latency build --help`)\n";
+  }
+#endif
+  std::cout << "\n" << kGlobalHelp;
+}
+
+void PrintCommandHelp(const Command& c) {
+  std::string summary = c.summary;
+  summary[0] = absl::ascii_toupper(static_cast<unsigned char>(summary[0]));
+  std::cout << "Usage: zonectl " << c.synopsis << "\n\n"
+            << summary << ".\n\n"
+            << c.details;
+  bool json = false;
+  for (const std::string& f : c.flags) json |= (f == "json");
+  if (json) std::cout << "\n  --json   print the API's JSON (snake_case fields) instead\n";
+  std::cout << "\n" << kGlobalHelp;
+}
+
+const FlagDef* FindFlag(const std::string& name) {
+  for (const FlagDef& f : kFlagDefs) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+bool IsGroup(const std::string& word) { return word == "latency" || word == "region"; }
+
+// Help for `words` (a command, a group, or a group and subcommand).
+int RunHelpOnly(const std::vector<std::string>& words) {
+  std::string name = words[0];
+  if (IsGroup(name) && words.size() >= 2) name += " " + words[1];
+  for (const Command& c : Commands()) {
+    if (name == c.name) {
+      PrintCommandHelp(c);
+      return kExitOk;
+    }
+  }
+  if (IsGroup(words[0])) {
+    PrintGroupHelp(words[0]);
+    return kExitOk;
+  }
+  return UsageError("unknown command '" + name + "'", "");
+}
+
+// `zonectl [global flags] latency build ARGS...`: ARGS go to the latency
+// builder as they are (its flags are its own). -1 if that is not the command.
+int MaybeLatencyBuild(int argc, char** argv) {
+  int i = 1;
+  while (i < argc && absl::StartsWith(argv[i], "--")) {
+    const std::string a = argv[i];
+    const bool global_with_value =
+        a == "--server" || a == "--token-file" || a == "--timeout";
+    i += global_with_value ? 2 : 1;
+  }
+  if (i + 1 >= argc || std::string(argv[i]) != "latency" ||
+      std::string(argv[i + 1]) != "build") {
+    return -1;
+  }
+#ifdef STEER_HAVE_LATENCY_BUILD
+  std::vector<std::string> args(argv + i + 2, argv + argc);
+  return geo::RunLatencyBuildCommand("zonectl latency build", args, stdout, stderr);
+#else
+  return Fail("latency build is not part of this build of zonectl");
+#endif
+}
+
+int Main(int argc, char** argv) {
+  if (int rc = MaybeLatencyBuild(argc, argv); rc >= 0) return rc;
+  Parsed p;
+  bool flags_done = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (flags_done || a.size() < 2 || a[0] != '-' || a == "-") {
+      p.words.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      flags_done = true;
+      continue;
+    }
+    if (a == "-h") a = "--help";
+    if (a[1] != '-') return UsageError("unknown option " + a, "");
+    std::string name = a.substr(2), value;
+    bool has_value = false;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    const FlagDef* def = FindFlag(name);
+    if (def == nullptr) return UsageError("unknown option --" + name, "");
+    if (def->takes_value) {
+      if (!has_value) {
+        if (i + 1 >= argc) return UsageError("--" + name + " needs a value", "");
+        value = argv[++i];
+      }
+      p.values[name] = value;
+    } else {
+      if (has_value) return UsageError("--" + name + " takes no value", "");
+      p.bools.insert(name);
+    }
+    p.given.push_back(name);
+  }
+  const bool help = p.has("help");
+
+  // Resolve the command: one word, or a group and a subcommand.
+  // `zonectl help [COMMAND...]` is `zonectl [COMMAND...] --help`.
+  if (!p.words.empty() && p.words[0] == "help") {
+    p.words.erase(p.words.begin());
+    if (p.words.empty()) {
+      PrintMainHelp();
+      return kExitOk;
+    }
+    p.bools.insert("help");
+    return RunHelpOnly(p.words);
+  }
+  if (p.words.empty()) {
+    if (help) {
+      PrintMainHelp();
+      return kExitOk;
+    }
+    return UsageError("no command given", "");
+  }
+  std::string name = p.words[0];
+  size_t consumed = 1;
+  if (IsGroup(name)) {
+    if (p.words.size() >= 2) {
+      name += " " + p.words[1];
+      consumed = 2;
+    } else if (help) {
+      PrintGroupHelp(name);
+      return kExitOk;
+    } else {
+      return UsageError("'" + name + "' needs a subcommand", name);
+    }
+  }
+  const Command* cmd = nullptr;
+  for (const Command& c : Commands()) {
+    if (name == c.name) cmd = &c;
+  }
+  if (cmd == nullptr) {
+    if (IsGroup(p.words[0])) {
+      if (help) {
+        PrintGroupHelp(p.words[0]);
+        return kExitOk;
+      }
+      return UsageError("unknown subcommand '" + name + "'", p.words[0]);
+    }
+    return UsageError("unknown command '" + name + "'", "");
+  }
+  if (help) {
+    PrintCommandHelp(*cmd);
+    return kExitOk;
+  }
+  for (const std::string& f : p.given) {
+    bool ok = false;
+    for (const char* g : kGlobalFlags) ok |= (f == g);
+    for (const std::string& c : cmd->flags) ok |= (f == c);
+    if (!ok) return UsageError(name + " does not take --" + f, name);
+  }
+  std::vector<std::string> args(p.words.begin() + static_cast<ptrdiff_t>(consumed),
+                                p.words.end());
+  const int n = static_cast<int>(args.size());
+  if (n < cmd->min_args || (cmd->max_args >= 0 && n > cmd->max_args)) {
+    return UsageError(absl::StrCat("usage: zonectl ", cmd->synopsis), name);
+  }
+
+  std::string server = p.value("server");
+  if (server.empty()) {
+    const char* env = std::getenv(kServerEnv);
+    server = (env != nullptr && *env != '\0') ? env : kDefaultServer;
+  }
+  int timeout_s = kDefaultTimeoutS;
+  if (p.has("timeout") &&
+      (!absl::SimpleAtoi(p.value("timeout"), &timeout_s) || timeout_s <= 0)) {
+    return UsageError("--timeout needs a positive number of seconds", name);
+  }
+  Ctx ctx(server, p.value("token-file"), timeout_s);
+  return cmd->run(ctx, args, p);
+}
+
+}  // namespace
+}  // namespace zonectl
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(true);
+  return zonectl::Main(argc, argv);
+}

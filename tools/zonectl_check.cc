@@ -1,0 +1,454 @@
+// File: tools/zonectl_check.cc
+#include "tools/zonectl_check.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "dns/wire/name.h"
+#include "geo/csv_reader.h"
+#include "geo/latency_table.h"
+#include "geo/regions.h"
+#include "zones/builder.h"
+#include "zones/route53_json.h"
+#include "zones/zone.h"
+#include "zones/zone_loader.h"
+#ifdef STEER_HAVE_HEALTH_CHECKS
+#include "geo/health_checks.h"
+#endif
+
+namespace zonectl {
+namespace {
+
+using Json = nlohmann::json;
+
+// Debian's Abseil has its own absl::string_view.
+absl::string_view AV(std::string_view s) { return {s.data(), s.size()}; }
+
+constexpr uint16_t kTypeSoa = 6;
+constexpr uint16_t kTypeNs = 2;
+
+CheckResult Fail(FileKind kind, std::string error) {
+  CheckResult r;
+  r.kind = kind;
+  r.error = std::move(error);
+  return r;
+}
+
+CheckResult Ok(FileKind kind, std::string summary) {
+  CheckResult r;
+  r.ok = true;
+  r.kind = kind;
+  r.summary = std::move(summary);
+  return r;
+}
+
+// "static records, routed record sets" of a built zone.
+std::string ZoneCounts(const zones::Zone& zone) {
+  size_t routed = 0;
+  for (size_t i = 0; i < zone.node_count(); ++i) {
+    for (const zones::RoutedGroup& g : zone.node(static_cast<uint32_t>(i)).routed)
+      routed += g.members.size();
+  }
+  return absl::StrCat(zone.record_count(), " records, ", routed,
+                      " routed record sets");
+}
+
+// Whitespace-separated tokens of a master-file line with its comment cut
+// off (a ';' outside double quotes starts a comment).
+std::vector<std::string> Tokens(std::string_view line) {
+  std::string cut;
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\\' && i + 1 < line.size()) {
+      cut.push_back(c);
+      cut.push_back(line[++i]);
+      continue;
+    }
+    if (c == '"') quoted = !quoted;
+    if (c == ';' && !quoted) break;
+    cut.push_back(c);
+  }
+  std::vector<std::string> out;
+  for (absl::string_view t : absl::StrSplit(cut, absl::ByAnyChar(" \t\r()"),
+                                            absl::SkipEmpty())) {
+    out.emplace_back(t);
+  }
+  return out;
+}
+
+bool IsTtl(const std::string& t) {
+  if (t.empty()) return false;
+  for (char c : t) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c)) &&
+        std::string_view("smhdwSMHDW").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return absl::ascii_isdigit(static_cast<unsigned char>(t[0]));
+}
+
+bool IsClass(const std::string& t) {
+  return absl::EqualsIgnoreCase(t, "IN") || absl::EqualsIgnoreCase(t, "CH") ||
+         absl::EqualsIgnoreCase(t, "HS") || absl::EqualsIgnoreCase(t, "CS");
+}
+
+// The origin of a master file: its first $ORIGIN, else its SOA's owner
+// (when absolute).
+absl::StatusOr<std::string> MasterFileOrigin(const std::string& path,
+                                             const std::string& text) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    const std::vector<std::string> t = Tokens(std::string_view(line.data(), line.size()));
+    if (t.empty()) continue;
+    if (absl::EqualsIgnoreCase(t[0], "$ORIGIN")) {
+      if (t.size() >= 2 && absl::EndsWith(t[1], ".")) return t[1];
+      break;  // relative or missing: LoadZone will say what is wrong
+    }
+    if (t[0][0] == '$') continue;  // $TTL, $INCLUDE
+    // An RR line that begins with its owner: owner [ttl] [class] [ttl] SOA.
+    const bool has_owner = line[0] != ' ' && line[0] != '\t';
+    if (!has_owner) continue;
+    size_t i = 1;
+    while (i < t.size() && i <= 3 && (IsTtl(t[i]) || IsClass(t[i]))) ++i;
+    if (i < t.size() && absl::EqualsIgnoreCase(t[i], "SOA")) {
+      if (absl::EndsWith(t[0], ".")) return t[0];
+      break;
+    }
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      path,
+      ": cannot tell the zone's origin (no $ORIGIN and no SOA with an "
+      "absolute owner before the first relative name); give --origin"));
+}
+
+CheckResult CheckMasterFile(const std::string& path, const std::string& origin_flag) {
+  std::string origin = origin_flag;
+  if (origin.empty()) {
+    absl::StatusOr<std::string> text = geo::ReadWholeFile(path);
+    if (!text.ok()) return Fail(FileKind::kMasterFile, std::string(text.status().message()));
+    absl::StatusOr<std::string> found = MasterFileOrigin(path, *text);
+    if (!found.ok()) return Fail(FileKind::kMasterFile, std::string(found.status().message()));
+    origin = *found;
+  }
+  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
+      zones::LoadZone(origin, {path});
+  if (!zone.ok()) return Fail(FileKind::kMasterFile, std::string(zone.status().message()));
+  return Ok(FileKind::kMasterFile,
+            absl::StrCat("master file for zone ", dns::NameToText((*zone)->origin()),
+                         ", serial ", (*zone)->serial(), ", ",
+                         ZoneCounts(**zone)));
+}
+
+// Lower-cased labels of a presentation name, root last dropped.
+std::vector<std::string> Labels(const std::string& name) {
+  std::string n = absl::AsciiStrToLower(name);
+  while (!n.empty() && n.back() == '.') n.pop_back();
+  std::vector<std::string> out;
+  if (n.empty()) return out;
+  for (absl::string_view l : absl::StrSplit(n, '.')) out.emplace_back(l);
+  return out;
+}
+
+// The deepest name that contains every name in `names`.
+std::string CommonAncestor(const std::vector<std::string>& names) {
+  std::vector<std::string> common;
+  bool first = true;
+  for (const std::string& name : names) {
+    std::vector<std::string> l = Labels(name);
+    if (first) {
+      common = l;
+      first = false;
+      continue;
+    }
+    size_t k = 0;
+    while (k < common.size() && k < l.size() &&
+           common[common.size() - 1 - k] == l[l.size() - 1 - k]) {
+      ++k;
+    }
+    common.erase(common.begin(), common.end() - static_cast<ptrdiff_t>(k));
+  }
+  return common.empty() ? "." : absl::StrCat(absl::StrJoin(common, "."), ".");
+}
+
+// "file:LINE: syntax error: ..." for a nlohmann parse error.
+std::string JsonSyntaxError(const std::string& path, const std::string& text,
+                            const Json::parse_error& e) {
+  size_t line = 1;
+  for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+    if (text[i] == '\n') ++line;
+  }
+  std::string what = e.what();
+  // "[json.exception.parse_error.101] parse error at line 3, column 1: ..."
+  const size_t colon = what.find(": ");
+  if (colon != std::string::npos) what = what.substr(colon + 2);
+  return absl::StrCat(path, ":", line, ": syntax error: ", what);
+}
+
+// Wire form of `text` (absolute); the name must be well-formed.
+std::string Wire(std::string_view text) {
+  std::string w;
+  dns::NameFromText(text, &w);
+  return w;
+}
+
+void PutU32(std::string* out, uint32_t v) {
+  out->push_back(static_cast<char>(v >> 24));
+  out->push_back(static_cast<char>(v >> 16));
+  out->push_back(static_cast<char>(v >> 8));
+  out->push_back(static_cast<char>(v));
+}
+
+CheckResult CheckRecordSets(const std::string& path, const std::string& text,
+                            const Json& doc, const std::string& origin_flag) {
+  const FileKind kind = FileKind::kRoute53RecordSets;
+  // Names, and whether an SOA / NS record set sits at a name.
+  std::vector<std::string> names;
+  std::vector<std::pair<std::string, uint16_t>> apex_types;
+  auto sets = doc.is_object() ? doc.find("ResourceRecordSets") : doc.end();
+  if (sets != doc.end() && sets->is_array()) {
+    for (const Json& rs : *sets) {
+      if (!rs.is_object()) continue;
+      auto name = rs.find("Name");
+      auto type = rs.find("Type");
+      if (name == rs.end() || !name->is_string()) continue;
+      names.push_back(name->get<std::string>());
+      if (type != rs.end() && type->is_string()) {
+        const std::string t = absl::AsciiStrToUpper(type->get<std::string>());
+        if (t == "SOA") apex_types.emplace_back(names.back(), kTypeSoa);
+        if (t == "NS") apex_types.emplace_back(names.back(), kTypeNs);
+      }
+    }
+  }
+  std::string origin = origin_flag;
+  if (origin.empty()) {
+    for (const auto& [name, type] : apex_types) {
+      if (type == kTypeSoa) origin = name;
+    }
+  }
+  if (origin.empty()) origin = CommonAncestor(names);
+  std::string origin_wire;
+  if (!dns::NameFromText(origin, &origin_wire)) {
+    return Fail(kind, absl::StrCat("bad zone origin '", origin, "'"));
+  }
+  zones::ZoneBuilder builder(origin_wire);
+  bool has_soa = false, has_ns = false;
+  for (const auto& [name, type] : apex_types) {
+    std::string w;
+    if (!dns::NameFromText(name, &w) || w != origin_wire) continue;
+    if (type == kTypeSoa) has_soa = true;
+    if (type == kTypeNs) has_ns = true;
+  }
+  // A record-set file seldom carries the apex SOA/NS (the zone's master
+  // file does): stand-ins keep Build() about this file's records.
+  if (!has_soa || !has_ns) {
+    const int placeholder = builder.AddSource("<zonectl check: placeholder apex>");
+    const std::string ns = Wire("ns.zonectl-check.invalid.");
+    if (!has_soa) {
+      std::string soa = ns + Wire("hostmaster.zonectl-check.invalid.");
+      for (uint32_t v : {1u, 3600u, 600u, 86400u, 60u}) PutU32(&soa, v);
+      absl::Status s = builder.Add(origin_wire, kTypeSoa, 1, 3600, soa, {placeholder, 0});
+      if (!s.ok()) return Fail(kind, std::string(s.message()));
+    }
+    if (!has_ns) {
+      absl::Status s = builder.Add(origin_wire, kTypeNs, 1, 3600, ns, {placeholder, 0});
+      if (!s.ok()) return Fail(kind, std::string(s.message()));
+    }
+  }
+  if (absl::Status s = zones::ReadRoute53JsonText(text, path, &builder); !s.ok()) {
+    return Fail(kind, std::string(s.message()));
+  }
+  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone = std::move(builder).Build();
+  if (!zone.ok()) return Fail(kind, std::string(zone.status().message()));
+  CheckResult r = Ok(kind, absl::StrCat("Route 53 record sets: ", names.size(), " for zone ",
+                                        dns::NameToText(origin_wire), " (",
+                                        ZoneCounts(**zone), ")"));
+  return r;
+}
+
+CheckResult CheckChangeBatch(const std::string& path, const Json& doc) {
+  const FileKind kind = FileKind::kRoute53ChangeBatch;
+  const Json* batch = &doc;
+  if (doc.contains("ChangeBatch")) batch = &doc["ChangeBatch"];
+  if (!batch->is_object() || !batch->contains("Changes") ||
+      !(*batch)["Changes"].is_array()) {
+    return Fail(kind, absl::StrCat(path, ": a change batch needs a \"Changes\" array"));
+  }
+  const Json& changes = (*batch)["Changes"];
+  if (changes.empty()) return Fail(kind, absl::StrCat(path, ": \"Changes\" is empty"));
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Json& c = changes[i];
+    const std::string where = absl::StrCat(path, ": Changes[", i, "]");
+    if (!c.is_object()) return Fail(kind, absl::StrCat(where, ": not an object"));
+    auto action = c.find("Action");
+    if (action == c.end() || !action->is_string() ||
+        (*action != "CREATE" && *action != "DELETE" && *action != "UPSERT")) {
+      return Fail(kind, absl::StrCat(where, ": Action must be CREATE, DELETE or UPSERT"));
+    }
+    auto rs = c.find("ResourceRecordSet");
+    if (rs == c.end() || !rs->is_object()) {
+      return Fail(kind, absl::StrCat(where, ": ResourceRecordSet must be an object"));
+    }
+    if (!rs->contains("Name") || !(*rs)["Name"].is_string() ||
+        !rs->contains("Type") || !(*rs)["Type"].is_string()) {
+      return Fail(kind, absl::StrCat(where, ": ResourceRecordSet needs Name and Type"));
+    }
+  }
+  return Ok(kind, absl::StrCat("change batch: ", changes.size(),
+                               " changes (records are checked against the zone "
+                               "by the server)"));
+}
+
+CheckResult CheckHealthChecks(const std::string& path, const Json& doc) {
+  const FileKind kind = FileKind::kHealthChecks;
+#ifdef STEER_HAVE_HEALTH_CHECKS
+  (void)doc;
+  absl::StatusOr<geo::HealthChecksConfig> cfg = geo::HealthChecksConfig::Load(path);
+  if (!cfg.ok()) return Fail(kind, std::string(cfg.status().message()));
+  CheckResult r = Ok(kind, absl::StrCat("health checks: ", cfg->size()));
+  r.warnings = cfg->warnings();
+  return r;
+#else
+  // Shape only until geo/health_checks.h is built into steer_geo.
+  std::vector<const Json*> checks;
+  if (doc.contains("HealthChecks")) {
+    if (!doc["HealthChecks"].is_array()) {
+      return Fail(kind, absl::StrCat(path, ": \"HealthChecks\" must be an array"));
+    }
+    for (const Json& c : doc["HealthChecks"]) checks.push_back(&c);
+  } else {
+    checks.push_back(&doc["HealthCheck"]);
+  }
+  for (size_t i = 0; i < checks.size(); ++i) {
+    const Json& c = *checks[i];
+    const std::string where = absl::StrCat(path, ": health check #", i + 1);
+    if (!c.is_object()) return Fail(kind, absl::StrCat(where, ": not an object"));
+    if (!c.contains("Id") || !c["Id"].is_string() || c["Id"].get<std::string>().empty()) {
+      return Fail(kind, absl::StrCat(where, ": needs a non-empty \"Id\""));
+    }
+    if (!c.contains("HealthCheckConfig") || !c["HealthCheckConfig"].is_object()) {
+      return Fail(kind, absl::StrCat(path, ": health check '", c["Id"].get<std::string>(),
+                                     "': needs a \"HealthCheckConfig\" object"));
+    }
+  }
+  return Ok(kind, absl::StrCat("health checks: ", checks.size(),
+                               " (shape only: this build has no health-check parser)"));
+#endif
+}
+
+CheckResult CheckJson(const std::string& path, const std::string& origin) {
+  absl::StatusOr<std::string> text = geo::ReadWholeFile(path);
+  if (!text.ok()) {
+    return Fail(FileKind::kRoute53RecordSets, std::string(text.status().message()));
+  }
+  Json doc;
+  try {
+    doc = Json::parse(*text);
+  } catch (const Json::parse_error& e) {
+    // Let the reader of that kind word it, as the server would.
+#ifdef STEER_HAVE_HEALTH_CHECKS
+    if (absl::StrContains(*text, "HealthCheck")) return CheckHealthChecks(path, Json());
+#endif
+    if (!absl::StrContains(*text, "HealthCheck")) {
+      zones::ZoneBuilder b(Wire("."));
+      absl::Status s = zones::ReadRoute53JsonText(*text, path, &b);
+      if (!s.ok()) return Fail(FileKind::kRoute53RecordSets, std::string(s.message()));
+    }
+    return Fail(absl::StrContains(*text, "HealthCheck") ? FileKind::kHealthChecks
+                                                        : FileKind::kRoute53RecordSets,
+                JsonSyntaxError(path, *text, e));
+  }
+  if (doc.is_object() && (doc.contains("HealthChecks") || doc.contains("HealthCheck"))) {
+    return CheckHealthChecks(path, doc);
+  }
+  if (doc.is_object() && (doc.contains("Changes") || doc.contains("ChangeBatch"))) {
+    return CheckChangeBatch(path, doc);
+  }
+  return CheckRecordSets(path, *text, doc, origin);
+}
+
+// The header fields of a CSV file (first non-blank line), lower-cased.
+absl::StatusOr<std::vector<std::string>> CsvHeader(const std::string& text) {
+  std::vector<std::string> header;
+  absl::Status s = geo::ForEachCsvRecord(
+      text, "", [&](absl::Span<const std::string_view> fields, int) {
+        for (std::string_view f : fields) {
+          header.push_back(absl::AsciiStrToLower(absl::StripAsciiWhitespace(AV(f))));
+        }
+        return absl::CancelledError("header read");
+      });
+  if (!s.ok() && !absl::IsCancelled(s)) return s;
+  return header;
+}
+
+CheckResult CheckCsv(const std::string& path) {
+  absl::StatusOr<std::string> text = geo::ReadWholeFile(path);
+  if (!text.ok()) return Fail(FileKind::kLatencyTable, std::string(text.status().message()));
+  absl::StatusOr<std::vector<std::string>> header = CsvHeader(*text);
+  bool latency = false, regions = false;
+  if (header.ok() && !header->empty()) {
+    latency = (*header)[0] == "network";
+    for (const std::string& f : *header) regions |= (f == "region");
+    regions &= !latency;
+  }
+  if (latency || !header.ok()) {
+    absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> t =
+        geo::LatencyTable::LoadCsv(path);
+    if (!t.ok()) return Fail(FileKind::kLatencyTable, std::string(t.status().message()));
+    return Ok(FileKind::kLatencyTable,
+              absl::StrCat("latency table: ", (*t)->network_count(), " networks, ",
+                           (*t)->region_count(), " regions, ",
+                           (*t)->ranking_count(), " distinct rankings"));
+  }
+  if (regions) {
+    geo::AdminStates ids;
+    absl::StatusOr<std::shared_ptr<const geo::RegionRegistry>> r =
+        geo::RegionRegistry::LoadCsv(path, ids);
+    if (!r.ok()) return Fail(FileKind::kRegions, std::string(r.status().message()));
+    size_t located = 0;
+    for (const geo::Region& region : (*r)->regions()) located += region.has_location;
+    return Ok(FileKind::kRegions, absl::StrCat("regions: ", (*r)->size(), ", ",
+                                               located, " with coordinates"));
+  }
+  return Fail(FileKind::kLatencyTable,
+              absl::StrCat(path, ":1: unknown CSV header '",
+                           header->empty() ? "" : absl::StrJoin(*header, ","),
+                           "': expected network,region,rtt_ms (latency table) or "
+                           "region,latitude,longitude (regions)"));
+}
+
+}  // namespace
+
+const char* FileKindName(FileKind kind) {
+  switch (kind) {
+    case FileKind::kMasterFile: return "master file";
+    case FileKind::kRoute53RecordSets: return "Route 53 record sets";
+    case FileKind::kRoute53ChangeBatch: return "Route 53 change batch";
+    case FileKind::kHealthChecks: return "health checks";
+    case FileKind::kLatencyTable: return "latency table";
+    case FileKind::kRegions: return "regions";
+  }
+  return "file";
+}
+
+CheckResult CheckFile(const std::string& path, const std::string& origin) {
+  const absl::string_view p = AV(path);
+  if (absl::EndsWithIgnoreCase(p, ".json")) return CheckJson(path, origin);
+  if (absl::EndsWithIgnoreCase(p, ".csv")) return CheckCsv(path);
+  return CheckMasterFile(path, origin);
+}
+
+}  // namespace zonectl
