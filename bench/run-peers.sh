@@ -60,7 +60,10 @@ run() {  # run LABEL ARGS... : one run.sh invocation into $RES/LABEL
   # shellcheck disable=SC2206
   local extra=(${RUN_EXTRA:-})
   set -- "$@" "${extra[@]}"
-  CMDS+=("$RUN -d bench/peers $* -o \$RES/$label")
+  local env_prefix="" a q=""
+  [ -n "${STEER_WWW:-}" ] && env_prefix="STEER_WWW=$STEER_WWW "
+  for a in "$@"; do q+=" $(printf '%q' "$a")"; done
+  CMDS+=("$env_prefix$RUN -d bench/peers$q -o \$RES/$label")
   echo "== $label: run.sh $*" >&2
   (cd "$ROOT" && "$RUN" -d bench/peers "$@" -o "$RES/$label") > "$RES/$label.out" 2> "$RES/$label.log"
 }

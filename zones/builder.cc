@@ -351,12 +351,6 @@ ZoneBuilder::ZoneBuilder(std::string origin_wire)
     c = static_cast<char>(dns::LowerOctet(static_cast<uint8_t>(c)));
 }
 
-void ZoneBuilder::Reserve(size_t records) {
-  rrs_.reserve(rrs_.size() + records);
-  owners_.reserve(owners_.size() + records);
-  rrset_first_.reserve(rrset_first_.size() + records);
-}
-
 int ZoneBuilder::AddSource(std::string path) {
   sources_.push_back(std::move(path));
   return static_cast<int>(sources_.size()) - 1;

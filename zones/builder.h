@@ -133,11 +133,6 @@ class ZoneBuilder {
                          const std::vector<std::string>& rdatas, uint32_t ttl,
                          SourceLocation loc);
 
-  // Capacity hint: about `records` more RRs are coming (e.g. estimated
-  // from a master file's size). Saves regrowth and rehashing of the
-  // builder's tables on big zones; any number of RRs may still be added.
-  void Reserve(size_t records);
-
   // Non-fatal findings so far (e.g. TTL mismatch inside an RRset),
   // each "file:line: message".
   const std::vector<std::string>& warnings() const { return warnings_; }

@@ -633,9 +633,6 @@ absl::Status ReadMasterFile(const std::string& path, ZoneBuilder* builder) {
         absl::StrCat(path, ": cannot open: ", std::strerror(e)));
   }
   const int index = builder->AddSource(path);
-  // About one RR per 32 octets of text on a big zone: size the builder's
-  // tables once instead of growing them (a hint; included files add more).
-  builder->Reserve(content.size() / 32);
   std::vector<std::string> open_files = {RealPath(path)};
   TextReader reader(builder, /*allow_include=*/true, &open_files);
   return reader.Read(content, path, index, builder->origin(), TtlDefaults(), 0);

@@ -76,8 +76,10 @@ class UdpWorker {
   struct Batch;  // per-worker buffers, allocated once
 
   // Reads one batch from socket `i`, answers and sends it. Returns the
-  // number of datagrams read (0 if none were pending).
-  int ServeBatch(size_t i);
+  // number of datagrams read (0 if none were pending). With `wait`, blocks
+  // (offline, at most kIdleWaitMs: SO_RCVTIMEO) until one arrives; only for
+  // a worker with one socket, made blocking by Run().
+  int ServeBatch(size_t i, bool wait = false);
 
   const int slot_;
   SnapshotCell* const cell_;
