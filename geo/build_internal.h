@@ -2,7 +2,7 @@
 //
 // Helpers shared by the build-time readers (geoip_sources.cc,
 // latency_builder.cc): 128-bit address arithmetic per family, and
-// "file:line: message" errors for header-driven CSVs. Internal to
+// "file:line: message" errors (header-driven CSVs: geo/csv_reader.h). Internal to
 // steer_geo_build; not part of any API.
 #ifndef STEERDNS_GEO_BUILD_INTERNAL_H_
 #define STEERDNS_GEO_BUILD_INTERNAL_H_
@@ -20,6 +20,7 @@
 #include "absl/types/span.h"
 #include "geo/absl_compat.h"
 #include "geo/address.h"
+#include "geo/csv_reader.h"
 
 namespace geo::build_internal {
 
@@ -101,52 +102,8 @@ inline absl::Status ParseDegrees(std::string_view text, double limit,
   return absl::OkStatus();
 }
 
-// A header-driven CSV's column: accepted names, whether required, and the
-// index found (-1: absent).
-struct Column {
-  std::initializer_list<std::string_view> names;
-  bool required = true;
-  int index = -1;
-};
-
-// Finds `cols` in header `f`. Errors: a column given twice, or a required
-// one missing ("header must have columns ...; got '...'").
-inline absl::Status FindColumns(absl::Span<const std::string_view> f,
-                                absl::Span<Column* const> cols,
-                                std::string_view source, int line) {
-  for (size_t i = 0; i < f.size(); ++i) {
-    for (Column* c : cols) {
-      for (std::string_view n : c->names) {
-        if (f[i] != n) continue;
-        if (c->index != -1) {
-          return RowError(source, line,
-                          absl::StrCat("column '", AV(f[i]),
-                                       "' duplicates an earlier column"));
-        }
-        c->index = static_cast<int>(i);
-      }
-    }
-  }
-  std::string want;
-  bool missing = false;
-  for (const Column* c : cols) {
-    if (!c->required) continue;
-    if (c->index < 0) missing = true;
-    if (!want.empty()) want += ", ";
-    bool first = true;
-    for (std::string_view n : c->names) {
-      absl::StrAppend(&want, first ? "" : " or ", AV(n));
-      first = false;
-    }
-  }
-  if (missing) {
-    return RowError(source, line,
-                    absl::StrCat("header must have columns ", want, "; got '",
-                                 absl::StrJoin(f, ",", StdViewFormatter()),
-                                 "'"));
-  }
-  return absl::OkStatus();
-}
+// Header-driven CSV columns: geo/csv_reader.h.
+using Column = CsvColumn;
 
 }  // namespace geo::build_internal
 

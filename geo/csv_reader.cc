@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "geo/absl_compat.h"
 
 namespace geo {
@@ -107,6 +108,75 @@ absl::Status ForEachCsvRecord(
     return Malformed(source, ctx.line, parser.get());
   }
   return ctx.status;
+}
+
+absl::Status FindCsvColumns(absl::Span<const std::string_view> f,
+                            absl::Span<CsvColumn* const> cols,
+                            std::string_view source, int line) {
+  auto error = [&](std::string_view what) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(AV(source), ":", line, ": ", AV(what)));
+  };
+  for (size_t i = 0; i < f.size(); ++i) {
+    for (CsvColumn* c : cols) {
+      for (std::string_view n : c->names) {
+        if (f[i] != n) continue;
+        if (c->index != -1) {
+          return error(absl::StrCat("column '", AV(f[i]),
+                                    "' duplicates an earlier column"));
+        }
+        c->index = static_cast<int>(i);
+      }
+    }
+  }
+  std::string want;
+  bool missing = false;
+  for (const CsvColumn* c : cols) {
+    if (!c->required) continue;
+    if (c->index < 0) missing = true;
+    if (!want.empty()) want += ", ";
+    bool first = true;
+    for (std::string_view n : c->names) {
+      absl::StrAppend(&want, first ? "" : " or ", AV(n));
+      first = false;
+    }
+  }
+  if (missing) {
+    return error(absl::StrCat("header must have columns ", want, "; got '",
+                              absl::StrJoin(f, ",", StdViewFormatter()), "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ForEachCsvRow(
+    std::string_view text, std::string_view source,
+    absl::Span<CsvColumn* const> columns, std::string_view expected_header,
+    absl::FunctionRef<absl::Status(absl::Span<const std::string_view>, int)>
+        on_row) {
+  bool have_header = false;
+  size_t width = 0;
+  absl::Status s = ForEachCsvRecord(
+      text, source,
+      [&](absl::Span<const std::string_view> f, int line) -> absl::Status {
+        if (!have_header) {
+          have_header = true;
+          width = f.size();
+          return FindCsvColumns(f, columns, source, line);
+        }
+        if (f.size() != width) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(AV(source), ":", line, ": expected ", width,
+                           " fields as in the header, got ", f.size()));
+        }
+        return on_row(f, line);
+      });
+  if (!s.ok()) return s;
+  if (!have_header) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(AV(source), ":1: empty file (expected a header ",
+                     AV(expected_header), ")"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {

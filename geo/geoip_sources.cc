@@ -19,7 +19,6 @@
 namespace geo {
 
 using build_internal::Column;
-using build_internal::FindColumns;
 using build_internal::FromU128;
 using build_internal::LowOnes;
 using build_internal::ParseDegrees;
@@ -161,21 +160,9 @@ absl::Status ParseLocationsCsv(std::string_view text, std::string_view source,
   Column net{{"network"}}, lat{{"latitude", "lat"}}, lon{{"longitude", "lon"}},
       country{{"country", "country_code"}, false};
   Column* cols[] = {&net, &lat, &lon, &country};
-  bool have_header = false;
-  size_t columns = 0;
-  absl::Status s = ForEachCsvRecord(
-      text, source,
+  absl::Status s = ForEachCsvRow(
+      text, source, cols, "network,latitude,longitude",
       [&](absl::Span<const std::string_view> f, int line) -> absl::Status {
-        if (!have_header) {
-          have_header = true;
-          columns = f.size();
-          return FindColumns(f, cols, source, line);
-        }
-        if (f.size() != columns) {
-          return RowError(source, line,
-                          absl::StrCat("expected ", columns,
-                                       " fields as in the header, got ", f.size()));
-        }
         absl::StatusOr<Prefix> p = Prefix::Parse(f[net.index]);
         if (!p.ok()) {
           return RowError(source, line,
@@ -216,10 +203,6 @@ absl::Status ParseLocationsCsv(std::string_view text, std::string_view source,
         return absl::OkStatus();
       });
   if (!s.ok()) return s;
-  if (!have_header) {
-    return RowError(source, 1,
-                    "empty file (expected a header network,latitude,longitude)");
-  }
   return absl::OkStatus();
 }
 
@@ -533,21 +516,9 @@ absl::StatusOr<CountryCentroids> CountryCentroids::ParseCsv(
   Column code{{"country", "code"}}, lat{{"latitude", "lat"}},
       lon{{"longitude", "lon"}};
   Column* cols[] = {&code, &lat, &lon};
-  bool have_header = false;
-  size_t columns = 0;
-  absl::Status s = ForEachCsvRecord(
-      text, source,
+  absl::Status s = ForEachCsvRow(
+      text, source, cols, "country,latitude,longitude",
       [&](absl::Span<const std::string_view> f, int line) -> absl::Status {
-        if (!have_header) {
-          have_header = true;
-          columns = f.size();
-          return FindColumns(f, cols, source, line);
-        }
-        if (f.size() != columns) {
-          return RowError(source, line,
-                          absl::StrCat("expected ", columns,
-                                       " fields as in the header, got ", f.size()));
-        }
         const std::string_view cc = f[code.index];
         if (!IsCountryCode(cc)) {
           return RowError(source, line,
@@ -572,10 +543,6 @@ absl::StatusOr<CountryCentroids> CountryCentroids::ParseCsv(
         return absl::OkStatus();
       });
   if (!s.ok()) return s;
-  if (!have_header) {
-    return RowError(source, 1,
-                    "empty file (expected a header country,latitude,longitude)");
-  }
   return out;
 }
 

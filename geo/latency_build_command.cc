@@ -37,6 +37,9 @@ constexpr char kUsage[] =
                        (/usr/share/tor/geoip, geoip6), a MaxMind DB (.mmdb), or a
                        CSV network,latitude,longitude[,country]; kind detected
   --out FILE           the latency table CSV to write ("-" = stdout)
+  --format FORMAT      table (default): network,region,rtt_ms | locations: the
+                       compact default network,latitude,longitude,country that
+                       steerdns ranks at start-up (--default-latency)
   --regions FILE       regions CSV region,latitude,longitude
                        (default: data/aws_regions.csv)
   --centroids FILE     country,latitude,longitude: where a country-only place is
@@ -98,7 +101,7 @@ absl::StatusOr<LatencyBuildRequest> ParseLatencyBuildArgs(
     if (flag == "--geoip" || flag == "--out" || flag == "--regions" ||
         flag == "--centroids" || flag == "--measured" || flag == "--fit-matrix" ||
         flag == "--top" || flag == "--merge" || flag == "--merge-key" ||
-        flag == "--model" || flag == "--match-km") {
+        flag == "--model" || flag == "--match-km" || flag == "--format") {
       v = need();
       if (!v.ok()) return v.status();
     } else {
@@ -108,6 +111,14 @@ absl::StatusOr<LatencyBuildRequest> ParseLatencyBuildArgs(
       req.geo_sources.push_back(*v);
     } else if (flag == "--out") {
       req.out_path = *v;
+    } else if (flag == "--format") {
+      if (*v == "table") {
+        req.locations = false;
+      } else if (*v == "locations") {
+        req.locations = true;
+      } else {
+        return bad(*v, "table or locations");
+      }
     } else if (flag == "--regions") {
       req.regions_path = *v;
     } else if (flag == "--centroids") {
@@ -201,6 +212,20 @@ absl::StatusOr<LatencyBuildReport> RunLatencyBuild(const LatencyBuildRequest& re
     if (absl::Status s = ReadGeoSource(path, nets); !s.ok()) return s;
   }
   rep.read_seconds = Since(t0);
+  if (req.locations) {
+    absl::StatusOr<NetworkLocations> locs =
+        BuildNetworkLocations(nets, centroids ? &*centroids : nullptr);
+    if (!locs.ok()) return locs.status();
+    rep.stats = locs->stats;
+    rep.stats.distinct_rankings = locs->locations.size();
+    const auto tw = std::chrono::steady_clock::now();
+    absl::StatusOr<size_t> bytes = WriteNetworkLocationsCsv(*locs, req.out_path);
+    if (!bytes.ok()) return bytes.status();
+    rep.output_bytes = *bytes;
+    rep.write_seconds = Since(tw);
+    rep.total_seconds = Since(t0);
+    return rep;
+  }
   absl::StatusOr<BuiltLatencyTable> table = BuildLatencyTable(
       nets, **regions, centroids ? &*centroids : nullptr, measured, opt);
   if (!table.ok()) return table.status();
@@ -232,6 +257,22 @@ std::string LatencyBuildReport::Summary(const LatencyBuildRequest& req) const {
                       s.no_location_countries[i].second);
     }
     absl::StrAppend(&out, "\n");
+  }
+  if (req.locations) {
+    absl::StrAppend(
+        &out, "prefixes in: ", Count(s.input_prefixes()), " (IPv4 ",
+        Count(s.input_prefixes_v4), ", IPv6 ", Count(s.input_prefixes_v6),
+        "); out: ", Count(s.output_networks()), " (IPv4 ",
+        Count(s.output_networks_v4), ", IPv6 ", Count(s.output_networks_v6),
+        "), adjacent networks at one location merged\n");
+    absl::StrAppend(&out, "locations: ", Count(s.distinct_rankings), ", ",
+                    Bytes(output_bytes), " -> ", req.out_path, "\n");
+    absl::StrAppend(&out,
+                    absl::StrFormat("time: read %.2f s, build %.2f s, write %.2f s, "
+                                    "total %.2f s\n",
+                                    read_seconds, s.build_seconds, write_seconds,
+                                    total_seconds));
+    return out;
   }
   if (fit) absl::StrAppend(&out, "fit: ", fit->ToString(), "\n");
   absl::StrAppend(&out, "model: ", model.ToString(), "; ", s.modeled_regions,

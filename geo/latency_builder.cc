@@ -24,7 +24,6 @@
 namespace geo {
 
 using build_internal::Column;
-using build_internal::FindColumns;
 using build_internal::ForEachRangePrefix;
 using build_internal::FromU128;
 using build_internal::LowOnes;
@@ -461,21 +460,9 @@ absl::StatusOr<std::vector<MeasuredRtt>> ParseMeasuredCsv(
   Column client{{"client", "network", "location"}}, region{{"region"}},
       rtt{{"rtt_ms"}};
   Column* cols[] = {&client, &region, &rtt};
-  bool have_header = false;
-  size_t columns = 0;
-  absl::Status s = ForEachCsvRecord(
-      text, source,
+  absl::Status s = ForEachCsvRow(
+      text, source, cols, "client,region,rtt_ms",
       [&](absl::Span<const std::string_view> f, int line) -> absl::Status {
-        if (!have_header) {
-          have_header = true;
-          columns = f.size();
-          return FindColumns(f, cols, source, line);
-        }
-        if (f.size() != columns) {
-          return RowError(source, line,
-                          absl::StrCat("expected ", columns,
-                                       " fields as in the header, got ", f.size()));
-        }
         MeasuredRtt m;
         m.source = std::string(source);
         m.line = line;
@@ -543,9 +530,6 @@ absl::StatusOr<std::vector<MeasuredRtt>> ParseMeasuredCsv(
         return absl::OkStatus();
       });
   if (!s.ok()) return s;
-  if (!have_header) {
-    return RowError(source, 1, "empty file (expected a header client,region,rtt_ms)");
-  }
   return out;
 }
 
@@ -570,21 +554,9 @@ absl::StatusOr<std::vector<DistanceSample>> ParseRttMatrixSamples(
   Column src{{"src", "source", "from"}}, dst{{"dst", "destination", "to"}},
       rtt{{"p50_ms", "rtt_ms"}};
   Column* cols[] = {&src, &dst, &rtt};
-  bool have_header = false;
-  size_t columns = 0;
-  absl::Status s = ForEachCsvRecord(
-      text, source,
+  absl::Status s = ForEachCsvRow(
+      text, source, cols, "src,dst,p50_ms",
       [&](absl::Span<const std::string_view> f, int line) -> absl::Status {
-        if (!have_header) {
-          have_header = true;
-          columns = f.size();
-          return FindColumns(f, cols, source, line);
-        }
-        if (f.size() != columns) {
-          return RowError(source, line,
-                          absl::StrCat("expected ", columns,
-                                       " fields as in the header, got ", f.size()));
-        }
         const Region* a = regions.Find(f[src.index]);
         const Region* b = regions.Find(f[dst.index]);
         for (auto [r, name] : {std::pair{a, f[src.index]}, std::pair{b, f[dst.index]}}) {
@@ -610,7 +582,6 @@ absl::StatusOr<std::vector<DistanceSample>> ParseRttMatrixSamples(
         return absl::OkStatus();
       });
   if (!s.ok()) return s;
-  if (!have_header) return RowError(source, 1, "empty file (expected a header src,dst,p50_ms)");
   std::vector<DistanceSample> out;
   out.reserve(pairs.size());
   for (const Pair& p : pairs) {
@@ -1003,6 +974,87 @@ absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
   return out;
 }
 
+// ----------------------------------------------------- network locations
+
+absl::StatusOr<NetworkLocations> BuildNetworkLocations(
+    const GeoNetworks& geo, const CountryCentroids* centroids) {
+  const auto t0 = std::chrono::steady_clock::now();
+  NetworkLocations out;
+  LatencyBuildStats& st = out.stats;
+  st.input_records = geo.records;
+  st.unlocated_records = geo.unlocated_records;
+  st.places = geo.places().size();
+  // Place -> location (places with the same point share one, so that a
+  // country and its alias merge), or kNone without coordinates.
+  std::vector<uint32_t> place_loc(geo.places().size(), kNone);
+  absl::flat_hash_map<std::pair<double, double>, uint32_t> loc_ids;
+  for (uint32_t p = 0; p < geo.places().size(); ++p) {
+    const Place& pl = geo.place(p);
+    double lat = pl.latitude, lon = pl.longitude;
+    if (!pl.has_coordinates) {
+      std::optional<CountryCentroids::Point> c;
+      if (centroids != nullptr && !pl.country.empty()) c = centroids->Find(pl.country);
+      if (!c) continue;
+      lat = c->latitude;
+      lon = c->longitude;
+    }
+    auto [it, fresh] = loc_ids.try_emplace(std::pair{lat, lon},
+                                           static_cast<uint32_t>(out.locations.size()));
+    if (fresh) out.locations.push_back({lat, lon, pl.country});
+    place_loc[p] = it->second;
+  }
+  absl::flat_hash_map<std::string, size_t> no_location;
+  std::vector<InPrefix> in[2];
+  const auto& nets = geo.networks();
+  for (uint32_t i = 0; i < nets.size(); ++i) {
+    const GeoNetworks::Entry& e = nets[i];
+    const int fam = e.network.is_v4() ? 0 : 1;
+    (fam == 0 ? st.input_prefixes_v4 : st.input_prefixes_v6)++;
+    if (place_loc[e.place] == kNone) {
+      ++st.no_location_prefixes;
+      ++no_location[geo.place(e.place).country];
+      continue;
+    }
+    in[fam].push_back({PrefixFirst(e.network), PrefixLast(e.network),
+                       e.network.length(), i, place_loc[e.place]});
+  }
+  for (auto& [cc, n] : no_location) {
+    st.no_location_countries.emplace_back(cc.empty() ? "(none)" : cc, n);
+  }
+  std::sort(st.no_location_countries.begin(), st.no_location_countries.end(),
+            [](const auto& a, const auto& b) {
+              if (a.second != b.second) return a.second > b.second;
+              return a.first < b.first;
+            });
+  // Flatten merges adjacent pieces of one location; each piece becomes the
+  // fewest prefixes that cover it. The IPv4 space inside IPv6
+  // (::ffff:0:0/96) is left out: IPv4 answers for it.
+  const U128 m_first = U128{0xFFFF} << 32, m_last = m_first | LowOnes(32);
+  for (int fam = 0; fam < 2; ++fam) {
+    const int width = fam == 0 ? 32 : 128;
+    const std::vector<Piece> pieces = Flatten(in[fam], width);
+    std::vector<InPrefix>().swap(in[fam]);
+    auto emit = [&](U128 a, U128 b, uint32_t loc) {
+      ForEachRangePrefix(a, b, width, [&](U128 lo, int len) {
+        out.networks.emplace_back(Prefix::Make(FromU128(lo, width), len), loc);
+        (fam == 0 ? st.output_networks_v4 : st.output_networks_v6)++;
+      });
+    };
+    for (const Piece& pc : pieces) {
+      if (pc.value == kNone) continue;
+      if (fam == 1 && pc.first <= m_last && pc.last >= m_first) {
+        if (pc.first < m_first) emit(pc.first, m_first - 1, pc.value);
+        if (pc.last > m_last) emit(m_last + 1, pc.last, pc.value);
+        continue;
+      }
+      emit(pc.first, pc.last, pc.value);
+    }
+  }
+  st.output_rows = out.networks.size();
+  st.build_seconds = Seconds(t0);
+  return out;
+}
+
 // ------------------------------------------------------------- output
 
 namespace {
@@ -1067,11 +1119,36 @@ std::string BuiltLatencyTable::ToCsv() const {
   return out;
 }
 
-absl::StatusOr<size_t> WriteLatencyCsv(const BuiltLatencyTable& table,
-                                       const std::string& path) {
+namespace {
+
+// Calls sink(chunk) with the network locations CSV in pieces of ~1 MiB.
+template <typename Sink>
+bool EmitLocationsCsv(const NetworkLocations& t, Sink sink) {
+  std::vector<std::string> loc_text;
+  loc_text.reserve(t.locations.size());
+  for (const NetworkLocations::Location& l : t.locations) {
+    loc_text.push_back(absl::StrCat(",", l.latitude, ",", l.longitude, ",", l.country));
+  }
+  std::string buf = "network,latitude,longitude,country\n";
+  for (const auto& [net, loc] : t.networks) {
+    buf += net.ToString();
+    buf += loc_text[loc];
+    buf += '\n';
+    if (buf.size() > (1 << 20)) {
+      if (!sink(buf)) return false;
+      buf.clear();
+    }
+  }
+  return buf.empty() || sink(buf);
+}
+
+// Writes what emit(sink) produces to `path` ("-" = stdout): a regular
+// file through a temporary file and a rename. Returns the bytes written.
+template <typename Emit>
+absl::StatusOr<size_t> WriteChunked(const std::string& path, Emit emit) {
   size_t bytes = 0;
   if (path == "-") {
-    const bool ok = EmitCsv(table, [&](const std::string& chunk) {
+    const bool ok = emit([&](const std::string& chunk) {
       bytes += chunk.size();
       return std::fwrite(chunk.data(), 1, chunk.size(), stdout) == chunk.size();
     });
@@ -1093,7 +1170,7 @@ absl::StatusOr<size_t> WriteLatencyCsv(const BuiltLatencyTable& table,
     if (err == EACCES) return absl::PermissionDeniedError(msg);
     return absl::InternalError(msg);
   }
-  bool ok = EmitCsv(table, [&](const std::string& chunk) {
+  bool ok = emit([&](const std::string& chunk) {
     bytes += chunk.size();
     return std::fwrite(chunk.data(), 1, chunk.size(), f) == chunk.size();
   });
@@ -1109,6 +1186,28 @@ absl::StatusOr<size_t> WriteLatencyCsv(const BuiltLatencyTable& table,
     return absl::InternalError(absl::StrCat(path, ": ", std::strerror(err)));
   }
   return bytes;
+}
+
+}  // namespace
+
+absl::StatusOr<size_t> WriteLatencyCsv(const BuiltLatencyTable& table,
+                                       const std::string& path) {
+  return WriteChunked(path, [&](auto sink) { return EmitCsv(table, sink); });
+}
+
+std::string NetworkLocations::ToCsv() const {
+  std::string out;
+  EmitLocationsCsv(*this, [&](const std::string& chunk) {
+    out += chunk;
+    return true;
+  });
+  return out;
+}
+
+absl::StatusOr<size_t> WriteNetworkLocationsCsv(const NetworkLocations& locations,
+                                                const std::string& path) {
+  return WriteChunked(path,
+                      [&](auto sink) { return EmitLocationsCsv(locations, sink); });
 }
 
 }  // namespace geo

@@ -225,6 +225,33 @@ absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
 absl::StatusOr<size_t> WriteLatencyCsv(const BuiltLatencyTable& table,
                                        const std::string& path);
 
+// Network locations (the compact default, geo/location_table.h): the
+// sources' networks flattened (the longest prefix wins), places without
+// coordinates put at their country's centroid (those with neither left
+// out, counted in stats.no_location_*), adjacent ranges at the same point
+// merged, and each range written as the fewest CIDR prefixes that cover
+// it. The IPv4 space inside IPv6 (::ffff:0:0/96) is left out.
+struct NetworkLocations {
+  struct Location {
+    double latitude;
+    double longitude;
+    std::string country;  // the first place's country at this point
+  };
+  std::vector<Location> locations;
+  // IPv4 first, then IPv6; each by address. Disjoint.
+  std::vector<std::pair<Prefix, uint32_t>> networks;
+  // input_*, places, no_location_*, output_networks_*, output_rows
+  // (= networks), build_seconds.
+  LatencyBuildStats stats;
+  // The CSV text: header `network,latitude,longitude,country`.
+  std::string ToCsv() const;
+};
+absl::StatusOr<NetworkLocations> BuildNetworkLocations(
+    const GeoNetworks& geo, const CountryCentroids* centroids);
+// Writes ToCsv() as WriteLatencyCsv does (atomically; "-" = stdout).
+absl::StatusOr<size_t> WriteNetworkLocationsCsv(const NetworkLocations& locations,
+                                                const std::string& path);
+
 // ----------------------------------------------------------- the command
 
 // What `zonectl latency build` / `steer-latency-build` take.
@@ -237,6 +264,10 @@ struct LatencyBuildRequest {
   bool model_given = false;                 // --model
   LatencyBuildOptions options;
   std::string out_path;                     // --out ("-" = stdout)
+  // --format locations: write network locations (BuildNetworkLocations)
+  // instead of a latency table; the model, regions and measurements are
+  // then not used.
+  bool locations = false;
   bool quiet = false;                       // --quiet
 };
 

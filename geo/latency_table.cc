@@ -76,21 +76,35 @@ class LatencyTableBuilder {
       net_id = it->second;
     }
     last_net_ = net_id;
-    uint32_t region_id;
-    auto rit = region_ids_.find(AV(region));
-    if (rit != region_ids_.end()) {
-      region_id = rit->second;
-    } else {
-      region_id = static_cast<uint32_t>(region_names_.size());
-      region_names_.emplace_back(region);
-      region_ids_.emplace(std::string(region), region_id);
-    }
-    rows_.push_back(Row{net_id, region_id, rtt, line});
+    rows_.push_back(Row{net_id, InternRegion(region), rtt, line});
     return absl::OkStatus();
   }
 
   // Expected number of rows (saves the vector's doubling on big loads).
   void Reserve(size_t rows) { rows_.reserve(rows); }
+
+  // Shared mode (FromSharedRows): rows belong to groups 0..groups-1
+  // instead of networks, and `networks` map prefixes to groups.
+  void SetShared(uint32_t groups,
+                 std::vector<std::pair<Prefix, uint32_t>> networks) {
+    shared_ = true;
+    groups_ = groups;
+    shared_nets_ = std::move(networks);
+  }
+  absl::Status AddToGroup(uint32_t group, std::string_view region, double rtt,
+                          int line) {
+    if (!ValidRegionName(region)) {
+      return Error(line,
+                   absl::StrCat("region '", AV(region),
+                                "' is not a region name (1-", kMaxRegionName,
+                                " of A-Z a-z 0-9 - _ . :)"));
+    }
+    if (!std::isfinite(rtt) || rtt < 0) {
+      return Error(line, "rtt_ms is not a finite number >= 0");
+    }
+    rows_.push_back(Row{group, InternRegion(region), rtt, line});
+    return absl::OkStatus();
+  }
 
   absl::StatusOr<std::shared_ptr<const LatencyTable>> Finish();
 
@@ -101,6 +115,15 @@ class LatencyTableBuilder {
     double rtt;
     int line;
   };
+
+  uint32_t InternRegion(std::string_view region) {
+    auto rit = region_ids_.find(AV(region));
+    if (rit != region_ids_.end()) return rit->second;
+    const auto id = static_cast<uint32_t>(region_names_.size());
+    region_names_.emplace_back(region);
+    region_ids_.emplace(std::string(region), id);
+    return id;
+  }
 
   absl::Status Error(int line, std::string_view what) const {
     return absl::InvalidArgumentError(
@@ -114,6 +137,10 @@ class LatencyTableBuilder {
   std::vector<Prefix> nets_;
   uint32_t last_net_ = 0;
   std::vector<Row> rows_;
+  // Shared mode: Row::net is a group; these networks use the groups.
+  bool shared_ = false;
+  uint32_t groups_ = 0;
+  std::vector<std::pair<Prefix, uint32_t>> shared_nets_;
 };
 
 absl::StatusOr<std::shared_ptr<const LatencyTable>>
@@ -158,8 +185,11 @@ LatencyTableBuilder::Finish() {
       --g;
     }
     return Error(dup->line,
-                 absl::StrCat("duplicate row for network ",
-                              nets_[dup->net].ToString(), " and region ",
+                 absl::StrCat("duplicate row for ",
+                              shared_ ? absl::StrCat("row ", dup->net + 1)
+                                      : absl::StrCat("network ",
+                                                     nets_[dup->net].ToString()),
+                              " and region ",
                               region_names_[dup->region], " (first at line ",
                               g->line, ")"));
   }
@@ -183,8 +213,9 @@ LatencyTableBuilder::Finish() {
   };
   absl::flat_hash_set<uint32_t, Hash, Eq> interned(16, Hash{&span_of},
                                                    Eq{&span_of});
-  std::vector<uint32_t> net_ranking(nets_.size(), 0);
-  std::vector<uint32_t> net_rtt_begin(nets_.size(), 0);
+  const size_t n_groups = shared_ ? groups_ : nets_.size();
+  std::vector<uint32_t> net_ranking(n_groups, 0);
+  std::vector<uint32_t> net_rtt_begin(n_groups, 0);
   t->rtt_ms_.reserve(rows_.size());
   for (size_t b = 0; b < rows_.size();) {
     size_t e = b;
@@ -231,10 +262,19 @@ LatencyTableBuilder::Finish() {
     r.id_ = i;
   }
 
+  // The networks and their groups (in plain mode each network is its own
+  // group; FromSharedRows checks that every group has rows).
+  if (!shared_) {
+    shared_nets_.reserve(nets_.size());
+    for (uint32_t n = 0; n < nets_.size(); ++n) shared_nets_.emplace_back(nets_[n], n);
+    std::vector<Prefix>().swap(nets_);
+  }
+  const std::vector<std::pair<Prefix, uint32_t>>& nets = shared_nets_;
+
   // The LPM structure.
   PrefixTable::Builder lpm;
-  for (uint32_t n = 0; n < nets_.size(); ++n) {
-    absl::Status s = lpm.Add(nets_[n], net_ranking[n]);
+  for (const auto& [p, g] : nets) {
+    absl::Status s = lpm.Add(p, net_ranking[g]);
     if (!s.ok()) return s;
   }
   absl::StatusOr<PrefixTable> built = std::move(lpm).Build();
@@ -245,11 +285,11 @@ LatencyTableBuilder::Finish() {
   t->lpm_ = *std::move(built);
 
   // Networks for explain, one sorted run per prefix length.
-  std::vector<uint32_t> order(nets_.size());
+  std::vector<uint32_t> order(nets.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    const Prefix& x = nets_[a];
-    const Prefix& y = nets_[b];
+    const Prefix& x = nets[a].first;
+    const Prefix& y = nets[b].first;
     if (x.is_v4() != y.is_v4()) return x.is_v4();
     if (x.length() != y.length()) return x.length() < y.length();
     return x.address() < y.address();
@@ -257,13 +297,14 @@ LatencyTableBuilder::Finish() {
   std::array<uint32_t, 34> v4_count{};
   std::array<uint32_t, 130> v6_count{};
   for (uint32_t n : order) {
-    const Prefix& p = nets_[n];
+    const Prefix& p = nets[n].first;
+    const uint32_t g = nets[n].second;
     if (p.is_v4()) {
-      t->v4_nets_.push_back({p.address().v4(), net_ranking[n], net_rtt_begin[n]});
+      t->v4_nets_.push_back({p.address().v4(), net_ranking[g], net_rtt_begin[g]});
       ++v4_count[p.length() + 1];
     } else {
       t->v6_nets_.push_back({p.address().hi(), p.address().lo(),
-                             net_ranking[n], net_rtt_begin[n]});
+                             net_ranking[g], net_rtt_begin[g]});
       ++v6_count[p.length() + 1];
     }
   }
@@ -329,6 +370,34 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> LatencyTable::FromRows(
     absl::Status s = b.Add(r.network, r.region, r.rtt_ms, line);
     if (!s.ok()) return s;
   }
+  return b.Finish();
+}
+
+absl::StatusOr<std::shared_ptr<const LatencyTable>>
+LatencyTable::FromSharedRows(SharedRows in, std::string_view source) {
+  LatencyTableBuilder b(source);
+  size_t cells = 0;
+  for (const auto& row : in.rows) cells += row.size();
+  b.Reserve(cells);
+  for (size_t i = 0; i < in.rows.size(); ++i) {
+    const int line = static_cast<int>(i + 1);
+    if (in.rows[i].empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(AV(source), ": row ", line, " has no regions"));
+    }
+    for (const auto& [region, rtt] : in.rows[i]) {
+      absl::Status s = b.AddToGroup(static_cast<uint32_t>(i), region, rtt, line);
+      if (!s.ok()) return s;
+    }
+  }
+  for (const auto& [p, g] : in.networks) {
+    if (g >= in.rows.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(AV(source), ": network ", p.ToString(), " names row ",
+                       g + 1, " of ", in.rows.size()));
+    }
+  }
+  b.SetShared(static_cast<uint32_t>(in.rows.size()), std::move(in.networks));
   return b.Finish();
 }
 

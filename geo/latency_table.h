@@ -40,6 +40,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -110,6 +111,22 @@ class LatencyTable {
   // `source:line` from each row's line.
   static absl::StatusOr<std::shared_ptr<const LatencyTable>> FromRows(
       absl::Span<const LatencyRow> rows, std::string_view source = "rows");
+  // Rows shared by many networks, e.g. a table computed per location (see
+  // geo/location_table.h): networks[j] = (network, i) takes rows[i], a
+  // list of (region, rtt_ms) cells. Each row's ranking and RTTs are stored
+  // once, however many networks use it, so a table of 10^6 networks over
+  // a few hundred locations costs the LPM structure and little more.
+  // Errors as FromRows, with the row's 1-based index for a line (a bad
+  // region or RTT: "source:N: ..."; a network given twice: "duplicate
+  // prefix P"), and InvalidArgument for an empty row or a row index out of
+  // range.
+  struct SharedRows {
+    std::vector<std::vector<std::pair<std::string, double>>> rows;
+    std::vector<std::pair<Prefix, uint32_t>> networks;
+  };
+  // Takes `in` by value: move it in to spare a copy of the networks.
+  static absl::StatusOr<std::shared_ptr<const LatencyTable>> FromSharedRows(
+      SharedRows in, std::string_view source);
   // A table without rows: every Rank() gives {nullptr, 0}.
   static std::shared_ptr<const LatencyTable> Empty();
 

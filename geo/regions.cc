@@ -5,7 +5,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "geo/absl_compat.h"
-#include "absl/strings/str_join.h"
 #include "geo/csv_reader.h"
 
 #ifndef STEER_GEO_SOURCE_DIR
@@ -109,47 +108,15 @@ absl::StatusOr<std::shared_ptr<const RegionRegistry>> RegionRegistry::ParseCsv(
     std::string_view text, std::string_view source, AdminStates& ids) {
   std::shared_ptr<RegionRegistry> reg(new RegionRegistry());
   reg->source_ = std::string(source);
-  bool have_header = false;
-  size_t columns = 0;
-  int col_region = -1, col_lat = -1, col_lon = -1;
-
-  absl::Status s = ForEachCsvRecord(
-      text, source,
+  CsvColumn region{{"region"}}, lat_col{{"latitude", "lat"}},
+      lon_col{{"longitude", "lon"}};
+  CsvColumn* cols[] = {&region, &lat_col, &lon_col};  // others ignored
+  absl::Status s = ForEachCsvRow(
+      text, source, cols, "region,latitude,longitude",
       [&](absl::Span<const std::string_view> f, int line) -> absl::Status {
-        if (!have_header) {
-          have_header = true;
-          columns = f.size();
-          for (size_t i = 0; i < f.size(); ++i) {
-            int* slot = nullptr;
-            if (f[i] == "region") slot = &col_region;
-            if (f[i] == "latitude" || f[i] == "lat") slot = &col_lat;
-            if (f[i] == "longitude" || f[i] == "lon") slot = &col_lon;
-            if (slot == nullptr) continue;  // other columns are ignored
-            if (*slot != -1) {
-              return RowError(source, line,
-                              absl::StrCat("column '", AV(f[i]),
-                                           "' duplicates an earlier column"));
-            }
-            *slot = static_cast<int>(i);
-          }
-          if (col_region < 0 || col_lat < 0 || col_lon < 0) {
-            return RowError(
-                source, line,
-                absl::StrCat("header must have columns region, latitude (or "
-                             "lat) and longitude (or lon); got '",
-                             absl::StrJoin(f, ",", StdViewFormatter()), "'"));
-          }
-          return absl::OkStatus();
-        }
-        if (f.size() != columns) {
-          return RowError(source, line,
-                          absl::StrCat("expected ", columns,
-                                       " fields as in the header, got ",
-                                       f.size()));
-        }
         Region r;
         r.line = line;
-        r.name = std::string(f[col_region]);
+        r.name = std::string(f[region.index]);
         if (r.name.empty()) return RowError(source, line, "empty region name");
         if (reg->by_name_.contains(r.name)) {
           return RowError(
@@ -157,7 +124,8 @@ absl::StatusOr<std::shared_ptr<const RegionRegistry>> RegionRegistry::ParseCsv(
               absl::StrCat("duplicate region '", r.name, "' (first at line ",
                            reg->regions_[reg->by_name_[r.name]].line, ")"));
         }
-        const std::string_view lat = f[col_lat], lon = f[col_lon];
+        const std::string_view lat = f[lat_col.index],
+                               lon = f[lon_col.index];
         if (lat.empty() != lon.empty()) {
           return RowError(source, line,
                           absl::StrCat("region '", r.name,
@@ -186,10 +154,6 @@ absl::StatusOr<std::shared_ptr<const RegionRegistry>> RegionRegistry::ParseCsv(
         return absl::OkStatus();
       });
   if (!s.ok()) return s;
-  if (!have_header) {
-    return RowError(source, 1,
-                    "empty file (expected a header region,latitude,longitude)");
-  }
   return std::shared_ptr<const RegionRegistry>(std::move(reg));
 }
 

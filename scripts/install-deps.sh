@@ -16,9 +16,12 @@ PACKAGES=(
   # (scripts/build-default-latency.sh); mmdblookup to inspect .mmdb files
   tor-geoipdb mmdb-bin
   libcpp-httplib-dev                # the HTTP control API (dns/control)
+  libxdp-dev libbpf-dev             # the optional AF_XDP path (--xdp; CMake STEER_XDP)
+  iproute2                          # bench/xdp.sh and the AF_XDP e2e test: netns + veth
   # independent DNS clients used by the end-to-end tests and the README
   dnsutils ldnsutils knot-dnsutils
   prometheus                        # promtool: checks the /metrics text format
+  python3                           # the lab's health-check endpoints (http.server)
 )
 
 missing=()

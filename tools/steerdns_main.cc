@@ -8,8 +8,8 @@
 // ("file:line: message" for bad data) and exit 1. `--explain NAME TYPE
 // CLIENT` answers one query with tracing on, prints why as JSON and exits.
 // Non-goals here: loading and publishing data (dns/control), answering
-// (dns/answer), sockets and threads (dns/server), health probes (their
-// flag is accepted and reported as not used yet).
+// (dns/answer), sockets and threads (dns/server), health probes (geo/prober,
+// owned and fed by ControlState; started here once the server serves).
 #include <signal.h>
 
 #include <cstdio>
@@ -28,6 +28,7 @@
 #include "dns/control/http_api.h"
 #include "dns/server/config.h"
 #include "dns/server/server.h"
+#include "geo/location_table.h"
 
 #ifndef STEERDNS_VERSION
 #define STEERDNS_VERSION "unknown"
@@ -46,6 +47,7 @@ int Explain(dns::control::ControlState& state, const std::vector<std::string>& a
   request.name = args[0];
   request.type = args[1];
   request.subnet = args[2];
+  request.health_reasons = state.HealthReasons();
   absl::StatusOr<std::string> json = absl::InternalError("no data loaded");
   state.WithSnapshot([&](const dns::Snapshot& snap) {
     json = dns::control::ExplainQuery(snap, request);
@@ -100,6 +102,10 @@ int main(int argc, char** argv) {
     std::fputs(dns::server::UsageText().c_str(), stdout);
     return 0;
   }
+  // Routed names without --latency use the table made at set-up time.
+  if (config->default_latency.empty()) {
+    config->default_latency = geo::DefaultNetworkLocationsPath();
+  }
   if (!explain.empty()) {
     Config offline = *config;
     offline.data_dir.clear();  // explain the flags' data; never touch a data dir
@@ -117,11 +123,6 @@ int main(int argc, char** argv) {
     Log(absl::StrCat("steerdns: ", control.status().message()));
     return 1;
   }
-  if (!config->health_checks.empty()) {
-    Log(absl::StrCat("note: --health-checks ", config->health_checks,
-                     " is accepted but not used yet"));
-  }
-
   // Signals are taken by this thread only, with sigwait(): block them
   // before any thread starts, so every thread inherits the mask.
   sigset_t signals;
@@ -147,9 +148,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   (*state)->Attach(server.cell());
+  if (absl::Status probing = (*state)->StartHealthChecks(); !probing.ok()) {
+    Log(absl::StrCat("steerdns: health checks: ", probing.message()));
+    server.Stop();
+    return 1;
+  }
   for (const std::string& address : server.listening()) {
     Log(absl::StrCat("listening on ", address, " (UDP and TCP, ", server.threads(),
                      " threads each)"));
+  }
+  for (const std::string& xdp : server.xdp_serving()) {
+    Log(absl::StrCat("serving UDP through AF_XDP on ", xdp));
   }
 
   std::unique_ptr<dns::control::ControlApi> api;

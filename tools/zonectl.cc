@@ -432,7 +432,43 @@ int RunStats(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
   return Print(p, *r, RenderStatus(r->json, m.body, m.ok() ? "" : m.error));
 }
 
-int RunHealth(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
+// `health [--json]` lists the checks; `health load FILE` replaces them.
+int RunHealth(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  const bool load = !args.empty() && args[0] == "load";
+  if (!(args.empty() || (args.size() == 1 && args[0] == "list") ||
+        (load && args.size() == 2))) {
+    return UsageError("usage: zonectl health [--json] | zonectl health load FILE [--json]",
+                      "health");
+  }
+  if (load) {
+    std::optional<std::string> text = ReadInput(args[1]);
+    if (!text) return kExitFail;
+    ApiClient* api = ctx.api();
+    if (api == nullptr) return kExitFail;
+    const ApiResponse r = api->Put("/v1/health-checks", *text, "application/json");
+    // The API names the uploaded text "health-checks.json"; name the file.
+    const std::string upload_name = "health-checks.json:";
+    if (!r.ok()) {
+      std::string error = r.error;
+      if (error.rfind(upload_name, 0) == 0) {
+        error = args[1] + ":" + error.substr(upload_name.size());
+      }
+      return Fail(error);
+    }
+    std::string out = absl::StrCat("health checks loaded: ", Field(r.json, "checks"),
+                                   " checks\n");
+    const Json warnings = r.json.is_object() ? r.json.value("warnings", Json()) : Json();
+    if (warnings.is_array()) {
+      for (const Json& w : warnings) {
+        std::string line = w.is_string() ? w.get<std::string>() : w.dump();
+        if (line.rfind(upload_name, 0) == 0) {
+          line = args[1] + ":" + line.substr(upload_name.size());
+        }
+        std::cerr << "warning: " << line << "\n";
+      }
+    }
+    return Print(p, r, out);
+  }
   ApiClient* api = ctx.api();
   if (api == nullptr) return kExitFail;
   ApiResponse r = api->Get("/v1/health-checks");
@@ -441,7 +477,7 @@ int RunHealth(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
                 "(GET /v1/health-checks: HTTP 404)");
   }
   if (!r.ok()) return Fail(r.error);
-  return Print(p, r, RenderGeneric(r.json));
+  return Print(p, r, RenderHealthChecks(r.json));
 }
 
 // ---------------------------------------------------------------------------
@@ -525,9 +561,19 @@ const std::vector<Command>& Commands() {
       {"stats", "stats [--json]", "server status and metrics",
        "A summary of GET /v1/status and GET /metrics; --json prints the status JSON.\n",
        {"json"}, 0, 0, RunStats},
-      {"health", "health [--json]", "list health checks",
-       "The configured health checks and their state (GET /v1/health-checks).\n",
-       {"json"}, 0, 0, RunHealth},
+      {"health", "health [--json] | health load FILE [--json]",
+       "list health checks, or replace them",
+       "`zonectl health` lists every health check: type and target, the state the\n"
+       "query path reads (healthy/unhealthy), the last result and its reason\n"
+       "(\"connect refused\", \"HTTP 503\", \"timeout after 2s\", ...), the last\n"
+       "probe's latency, when the state last changed, checks and failures so far,\n"
+       "and the record sets that use it (GET /v1/health-checks).\n\n"
+       "`zonectl health load FILE` replaces the server's health checks with a\n"
+       "Route 53 health checks JSON ({\"HealthChecks\": [...]}, as `aws route53\n"
+       "list-health-checks` prints it) (PUT /v1/health-checks). It is refused,\n"
+       "and the running checks stay, if the file is bad or drops a check that a\n"
+       "record set's HealthCheckId names.\n",
+       {"json"}, 0, 2, RunHealth},
   };
   return kCommands;
 }

@@ -20,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "dns/wire/name.h"
 #include "geo/csv_reader.h"
+#include "geo/location_table.h"
 #include "geo/latency_table.h"
 #include "geo/regions.h"
 #include "zones/builder.h"
@@ -403,6 +404,27 @@ CheckResult CheckCsv(const std::string& path) {
     latency = (*header)[0] == "network";
     for (const std::string& f : *header) regions |= (f == "region");
     regions &= !latency;
+  }
+  bool locations = false;  // network,latitude,longitude[,country]
+  if (latency) {
+    for (const std::string& f : *header) locations |= (f == "latitude" || f == "lat");
+  }
+  if (locations) {
+    // The default latency table's input (docs/latency-tables.md), ranked
+    // against the default regions as the server would.
+    geo::AdminStates ids;
+    absl::StatusOr<std::shared_ptr<const geo::RegionRegistry>> r =
+        geo::RegionRegistry::LoadCsv(geo::DefaultRegionsPath(), ids);
+    if (!r.ok()) return Fail(FileKind::kLatencyTable, std::string(r.status().message()));
+    geo::LocationTableStats st;
+    absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> t = geo::ParseLocationLatencyTable(
+        *text, path, **r, geo::kDefaultDistanceModel, &st);
+    if (!t.ok()) return Fail(FileKind::kLatencyTable, std::string(t.status().message()));
+    return Ok(FileKind::kLatencyTable,
+              absl::StrCat("network locations (--default-latency): ", st.file_networks,
+                           " networks, ", st.locations, " locations; ranked over ",
+                           st.regions, " regions: ", (*t)->network_count(), " networks, ",
+                           (*t)->ranking_count(), " distinct rankings"));
   }
   if (latency || !header.ok()) {
     absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> t =

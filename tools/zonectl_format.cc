@@ -177,6 +177,43 @@ std::string RenderRegions(const Json& regions) {
   return Table(rows);
 }
 
+std::string RenderHealthChecks(const Json& health) {
+  const Json& list = Get(health, "health_checks");
+  std::string out;
+  const Json& source = Get(health, "source");
+  if (source.is_string()) {
+    absl::StrAppend(&out, "health checks from ", source.get<std::string>(), " (managed by ",
+                    Field(health, "managed_by"),
+                    Truthy(Get(health, "probing")) ? ", probing" : ", not probing", ")\n");
+  }
+  if (!list.is_array() || list.empty()) return out + "no health checks loaded\n";
+  std::vector<std::vector<std::string>> rows = {{"ID", "TYPE", "TARGET", "STATE", "LAST_RESULT",
+                                                 "REASON", "LATENCY_MS", "LAST_CHANGE",
+                                                 "CHECKS", "FAILURES", "USED_BY"}};
+  for (const Json& h : list) {
+    std::vector<std::string> used;
+    const Json& by = Get(h, "used_by");
+    if (by.is_array()) {
+      for (const Json& r : by) {
+        std::string ref = absl::StrCat(Field(r, "name"), " ", Field(r, "type"));
+        const Json& set_id = Get(r, "set_identifier");
+        if (set_id.is_string() && !set_id.get<std::string>().empty())
+          absl::StrAppend(&ref, " ", set_id.get<std::string>());
+        used.push_back(ref);
+      }
+    }
+    std::string state = Field(h, "state");
+    if (Truthy(Get(h, "forced"))) state += " (forced)";
+    const Json& latency = Get(h, "last_latency_ms");
+    rows.push_back({Field(h, "id"), Field(h, "type"), Field(h, "target"), state,
+                    Field(h, "last_result"), Field(h, "reason"),
+                    latency.is_number() ? Number(latency.get<double>()) : "-",
+                    Field(h, "last_change"), Field(h, "checks"), Field(h, "failures"),
+                    used.empty() ? "-" : absl::StrJoin(used, "; ")});
+  }
+  return out + Table(rows);
+}
+
 std::string RenderRegion(const Json& r) {
   std::string out = absl::StrCat(Field(r, "name"), ": ", Field(r, "state"));
   const Json& safe = Get(r, "safe_to_stop_at");
@@ -223,14 +260,21 @@ std::string RenderExplain(const Json& e) {
       if (candidates.is_array() && !candidates.empty()) {
         std::vector<std::vector<std::string>> rows = {
             {"  RANK", "SET_IDENTIFIER", "REGION", "WEIGHT", "FAILOVER", "HEALTHY",
-             "ADMIN", "RESULT"}};
+             "HEALTH_CHECK", "ADMIN", "RESULT"}};
         for (const Json& c : candidates) {
           std::string result = Truthy(Get(c, "picked")) ? "picked" : "skipped";
           const Json& why = Get(c, "skipped");
           if (!Truthy(Get(c, "picked")) && !why.is_null()) result += ": " + Cell(why);
+          // "hc-web-eu unhealthy (connect refused)"
+          std::string check = "-";
+          const Json& hc = Get(c, "health_check");
+          if (hc.is_object()) {
+            check = absl::StrCat(Field(hc, "id"), " ", Field(hc, "state"));
+            if (Get(hc, "reason").is_string()) absl::StrAppend(&check, " (", Field(hc, "reason"), ")");
+          }
           rows.push_back({"  " + Field(c, "rank"), Field(c, "set_identifier"),
                           Field(c, "region"), Field(c, "weight"), Field(c, "failover"),
-                          Field(c, "healthy"), Field(c, "admin"), result});
+                          Field(c, "healthy"), check, Field(c, "admin"), result});
         }
         out += Table(rows);
       }

@@ -49,6 +49,10 @@ std::string RenderZones(const Json& zones);
 std::string RenderZone(const Json& zone);
 // GET /v1/regions → a table; one region object → one line.
 std::string RenderRegions(const Json& regions);
+// GET /v1/health-checks as a table: one row per check with its state, last
+// result and reason, last probe latency, last change, counts and the record
+// sets that use it.
+std::string RenderHealthChecks(const Json& health);
 std::string RenderRegion(const Json& region);
 // GET /v1/explain → the decision as text with a candidate table.
 std::string RenderExplain(const Json& explain);

@@ -13,7 +13,9 @@
 # Env: PORT (default 5310), THREADS (--threads, default 1), CPUS (taskset list, default 0),
 # BENCH_WORK, STEERDNS (the binary; default: the first of build-perf/, build/ under the project
 # root that exists), STEER_WWW (routed, default; or static: www is a plain A of the default
-# region in the master file, no Route 53 JSON — to compare routed with static answers).
+# region in the master file, no Route 53 JSON — to compare routed with static answers),
+# LISTEN (address to serve on, default 127.0.0.1), STEER_ARGS (extra flags, word-split, e.g.
+# "--xdp veth0" for bench/xdp.sh).
 # Prints "pid=N" then execs steerdns in the foreground (same PID).
 set -euo pipefail
 PEERS="${PEERS_DIR:-$(cd "$(dirname "$0")/../../../shared/peers" 2>/dev/null && pwd || echo /work/shared/peers)}"
@@ -67,8 +69,9 @@ fi
 
 echo "pid=$$"
 exec taskset -c "$CPUS" "$STEERDNS" \
-  --listen "127.0.0.1:$PORT" \
+  --listen "${LISTEN:-127.0.0.1}:$PORT" \
   --control "127.0.0.1:$((PORT + 2000))" \
   --threads "$THREADS" \
   "${zones[@]}" \
-  --latency "$dir/latency.csv"
+  --latency "$dir/latency.csv" \
+  ${STEER_ARGS:-}

@@ -404,6 +404,7 @@ class Router {
       const zones::RoutedMember& m = g.group->members[i];
       d.set_identifiers.push_back(m.set_identifier);
       d.member_regions.push_back(m.region);
+      d.health_check_ids.push_back(m.health_check_id);
       d.alias_targets.push_back(m.is_alias() ? NameToText(m.alias_target) : "");
     }
     return &d;
@@ -583,6 +584,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
   Outcome local;
   Outcome& oc = outcome != nullptr ? *outcome : local;
   oc = Outcome();
+  if (trace != nullptr) trace->health = snapshot.health;
 
   Query q;
   const ParseStatus status = ParseQuery(packet, packet_len, &q);

@@ -67,7 +67,8 @@ json Reply(const uint8_t* reply, size_t len) {
   return r;
 }
 
-json Candidate(const RoutingDecision& d, const geo::CandidateTrace& c) {
+json Candidate(const RoutingDecision& d, const geo::CandidateTrace& c,
+               const HealthReasons* reasons, const geo::HealthTable* health) {
   json j;
   j["set_identifier"] = c.index < d.set_identifiers.size() ? d.set_identifiers[c.index] : "";
   const std::string& region = c.index < d.member_regions.size() ? d.member_regions[c.index] : "";
@@ -80,13 +81,26 @@ json Candidate(const RoutingDecision& d, const geo::CandidateTrace& c) {
     j["alias_target"] = d.alias_targets[c.index];
   j["healthy"] = c.state.healthy;
   if (c.state.overridden) j["health_from"] = "alias target";
+  if (c.index < d.health_check_ids.size() && !d.health_check_ids[c.index].empty()) {
+    const std::string& id = d.health_check_ids[c.index];
+    json h;
+    h["id"] = id;
+    const bool up = health == nullptr || health->healthy(c.health_slot);
+    h["state"] = up ? "healthy" : "unhealthy";
+    if (reasons != nullptr) {
+      auto it = reasons->find(id);
+      h["reason"] = it != reasons->end() ? json(it->second) : json("not configured");
+    }
+    j["health_check"] = h;
+  }
   j["admin"] = Str(geo::AdminStateName(c.state.admin));
   j["picked"] = c.skip == geo::SkipReason::kNone;
   if (c.skip != geo::SkipReason::kNone) j["skipped"] = Str(geo::SkipReasonName(c.skip));
   return j;
 }
 
-json Decision(const RoutingDecision& d) {
+json Decision(const RoutingDecision& d, const HealthReasons* reasons,
+              const geo::HealthTable* health) {
   json j;
   char buf[16];
   j["name"] = d.owner;
@@ -111,7 +125,7 @@ json Decision(const RoutingDecision& d) {
     j["table_row"] = row;
   }
   json candidates = json::array();
-  for (const geo::CandidateTrace& c : d.pick.candidates) candidates.push_back(Candidate(d, c));
+  for (const geo::CandidateTrace& c : d.pick.candidates) candidates.push_back(Candidate(d, c, reasons, health));
   j["candidates"] = candidates;
   j["fail_open"] = d.pick.fail_open;
   json answered = json::array();
@@ -123,7 +137,8 @@ json Decision(const RoutingDecision& d) {
 
 }  // namespace
 
-std::string ExplainJson(const Trace& trace, const uint8_t* reply, size_t reply_len) {
+std::string ExplainJson(const Trace& trace, const uint8_t* reply, size_t reply_len,
+                        const HealthReasons* health_reasons) {
   json j;
   j["zone"] = trace.zone.empty() ? json(nullptr) : json(trace.zone);
   if (!trace.lookup.empty()) j["lookup"] = trace.lookup;
@@ -141,7 +156,7 @@ std::string ExplainJson(const Trace& trace, const uint8_t* reply, size_t reply_l
   }
   j["routed"] = !trace.decisions.empty();
   json decisions = json::array();
-  for (const RoutingDecision& d : trace.decisions) decisions.push_back(Decision(d));
+  for (const RoutingDecision& d : trace.decisions) decisions.push_back(Decision(d, health_reasons, trace.health));
   j["decisions"] = decisions;
   bool fail_open = false;
   for (const RoutingDecision& d : trace.decisions) fail_open |= d.pick.fail_open;

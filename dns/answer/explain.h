@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "dns/answer/answer.h"
 #include "geo/latency_table.h"
 #include "geo/policy.h"
@@ -36,6 +37,7 @@ struct RoutingDecision {
   std::vector<std::string> set_identifiers;  // parallel to the members
   std::vector<std::string> member_regions;   // parallel to the members
   std::vector<std::string> alias_targets;    // parallel ("" if not alias)
+  std::vector<std::string> health_check_ids;  // parallel ("" if none)
   std::vector<uint32_t> answered;            // member indices answered
 };
 
@@ -47,13 +49,20 @@ struct Trace {
   int ecs_source_prefix = -1;  // -1: no ECS in the query
   std::vector<RoutingDecision> decisions;
   int scope = 0;               // ECS scope of the reply
+  // The health table the decision read (set by HandleQuery; may be null).
+  const geo::HealthTable* health = nullptr;
 };
 
 // The trace plus the decoded reply as one JSON object (pretty-printed):
 // zone, rcode, flags, answer/authority/additional records as text, and
 // for routed names the matched group, client, table row, candidates with
-// state and skip reasons, fail_open, TTL and scope.
-std::string ExplainJson(const Trace& trace, const uint8_t* reply, size_t reply_len);
+// state and skip reasons, fail_open, TTL and scope. A candidate with a
+// HealthCheckId gets "health_check": {"id", "state" (healthy|unhealthy, as
+// the query path read it), "reason" (from `health_reasons`, by id, when
+// given: the check's last result)}.
+using HealthReasons = absl::flat_hash_map<std::string, std::string>;
+std::string ExplainJson(const Trace& trace, const uint8_t* reply, size_t reply_len,
+                        const HealthReasons* health_reasons = nullptr);
 
 }  // namespace dns
 

@@ -21,6 +21,7 @@
 #define STEERDNS_DNS_ANSWER_SNAPSHOT_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -95,12 +96,17 @@ struct SnapshotInputs {
   std::shared_ptr<const geo::LatencyTable> latency;  // null: empty table
   geo::AdminStates* admin = nullptr;    // region names get admin slots here
   geo::HealthTable* health = nullptr;   // HealthCheckIds get health slots here
+  // When set, every HealthCheckId must be one it accepts (the configured
+  // health checks), else an error naming the record. Unset: ids are not
+  // checked (tests).
+  std::function<bool(std::string_view id)> health_check_known;
   RoutedNames* names = nullptr;         // routed owner names get ids here
 };
 
 // Compiles routed groups and resolves alias targets (which must name a
 // routed group or RRset of the same type in a loaded zone; alias chains
-// must not loop). Errors name the record: "<source>: record set
+// must not loop; HealthCheckIds must pass inputs.health_check_known
+// when given). Errors name the record: "<source>: record set
 // [name='www.example.com.', type='A', set-identifier='x']: ...". Slots are
 // assigned by name in `admin`/`health` and kept across snapshots.
 absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(

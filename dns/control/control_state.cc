@@ -13,6 +13,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "dns/wire/name.h"
+#include "dns/wire/types.h"
+#include "geo/location_table.h"
 #include "zones/builder.h"
 #include "zones/change_batch.h"
 #include "zones/master_file.h"
@@ -78,12 +80,20 @@ const char* ManagedByName(ManagedBy m) {
 }
 
 ControlState::ControlState(dns::server::Config config, Logger log)
-    : config_(std::move(config)), log_(std::move(log)) {
+    : config_(std::move(config)),
+      log_(std::move(log)),
+      health_checks_(std::make_shared<const geo::HealthChecksConfig>()) {
+  geo::ProberOptions options;
+  options.dns_servers = config_.health_check_resolver;
+  options.log = [log = log_](std::string_view line) { log(std::string(line)); };
+  prober_ = std::make_unique<geo::Prober>(health_, std::move(options));
   // Change ids: unique across restarts without persisting a counter.
   next_change_ = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())) * 1000;
 }
 
-ControlState::~ControlState() = default;
+ControlState::~ControlState() {
+  if (prober_ != nullptr) prober_->Stop();
+}
 
 ControlState::FileStamp ControlState::Stamp(const std::string& path) {
   FileStamp s;
@@ -174,6 +184,7 @@ absl::Status ControlState::LoadAll() {
   // 1. The data dir: what the operator changed through the API.
   std::vector<StoredZone> stored;
   std::optional<std::string> stored_latency;
+  std::optional<std::string> stored_checks;
   if (!config_.data_dir.empty()) {
     absl::StatusOr<std::unique_ptr<DataStore>> store = DataStore::Open(config_.data_dir);
     if (!store.ok()) return store.status();
@@ -184,6 +195,9 @@ absl::Status ControlState::LoadAll() {
     absl::StatusOr<std::optional<std::string>> latency = store_->LoadLatency();
     if (!latency.ok()) return latency.status();
     stored_latency = *std::move(latency);
+    absl::StatusOr<std::optional<std::string>> checks = store_->LoadHealthChecks();
+    if (!checks.ok()) return checks.status();
+    stored_checks = *std::move(checks);
     absl::StatusOr<std::vector<std::pair<std::string, std::string>>> states =
         store_->LoadRegionStates();
     if (!states.ok()) return states.status();
@@ -279,16 +293,35 @@ absl::Status ControlState::LoadAll() {
     if (!table.ok()) return table.status();
     latency_ = *std::move(table);
     latency_source_ = config_.latency;
+  } else if (std::any_of(zones_.begin(), zones_.end(), [](const auto& z) {
+               return RoutedMembers(*z.second.zone) > 0;
+             })) {
+    // Routed names but no table: the default (geo/location_table.h).
+    std::string note;
+    absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> table =
+        geo::LoadDefaultLatencyTable(config_.default_latency, registry_.get(), &note);
+    if (!table.ok()) return table.status();
+    if (!note.empty()) log_(note);  // the one line about the default table
+    latency_ = *std::move(table);
+    if (latency_ != nullptr) latency_source_ = config_.default_latency;
   }
-  if (latency_ != nullptr) {
+  if (latency_ != nullptr && latency_source_ != config_.default_latency) {
     log_(absl::StrCat("latency table ", latency_source_, ": ", latency_->network_count(),
                       " networks, ", latency_->region_count(), " regions, ",
                       latency_->ranking_count(), " distinct rankings"));
   }
   if (zones_.empty()) log_("note: no zones given (--zone ORIGIN=PATH)");
 
+  // 5. The health checks: the data dir's, else --health-checks.
+  st = LoadHealthChecksAtStart(stored_checks);
+  if (!st.ok()) return st;
+
   absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(zones_, latency_);
   if (!snap.ok()) return snap.status();
+  // Slots and initial states now, so the first snapshot already reads them;
+  // probing starts with StartHealthChecks().
+  st = prober_->Apply(*health_checks_);
+  if (!st.ok()) return st;
   if (latency_ == nullptr && !(*snap)->routed.empty()) {
     log_("note: routed record sets but no latency table: latency groups answer in "
          "member order");
@@ -298,9 +331,50 @@ absl::Status ControlState::LoadAll() {
   return absl::OkStatus();
 }
 
+void ControlState::LogHealthChecks(const geo::HealthChecksConfig& cfg, std::string_view how) {
+  for (const std::string& w : cfg.warnings()) log_(absl::StrCat("warning: ", w));
+  log_(absl::StrCat(AV(how), cfg.size(), " health checks from ", health_checks_source_));
+}
+
+absl::Status ControlState::LoadHealthChecksAtStart(const std::optional<std::string>& stored) {
+  if (stored.has_value()) {
+    absl::StatusOr<geo::HealthChecksConfig> cfg =
+        geo::HealthChecksConfig::Parse(*stored, store_->health_checks_path());
+    if (!cfg.ok()) return cfg.status();
+    health_checks_ = std::make_shared<const geo::HealthChecksConfig>(*std::move(cfg));
+    health_checks_by_ = ManagedBy::kApi;
+    health_checks_source_ = store_->health_checks_path();
+    if (!config_.health_checks.empty()) {
+      log_(absl::StrCat("health checks: the data dir's version replaces ",
+                        config_.health_checks, " (loaded through the control API)"));
+    }
+    LogHealthChecks(*health_checks_, "loaded ");
+    return absl::OkStatus();
+  }
+  if (config_.health_checks.empty()) return absl::OkStatus();
+  health_checks_stamp_ = Stamp(config_.health_checks);
+  absl::StatusOr<geo::HealthChecksConfig> cfg =
+      geo::HealthChecksConfig::Load(config_.health_checks);
+  if (!cfg.ok()) {
+    // The file itself (not its content): still "file: message".
+    if (absl::IsInvalidArgument(cfg.status())) return cfg.status();
+    return absl::InvalidArgumentError(cfg.status().message());
+  }
+  health_checks_ = std::make_shared<const geo::HealthChecksConfig>(*std::move(cfg));
+  health_checks_source_ = config_.health_checks;
+  LogHealthChecks(*health_checks_, "loaded ");
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<const Snapshot>> ControlState::Build(
-    const ZoneMap& zones, std::shared_ptr<const geo::LatencyTable> latency) {
+    const ZoneMap& zones, std::shared_ptr<const geo::LatencyTable> latency,
+    const geo::HealthChecksConfig* checks) {
   SnapshotInputs inputs;
+  std::shared_ptr<const geo::HealthChecksConfig> current = health_checks_;
+  if (checks == nullptr) checks = current.get();
+  inputs.health_check_known = [checks](std::string_view id) {
+    return checks->Contains(id);
+  };
   for (const auto& [wire, e] : zones) inputs.zones.Put(e.zone);
   inputs.latency = std::move(latency);
   inputs.admin = &admin_;
@@ -637,12 +711,32 @@ absl::Status ControlState::ReloadFiles() {
       changed.push_back(absl::StrCat("latency table ", config_.latency));
     }
   }
+  std::shared_ptr<const geo::HealthChecksConfig> checks = health_checks_;
+  FileStamp checks_stamp = health_checks_stamp_;
+  if (health_checks_by_ == ManagedBy::kCommandLine && !config_.health_checks.empty()) {
+    checks_stamp = Stamp(config_.health_checks);
+    if (!checks_stamp.Same(health_checks_stamp_)) {
+      absl::StatusOr<geo::HealthChecksConfig> cfg =
+          geo::HealthChecksConfig::Load(config_.health_checks);
+      if (!cfg.ok()) return fail(cfg.status());
+      checks = std::make_shared<const geo::HealthChecksConfig>(*std::move(cfg));
+      changed.push_back(absl::StrCat("health checks ", config_.health_checks, " (",
+                                     checks->size(), " checks)"));
+    }
+  }
   if (changed.empty()) {
     log_("SIGHUP: no file changed; nothing to publish");
     return absl::OkStatus();
   }
-  absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(next, latency);
+  absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(next, latency, checks.get());
   if (!snap.ok()) return fail(snap.status());
+  if (checks != health_checks_) {
+    st = prober_->Apply(*checks);
+    if (!st.ok()) return fail(st);
+    for (const std::string& w : checks->warnings()) log_(absl::StrCat("warning: ", w));
+    health_checks_ = std::move(checks);
+  }
+  health_checks_stamp_ = checks_stamp;
   zones_ = std::move(next);
   latency_ = std::move(latency);
   latency_stamp_ = latency_stamp;
@@ -650,6 +744,117 @@ absl::Status ControlState::ReloadFiles() {
   ++reloads_.sighup;
   log_(absl::StrCat("SIGHUP: reloaded ", absl::StrJoin(changed, "; ")));
   return absl::OkStatus();
+}
+
+absl::StatusOr<HealthChecksSummary> ControlState::PutHealthChecks(std::string_view json) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<geo::HealthChecksConfig> parsed =
+      geo::HealthChecksConfig::Parse(json, "health-checks.json");
+  if (!parsed.ok()) {
+    ++reloads_.api_failures;
+    return AsInvalid(parsed.status());
+  }
+  auto cfg = std::make_shared<const geo::HealthChecksConfig>(*std::move(parsed));
+  // Every HealthCheckId in the zones must still be there: validate by
+  // building (not publishing) a snapshot with the new checks.
+  absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(zones_, latency_, cfg.get());
+  if (!snap.ok()) {
+    ++reloads_.api_failures;
+    return AsInvalid(snap.status());
+  }
+  absl::Status st = prober_->Apply(*cfg);
+  if (!st.ok()) {
+    ++reloads_.api_failures;
+    return st;
+  }
+  if (store_ != nullptr) {
+    st = store_->PutHealthChecks(json);
+    if (!st.ok()) {
+      ++reloads_.api_failures;
+      (void)prober_->Apply(*health_checks_);  // back to what was running
+      return absl::InternalError(
+          absl::StrCat("data dir not written, health checks not loaded: ", st.message()));
+    }
+  }
+  health_checks_ = std::move(cfg);
+  health_checks_by_ = ManagedBy::kApi;
+  health_checks_source_ = "api";
+  ++reloads_.api;
+  LogHealthChecks(*health_checks_, "control API: loaded ");
+  HealthChecksSummary out;
+  out.source = health_checks_source_;
+  out.managed_by = health_checks_by_;
+  out.checks = health_checks_->size();
+  out.warnings = health_checks_->warnings();
+  out.probing = probing_;
+  return out;
+}
+
+absl::Status ControlState::StartHealthChecks() {
+  absl::MutexLock lock(&mu_);
+  if (probing_) return absl::OkStatus();
+  absl::Status st = prober_->Start();
+  if (!st.ok()) return st;
+  probing_ = true;
+  if (!health_checks_->empty()) {
+    log_(absl::StrCat("health checks: probing ", health_checks_->size(), " checks",
+                      config_.health_check_resolver.empty()
+                          ? std::string()
+                          : absl::StrCat(" (names resolved by ", config_.health_check_resolver,
+                                         ")")));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<HealthCheckInfo> ControlState::HealthChecks() const {
+  absl::flat_hash_map<std::string, std::vector<RecordSetRef>> used;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [wire, e] : zones_) {
+      const zones::Zone& zone = *e.zone;
+      for (size_t n = 0; n < zone.node_count(); ++n) {
+        const zones::Node& node = zone.node(static_cast<uint32_t>(n));
+        for (const zones::RoutedGroup& g : node.routed) {
+          for (const zones::RoutedMember& m : g.members) {
+            if (m.health_check_id.empty()) continue;
+            char buf[16];
+            used[m.health_check_id].push_back(
+                {NameToText(node.owner), RRTypeName(g.type, buf), m.set_identifier});
+          }
+        }
+      }
+    }
+  }
+  std::vector<HealthCheckInfo> out;
+  for (geo::HealthCheckStatus& st : prober_->Status()) {
+    HealthCheckInfo info;
+    auto it = used.find(st.id);
+    if (it != used.end()) info.used_by = it->second;
+    info.status = std::move(st);
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+HealthChecksSummary ControlState::HealthChecksSummaryInfo() const {
+  absl::MutexLock lock(&mu_);
+  HealthChecksSummary out;
+  if (!health_checks_source_.empty()) out.source = health_checks_source_;
+  out.managed_by = health_checks_by_;
+  out.checks = health_checks_->size();
+  out.warnings = health_checks_->warnings();
+  out.probing = probing_;
+  return out;
+}
+
+absl::flat_hash_map<std::string, std::string> ControlState::HealthReasons() const {
+  absl::flat_hash_map<std::string, std::string> out;
+  for (const geo::HealthCheckStatus& st : prober_->Status()) {
+    out[st.id] = st.has_result || st.disabled || st.type == geo::HealthCheckType::kCalculated
+                     ? st.reason
+                     : "no result yet";
+  }
+  return out;
 }
 
 std::vector<ZoneInfo> ControlState::Zones() const {

@@ -4,6 +4,7 @@
 // only code that builds and publishes snapshots.
 //
 //   --zone / --latency / --regions ──┐
+//   --health-checks ─────────────────┤
 //   --data-dir (DataStore)  ─────────┼─► ControlState ──BuildSnapshot──► SnapshotCell::Publish
 //   control API (PUT/POST/DELETE) ───┤    zones by origin + provenance,       (workers)
 //   SIGHUP ──────────────────────────┘    latency table, region states
@@ -28,7 +29,11 @@
 //
 // Region admin states and health live in atomics outside the snapshot
 // (geo::AdminStates, geo::HealthTable), owned here; a drain changes no
-// snapshot.
+// snapshot. The health checks (geo::HealthChecksConfig) are inputs like the
+// latency table: every HealthCheckId a record set names must be one of
+// them (checked at start-up, zone load, change batch and health check
+// reload). The prober (geo::Prober, one thread, owned here) writes the
+// HealthTable; a health change rebuilds nothing.
 //
 // Thread safety: all methods are thread-safe (one internal mutex, never
 // taken by workers). ControlState must outlive the SnapshotCell it
@@ -59,6 +64,8 @@
 #include "dns/server/config.h"
 #include "dns/server/snapshot_cell.h"
 #include "geo/health.h"
+#include "geo/health_checks.h"
+#include "geo/prober.h"
 #include "geo/latency_table.h"
 #include "geo/regions.h"
 #include "zones/zone.h"
@@ -102,6 +109,29 @@ struct ChangeResult {
   std::string submitted_at;  // RFC 3339
   std::string comment;
   ZoneInfo zone;
+};
+
+// A record set that names a health check (HealthCheckId).
+struct RecordSetRef {
+  std::string name;  // owner, presentation form
+  std::string type;  // "A", "AAAA", ...
+  std::string set_identifier;
+};
+
+// One health check as `GET /v1/health-checks` shows it: the prober's status
+// plus the record sets that use it.
+struct HealthCheckInfo {
+  geo::HealthCheckStatus status;
+  std::vector<RecordSetRef> used_by;
+};
+
+// The health checks config as a whole.
+struct HealthChecksSummary {
+  std::optional<std::string> source;  // path, or "api"; none when not loaded
+  ManagedBy managed_by = ManagedBy::kCommandLine;
+  size_t checks = 0;
+  std::vector<std::string> warnings;  // from the last load
+  bool probing = false;               // the prober thread runs
 };
 
 // Reload bookkeeping for status and metrics.
@@ -158,9 +188,20 @@ class ControlState {
   // Sets a region's admin state (persisted first). NotFound for a region
   // neither the registry nor any data names.
   absl::StatusOr<RegionInfo> SetRegionState(std::string_view name, geo::AdminState state);
+  // Replaces the health checks with Route 53 JSON (`aws route53
+  // list-health-checks` output). InvalidArgument "health-checks.json:line:
+  // message", or naming a record set whose HealthCheckId the new config
+  // lacks; nothing changes then. Persisted (data dir) before the prober
+  // gets it; managed_by api from then on (SIGHUP no longer re-reads
+  // --health-checks).
+  absl::StatusOr<HealthChecksSummary> PutHealthChecks(std::string_view json);
+  // Starts the prober thread (the checks loaded by Create are probed from
+  // now on). Call once, after the server started; InvalidArgument for a
+  // bad --health-check-resolver. Without it nothing is probed (--explain).
+  absl::Status StartHealthChecks();
   // SIGHUP: re-reads the command-line files whose stat changed (zones still
-  // managed by the command line, the latency table, the regions file),
-  // then publishes. On error nothing changes.
+  // managed by the command line, the latency table, the regions file, the
+  // health checks), then publishes. On error nothing changes.
   absl::Status ReloadFiles();
 
   // ---- Reads ----
@@ -170,6 +211,13 @@ class ControlState {
   std::vector<RegionInfo> Regions() const;  // sorted by name
   absl::StatusOr<RegionInfo> Region(std::string_view name) const;
   ReloadCounts reloads() const;
+  // Every configured health check in config order, with its state and the
+  // record sets that reference it.
+  std::vector<HealthCheckInfo> HealthChecks() const;
+  HealthChecksSummary HealthChecksSummaryInfo() const;
+  // Health check id -> its last result's reason ("connect refused"), for
+  // explain.
+  absl::flat_hash_map<std::string, std::string> HealthReasons() const;
   size_t zone_count() const;
   // "" without a data dir.
   std::string data_dir() const;
@@ -237,9 +285,16 @@ class ControlState {
   absl::Status LoadRegistry(bool at_start) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status LoadAll() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Builds a snapshot of `zones` + `latency` (validation only; nothing
-  // published).
+  // published). HealthCheckIds must be in `checks` (null: the current
+  // health checks).
   absl::StatusOr<std::unique_ptr<const Snapshot>> Build(
-      const ZoneMap& zones, std::shared_ptr<const geo::LatencyTable> latency)
+      const ZoneMap& zones, std::shared_ptr<const geo::LatencyTable> latency,
+      const geo::HealthChecksConfig* checks = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Loads the health checks at start-up (data dir, else --health-checks)
+  // and hands them to the prober (not started).
+  absl::Status LoadHealthChecksAtStart(const std::optional<std::string>& stored)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void LogHealthChecks(const geo::HealthChecksConfig& cfg, std::string_view how)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Publish(std::unique_ptr<const Snapshot> snap) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The --zone entries grouped by origin (wire), in order of first mention.
@@ -258,6 +313,8 @@ class ControlState {
   geo::AdminStates admin_;
   geo::HealthTable health_;
   RoutedNames names_;
+  // Probes the health checks into health_ (destroyed before it).
+  std::unique_ptr<geo::Prober> prober_;
 
   mutable absl::Mutex mu_;
   std::unique_ptr<DataStore> store_ ABSL_GUARDED_BY(mu_);
@@ -270,6 +327,12 @@ class ControlState {
   ManagedBy latency_by_ ABSL_GUARDED_BY(mu_) = ManagedBy::kCommandLine;
   std::string latency_source_ ABSL_GUARDED_BY(mu_);
   FileStamp latency_stamp_ ABSL_GUARDED_BY(mu_);
+  // Never null (empty: no checks).
+  std::shared_ptr<const geo::HealthChecksConfig> health_checks_ ABSL_GUARDED_BY(mu_);
+  ManagedBy health_checks_by_ ABSL_GUARDED_BY(mu_) = ManagedBy::kCommandLine;
+  std::string health_checks_source_ ABSL_GUARDED_BY(mu_);  // "" when none loaded
+  FileStamp health_checks_stamp_ ABSL_GUARDED_BY(mu_);
+  bool probing_ ABSL_GUARDED_BY(mu_) = false;
   std::unique_ptr<const Snapshot> initial_ ABSL_GUARDED_BY(mu_);
   dns::server::SnapshotCell* cell_ ABSL_GUARDED_BY(mu_) = nullptr;
   ReloadCounts reloads_ ABSL_GUARDED_BY(mu_);

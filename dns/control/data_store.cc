@@ -436,6 +436,22 @@ absl::Status DataStore::PutLatency(std::string_view csv) {
   return WriteFileAtomically(latency_path(), csv);
 }
 
+absl::StatusOr<std::optional<std::string>> DataStore::LoadHealthChecks() const {
+  const std::string path = health_checks_path();
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return IoError(path, "stat", errno);
+  }
+  absl::StatusOr<std::string> text = ReadText(path);
+  if (!text.ok()) return text.status();
+  return std::optional<std::string>(*std::move(text));
+}
+
+absl::Status DataStore::PutHealthChecks(std::string_view json) {
+  return WriteFileAtomically(health_checks_path(), json);
+}
+
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 DataStore::LoadRegionStates() const {
   std::vector<std::pair<std::string, std::string>> out;

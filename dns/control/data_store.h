@@ -7,6 +7,8 @@
 //
 //   DIR/
 //     latency.csv                     the table last PUT through the API
+//     health-checks.json              the health checks last PUT through
+//                                     the API (Route 53 JSON)
 //     regions.json                    {"regions":{"eu-west-1":"drain"}}:
 //                                     regions not "up"
 //     zones/<origin>/                 one folder per zone the API touched
@@ -126,6 +128,12 @@ class DataStore {
   absl::StatusOr<std::optional<std::string>> LoadLatency() const;
   absl::Status PutLatency(std::string_view csv);
   std::string latency_path() const { return dir_ + "/latency.csv"; }
+
+  // DIR/health-checks.json (Route 53 JSON as PUT through the API), if
+  // present.
+  absl::StatusOr<std::optional<std::string>> LoadHealthChecks() const;
+  absl::Status PutHealthChecks(std::string_view json);
+  std::string health_checks_path() const { return dir_ + "/health-checks.json"; }
 
   // Region admin states other than "up": (name, "drain"|"down").
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> LoadRegionStates() const;

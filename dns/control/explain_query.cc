@@ -75,7 +75,8 @@ absl::StatusOr<std::string> ExplainQuery(const Snapshot& snapshot, const Explain
   std::vector<uint8_t> out(65535);
   const size_t n = HandleQuery(snapshot, q.data(), q.size(), request, out.data(), out.size(),
                                nullptr, &trace);
-  return ExplainJson(trace, out.data(), n);
+  return ExplainJson(trace, out.data(), n,
+                     req.health_reasons.empty() ? nullptr : &req.health_reasons);
 }
 
 }  // namespace dns::control

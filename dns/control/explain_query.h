@@ -16,6 +16,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "dns/answer/explain.h"
 #include "dns/answer/snapshot.h"
 
 namespace dns::control {
@@ -26,6 +27,9 @@ struct ExplainRequest {
   std::string client;  // the packet's source address; "" = 0.0.0.0
   std::string subnet;  // sent as EDNS Client Subnet ("198.51.100.0/24" or an
                        // address); "" = no ECS option
+  // Health check id -> last result's reason (ControlState::HealthReasons),
+  // shown per candidate; empty: state only.
+  dns::HealthReasons health_reasons;
 };
 
 // The ExplainJson of the answer (pretty-printed). InvalidArgument naming

@@ -92,6 +92,42 @@ json LatencyJson(const LatencyInfo& l) {
               {"rankings", l.rankings}};
 }
 
+json HealthSummaryJson(const HealthChecksSummary& h) {
+  return json{{"source", h.source.has_value() ? json(*h.source) : json(nullptr)},
+              {"managed_by", ManagedByName(h.managed_by)},
+              {"checks", h.checks},
+              {"probing", h.probing},
+              {"warnings", h.warnings}};
+}
+
+json HealthCheckJson(const HealthCheckInfo& info) {
+  const geo::HealthCheckStatus& s = info.status;
+  json used = json::array();
+  for (const RecordSetRef& r : info.used_by) {
+    used.push_back(json{{"name", r.name}, {"type", r.type}, {"set_identifier", r.set_identifier}});
+  }
+  const bool probed = s.type != geo::HealthCheckType::kCalculated && !s.disabled;
+  json j{{"id", s.id},
+         {"type", std::string(geo::HealthCheckTypeName(s.type))},
+         {"target", s.description},
+         {"state", s.slot_healthy ? "healthy" : "unhealthy"},
+         {"forced", s.forced},
+         {"inverted", s.inverted},
+         {"disabled", s.disabled}};
+  j["last_result"] = !s.has_result ? json(nullptr) : json(s.last_ok ? "success" : "failure");
+  j["reason"] = s.has_result ? json(s.reason) : json(nullptr);
+  j["address"] = s.address.empty() ? json(nullptr) : json(s.address);
+  j["last_latency_ms"] = s.has_result && probed ? json(s.last_latency_ms) : json(nullptr);
+  j["last_change"] = Rfc3339(absl::FromChrono(s.last_change));
+  j["checks"] = s.checks;
+  j["failures"] = s.failures;
+  j["consecutive"] = s.consecutive;
+  j["request_interval"] = s.request_interval_s;
+  j["failure_threshold"] = s.failure_threshold;
+  j["used_by"] = used;
+  return j;
+}
+
 json RegionJson(const RegionInfo& r, const std::vector<uint32_t>& expiry, absl::Time now) {
   const uint32_t last = r.id < expiry.size() ? expiry[r.id] : 0;
   json j{{"name", r.name}, {"state", std::string(geo::AdminStateName(r.state))}};
@@ -414,6 +450,21 @@ void ControlApi::Handle(const httplib::Request& req, httplib::Response& res) {
                             {"rankings", l->rankings}});
     return;
   }
+  if (path == "/v1/health-checks" || path == "/v1/health-checks/") {
+    if (!allow({"GET", "PUT"})) return;
+    if (m == "GET") {
+      json checks = json::array();
+      for (const HealthCheckInfo& h : state_->HealthChecks()) checks.push_back(HealthCheckJson(h));
+      json j = HealthSummaryJson(state_->HealthChecksSummaryInfo());
+      j["health_checks"] = checks;
+      SendJson(res, 200, j);
+      return;
+    }
+    absl::StatusOr<HealthChecksSummary> h = state_->PutHealthChecks(req.body);
+    if (!h.ok()) return SendStatus(res, h.status(), "InvalidInput", "NotFound");
+    SendJson(res, 200, HealthSummaryJson(*h));
+    return;
+  }
   if (path == "/v1/regions" || path == "/v1/regions/") {
     if (!allow({"GET"})) return;
     const std::vector<uint32_t> expiry =
@@ -459,6 +510,7 @@ void ControlApi::Handle(const httplib::Request& req, httplib::Response& res) {
     er.client = req.get_param_value("client");
     er.subnet = req.get_param_value("subnet");
     if (er.name.empty()) return SendError(res, 400, "InvalidInput", "missing ?name=");
+    er.health_reasons = state_->HealthReasons();
     absl::StatusOr<std::string> out = absl::InternalError("no snapshot");
     state_->WithSnapshot([&](const Snapshot& snap) { out = ExplainQuery(snap, er); });
     if (!out.ok()) return SendStatus(res, out.status(), "InvalidInput", "NotFound");

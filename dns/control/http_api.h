@@ -1,10 +1,11 @@
 // File: dns/control/http_api.h
 //
 // The HTTP/1.1 control API (docs/control-api.md is the contract): zones,
-// change batches, the latency table, regions and drain, explain, status
-// and /metrics, served with cpp-httplib on its own threads. Handlers only
-// translate HTTP to ControlState calls (which own the data and do the
-// build → validate → persist → publish) and read the Server's counters.
+// change batches, the latency table, health checks, regions and drain,
+// explain, status and /metrics, served with cpp-httplib on its own
+// threads. Handlers only translate HTTP to ControlState calls (which own
+// the data and do the build → validate → persist → publish) and read the
+// Server's counters.
 //
 // Security: a non-loopback address is refused unless a token is set; with
 // a token every request must carry "Authorization: Bearer <token>",

@@ -117,6 +117,16 @@ MetricsData CollectMetrics(const dns::server::Server* server, const ControlState
     m.last_expiry = r.id < expiry.size() ? expiry[r.id] : 0;
     d.regions.push_back(std::move(m));
   }
+  for (const HealthCheckInfo& h : state.HealthChecks()) {
+    HealthMetric m;
+    m.id = h.status.id;
+    m.type = std::string(geo::HealthCheckTypeName(h.status.type));
+    m.healthy = h.status.slot_healthy;
+    m.last_latency_seconds = h.status.last_latency_ms / 1000.0;
+    m.checks = h.status.checks;
+    m.failures = h.status.failures;
+    d.health_checks.push_back(std::move(m));
+  }
   return d;
 }
 
@@ -234,6 +244,30 @@ std::string FormatMetrics(const MetricsData& d) {
              "region; 0 if none.");
     for (const RegionMetric& r : d.regions)
       f.Sample({"region", r.name}, static_cast<double>(r.last_expiry));
+  }
+  {
+    Family f(&out, "health_check_healthy", "gauge",
+             "State of each health check as routing reads it: 1 healthy, 0 unhealthy.");
+    for (const HealthMetric& h : d.health_checks)
+      f.Sample({"id", h.id, "type", h.type}, h.healthy ? 1 : 0);
+  }
+  {
+    Family f(&out, "health_check_last_latency_seconds", "gauge",
+             "Duration of each health check's last probe (connect to result), seconds.");
+    for (const HealthMetric& h : d.health_checks)
+      f.Sample({"id", h.id}, h.last_latency_seconds);
+  }
+  {
+    Family f(&out, "health_check_checks_total", "counter",
+             "Probe results recorded for each health check.");
+    for (const HealthMetric& h : d.health_checks)
+      f.Sample({"id", h.id}, static_cast<double>(h.checks));
+  }
+  {
+    Family f(&out, "health_check_failures_total", "counter",
+             "Probe results that failed (before Inverted), per health check.");
+    for (const HealthMetric& h : d.health_checks)
+      f.Sample({"id", h.id}, static_cast<double>(h.failures));
   }
   return out;
 }

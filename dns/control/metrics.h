@@ -26,6 +26,11 @@
 //   zone_serial{zone}, zone_records{zone}
 //   region_state{region,state}                  1 for the current state
 //   region_last_answer_expiry_seconds{region}   drain tracking (Unix time)
+//   health_check_healthy{id,type}               1 healthy, 0 unhealthy (what
+//                                               the query path reads)
+//   health_check_last_latency_seconds{id}       last probe, connect to result
+//   health_check_checks_total{id}               probe results
+//   health_check_failures_total{id}             failed results (before Inverted)
 //   start_time_seconds, build_info{version}
 //
 // Thread safety: CollectMetrics may run on any control thread.
@@ -70,6 +75,13 @@ struct RegionMetric {
   uint32_t last_expiry = 0;   // Unix seconds; 0 = never answered
 };
 
+struct HealthMetric {
+  std::string id, type;
+  bool healthy = true;
+  double last_latency_seconds = 0;
+  uint64_t checks = 0, failures = 0;
+};
+
 struct MetricsData {
   std::string version;
   double start_time_seconds = 0;
@@ -78,6 +90,7 @@ struct MetricsData {
   uint64_t routed_unrecorded = 0;
   std::vector<ZoneMetric> zones;
   std::vector<RegionMetric> regions;
+  std::vector<HealthMetric> health_checks;  // config order
   ReloadCounts reloads;
 };
 

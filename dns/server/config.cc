@@ -103,6 +103,15 @@ const Setting kSettings[] = {
      [](std::string_view v, Config* c, ParseState*) {
        return NonEmpty(v, &c->latency);
      }},
+    {"default-latency", Kind::kString, "PATH",
+     "Network locations CSV (network,latitude,longitude,country) ranked at\n"
+     "start-up against --regions with the distance model: the latency table\n"
+     "when routed record sets exist and neither --latency nor the data dir\n"
+     "gives one. Default: default-locations.csv in the build tree (made from\n"
+     "tor-geoipdb by the build); \"off\" disables it.",
+     [](std::string_view v, Config* c, ParseState*) {
+       return NonEmpty(v, &c->default_latency);
+     }},
     {"regions", Kind::kString, "PATH",
      "Region coordinates CSV (region,latitude,longitude). Default: the AWS\n"
      "regions shipped in data/aws_regions.csv.",
@@ -110,9 +119,17 @@ const Setting kSettings[] = {
        return NonEmpty(v, &c->regions);
      }},
     {"health-checks", Kind::kString, "PATH",
-     "Route 53 health checks JSON. Accepted, not used yet.",
+     "Route 53 health checks JSON ({\"HealthChecks\":[...]}, as `aws route53\n"
+     "list-health-checks` prints it), probed from one thread; an unhealthy\n"
+     "member is skipped. Re-read on SIGHUP unless loaded through the API.",
      [](std::string_view v, Config* c, ParseState*) {
        return NonEmpty(v, &c->health_checks);
+     }},
+    {"health-check-resolver", Kind::kString, "ADDR:PORT",
+     "DNS server(s) that resolve FullyQualifiedDomainName health checks,\n"
+     "comma-separated (127.0.0.1:5353,[::1]:53). Default: /etc/resolv.conf.",
+     [](std::string_view v, Config* c, ParseState*) {
+       return NonEmpty(v, &c->health_check_resolver);
      }},
     {"control", Kind::kString, "ADDR:PORT",
      "HTTP admin API (zonectl, /metrics). Default 127.0.0.1:8053; \"off\"\n"
@@ -154,6 +171,14 @@ const Setting kSettings[] = {
      "connection closes the least recently active one. Default 1024.",
      [](std::string_view v, Config* c, ParseState*) {
        return IntIn(v, 1, 1000000, &c->tcp_max_connections);
+     }},
+    {"xdp", Kind::kString, "IFNAME",
+     "Also serve UDP on this interface through AF_XDP (kernel bypass), for\n"
+     "the port of the first --listen address; TCP stays on sockets. Every\n"
+     "frame of the interface goes to steerdns (non-DNS ones are dropped):\n"
+     "give it an interface of its own. Needs root and a build with libxdp.",
+     [](std::string_view v, Config* c, ParseState*) {
+       return NonEmpty(v, &c->xdp);
      }},
 };
 

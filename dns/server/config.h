@@ -47,10 +47,19 @@ struct Config {
 
   // Latency table CSV (network,region,rtt_ms); empty: none.
   std::string latency;
+  // Network locations CSV (geo/location_table.h) ranked at start-up into
+  // the table used when routed record sets exist and neither `latency`
+  // nor the data dir gives one. Empty or "off": none; the daemon fills in
+  // the build tree's default-locations.csv when the flag is not given.
+  std::string default_latency;
   // Region coordinates CSV (region,latitude,longitude); empty: the default.
   std::string regions;
-  // Route 53 health checks JSON. Not used yet.
+  // Route 53 health checks JSON (geo/health_checks.h); empty: none (or
+  // the data dir's). Re-read on SIGHUP unless loaded through the API.
   std::string health_checks;
+  // DNS servers for FullyQualifiedDomainName checks, as c-ares takes them
+  // ("127.0.0.1:5353,[::1]:53"); empty: /etc/resolv.conf.
+  std::string health_check_resolver;
   // HTTP admin API address (docs/control-api.md); loopback by default.
   // "off" disables the API. A non-loopback address needs a token file.
   std::string control = "127.0.0.1:8053";
@@ -77,6 +86,12 @@ struct Config {
   // connection closes the least recently active one instead of being
   // refused, so a flood of idle sockets cannot lock real clients out.
   int tcp_max_connections = 1024;
+
+  // Interface to also serve UDP on through AF_XDP (dns/server/xdp_worker.h),
+  // for the port of the first --listen address; empty: sockets only. One
+  // AF_XDP worker per receive queue of the interface (at most `threads`).
+  // Needs a build with libxdp (STEER_XDP); TCP stays on sockets.
+  std::string xdp;
 
   // The YAML file given with --config, or empty.
   std::string config_file;

@@ -13,6 +13,10 @@
 #include "dns/server/net.h"
 #include "dns/server/tcp_worker.h"
 #include "dns/server/udp_worker.h"
+#ifdef STEER_HAVE_XDP
+#include "dns/server/xdp_filter.h"
+#include "dns/server/xdp_worker.h"
+#endif
 
 namespace dns::server {
 namespace {
@@ -126,8 +130,22 @@ absl::Status Server::Start(const Config& config,
     listening_.push_back(FormatAddress(a.addr));
   }
 
+  // AF_XDP: one worker per receive queue, at most one per thread.
+  int xdp_workers = 0;
+  if (!config.xdp.empty()) {
+#ifdef STEER_HAVE_XDP
+    xdp_workers = static_cast<int>(
+        std::min<uint32_t>(XdpQueueCount(config.xdp), static_cast<uint32_t>(threads_)));
+#else
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--xdp ", config.xdp, ": this steerdns was built without AF_XDP "
+        "(libxdp/libbpf not found at build time; see STEER_XDP)"));
+#endif
+  }
+
   // 2. Build the workers.
-  cell_ = std::make_unique<SnapshotCell>(2 * threads_, std::move(initial));
+  cell_ = std::make_unique<SnapshotCell>(2 * threads_ + xdp_workers,
+                                         std::move(initial));
   TcpWorker::Options tcp_options;
   tcp_options.idle_timeout_ms = config.tcp_idle_timeout * 1000;
   // Each TCP worker enforces its share of the cap (rounded up, at least
@@ -148,6 +166,33 @@ absl::Status Server::Start(const Config& config,
     }
     tcp_.push_back(std::move(*w));
   }
+#ifdef STEER_HAVE_XDP
+  if (xdp_workers > 0 && XdpFilter::Available()) {
+    absl::StatusOr<std::unique_ptr<XdpFilter>> f =
+        XdpFilter::Attach(config.xdp, addresses[0].port());
+    if (!f.ok()) {
+      udp_.clear();
+      tcp_.clear();
+      return f.status();
+    }
+    xdp_filter_ = std::move(*f);
+  }
+  for (int q = 0; q < xdp_workers; ++q) {
+    const uint16_t port = addresses[0].port();
+    absl::StatusOr<std::unique_ptr<XdpWorker>> x = XdpWorker::Create(
+        config.xdp, static_cast<uint32_t>(q), port, 2 * threads_ + q,
+        cell_.get(), max_udp, &stop_, xdp_filter_.get());
+    if (!x.ok()) {
+      udp_.clear();
+      tcp_.clear();
+      xdp_.clear();
+      xdp_filter_.reset();
+      return x.status();
+    }
+    xdp_serving_.push_back(absl::StrCat((*x)->Describe(), " port ", port));
+    xdp_.push_back(std::move(*x));
+  }
+#endif
 
   // 3. Start the threads.
   for (int t = 0; t < threads_; ++t) {
@@ -156,6 +201,12 @@ absl::Status Server::Start(const Config& config,
     threads_list_.emplace_back([w = tcp_[t].get()] { w->Run(); });
     NameThread(threads_list_.back(), absl::StrCat("steer-tcp-", t));
   }
+#ifdef STEER_HAVE_XDP
+  for (size_t q = 0; q < xdp_.size(); ++q) {
+    threads_list_.emplace_back([w = xdp_[q].get()] { w->Run(); });
+    NameThread(threads_list_.back(), absl::StrCat("steer-xdp-", q));
+  }
+#endif
   reclaim_thread_ = std::thread([this] { ReclaimLoop(); });
   NameThread(reclaim_thread_, "steer-reclaim");
   return absl::OkStatus();
@@ -189,6 +240,11 @@ void Server::Stop() {
   absl::MutexLock lock(&mu_);
   for (const auto& w : udp_) final_totals_.Add(w->counters());
   for (const auto& w : tcp_) final_totals_.Add(w->counters());
+#ifdef STEER_HAVE_XDP
+  for (const auto& w : xdp_) final_totals_.Add(w->counters());
+  xdp_.clear();  // closes the AF_XDP sockets (libxdp's default program goes too)
+  xdp_filter_.reset();  // detaches our XDP program
+#endif
   udp_.clear();  // closes the sockets
   tcp_.clear();
 }
@@ -199,6 +255,9 @@ CounterTotals Server::Totals() const {
   CounterTotals totals;
   for (const auto& w : udp_) totals.Add(w->counters());
   for (const auto& w : tcp_) totals.Add(w->counters());
+#ifdef STEER_HAVE_XDP
+  for (const auto& w : xdp_) totals.Add(w->counters());
+#endif
   return totals;
 }
 
@@ -207,6 +266,9 @@ void Server::VisitCounters(
   absl::MutexLock lock(&mu_);
   for (const auto& w : udp_) fn(Transport::kUdp, w->counters());
   for (const auto& w : tcp_) fn(Transport::kTcp, w->counters());
+#ifdef STEER_HAVE_XDP
+  for (const auto& w : xdp_) fn(Transport::kUdp, w->counters());  // UDP too
+#endif
 }
 
 std::vector<uint32_t> Server::LatestExpiry() const {
@@ -215,6 +277,9 @@ std::vector<uint32_t> Server::LatestExpiry() const {
   if (udp_.empty() && tcp_.empty()) return {};
   for (const auto& w : udp_) all.push_back(&w->counters().expiry);
   for (const auto& w : tcp_) all.push_back(&w->counters().expiry);
+#ifdef STEER_HAVE_XDP
+  for (const auto& w : xdp_) all.push_back(&w->counters().expiry);
+#endif
   std::vector<uint32_t> out;
   MergeExpiry(all, &out);
   return out;

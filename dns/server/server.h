@@ -6,6 +6,8 @@
 //   Server ─┬─ SnapshotCell (slots 0..N-1: UDP workers, N..2N-1: TCP workers)
 //           ├─ N UdpWorker threads, each with one socket per listen address
 //           ├─ N TcpWorker threads, each with one listener per listen address
+//           ├─ with --xdp IFNAME: one XdpWorker thread per receive queue of
+//           │  IFNAME (at most N), slots 2N.., UDP through AF_XDP
 //           └─ 1 reclaim thread: cell().Reclaim() about once a second
 //
 // Example:
@@ -42,6 +44,8 @@ namespace dns::server {
 
 class UdpWorker;
 class TcpWorker;
+class XdpWorker;
+class XdpFilter;
 
 class Server {
  public:
@@ -75,6 +79,9 @@ class Server {
   const std::vector<std::string>& listening() const { return listening_; }
   // Worker threads per protocol.
   int threads() const { return threads_; }
+  // With --xdp: one line per AF_XDP worker, "IFNAME queue N (native copy)
+  // port P"; empty otherwise.
+  const std::vector<std::string>& xdp_serving() const { return xdp_serving_; }
 
   // Counters summed over all workers (final values after Stop()).
   CounterTotals Totals() const;
@@ -99,6 +106,11 @@ class Server {
   std::unique_ptr<SnapshotCell> cell_;
   std::vector<std::unique_ptr<UdpWorker>> udp_;
   std::vector<std::unique_ptr<TcpWorker>> tcp_;
+#ifdef STEER_HAVE_XDP
+  std::unique_ptr<XdpFilter> xdp_filter_;  // outlives xdp_ (reset after)
+  std::vector<std::unique_ptr<XdpWorker>> xdp_;
+#endif
+  std::vector<std::string> xdp_serving_;
   std::vector<std::thread> threads_list_;
   std::thread reclaim_thread_;
   std::atomic<bool> stop_{false};

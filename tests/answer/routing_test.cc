@@ -1331,6 +1331,35 @@ TEST(RoutingSnapshotTest, AliasErrorsNameTheRecord) {
   }
 }
 
+// With the configured health checks given, a HealthCheckId outside them
+// is an error naming the record; one inside gets its slot.
+TEST(RoutingSnapshotTest, UnknownHealthCheckIdNamesTheRecord) {
+  const std::string json = Sets({Weighted("w.example.com.", "one", 1, "192.0.2.9", true),
+                                 Weighted("w.example.com.", "two", 1, "192.0.2.10", true)});
+  auto zone = MakeZone("example.com.", kZone, json);
+  ASSERT_TRUE(zone.ok()) << zone.status();
+  for (bool known_two : {false, true}) {
+    geo::HealthTable health;
+    SnapshotInputs in;
+    in.zones.Put(*zone);
+    in.health = &health;
+    in.health_check_known = [known_two](std::string_view id) {
+      return id == "hc-one" || (known_two && id == "hc-two");
+    };
+    auto snap = BuildSnapshot(std::move(in));
+    if (known_two) {
+      ASSERT_TRUE(snap.ok()) << snap.status();
+      EXPECT_TRUE(health.Find("hc-two").has_value());
+      continue;
+    }
+    ASSERT_FALSE(snap.ok());
+    EXPECT_EQ(snap.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(snap.status().message()),
+                HasSubstr("record set [name='w.example.com.', type='A', set-identifier='two']: "
+                          "HealthCheckId 'hc-two' is not a configured health check"));
+  }
+}
+
 TEST(RoutingSnapshotTest, AliasTargetInAnotherLoadedZone) {
   geo::AdminStates admin;
   geo::HealthTable health;

@@ -22,6 +22,7 @@ using ::control_test::MakeTempDir;
 using ::control_test::MinimalZone;
 using ::control_test::WriteText;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kOrigin[] = "example.test.";
 
@@ -245,6 +246,195 @@ TEST_F(ControlStateTest, ChangeToAFileEditedOnDiskIsAConflict) {
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(absl::IsFailedPrecondition(r.status())) << r.status();
   EXPECT_FALSE(HasName(*state, kOrigin, "a.example.test."));
+}
+
+// Routed record sets and no latency table: the default (a network
+// locations file ranked at start-up) serves, says so in one line, and
+// gives way to --latency and to the data dir's table.
+TEST_F(ControlStateTest, DefaultLatencyTableWhenRoutedNamesHaveNone) {
+  const std::string json = dir_ + "/example.test.json";
+  WriteText(json, R"({"ResourceRecordSets": [
+    {"Name": "app.example.test.", "Type": "A", "SetIdentifier": "euw1",
+     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
+    {"Name": "app.example.test.", "Type": "A", "SetIdentifier": "use1",
+     "Region": "us-east-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]}]})");
+  config_.zones.push_back({kOrigin, json});
+  const std::string locations = dir_ + "/locations.csv";
+  WriteText(locations,
+            "network,latitude,longitude,country\n81.2.69.0/24,51.5,-0.12,GB\n"
+            "8.8.8.0/24,40.7,-74.0,US\n");
+  config_.default_latency = locations;
+  {
+    auto state = Start();
+    ASSERT_NE(state, nullptr);
+    EXPECT_EQ(state->Latency().source, locations);
+    EXPECT_GE(state->Latency().networks, 2u);
+    EXPECT_THAT(log_, HasSubstr("default latency table " + locations));
+    EXPECT_THAT(log_, Not(HasSubstr("no latency table")));
+  }
+  // "off": none.
+  config_.default_latency = "off";
+  {
+    auto state = Start();
+    ASSERT_NE(state, nullptr);
+    EXPECT_FALSE(state->Latency().source.has_value());
+    EXPECT_THAT(log_, HasSubstr("routed record sets but no latency table"));
+  }
+  // A named file that does not load stops start-up with file:line.
+  config_.default_latency = dir_ + "/bad.csv";
+  WriteText(config_.default_latency, "network,latitude,longitude\n1.2.3.0/24,1\n");
+  EXPECT_THAT(std::string(ControlState::Create(config_, [](const std::string&) {})
+                              .status()
+                              .message()),
+              HasSubstr("bad.csv:2:"));
+  // --latency wins.
+  config_.default_latency = locations;
+  config_.latency = control_test::ExamplePath("latency.csv");
+  {
+    auto state = Start();
+    ASSERT_NE(state, nullptr);
+    EXPECT_EQ(state->Latency().source, config_.latency);
+    EXPECT_THAT(log_, Not(HasSubstr("default latency table")));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Health checks (issue 5): every HealthCheckId must be a loaded check.
+
+namespace health {
+
+constexpr char kChecks[] = R"({"HealthChecks": [
+  {"Id": "hc-a", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9}},
+  {"Id": "hc-b", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9}}]})";
+
+std::string RecordSets(const std::string& check) {
+  return absl::StrCat(R"({"ResourceRecordSets": [
+  {"Name": "app.example.test.", "Type": "A", "SetIdentifier": "eu", "Region": "eu-west-1",
+   "TTL": 60, "HealthCheckId": ")", check, R"(", "ResourceRecords": [{"Value": "192.0.2.1"}]}]})");
+}
+
+}  // namespace health
+
+class ControlStateHealthTest : public ControlStateTest {
+ protected:
+  void SetUp() override {
+    ControlStateTest::SetUp();
+    checks_path_ = dir_ + "/health-checks.json";
+    WriteText(checks_path_, health::kChecks);
+    WriteText(dir_ + "/app.json", health::RecordSets("hc-a"));
+    config_.zones.push_back({kOrigin, dir_ + "/app.json"});
+    config_.health_checks = checks_path_;
+  }
+  std::string checks_path_;
+};
+
+TEST_F(ControlStateHealthTest, UnknownHealthCheckIdStopsStartUpNamingTheRecord) {
+  WriteText(dir_ + "/app.json", health::RecordSets("hc-nope"));
+  absl::StatusOr<std::unique_ptr<ControlState>> s =
+      ControlState::Create(config_, [](const std::string&) {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(),
+              HasSubstr("app.json:2: record set [name='app.example.test.', type='A', "
+                        "set-identifier='eu']: HealthCheckId 'hc-nope' is not a configured "
+                        "health check"));
+}
+
+TEST_F(ControlStateHealthTest, WithoutHealthChecksAnyHealthCheckIdIsAnError) {
+  config_.health_checks.clear();
+  absl::StatusOr<std::unique_ptr<ControlState>> s =
+      ControlState::Create(config_, [](const std::string&) {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("HealthCheckId 'hc-a'"));
+}
+
+TEST_F(ControlStateHealthTest, BadHealthChecksFileIsFileLine) {
+  WriteText(checks_path_, "{\"HealthChecks\": [\n  {\"Id\": 5}]}");
+  absl::StatusOr<std::unique_ptr<ControlState>> s =
+      ControlState::Create(config_, [](const std::string&) {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr(checks_path_ + ":2:"));
+}
+
+TEST_F(ControlStateHealthTest, StatusListsRecordSetsUsingEachCheck) {
+  std::unique_ptr<ControlState> state = Start();
+  ASSERT_NE(state, nullptr);
+  std::vector<HealthCheckInfo> checks = state->HealthChecks();
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].status.id, "hc-a");
+  ASSERT_EQ(checks[0].used_by.size(), 1u);
+  EXPECT_EQ(checks[0].used_by[0].name, "app.example.test.");
+  EXPECT_EQ(checks[0].used_by[0].type, "A");
+  EXPECT_EQ(checks[0].used_by[0].set_identifier, "eu");
+  EXPECT_TRUE(checks[1].used_by.empty());
+  HealthChecksSummary sum = state->HealthChecksSummaryInfo();
+  EXPECT_EQ(sum.source, checks_path_);
+  EXPECT_EQ(sum.managed_by, ManagedBy::kCommandLine);
+  EXPECT_FALSE(sum.probing) << "not started: nothing probes (--explain)";
+}
+
+TEST_F(ControlStateHealthTest, ReloadThatOrphansAnIdIsRefusedAndPutPersists) {
+  std::unique_ptr<ControlState> state = Start();
+  ASSERT_NE(state, nullptr);
+  const std::string only_b = R"({"HealthChecks": [
+  {"Id": "hc-b", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9}}]})";
+  absl::StatusOr<HealthChecksSummary> r = state->PutHealthChecks(only_b);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("HealthCheckId 'hc-a' is not a configured"));
+  EXPECT_EQ(state->HealthChecks().size(), 2u) << "old checks keep running";
+  EXPECT_FALSE(control_test::ReadText(config_.data_dir + "/health-checks.json").size() > 0);
+
+  // A change batch that names an unknown id is refused too.
+  absl::StatusOr<ChangeResult> c = state->ApplyChanges(
+      kOrigin,
+      R"({"Changes":[{"Action":"CREATE","ResourceRecordSet":{"Name":"x.example.test.",
+         "Type":"A","SetIdentifier":"w","Weight":1,"TTL":60,"HealthCheckId":"hc-zz",
+         "ResourceRecords":[{"Value":"192.0.2.9"}]}}]})",
+      "");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), HasSubstr("HealthCheckId 'hc-zz'"));
+
+  const std::string three = R"({"HealthChecks": [
+  {"Id": "hc-a", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9}},
+  {"Id": "hc-c", "HealthCheckConfig": {"Type": "HTTP", "IPAddress": "127.0.0.1", "Port": 9,
+   "Shiny": true}}]})";
+  r = state->PutHealthChecks(three);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->checks, 2u);
+  EXPECT_EQ(r->managed_by, ManagedBy::kApi);
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_THAT(r->warnings[0], HasSubstr("health-checks.json:3: health check 'hc-c'"));
+  EXPECT_EQ(control_test::ReadText(config_.data_dir + "/health-checks.json"), three);
+
+  // After a restart the data dir's checks win over --health-checks.
+  state.reset();
+  state = Start();
+  ASSERT_NE(state, nullptr);
+  std::vector<HealthCheckInfo> checks = state->HealthChecks();
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[1].status.id, "hc-c");
+  EXPECT_EQ(state->HealthChecksSummaryInfo().managed_by, ManagedBy::kApi);
+  EXPECT_THAT(log_, HasSubstr("the data dir's version replaces"));
+}
+
+TEST_F(ControlStateHealthTest, SighupReReadsTheHealthChecksFile) {
+  std::unique_ptr<ControlState> state = Start();
+  ASSERT_NE(state, nullptr);
+  // Drop hc-a: refused, the old checks stay.
+  WriteText(checks_path_, R"({"HealthChecks": [
+  {"Id": "hc-b", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9}}]})");
+  absl::Status st = state->ReloadFiles();
+  ASSERT_FALSE(st.ok());
+  EXPECT_THAT(st.message(), HasSubstr("HealthCheckId 'hc-a'"));
+  EXPECT_EQ(state->HealthChecks().size(), 2u);
+  // Add one: accepted.
+  WriteText(checks_path_, R"({"HealthChecks": [
+  {"Id": "hc-a", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9}},
+  {"Id": "hc-b", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9}},
+  {"Id": "hc-c", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9}}]})");
+  st = state->ReloadFiles();
+  ASSERT_TRUE(st.ok()) << st;
+  EXPECT_EQ(state->HealthChecks().size(), 3u);
 }
 
 }  // namespace

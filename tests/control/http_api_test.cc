@@ -136,6 +136,50 @@ TEST_F(LiveApiTest, ErrorsAreJsonWithFittingStatus) {
   EXPECT_EQ(nlohmann::json::parse(region->body).at("code"), "NoSuchRegion");
 }
 
+TEST_F(LiveApiTest, HealthChecksGetAndPut) {
+  httplib::Client cli("127.0.0.1", port_);
+  httplib::Headers h{{"Authorization", "Bearer s3cret"}};
+  httplib::Result empty = cli.Get("/v1/health-checks", h);
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 200);
+  nlohmann::json j = nlohmann::json::parse(empty->body);
+  EXPECT_EQ(j.at("health_checks").size(), 0u);
+  EXPECT_TRUE(j.at("source").is_null());
+
+  httplib::Result bad = cli.Put("/v1/health-checks", h, "{\"HealthChecks\": [\n{\"Id\": 1}]}",
+                                "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(nlohmann::json::parse(bad->body).at("code"), "InvalidInput");
+  EXPECT_THAT(nlohmann::json::parse(bad->body).at("error").get<std::string>(),
+              HasSubstr("health-checks.json:2:"));
+
+  httplib::Result ok = cli.Put(
+      "/v1/health-checks", h,
+      R"({"HealthChecks": [{"Id": "hc-1", "HealthCheckConfig": {"Type": "HTTP",
+          "IPAddress": "127.0.0.1", "Port": 9, "RequestInterval": 10}}]})",
+      "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  EXPECT_EQ(nlohmann::json::parse(ok->body).at("checks"), 1);
+  httplib::Result got = cli.Get("/v1/health-checks", h);
+  ASSERT_TRUE(got);
+  j = nlohmann::json::parse(got->body);
+  EXPECT_EQ(j.at("managed_by"), "api");
+  ASSERT_EQ(j.at("health_checks").size(), 1u);
+  const nlohmann::json& c = j.at("health_checks")[0];
+  EXPECT_EQ(c.at("id"), "hc-1");
+  EXPECT_EQ(c.at("type"), "HTTP");
+  EXPECT_EQ(c.at("target"), "HTTP 127.0.0.1:9/");
+  EXPECT_EQ(c.at("state"), "healthy");  // new checks start healthy
+  EXPECT_TRUE(c.at("last_result").is_null());
+  EXPECT_EQ(c.at("request_interval"), 10);
+  EXPECT_TRUE(c.at("used_by").is_array());
+  httplib::Result del = cli.Delete("/v1/health-checks", h);
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 405);
+}
+
 TEST_F(LiveApiTest, PortAlreadyTakenIsAClearError) {
   ControlApiOptions o;
   o.address = api_->address();

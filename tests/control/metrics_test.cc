@@ -44,6 +44,7 @@ MetricsData Sample() {
   d.regions = {{"eu-west-1", "drain", 1795828700}, {"us-east-1", "up", 0}};
   d.reloads.api = 3;
   d.reloads.generation = 4;
+  d.health_checks = {{"hc-eu", "HTTP", false, 0.0125, 40, 3}, {"hc-us", "TCP", true, 0.0003, 41, 0}};
   return d;
 }
 
@@ -100,6 +101,11 @@ TEST(MetricsTest, SamplesCarryTheCountersAndEscapedLabels) {
   EXPECT_THAT(text, HasSubstr("steerdns_reloads_total{source=\"api\"} 3\n"));
   EXPECT_THAT(text, HasSubstr("steerdns_snapshot_generation 4\n"));
   EXPECT_THAT(text, HasSubstr("steerdns_tcp_connections_total{event=\"accepted\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("steerdns_health_check_healthy{id=\"hc-eu\",type=\"HTTP\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("steerdns_health_check_healthy{id=\"hc-us\",type=\"TCP\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("steerdns_health_check_last_latency_seconds{id=\"hc-eu\"} 0.0125"));
+  EXPECT_THAT(text, HasSubstr("steerdns_health_check_checks_total{id=\"hc-eu\"} 40\n"));
+  EXPECT_THAT(text, HasSubstr("steerdns_health_check_failures_total{id=\"hc-eu\"} 3\n"));
   // Zero cells of the qtype x rcode matrix are left out.
   EXPECT_THAT(text, ::testing::Not(HasSubstr("qtype=\"MX\"")));
 }

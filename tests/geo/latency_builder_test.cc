@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "geo/latency_table.h"
+#include "geo/location_table.h"
 #include "tests/geo/mmdb_writer.h"
 
 namespace geo {
@@ -549,6 +550,82 @@ TEST(LatencyBuildCommandTest, EndToEnd) {
   for (const std::string& p : {regions, centroids, tor, mmdb, loc, measured, matrix, out, bad}) {
     std::remove(p.c_str());
   }
+}
+
+// ------------------------------------------------- network locations
+
+// The compact default (network locations ranked at start-up) answers as
+// the full table does: the same ranking for every probe. Adjacent
+// networks at one location merge, and no probe's location changes.
+TEST(NetworkLocationsTest, RankedLikeTheFullTable) {
+  Fixture f;
+  std::vector<Address> probes;
+  const GeoNetworks n = RandomInput(7, probes);
+  absl::StatusOr<NetworkLocations> locs = BuildNetworkLocations(n, f.centroids());
+  ASSERT_TRUE(locs.ok()) << locs.status();
+  EXPECT_EQ(locs->stats.input_prefixes(), n.networks().size());
+  EXPECT_EQ(locs->networks.size(), locs->stats.output_networks());
+  EXPECT_LT(locs->stats.output_networks(), locs->stats.input_prefixes());
+  EXPECT_EQ(locs->locations.size(), 8u);  // 6 points + 2 country centroids
+
+  const std::string csv = locs->ToCsv();
+  ASSERT_EQ(csv.substr(0, csv.find('\n')), "network,latitude,longitude,country");
+  absl::StatusOr<std::shared_ptr<const LatencyTable>> compact =
+      ParseLocationLatencyTable(csv, "locations.csv", f.regions(),
+                                kDefaultDistanceModel);
+  ASSERT_TRUE(compact.ok()) << compact.status();
+
+  LatencyBuildOptions opt;  // all regions, defaults, optimal merge
+  absl::StatusOr<BuiltLatencyTable> full =
+      BuildLatencyTable(n, f.regions(), f.centroids(), {}, opt);
+  ASSERT_TRUE(full.ok()) << full.status();
+  auto want_table = LatencyTable::FromRows(full->ToLatencyRows());
+  ASSERT_TRUE(want_table.ok());
+  auto strip_scope = [](std::vector<std::string> v) {
+    for (std::string& s : v) s = s.substr(s.find(' ') + 1);
+    return v;
+  };
+  const std::vector<std::string> want = strip_scope(Answers(**want_table, probes, false));
+  const std::vector<std::string> got = strip_scope(Answers(**compact, probes, false));
+  size_t diffs = 0;
+  for (size_t i = 0; i < probes.size(); ++i) {
+    if (got[i] != want[i] && ++diffs <= 5) {
+      ADD_FAILURE() << probes[i].ToString() << ": full '" << want[i]
+                    << "' compact '" << got[i] << "'";
+    }
+  }
+  EXPECT_EQ(diffs, 0u);
+
+  // The same file is a locations CSV for the builder: reading it back
+  // gives the same networks.
+  GeoNetworks again;
+  ASSERT_TRUE(ParseLocationsCsv(csv, "locations.csv", again).ok());
+  EXPECT_EQ(again.networks().size(), locs->networks.size());
+}
+
+// Adjacent ranges of one country merge into the fewest prefixes; a
+// country without a centroid is counted and left out.
+TEST(NetworkLocationsTest, MergesAdjacentRanges) {
+  Fixture f;
+  GeoNetworks n;
+  ASSERT_TRUE(ParseTorGeoip("# tor-geoipdb\n"
+                            "167772160,167772415,XA\n"   // 10.0.0.0/24
+                            "167772416,167772671,XA\n"   // 10.0.1.0/24
+                            "167772672,167772927,XB\n"   // 10.0.2.0/24
+                            "167772928,167773183,QQ\n"   // 10.0.3.0/24: no centroid
+                            "2001:db8::,2001:db8:1:ffff:ffff:ffff:ffff:ffff,XB\n",
+                            "geoip", n)
+                  .ok());
+  absl::StatusOr<NetworkLocations> locs = BuildNetworkLocations(n, f.centroids());
+  ASSERT_TRUE(locs.ok()) << locs.status();
+  EXPECT_EQ(locs->ToCsv(),
+            "network,latitude,longitude,country\n"
+            "10.0.0.0/23,0,2,XA\n"
+            "10.0.2.0/24,0,-88,XB\n"
+            "2001:db8::/47,0,-88,XB\n");
+  EXPECT_EQ(locs->stats.no_location_prefixes, 1u);
+  ASSERT_EQ(locs->stats.no_location_countries.size(), 1u);
+  EXPECT_EQ(locs->stats.no_location_countries[0].first, "QQ");
 }
 
 }  // namespace

@@ -64,6 +64,29 @@ TEST(ConfigTest, BothFlagSpellings) {
   EXPECT_EQ(c->tcp_max_connections, 10);
 }
 
+TEST(ConfigTest, HealthCheckResolverFlagAndKey) {
+  absl::StatusOr<Config> c =
+      Parse({"--health-checks", "hc.json", "--health-check-resolver", "127.0.0.1:5353"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->health_check_resolver, "127.0.0.1:5353");
+  Config y;
+  ASSERT_TRUE(LoadConfigText("health-check-resolver: \"[::1]:53\"\n", "c.yaml", &y).ok());
+  EXPECT_EQ(y.health_check_resolver, "[::1]:53");
+  EXPECT_THAT(UsageText(), HasSubstr("--health-check-resolver"));
+}
+
+TEST(ConfigTest, XdpFlagAndKey) {
+  EXPECT_EQ(Config().xdp, "");
+  absl::StatusOr<Config> c = Parse({"--xdp", "veth0"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->xdp, "veth0");
+  EXPECT_FALSE(Parse({"--xdp="}).ok());
+  Config y;
+  ASSERT_TRUE(LoadConfigText("xdp: eth1\n", "c.yaml", &y).ok());
+  EXPECT_EQ(y.xdp, "eth1");
+  EXPECT_THAT(UsageText(), HasSubstr("--xdp IFNAME"));
+}
+
 TEST(ConfigTest, ZonesRepeatAndOneOriginMayHaveTwoSources) {
   absl::StatusOr<Config> c =
       Parse({"--zone", "example.com=examples/example.com.zone",
