@@ -52,6 +52,15 @@ size_t RoutedMembers(const zones::Zone& zone) {
   return n;
 }
 
+// Whether any zone of `zones` (origin → entry with a `zone`) has routed
+// record sets.
+template <typename Map>
+bool HasRoutedRecordSets(const Map& zones) {
+  return std::any_of(zones.begin(), zones.end(), [](const auto& z) {
+    return RoutedMembers(*z.second.zone) > 0;
+  });
+}
+
 // The uploaded files of one zone → a validated Zone.
 absl::StatusOr<std::shared_ptr<const zones::Zone>> BuildZoneFromFiles(
     const std::string& origin_wire, const std::vector<ZoneFile>& files,
@@ -293,17 +302,17 @@ absl::Status ControlState::LoadAll() {
     if (!table.ok()) return table.status();
     latency_ = *std::move(table);
     latency_source_ = config_.latency;
-  } else if (std::any_of(zones_.begin(), zones_.end(), [](const auto& z) {
-               return RoutedMembers(*z.second.zone) > 0;
-             })) {
-    // Routed names but no table: the default (geo/location_table.h).
+  } else if (HasRoutedRecordSets(zones_)) {
+    // Routed names but no table: the default (geo/location_table.h). At
+    // start-up a default that does not load stops start-up.
     std::string note;
+    default_latency_tried_ = true;
     absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> table =
         geo::LoadDefaultLatencyTable(config_.default_latency, registry_.get(), &note);
     if (!table.ok()) return table.status();
     if (!note.empty()) log_(note);  // the one line about the default table
-    latency_ = *std::move(table);
-    if (latency_ != nullptr) latency_source_ = config_.default_latency;
+    default_latency_ = *std::move(table);
+    AdoptLatency(default_latency_);
   }
   if (latency_ != nullptr && latency_source_ != config_.default_latency) {
     log_(absl::StrCat("latency table ", latency_source_, ": ", latency_->network_count(),
@@ -364,6 +373,30 @@ absl::Status ControlState::LoadHealthChecksAtStart(const std::optional<std::stri
   health_checks_source_ = config_.health_checks;
   LogHealthChecks(*health_checks_, "loaded ");
   return absl::OkStatus();
+}
+
+std::shared_ptr<const geo::LatencyTable> ControlState::LatencyFor(const ZoneMap& zones) {
+  if (latency_ != nullptr) return latency_;
+  if (!HasRoutedRecordSets(zones)) return nullptr;
+  if (!default_latency_tried_) {
+    default_latency_tried_ = true;
+    std::string note;
+    absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> table =
+        geo::LoadDefaultLatencyTable(config_.default_latency, registry_.get(), &note);
+    if (!note.empty()) log_(note);
+    if (table.ok()) {
+      default_latency_ = *std::move(table);
+    } else {
+      log_(absl::StrCat("default latency table not loaded: ", table.status().message()));
+    }
+  }
+  return default_latency_;
+}
+
+void ControlState::AdoptLatency(std::shared_ptr<const geo::LatencyTable> latency) {
+  if (latency_ != nullptr || latency == nullptr) return;
+  latency_ = std::move(latency);
+  latency_source_ = config_.default_latency;
 }
 
 absl::StatusOr<std::unique_ptr<const Snapshot>> ControlState::Build(
@@ -440,7 +473,8 @@ absl::StatusOr<ZoneInfo> ControlState::PutZone(std::string_view origin,
   e.zone = *std::move(zone);
   e.managed_by = ManagedBy::kApi;
   for (const ZoneFile& f : files) e.sources.push_back(f.name);
-  absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(next, latency_);
+  std::shared_ptr<const geo::LatencyTable> latency = LatencyFor(next);
+  absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(next, latency);
   if (!snap.ok()) {
     ++reloads_.api_failures;
     return AsInvalid(snap.status());
@@ -456,6 +490,7 @@ absl::StatusOr<ZoneInfo> ControlState::PutZone(std::string_view origin,
   const ZoneInfo info = InfoOf(e);
   zones_ = std::move(next);
   unloaded_.erase(wire);
+  AdoptLatency(std::move(latency));
   Publish(*std::move(snap));
   ++reloads_.api;
   log_(absl::StrCat("control API: loaded zone ", text, " serial ", info.serial, ", ",
@@ -561,7 +596,8 @@ absl::StatusOr<ChangeResult> ControlState::ApplyChanges(std::string_view origin,
   e.zone = *std::move(zone);
   e.managed_by = ManagedBy::kApi;
   ++e.changes_applied;
-  absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(next, latency_);
+  std::shared_ptr<const geo::LatencyTable> latency = LatencyFor(next);
+  absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(next, latency);
   if (!snap.ok()) {
     ++reloads_.api_failures;
     return AsInvalid(snap.status());
@@ -590,6 +626,7 @@ absl::StatusOr<ChangeResult> ControlState::ApplyChanges(std::string_view origin,
   ++next_change_;
   result.zone = InfoOf(e);
   zones_ = std::move(next);
+  AdoptLatency(std::move(latency));
   Publish(*std::move(snap));
   ++reloads_.api;
   log_(absl::StrCat("control API: change batch ", result.id, " applied to zone ", text,
@@ -728,6 +765,7 @@ absl::Status ControlState::ReloadFiles() {
     log_("SIGHUP: no file changed; nothing to publish");
     return absl::OkStatus();
   }
+  if (latency == nullptr) latency = LatencyFor(next);  // routed names new in `next`
   absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(next, latency, checks.get());
   if (!snap.ok()) return fail(snap.status());
   if (checks != health_checks_) {
@@ -738,7 +776,11 @@ absl::Status ControlState::ReloadFiles() {
   }
   health_checks_stamp_ = checks_stamp;
   zones_ = std::move(next);
-  latency_ = std::move(latency);
+  if (latency_ == nullptr && latency == default_latency_) {
+    AdoptLatency(std::move(latency));
+  } else {
+    latency_ = std::move(latency);
+  }
   latency_stamp_ = latency_stamp;
   Publish(*std::move(snap));
   ++reloads_.sighup;

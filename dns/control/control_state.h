@@ -297,6 +297,17 @@ class ControlState {
   void LogHealthChecks(const geo::HealthChecksConfig& cfg, std::string_view how)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Publish(std::unique_ptr<const Snapshot> snap) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The latency table a snapshot of `zones` is built with: the current
+  // one; else, when `zones` has routed record sets, the default table
+  // (loaded on first use: a zone with routed names loaded through the API
+  // or SIGHUP into a server started without any gets it too). A default
+  // that does not load is logged once and routing goes on without a table.
+  std::shared_ptr<const geo::LatencyTable> LatencyFor(const ZoneMap& zones)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // After publishing a snapshot built with LatencyFor(): adopt its table.
+  void AdoptLatency(std::shared_ptr<const geo::LatencyTable> latency)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   // The --zone entries grouped by origin (wire), in order of first mention.
   std::vector<std::pair<std::string, std::pair<std::string, std::vector<std::string>>>>
   CommandLineZones() const;
@@ -327,6 +338,10 @@ class ControlState {
   ManagedBy latency_by_ ABSL_GUARDED_BY(mu_) = ManagedBy::kCommandLine;
   std::string latency_source_ ABSL_GUARDED_BY(mu_);
   FileStamp latency_stamp_ ABSL_GUARDED_BY(mu_);
+  // The default table (--default-latency), loaded the first time routed
+  // record sets need one and no other table exists; kept once loaded.
+  bool default_latency_tried_ ABSL_GUARDED_BY(mu_) = false;
+  std::shared_ptr<const geo::LatencyTable> default_latency_ ABSL_GUARDED_BY(mu_);
   // Never null (empty: no checks).
   std::shared_ptr<const geo::HealthChecksConfig> health_checks_ ABSL_GUARDED_BY(mu_);
   ManagedBy health_checks_by_ ABSL_GUARDED_BY(mu_) = ManagedBy::kCommandLine;

@@ -248,6 +248,33 @@ TEST_F(ControlStateTest, ChangeToAFileEditedOnDiskIsAConflict) {
   EXPECT_FALSE(HasName(*state, kOrigin, "a.example.test."));
 }
 
+// A server started without routed names gets the default table the first
+// time a zone with routed record sets is loaded through the API.
+TEST_F(ControlStateTest, DefaultLatencyTableLoadsWhenRoutedNamesArriveLater) {
+  const std::string locations = dir_ + "/locations.csv";
+  WriteText(locations,
+            "network,latitude,longitude,country\n81.2.69.0/24,51.5,-0.12,GB\n"
+            "8.8.8.0/24,40.7,-74.0,US\n");
+  config_.default_latency = locations;
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  EXPECT_FALSE(state->Latency().source.has_value());  // nothing routed yet
+  EXPECT_THAT(log_, Not(HasSubstr("default latency table")));
+  const std::string routed = R"({"ResourceRecordSets": [
+    {"Name": "app.other.test.", "Type": "A", "SetIdentifier": "euw1",
+     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
+    {"Name": "app.other.test.", "Type": "A", "SetIdentifier": "use1",
+     "Region": "us-east-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]}]})";
+  absl::StatusOr<ZoneInfo> z = state->PutZone(
+      "other.test", {ZoneFile{"other.zone", "master", MinimalZone("other.test.", 3)},
+                     ZoneFile{"other.json", "route53", routed}});
+  ASSERT_TRUE(z.ok()) << z.status();
+  EXPECT_EQ(z->routed_record_sets, 2u);
+  EXPECT_EQ(state->Latency().source, locations);
+  EXPECT_GE(state->Latency().networks, 2u);
+  EXPECT_THAT(log_, HasSubstr("default latency table " + locations));
+}
+
 // Routed record sets and no latency table: the default (a network
 // locations file ranked at start-up) serves, says so in one line, and
 // gives way to --latency and to the data dir's table.
