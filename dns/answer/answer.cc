@@ -698,4 +698,17 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
   return w.Finish();
 }
 
+void PrefetchQuestion(const Snapshot& snapshot, const uint8_t* query,
+                      size_t query_len, LookupPrefetch* p) noexcept {
+  p->zone = nullptr;
+  constexpr size_t kHeader = 12;
+  if (query_len <= kHeader) return;
+  Name qname;
+  if (qname.ParseUncompressed(query + kHeader, query_len - kHeader) == 0) return;
+  const Zone* zone = snapshot.zones.FindZone(qname);
+  if (zone == nullptr) return;
+  p->zone = zone;
+  p->hash = zone->PrefetchSlot(qname.wire());
+}
+
 }  // namespace dns

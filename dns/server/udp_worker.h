@@ -38,6 +38,8 @@ class UdpWorker {
   // short. Buffers are kBatch x (kMaxQuery + max_udp_size), about 170 KiB
   // per worker with the defaults.
   static constexpr int kBatch = 32;
+  // Batches at least this large warm their lookups before answering them.
+  static constexpr int kMinPrefetchBatch = 4;
   // Largest query we read. Real queries are under 512 octets; 4096 leaves
   // room for EDNS options. A longer datagram is dropped (counted in
   // `dropped` and `formerr`).

@@ -570,5 +570,43 @@ TEST(AnswerChildZone, ChildZoneBesideParentIsAuthoritative) {
   EXPECT_THAT(r.answer(), ElementsAre("host.sub.example.com.\t600\tIN\tA\t192.0.2.201"));
 }
 
+// The batch cache warming (PrefetchQuestion/PrefetchNode) finds the node a
+// lookup will use, ignores what is not a query for one of our zones, and
+// never reads outside the datagram.
+TEST_F(AnswerTest, PrefetchFindsTheNodeALookupUses) {
+  std::vector<uint8_t> q = BuildQuery("WWW.example.com.", LDNS_RR_TYPE_A);
+  LookupPrefetch p;
+  PrefetchQuestion(*snapshot_, q.data(), q.size(), &p);
+  ASSERT_NE(p.zone, nullptr);
+  PrefetchNode(&p);
+  PrefetchNodeData(p);
+  std::string owner;
+  ASSERT_TRUE(NameFromText("www.example.com.", &owner));
+  const zones::Node* node = p.zone->Find(owner);
+  ASSERT_NE(node, nullptr);
+  ASSERT_NE(p.node, zones::kNoNode);
+  EXPECT_EQ(&p.zone->node(p.node), node);
+
+  std::vector<uint8_t> other = BuildQuery("www.example.org.", LDNS_RR_TYPE_A);
+  PrefetchQuestion(*snapshot_, other.data(), other.size(), &p);
+  EXPECT_EQ(p.zone, nullptr);
+  PrefetchNode(&p);  // no-ops
+  PrefetchNodeData(p);
+
+  // Every truncation of a query, and garbage: skipped, no read past the end
+  // (ASan build), and the same answer as without the warming.
+  for (size_t len = 0; len <= q.size(); ++len) {
+    std::vector<uint8_t> cut(q.begin(), q.begin() + static_cast<long>(len));
+    PrefetchQuestion(*snapshot_, cut.data(), cut.size(), &p);
+    PrefetchNode(&p);
+    PrefetchNodeData(p);
+  }
+  const uint8_t garbage[] = {0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 63, 'a'};
+  PrefetchQuestion(*snapshot_, garbage, sizeof garbage, &p);
+  EXPECT_EQ(p.zone, nullptr);
+  auto r = Ask(q);
+  EXPECT_THAT(r->answer(), ElementsAre("WWW.example.com.\t3600\tIN\tA\t192.0.2.1"));
+}
+
 }  // namespace
 }  // namespace dns

@@ -42,6 +42,11 @@ const dns::Snapshot& FuzzSnapshot() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static uint8_t out[65535];
   const dns::Snapshot& snap = FuzzSnapshot();
+  // The batch cache warming reads the same untrusted datagram first.
+  dns::LookupPrefetch warm;
+  dns::PrefetchQuestion(snap, data, size, &warm);
+  dns::PrefetchNode(&warm);
+  dns::PrefetchNodeData(warm);
   dns::Request udp;
   udp.transport = dns::Transport::kUdp;
   dns::Outcome outcome;
