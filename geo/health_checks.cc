@@ -54,16 +54,29 @@ int LineOf(std::string_view text, size_t pos) {
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + pos, '\n'));
 }
 
-// nlohmann's parse_error message without its "[json.exception.parse_error.101]
-// parse error at line L, column C: " head; we print file:line ourselves.
-std::string SyntaxMessage(const Json::parse_error& e) {
+// nlohmann's message without its "[json.exception.parse_error.101] parse
+// error at line L, column C: " or "[json.exception.out_of_range.406] " head;
+// we print file:line ourselves.
+std::string SyntaxMessage(const Json::exception& e) {
   std::string_view what = e.what();
   const size_t head = what.find("parse error");
   if (head != std::string_view::npos) {
     const size_t colon = what.find(": ", head);
     if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+  } else if (const size_t bracket = what.find("] "); bracket != std::string_view::npos) {
+    what.remove_prefix(bracket + 2);
   }
   return std::string(what);
+}
+
+// The line of the literal a parser exception quotes ("number overflow
+// parsing '1e999'"), or 1.
+int LineOfQuotedLiteral(std::string_view text, std::string_view what) {
+  const size_t a = what.find('\'');
+  const size_t b = what.rfind('\'');
+  if (a == std::string_view::npos || b <= a + 1) return 1;
+  const size_t at = text.find(what.substr(a + 1, b - a - 1));
+  return at == std::string_view::npos ? 1 : LineOf(text, at);
 }
 
 // Lines of the health check objects, in order: each '{' directly inside the
@@ -525,6 +538,9 @@ absl::StatusOr<HealthChecksConfig> HealthChecksConfig::Parse(
     return absl::InvalidArgumentError(
         absl::StrCat(AV(source), ":", LineOf(text, e.byte > 0 ? e.byte - 1 : 0),
                      ": syntax error: ", SyntaxMessage(e)));
+  } catch (const Json::exception& e) {  // a number too large to hold
+    return absl::InvalidArgumentError(absl::StrCat(
+        AV(source), ":", LineOfQuotedLiteral(text, e.what()), ": ", SyntaxMessage(e)));
   }
   if (!doc.is_object()) {
     return absl::InvalidArgumentError(absl::StrCat(

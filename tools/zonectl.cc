@@ -36,9 +36,7 @@
 #include "tools/zonectl_format.h"
 #include "tools/zonectl_http.h"
 #include "zones/zone_loader.h"
-#ifdef STEER_HAVE_LATENCY_BUILD
 #include "geo/latency_builder.h"
-#endif
 
 namespace zonectl {
 namespace {
@@ -595,12 +593,10 @@ void PrintMainHelp() {
                "then print the API's JSON.\n\nCommands:\n";
   for (const Command& c : Commands()) {
     std::cout << "  " << c.synopsis << "\n      " << c.summary << "\n";
-#ifdef STEER_HAVE_LATENCY_BUILD
     if (std::string(c.name) == "latency show") {
       std::cout << "  latency build --geoip FILE... --out FILE ...\n"
                    "      build a latency table CSV offline (see `zonectl latency build --help`)\n";
     }
-#endif
   }
   std::cout << "\n" << kGlobalHelp;
 }
@@ -612,13 +608,11 @@ void PrintGroupHelp(const std::string& group) {
       std::cout << "  zonectl " << c.synopsis << "\n      " << c.summary << "\n";
     }
   }
-#ifdef STEER_HAVE_LATENCY_BUILD
   if (group == "latency") {
     std::cout << "  zonectl latency build --geoip FILE... --out FILE ...\n"
                  "      build a latency table CSV from IP geolocation data "
                  "(see `zonectl latency build --help`)\n";
   }
-#endif
   std::cout << "\n" << kGlobalHelp;
 }
 
@@ -674,12 +668,8 @@ int MaybeLatencyBuild(int argc, char** argv) {
       std::string(argv[i + 1]) != "build") {
     return -1;
   }
-#ifdef STEER_HAVE_LATENCY_BUILD
   std::vector<std::string> args(argv + i + 2, argv + argc);
   return geo::RunLatencyBuildCommand("zonectl latency build", args, stdout, stderr);
-#else
-  return Fail("latency build is not part of this build of zonectl");
-#endif
 }
 
 int Main(int argc, char** argv) {

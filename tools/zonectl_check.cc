@@ -27,9 +27,7 @@
 #include "zones/route53_json.h"
 #include "zones/zone.h"
 #include "zones/zone_loader.h"
-#ifdef STEER_HAVE_HEALTH_CHECKS
 #include "geo/health_checks.h"
-#endif
 
 namespace zonectl {
 namespace {
@@ -185,20 +183,6 @@ std::string CommonAncestor(const std::vector<std::string>& names) {
   return common.empty() ? "." : absl::StrCat(absl::StrJoin(common, "."), ".");
 }
 
-// "file:LINE: syntax error: ..." for a nlohmann parse error.
-std::string JsonSyntaxError(const std::string& path, const std::string& text,
-                            const Json::parse_error& e) {
-  size_t line = 1;
-  for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-    if (text[i] == '\n') ++line;
-  }
-  std::string what = e.what();
-  // "[json.exception.parse_error.101] parse error at line 3, column 1: ..."
-  const size_t colon = what.find(": ");
-  if (colon != std::string::npos) what = what.substr(colon + 2);
-  return absl::StrCat(path, ":", line, ": syntax error: ", what);
-}
-
 // Wire form of `text` (absolute); the name must be well-formed.
 std::string Wire(std::string_view text) {
   std::string w;
@@ -313,41 +297,13 @@ CheckResult CheckChangeBatch(const std::string& path, const Json& doc) {
                                "by the server)"));
 }
 
-CheckResult CheckHealthChecks(const std::string& path, const Json& doc) {
+CheckResult CheckHealthChecks(const std::string& path) {
   const FileKind kind = FileKind::kHealthChecks;
-#ifdef STEER_HAVE_HEALTH_CHECKS
-  (void)doc;
   absl::StatusOr<geo::HealthChecksConfig> cfg = geo::HealthChecksConfig::Load(path);
   if (!cfg.ok()) return Fail(kind, std::string(cfg.status().message()));
   CheckResult r = Ok(kind, absl::StrCat("health checks: ", cfg->size()));
   r.warnings = cfg->warnings();
   return r;
-#else
-  // Shape only until geo/health_checks.h is built into steer_geo.
-  std::vector<const Json*> checks;
-  if (doc.contains("HealthChecks")) {
-    if (!doc["HealthChecks"].is_array()) {
-      return Fail(kind, absl::StrCat(path, ": \"HealthChecks\" must be an array"));
-    }
-    for (const Json& c : doc["HealthChecks"]) checks.push_back(&c);
-  } else {
-    checks.push_back(&doc["HealthCheck"]);
-  }
-  for (size_t i = 0; i < checks.size(); ++i) {
-    const Json& c = *checks[i];
-    const std::string where = absl::StrCat(path, ": health check #", i + 1);
-    if (!c.is_object()) return Fail(kind, absl::StrCat(where, ": not an object"));
-    if (!c.contains("Id") || !c["Id"].is_string() || c["Id"].get<std::string>().empty()) {
-      return Fail(kind, absl::StrCat(where, ": needs a non-empty \"Id\""));
-    }
-    if (!c.contains("HealthCheckConfig") || !c["HealthCheckConfig"].is_object()) {
-      return Fail(kind, absl::StrCat(path, ": health check '", c["Id"].get<std::string>(),
-                                     "': needs a \"HealthCheckConfig\" object"));
-    }
-  }
-  return Ok(kind, absl::StrCat("health checks: ", checks.size(),
-                               " (shape only: this build has no health-check parser)"));
-#endif
 }
 
 CheckResult CheckJson(const std::string& path, const std::string& origin) {
@@ -358,22 +314,21 @@ CheckResult CheckJson(const std::string& path, const std::string& origin) {
   Json doc;
   try {
     doc = Json::parse(*text);
-  } catch (const Json::parse_error& e) {
-    // Let the reader of that kind word it, as the server would.
-#ifdef STEER_HAVE_HEALTH_CHECKS
-    if (absl::StrContains(*text, "HealthCheck")) return CheckHealthChecks(path, Json());
-#endif
-    if (!absl::StrContains(*text, "HealthCheck")) {
-      zones::ZoneBuilder b(Wire("."));
-      absl::Status s = zones::ReadRoute53JsonText(*text, path, &b);
-      if (!s.ok()) return Fail(FileKind::kRoute53RecordSets, std::string(s.message()));
+  } catch (const Json::exception& e) {
+    // Not JSON nlohmann can hold (syntax, a number out of range): let the
+    // server's reader of that kind word it, with its file:line. (A record
+    // set's "HealthCheckId" does not make a file health checks.)
+    if (absl::StrContains(*text, "\"HealthChecks\"") ||
+        absl::StrContains(*text, "\"HealthCheck\"")) {
+      return CheckHealthChecks(path);
     }
-    return Fail(absl::StrContains(*text, "HealthCheck") ? FileKind::kHealthChecks
-                                                        : FileKind::kRoute53RecordSets,
-                JsonSyntaxError(path, *text, e));
+    zones::ZoneBuilder b(Wire("."));
+    absl::Status s = zones::ReadRoute53JsonText(*text, path, &b);
+    return Fail(FileKind::kRoute53RecordSets,
+                s.ok() ? absl::StrCat(path, ": ", e.what()) : std::string(s.message()));
   }
   if (doc.is_object() && (doc.contains("HealthChecks") || doc.contains("HealthCheck"))) {
-    return CheckHealthChecks(path, doc);
+    return CheckHealthChecks(path);
   }
   if (doc.is_object() && (doc.contains("Changes") || doc.contains("ChangeBatch"))) {
     return CheckChangeBatch(path, doc);

@@ -234,15 +234,28 @@ int LineAt(std::string_view text, size_t pos) {
 }
 
 // nlohmann's message without its "[json.exception...] parse error at line
-// L, column C: " head (we print the line ourselves).
+// L, column C: " or "[json.exception.out_of_range.406] " head (we print the
+// line ourselves).
 std::string ParseErrorMessage(const Json::exception& e) {
   std::string_view what = e.what();
   const size_t head = what.find("parse error");
   if (head != std::string_view::npos) {
     const size_t colon = what.find(": ", head);
     if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+  } else if (const size_t bracket = what.find("] "); bracket != std::string_view::npos) {
+    what.remove_prefix(bracket + 2);
   }
   return std::string(what);
+}
+
+// The line of the literal a parser exception quotes ("number overflow
+// parsing '1e999'"), or 1.
+int LineOfQuotedLiteral(std::string_view text, std::string_view what) {
+  const size_t a = what.find('\'');
+  const size_t b = what.rfind('\'');
+  if (a == std::string_view::npos || b <= a + 1) return 1;
+  const size_t at = text.find(what.substr(a + 1, b - a - 1));
+  return at == std::string_view::npos ? 1 : LineAt(text, at);
 }
 
 // The line of each object in the top-level "ResourceRecordSets" array, in
@@ -549,9 +562,9 @@ absl::Status ParseJsonDocument(std::string_view text,
     return absl::InvalidArgumentError(
         absl::StrCat(display_name, ":", LineAt(text, e.byte > 0 ? e.byte - 1 : 0),
                      ": ", ParseErrorMessage(e)));
-  } catch (const Json::exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(display_name, ": ", ParseErrorMessage(e)));
+  } catch (const Json::exception& e) {  // a number too large to hold
+    return absl::InvalidArgumentError(absl::StrCat(
+        display_name, ":", LineOfQuotedLiteral(text, e.what()), ": ", ParseErrorMessage(e)));
   }
   return absl::OkStatus();
 }

@@ -402,6 +402,17 @@ TEST(HealthChecksConfigTest, SyntaxErrorHasTheLine) {
   EXPECT_THAT(Msg(truncated), ::testing::StartsWith("t.json:3: syntax error"));
 }
 
+// Found by health_checks_fuzz: a number nlohmann cannot hold threw
+// out_of_range, which ended the process instead of giving an error.
+TEST(HealthChecksConfigTest, NumberTooLargeIsAnErrorWithItsLine) {
+  auto cfg = HealthChecksConfig::Parse(
+      "{\"HealthChecks\": [\n  {\"Id\": \"a\", \"HealthCheckConfig\": {\"Type\": \"TCP\",\n"
+      "   \"Port\": 1e999}}]}\n",
+      "big.json");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_EQ(Msg(cfg), "big.json:3: number overflow parsing '1e999'");
+}
+
 TEST(HealthChecksConfigTest, LoadReadsAFile) {
   char path[] = "/tmp/steer_hc_XXXXXX";
   const int fd = mkstemp(path);

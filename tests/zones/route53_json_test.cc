@@ -773,6 +773,15 @@ TEST(Route53JsonErrorTest, SyntaxErrorsCarryTheirLine) {
                         "unexpected end of input"));
 }
 
+TEST(Route53JsonErrorTest, NumberTooLargeIsAnErrorWithItsLine) {
+  auto zone = FromJson(
+      "{\"ResourceRecordSets\": [\n"
+      "  {\"Name\": \"www.example.com.\", \"Type\": \"A\", \"TTL\": 1e999,\n"
+      "   \"ResourceRecords\": [{\"Value\": \"192.0.2.1\"}]}]}\n");
+  ASSERT_FALSE(zone.ok());
+  EXPECT_EQ(zone.status().message(), "zone.json:2: number overflow parsing '1e999'");
+}
+
 TEST(Route53JsonErrorTest, TheDocumentMustHoldResourceRecordSets) {
   auto zone = FromJson("[1, 2]");
   ASSERT_FALSE(zone.ok());
