@@ -174,6 +174,15 @@ std::string FormatMetrics(const MetricsData& d) {
       f.Sample({"transport", t.transport}, static_cast<double>(t.totals.truncated));
   }
   {
+    Family f(&out, "udp_reanswered_smaller_total", "counter",
+             "UDP replies larger than the interface MTU (they carry DF), answered again "
+             "within 1232 octets (TC set when the answer does not fit).");
+    for (const TransportMetrics& t : d.transports) {
+      if (t.transport == "udp")
+        f.Sample({"transport", t.transport}, static_cast<double>(t.totals.reanswered_smaller));
+    }
+  }
+  {
     Family f(&out, "ecs_queries_total", "counter",
              "Replies by whether the query carried an EDNS Client Subnet option.");
     for (const TransportMetrics& t : d.transports) {

@@ -187,6 +187,9 @@ struct alignas(64) WorkerCounters {
   Counter dropped{0};    // no reply: engine said drop, or send failed
   Counter formerr{0};    // malformed queries (FORMERR or dropped as such)
   Counter truncated{0};  // replies with TC set (UDP)
+  // UDP: replies above the interface MTU (EMSGSIZE with DF set), answered
+  // again for UdpWorker::kFallbackUdpSize octets.
+  Counter reanswered_smaller{0};
   std::array<Counter, kRcodeSlots> by_rcode{};  // replies by RCODE
   // TCP only.
   Counter tcp_accepted{0};     // connections accepted
@@ -228,6 +231,7 @@ inline void RecordOutcome(WorkerCounters& c, const Outcome& oc, size_t reply_len
 // Plain totals, summed by the reader.
 struct CounterTotals {
   uint64_t queries = 0, replies = 0, dropped = 0, formerr = 0, truncated = 0;
+  uint64_t reanswered_smaller = 0;
   std::array<uint64_t, kRcodeSlots> by_rcode{};
   uint64_t tcp_accepted = 0, tcp_idle_closed = 0, tcp_evicted = 0;
 
@@ -237,6 +241,7 @@ struct CounterTotals {
     dropped += Load(c.dropped);
     formerr += Load(c.formerr);
     truncated += Load(c.truncated);
+    reanswered_smaller += Load(c.reanswered_smaller);
     for (size_t i = 0; i < kRcodeSlots; ++i) by_rcode[i] += Load(c.by_rcode[i]);
     tcp_accepted += Load(c.tcp_accepted);
     tcp_idle_closed += Load(c.tcp_idle_closed);

@@ -52,6 +52,9 @@ class UdpWorker {
   // Receive buffer we ask for (best effort; capped by net.core.rmem_max).
   // 4 MiB absorbs a burst of ~4000 full-size queries while the worker is busy.
   static constexpr int kReceiveBuffer = 4 << 20;
+  // A reply that cannot leave whole (EMSGSIZE) is answered again within
+  // this many octets: 1232 + 48 octets of headers fit the IPv6 minimum MTU.
+  static constexpr uint16_t kFallbackUdpSize = 1232;
 
   // Opens and binds a UDP socket for one worker: non-blocking,
   // SO_REUSEPORT, IPV6_V6ONLY on IPv6, a bigger SO_RCVBUF, and IP_PKTINFO
@@ -82,6 +85,10 @@ class UdpWorker {
   // (offline, at most kIdleWaitMs: SO_RCVTIMEO) until one arrives; only for
   // a worker with one socket, made blocking by Run().
   int ServeBatch(size_t i, bool wait = false);
+  // tx[tx_index] of the current batch failed with EMSGSIZE (above the
+  // interface MTU, DF set): answer its query again for kFallbackUdpSize
+  // octets and send that. False if that fails too.
+  bool AnswerAgainSmaller(const Snapshot& snapshot, int fd, int tx_index);
 
   const int slot_;
   SnapshotCell* const cell_;

@@ -139,7 +139,7 @@ size_t BuildReplyFrame(uint8_t* frame, const ParsedFrame& p,
   } else {
     Swap(ip + 12, ip + 16, 4);
     Put16(ip + 2, static_cast<uint16_t>(kIpv4HeaderLen + udp_len));
-    Put16(ip + 6, 0);  // no DF, no fragment (as the socket path: PMTUDISC_OMIT)
+    Put16(ip + 6, 0x4000);  // DF, no fragment (as the socket path, RFC 9715 §3.1)
     ip[8] = kReplyTtl;
     Put16(ip + 10, 0);
     Put16(ip + 10, ChecksumFinish(ChecksumAdd(ip, kIpv4HeaderLen, 0)));
