@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "geo/absl_compat.h"
 #include "geo/address.h"
 #include "geo/build_internal.h"
@@ -150,13 +151,23 @@ namespace {
 absl::StatusOr<std::shared_ptr<const LatencyTable>> ParseImpl(
     std::string_view text, std::string* owned, std::string_view source,
     const RegionRegistry& regions, const DistanceModel& model,
-    LocationTableStats* stats) {
+    LocationTableStats* stats, absl::Span<const std::string> rank_only) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<const Region*> ranked;
   for (const Region& r : regions.regions()) {
-    if (r.has_location) ranked.push_back(&r);
+    if (!r.has_location) continue;
+    if (!rank_only.empty() &&
+        std::find(rank_only.begin(), rank_only.end(), r.name) == rank_only.end()) {
+      continue;
+    }
+    ranked.push_back(&r);
   }
   if (ranked.empty()) {
+    if (!rank_only.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          AV(source), ": none of the regions in use (", absl::StrJoin(rank_only, ", "),
+          ") has coordinates in ", regions.source()));
+    }
     return absl::InvalidArgumentError(absl::StrCat(
         AV(source), ": no region in ", regions.source(), " has coordinates"));
   }
@@ -278,18 +289,19 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> ParseImpl(
 absl::StatusOr<std::shared_ptr<const LatencyTable>> ParseLocationLatencyTable(
     std::string_view text, std::string_view source,
     const RegionRegistry& regions, const DistanceModel& model,
-    LocationTableStats* stats) {
-  return ParseImpl(text, nullptr, source, regions, model, stats);
+    LocationTableStats* stats, absl::Span<const std::string> rank_only) {
+  return ParseImpl(text, nullptr, source, regions, model, stats, rank_only);
 }
 
 absl::StatusOr<std::shared_ptr<const LatencyTable>> LoadLocationLatencyTable(
     const std::string& path, const RegionRegistry& regions,
-    const DistanceModel& model, LocationTableStats* stats) {
+    const DistanceModel& model, LocationTableStats* stats,
+    absl::Span<const std::string> rank_only) {
   const auto t0 = std::chrono::steady_clock::now();
   absl::StatusOr<std::string> text = ReadWholeFile(path);
   if (!text.ok()) return text.status();
   absl::StatusOr<std::shared_ptr<const LatencyTable>> table =
-      ParseImpl(*text, &*text, path, regions, model, stats);
+      ParseImpl(*text, &*text, path, regions, model, stats, rank_only);
   if (table.ok() && stats != nullptr) {
     stats->seconds = std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - t0)
@@ -299,7 +311,8 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> LoadLocationLatencyTable(
 }
 
 absl::StatusOr<std::shared_ptr<const LatencyTable>> LoadDefaultLatencyTable(
-    const std::string& path, const RegionRegistry* regions, std::string* note) {
+    const std::string& path, const RegionRegistry* regions, std::string* note,
+    absl::Span<const std::string> rank_only) {
   note->clear();
   if (path.empty() || path == "off") return nullptr;
   const bool builtin = path == DefaultNetworkLocationsPath();
@@ -309,7 +322,7 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> LoadDefaultLatencyTable(
   }
   LocationTableStats st;
   absl::StatusOr<std::shared_ptr<const LatencyTable>> t =
-      LoadLocationLatencyTable(path, *regions, kDefaultDistanceModel, &st);
+      LoadLocationLatencyTable(path, *regions, kDefaultDistanceModel, &st, rank_only);
   if (!t.ok()) {
     if (builtin && absl::IsNotFound(t.status())) {
       *note = absl::StrCat(
@@ -325,9 +338,10 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> LoadDefaultLatencyTable(
   malloc_trim(0);
   *note = absl::StrFormat(
       "default latency table %s (--default-latency): %d networks (%d in the "
-      "file), %d locations x %d regions (%s, model %s), %.1f MiB, loaded in "
+      "file), %d locations x %d regions (%s%s, model %s), %.1f MiB, loaded in "
       "%.2f s",
-      path, st.networks, st.file_networks, st.locations, st.regions, regions->source(),
+      path, st.networks, st.file_networks, st.locations, st.regions,
+      rank_only.empty() ? "" : "those in use, from ", regions->source(),
       kDefaultDistanceModel.ToString(),
       static_cast<double>((*t)->memory().total()) / (1 << 20), st.seconds);
   return t;
