@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <iterator>
+#include <set>
 #include <cstring>
 #include <utility>
 
@@ -52,13 +54,22 @@ size_t RoutedMembers(const zones::Zone& zone) {
   return n;
 }
 
-// Whether any zone of `zones` (origin → entry with a `zone`) has routed
-// record sets.
+// The regions latency record sets of `zones` name, sorted, each once.
 template <typename Map>
-bool HasRoutedRecordSets(const Map& zones) {
-  return std::any_of(zones.begin(), zones.end(), [](const auto& z) {
-    return RoutedMembers(*z.second.zone) > 0;
-  });
+std::vector<std::string> LatencyRegionsInUse(const Map& zones) {
+  std::set<std::string> names;
+  for (const auto& z : zones) {
+    const zones::Zone& zone = *z.second.zone;
+    for (size_t i = 0; i < zone.node_count(); ++i) {
+      for (const zones::RoutedGroup& g : zone.node(static_cast<uint32_t>(i)).routed) {
+        if (g.policy != zones::RoutingPolicy::kLatency) continue;
+        for (const zones::RoutedMember& m : g.members) {
+          if (!m.region.empty()) names.insert(m.region);
+        }
+      }
+    }
+  }
+  return {names.begin(), names.end()};
 }
 
 // The uploaded files of one zone → a validated Zone.
@@ -302,16 +313,12 @@ absl::Status ControlState::LoadAll() {
     if (!table.ok()) return table.status();
     latency_ = *std::move(table);
     latency_source_ = config_.latency;
-  } else if (HasRoutedRecordSets(zones_)) {
-    // Routed names but no table: the default (geo/location_table.h). At
-    // start-up a default that does not load stops start-up.
-    std::string note;
-    default_latency_tried_ = true;
-    absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> table =
-        geo::LoadDefaultLatencyTable(config_.default_latency, registry_.get(), &note);
-    if (!table.ok()) return table.status();
-    if (!note.empty()) log_(note);  // the one line about the default table
-    default_latency_ = *std::move(table);
+  } else if (std::vector<std::string> in_use = LatencyRegionsInUse(zones_); !in_use.empty()) {
+    // Latency record sets but no table: the default (geo/location_table.h),
+    // ranked for the regions they name. At start-up a default that does
+    // not load stops start-up.
+    absl::Status st = LoadDefaultLatency(in_use);
+    if (!st.ok()) return st;
     AdoptLatency(default_latency_);
   }
   if (latency_ != nullptr && latency_source_ != config_.default_latency) {
@@ -331,9 +338,8 @@ absl::Status ControlState::LoadAll() {
   // probing starts with StartHealthChecks().
   st = prober_->Apply(*health_checks_);
   if (!st.ok()) return st;
-  if (latency_ == nullptr && !(*snap)->routed.empty()) {
-    log_("note: routed record sets but no latency table: latency groups answer in "
-         "member order");
+  if (latency_ == nullptr && !LatencyRegionsInUse(zones_).empty()) {
+    log_("note: latency record sets but no latency table: they answer in member order");
   }
   initial_ = *std::move(snap);
   reloads_.generation = 1;
@@ -376,27 +382,43 @@ absl::Status ControlState::LoadHealthChecksAtStart(const std::optional<std::stri
 }
 
 std::shared_ptr<const geo::LatencyTable> ControlState::LatencyFor(const ZoneMap& zones) {
-  if (latency_ != nullptr) return latency_;
-  if (!HasRoutedRecordSets(zones)) return nullptr;
-  if (!default_latency_tried_) {
-    default_latency_tried_ = true;
-    std::string note;
-    absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> table =
-        geo::LoadDefaultLatencyTable(config_.default_latency, registry_.get(), &note);
-    if (!note.empty()) log_(note);
-    if (table.ok()) {
-      default_latency_ = *std::move(table);
-    } else {
-      log_(absl::StrCat("default latency table not loaded: ", table.status().message()));
-    }
+  if (latency_ != nullptr && !latency_is_default_) return latency_;
+  const std::vector<std::string> in_use = LatencyRegionsInUse(zones);
+  if (in_use.empty()) return latency_;
+  if (default_latency_ != nullptr &&
+      std::includes(default_regions_.begin(), default_regions_.end(), in_use.begin(),
+                    in_use.end())) {
+    return default_latency_;
+  }
+  if (in_use == default_failed_for_) return default_latency_;  // said once already
+  absl::Status st = LoadDefaultLatency(in_use);
+  if (!st.ok()) {
+    default_failed_for_ = in_use;
+    log_(absl::StrCat("default latency table not loaded: ", st.message()));
   }
   return default_latency_;
 }
 
+absl::Status ControlState::LoadDefaultLatency(const std::vector<std::string>& regions) {
+  std::vector<std::string> rank;
+  std::set_union(default_regions_.begin(), default_regions_.end(), regions.begin(),
+                 regions.end(), std::back_inserter(rank));
+  std::string note;
+  absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> table =
+      geo::LoadDefaultLatencyTable(config_.default_latency, registry_.get(), &note, rank);
+  if (!note.empty()) log_(note);  // the one line about the default table
+  if (!table.ok()) return table.status();
+  if (*table == nullptr) return absl::OkStatus();  // off, or the built-in one is missing
+  default_latency_ = *std::move(table);
+  default_regions_ = std::move(rank);
+  return absl::OkStatus();
+}
+
 void ControlState::AdoptLatency(std::shared_ptr<const geo::LatencyTable> latency) {
-  if (latency_ != nullptr || latency == nullptr) return;
+  if (latency == nullptr) return;
+  latency_is_default_ = latency == default_latency_;
   latency_ = std::move(latency);
-  latency_source_ = config_.default_latency;
+  if (latency_is_default_) latency_source_ = config_.default_latency;
 }
 
 absl::StatusOr<std::unique_ptr<const Snapshot>> ControlState::Build(
@@ -656,6 +678,7 @@ absl::StatusOr<LatencyInfo> ControlState::PutLatency(std::string_view csv) {
     }
   }
   latency_ = *std::move(table);
+  latency_is_default_ = false;
   latency_by_ = ManagedBy::kApi;
   latency_source_ = "api";
   Publish(*std::move(snap));
@@ -765,7 +788,8 @@ absl::Status ControlState::ReloadFiles() {
     log_("SIGHUP: no file changed; nothing to publish");
     return absl::OkStatus();
   }
-  if (latency == nullptr) latency = LatencyFor(next);  // routed names new in `next`
+  // Latency names new in `next`, or regions the default table does not rank.
+  if (latency == nullptr || latency_is_default_) latency = LatencyFor(next);
   absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(next, latency, checks.get());
   if (!snap.ok()) return fail(snap.status());
   if (checks != health_checks_) {
@@ -776,11 +800,7 @@ absl::Status ControlState::ReloadFiles() {
   }
   health_checks_stamp_ = checks_stamp;
   zones_ = std::move(next);
-  if (latency_ == nullptr && latency == default_latency_) {
-    AdoptLatency(std::move(latency));
-  } else {
-    latency_ = std::move(latency);
-  }
+  AdoptLatency(std::move(latency));
   latency_stamp_ = latency_stamp;
   Publish(*std::move(snap));
   ++reloads_.sighup;

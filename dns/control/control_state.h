@@ -298,13 +298,22 @@ class ControlState {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Publish(std::unique_ptr<const Snapshot> snap) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The latency table a snapshot of `zones` is built with: the current
-  // one; else, when `zones` has routed record sets, the default table
-  // (loaded on first use: a zone with routed names loaded through the API
-  // or SIGHUP into a server started without any gets it too). A default
-  // that does not load is logged once and routing goes on without a table.
+  // one unless that is the default; else, when `zones` has latency record
+  // sets, the default table ranked for the regions they name (loaded on
+  // first use, so a zone with latency names loaded through the API or
+  // SIGHUP into a server started without any gets it too, and re-ranked
+  // when a region it does not rank comes into use). A default that does
+  // not load is logged once per set of regions and routing goes on
+  // without a table.
   std::shared_ptr<const geo::LatencyTable> LatencyFor(const ZoneMap& zones)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // After publishing a snapshot built with LatencyFor(): adopt its table.
+  // Loads the default table ranking `regions` plus those it ranks already
+  // (never fewer, so zones coming and going do not make it reload);
+  // logs its one line. Keeps the old table on error.
+  absl::Status LoadDefaultLatency(const std::vector<std::string>& regions)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // After publishing a snapshot built with `latency` (from LatencyFor()):
+  // make it the current table (nullptr: keep the current one).
   void AdoptLatency(std::shared_ptr<const geo::LatencyTable> latency)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -338,10 +347,13 @@ class ControlState {
   ManagedBy latency_by_ ABSL_GUARDED_BY(mu_) = ManagedBy::kCommandLine;
   std::string latency_source_ ABSL_GUARDED_BY(mu_);
   FileStamp latency_stamp_ ABSL_GUARDED_BY(mu_);
-  // The default table (--default-latency), loaded the first time routed
-  // record sets need one and no other table exists; kept once loaded.
-  bool default_latency_tried_ ABSL_GUARDED_BY(mu_) = false;
+  // The default table (--default-latency), loaded the first time latency
+  // record sets need one and no other table exists, ranking the regions
+  // in default_regions_ (sorted); latency_is_default_ while latency_ is it.
   std::shared_ptr<const geo::LatencyTable> default_latency_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> default_regions_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> default_failed_for_ ABSL_GUARDED_BY(mu_);
+  bool latency_is_default_ ABSL_GUARDED_BY(mu_) = false;
   // Never null (empty: no checks).
   std::shared_ptr<const geo::HealthChecksConfig> health_checks_ ABSL_GUARDED_BY(mu_);
   ManagedBy health_checks_by_ ABSL_GUARDED_BY(mu_) = ManagedBy::kCommandLine;

@@ -275,6 +275,67 @@ TEST_F(ControlStateTest, DefaultLatencyTableLoadsWhenRoutedNamesArriveLater) {
   EXPECT_THAT(log_, HasSubstr("default latency table " + locations));
 }
 
+// The default table ranks only the regions latency record sets name: a
+// weighted-only zone needs none; a region that comes into use later is
+// ranked by a reload of the default table; answers for the regions it
+// already ranked stay as they were.
+TEST_F(ControlStateTest, DefaultLatencyTableRanksTheRegionsInUse) {
+  const std::string locations = dir_ + "/locations.csv";
+  WriteText(locations,
+            "network,latitude,longitude,country\n81.2.69.0/24,51.5,-0.12,GB\n"
+            "8.8.8.0/24,40.7,-74.0,US\n1.0.0.0/24,1.3,103.8,SG\n");
+  config_.default_latency = locations;
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  const std::string weighted = R"({"ResourceRecordSets": [
+    {"Name": "w.other.test.", "Type": "A", "SetIdentifier": "a", "Weight": 1,
+     "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]}]})";
+  ASSERT_TRUE(state
+                  ->PutZone("other.test",
+                            {ZoneFile{"other.zone", "master", MinimalZone("other.test.", 3)},
+                             ZoneFile{"other.json", "route53", weighted}})
+                  .ok());
+  EXPECT_FALSE(state->Latency().source.has_value());
+  EXPECT_THAT(log_, Not(HasSubstr("default latency table")));
+
+  auto latency = [](const std::string& origin, std::vector<std::string> regions) {
+    std::string sets;
+    for (const std::string& r : regions) {
+      if (!sets.empty()) sets += ",";
+      sets += absl::StrCat(R"({"Name": "app.)", origin, R"(", "Type": "A", "SetIdentifier": ")",
+                           r, R"(", "Region": ")", r,
+                           R"(", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.9"}]})");
+    }
+    return absl::StrCat(R"({"ResourceRecordSets": [)", sets, "]}");
+  };
+  ASSERT_TRUE(state
+                  ->PutZone("two.test",
+                            {ZoneFile{"two.zone", "master", MinimalZone("two.test.", 1)},
+                             ZoneFile{"two.json", "route53",
+                                      latency("two.test.", {"eu-west-1", "us-east-1"})}})
+                  .ok());
+  EXPECT_EQ(state->Latency().source, locations);
+  EXPECT_EQ(state->Latency().regions, 2u);
+  EXPECT_THAT(log_, HasSubstr("3 locations x 2 regions (those in use"));
+  // A zone naming only regions already ranked: no reload.
+  log_.clear();
+  ASSERT_TRUE(state
+                  ->PutZone("one.test",
+                            {ZoneFile{"one.zone", "master", MinimalZone("one.test.", 1)},
+                             ZoneFile{"one.json", "route53", latency("one.test.", {"us-east-1"})}})
+                  .ok());
+  EXPECT_THAT(log_, Not(HasSubstr("default latency table")));
+  // A new region: ranked too.
+  ASSERT_TRUE(state
+                  ->PutZone("three.test",
+                            {ZoneFile{"three.zone", "master", MinimalZone("three.test.", 1)},
+                             ZoneFile{"three.json", "route53",
+                                      latency("three.test.", {"ap-southeast-1", "eu-west-1"})}})
+                  .ok());
+  EXPECT_THAT(log_, HasSubstr("3 locations x 3 regions (those in use"));
+  EXPECT_EQ(state->Latency().regions, 3u);
+}
+
 // Routed record sets and no latency table: the default (a network
 // locations file ranked at start-up) serves, says so in one line, and
 // gives way to --latency and to the data dir's table.
@@ -305,7 +366,7 @@ TEST_F(ControlStateTest, DefaultLatencyTableWhenRoutedNamesHaveNone) {
     auto state = Start();
     ASSERT_NE(state, nullptr);
     EXPECT_FALSE(state->Latency().source.has_value());
-    EXPECT_THAT(log_, HasSubstr("routed record sets but no latency table"));
+    EXPECT_THAT(log_, HasSubstr("latency record sets but no latency table"));
   }
   // A named file that does not load stops start-up with file:line.
   config_.default_latency = dir_ + "/bad.csv";

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "geo/csv_reader.h"
@@ -162,6 +163,37 @@ TEST_F(LocationTableTest, DefaultTableLoading) {
   std::remove(path.c_str());
   // No regions to rank against.
   EXPECT_FALSE(LoadDefaultLatencyTable(path, nullptr, &note).ok());
+}
+
+// rank_only: only the regions in use are ranked, in the same order the
+// full ranking gives them; none with coordinates is an error naming them.
+TEST_F(LocationTableTest, RanksOnlyTheRegionsInUse) {
+  auto full = Parse(kLocations);
+  ASSERT_TRUE(full.ok()) << full.status();
+  const std::vector<std::string> in_use = {"ap-southeast-1", "us-east-1"};
+  LocationTableStats st;
+  auto some = ParseLocationLatencyTable(kLocations, "loc.csv", *regions_,
+                                        kDefaultDistanceModel, &st, in_use);
+  ASSERT_TRUE(some.ok()) << some.status();
+  EXPECT_EQ(st.regions, 2u);
+  EXPECT_EQ((*some)->region_count(), 2u);
+  for (const char* addr : {"81.2.68.1", "81.2.69.200", "8.8.8.8", "1.0.0.1", "9.9.9.9"}) {
+    std::string expected;
+    for (const std::string& name :
+         std::vector<std::string>(absl::StrSplit(Order(**full, addr), ' '))) {
+      if (name == "ap-southeast-1" || name == "us-east-1") {
+        expected += (expected.empty() ? "" : " ") + name;
+      }
+    }
+    EXPECT_EQ(Order(**some, addr), expected) << addr;
+  }
+  const std::vector<std::string> unknown = {"mars-north-1", "us-gov-west-1"};
+  auto none = ParseLocationLatencyTable(kLocations, "loc.csv", *regions_,
+                                        kDefaultDistanceModel, nullptr, unknown);
+  ASSERT_FALSE(none.ok());
+  EXPECT_THAT(std::string(none.status().message()),
+              HasSubstr("none of the regions in use (mars-north-1, us-gov-west-1) has "
+                        "coordinates in regions.csv"));
 }
 
 TEST(SharedRowsTest, RowsStoredOnceAndChecked) {
