@@ -67,33 +67,12 @@ void Evict(std::vector<uint8_t>& junk, uint8_t round) {
   benchmark::ClobberMemory();
 }
 
-void BM_PeersMixedEvicted(benchmark::State& state) {
-  const dns::Snapshot& snap = bench::PeersSnapshot();
-  const std::vector<std::vector<uint8_t>> qs = bench::PeersMixedQueries(4096);
-  std::vector<uint8_t> junk(kEvictBytes);
-  uint8_t out[4096];
-  dns::Request req;
-  req.source.bytes[0] = 127, req.source.bytes[3] = 1;
-  dns::Outcome outcome;
-  size_t i = 0;
-  uint8_t round = 0;
-  for (auto _ : state) {
-    Evict(junk, ++round);
-    for (int j = 0; j < 32; ++j) {
-      const std::vector<uint8_t>& q = qs[i];
-      i = (i + 1) & 4095;
-      size_t n = dns::HandleQuery(snap, q.data(), q.size(), req, out, sizeof out, &outcome);
-      benchmark::DoNotOptimize(n);
-    }
-  }
-  state.SetItemsProcessed(state.iterations() * 32);
-}
-BENCHMARK(BM_PeersMixedEvicted);
-
-// The same with the batch's lookups warmed first, as UdpWorker does
+// Batches of 32 `mixed` queries with the caches cold (kEvictBytes written
+// between batches, as the kernel's work does under load). With `prefetch`
+// the batch's lookups are warmed first, as UdpWorker does
 // (PrefetchQuestion / PrefetchNode / PrefetchNodeData over the 32, then
 // HandleQuery over the 32).
-void BM_PeersMixedEvictedPrefetched(benchmark::State& state) {
+void PeersMixedEvicted(benchmark::State& state, bool prefetch) {
   const dns::Snapshot& snap = bench::PeersSnapshot();
   const std::vector<std::vector<uint8_t>> qs = bench::PeersMixedQueries(4096);
   std::vector<uint8_t> junk(kEvictBytes);
@@ -106,12 +85,14 @@ void BM_PeersMixedEvictedPrefetched(benchmark::State& state) {
   uint8_t round = 0;
   for (auto _ : state) {
     Evict(junk, ++round);
-    for (int j = 0; j < 32; ++j) {
-      const std::vector<uint8_t>& q = qs[(i + j) & 4095];
-      dns::PrefetchQuestion(snap, q.data(), q.size(), &warm[j]);
+    if (prefetch) {
+      for (int j = 0; j < 32; ++j) {
+        const std::vector<uint8_t>& q = qs[(i + j) & 4095];
+        dns::PrefetchQuestion(snap, q.data(), q.size(), &warm[j]);
+      }
+      for (auto& w : warm) dns::PrefetchNode(&w);
+      for (const auto& w : warm) dns::PrefetchNodeData(w);
     }
-    for (auto& w : warm) dns::PrefetchNode(&w);
-    for (const auto& w : warm) dns::PrefetchNodeData(w);
     for (int j = 0; j < 32; ++j) {
       const std::vector<uint8_t>& q = qs[i];
       i = (i + 1) & 4095;
@@ -121,6 +102,9 @@ void BM_PeersMixedEvictedPrefetched(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * 32);
 }
+void BM_PeersMixedEvicted(benchmark::State& state) { PeersMixedEvicted(state, false); }
+BENCHMARK(BM_PeersMixedEvicted);
+void BM_PeersMixedEvictedPrefetched(benchmark::State& state) { PeersMixedEvicted(state, true); }
 BENCHMARK(BM_PeersMixedEvictedPrefetched);
 
 void BM_EvictOnly(benchmark::State& state) {

@@ -15,9 +15,6 @@
 //
 // SKIPs (with the reason) when not root or when `ip`/dig are missing or the
 // namespace cannot be made. TearDown removes the namespace and the server.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -33,8 +30,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr char kIp[] = "/usr/sbin/ip";
-constexpr char kIpAlt[] = "/sbin/ip";
 constexpr char kDig[] = "/usr/bin/dig";
 constexpr char kPort[] = "5300";
 
@@ -51,64 +46,35 @@ class e2eMtu : public testing::Test {
  protected:
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (a network namespace)";
-    ip_ = access(kIp, X_OK) == 0 ? kIp : kIpAlt;
-    if (access(ip_.c_str(), X_OK) != 0) GTEST_SKIP() << "iproute2 (ip) not installed";
+    if (IpPath().empty()) GTEST_SKIP() << "iproute2 (ip) not installed";
     if (access(kDig, X_OK) != 0) GTEST_SKIP() << "dig is not installed";
     ns_ = "stmtu-" + std::to_string(getpid() % 100000);
     std::string why;
-    if (!Ip({"netns", "add", ns_}, &why)) {
+    if (!RunIp({"netns", "add", ns_}, &why)) {
       GTEST_SKIP() << "cannot create a network namespace: " << why;
     }
     made_ = true;
-    ASSERT_TRUE(Ip({"-n", ns_, "link", "set", "lo", "mtu", "1400", "up"}, &why)) << why;
+    ASSERT_TRUE(RunIp({"-n", ns_, "link", "set", "lo", "mtu", "1400", "up"}, &why)) << why;
   }
 
   void TearDown() override {
-    if (server_pid_ > 0) {
-      kill(server_pid_, SIGTERM);
-      for (int i = 0; i < 100 && server_pid_ > 0; ++i) {
-        if (waitpid(server_pid_, nullptr, WNOHANG) == server_pid_) server_pid_ = -1;
-        else std::this_thread::sleep_for(milliseconds(50));
-      }
-      if (server_pid_ > 0) {
-        kill(server_pid_, SIGKILL);
-        waitpid(server_pid_, nullptr, 0);
-      }
-    }
+    StopProcess(server_pid_);
     std::string why;
-    if (made_) Ip({"netns", "del", ns_}, &why);
-  }
-
-  bool Ip(std::vector<std::string> args, std::string* output) {
-    args.insert(args.begin(), ip_);
-    ExitInfo info = RunProgram(args, milliseconds(10000), output);
-    return info.exited_in_time && info.exited && info.exit_code == 0;
+    if (made_) RunIp({"netns", "del", ns_}, &why);
   }
 
   void StartServer(const std::string& zone_path) {
     log_ = MakeTempDir() + "/steerdns.log";
-    std::vector<std::string> argv = {
-        ip_, "netns", "exec", ns_, BinaryPath(), "--listen", std::string("127.0.0.1:") + kPort,
-        "--threads", "1", "--control", "off", "--max-udp-size", "4096",
-        "--zone", "big.test.=" + zone_path};
-    server_pid_ = fork();
-    if (server_pid_ == 0) {
-      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-      }
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
+    server_pid_ = SpawnWithLog(
+        {IpPath(), "netns", "exec", ns_, BinaryPath(), "--listen",
+         std::string("127.0.0.1:") + kPort, "--threads", "1", "--control", "off",
+         "--max-udp-size", "4096", "--zone", "big.test.=" + zone_path},
+        log_);
   }
 
   // dig over UDP in the namespace, never retrying over TCP (+ignore).
   std::string Dig(const std::string& name, const std::string& type) {
-    std::vector<std::string> argv = {ip_,  "netns", "exec", ns_,    kDig,       "-r",
+    std::vector<std::string> argv = {IpPath(), "netns", "exec", ns_, kDig, "-r",
                                      "+time=2", "+tries=1", "+ignore", "+bufsize=4096",
                                      "-p", kPort, "@127.0.0.1", name, type};
     std::string out;
@@ -116,7 +82,7 @@ class e2eMtu : public testing::Test {
     return out;
   }
 
-  std::string ip_, ns_, log_;
+  std::string ns_, log_;
   bool made_ = false;
   pid_t server_pid_ = -1;
 };

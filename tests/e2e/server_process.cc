@@ -532,4 +532,52 @@ ExitInfo RunProgram(const std::vector<std::string>& argv, milliseconds timeout,
   return info;
 }
 
+pid_t SpawnWithLog(const std::vector<std::string>& argv, const std::string& log_path) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+    }
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+void StopProcess(pid_t pid) {
+  if (pid <= 0) return;
+  kill(pid, SIGTERM);
+  for (int i = 0; i < 100; ++i) {
+    if (waitpid(pid, nullptr, WNOHANG) == pid) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+}
+
+bool ProcessRunning(pid_t pid) { return pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0; }
+
+std::string IpPath() {
+  for (const char* p : {"/usr/sbin/ip", "/sbin/ip"}) {
+    if (access(p, X_OK) == 0) return p;
+  }
+  return "";
+}
+
+bool RunIp(const std::vector<std::string>& args, std::string* output) {
+  std::vector<std::string> argv = {IpPath()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  if (argv[0].empty()) {
+    *output = "iproute2 (ip) is not installed";
+    return false;
+  }
+  const ExitInfo info = RunProgram(argv, std::chrono::milliseconds(10000), output);
+  return info.exited_in_time && info.exited && info.exit_code == 0;
+}
+
 }  // namespace e2e

@@ -151,6 +151,22 @@ ExitInfo RunProgram(const std::vector<std::string>& argv,
                     std::chrono::milliseconds timeout, std::string* output,
                     std::string* stderr_only = nullptr);
 
+// Starts argv (argv[0] a path) in the background with stdout and stderr
+// going to the file `log_path`; returns its pid (-1 if fork failed). For
+// servers that ServerProcess cannot start, e.g. inside a network namespace
+// (`ip netns exec NS steerdns ...`). Stop it with StopProcess().
+pid_t SpawnWithLog(const std::vector<std::string>& argv, const std::string& log_path);
+// SIGTERM, up to 5 s for it to exit, then SIGKILL; reaps it. No-op for -1.
+void StopProcess(pid_t pid);
+// True while `pid` (a child of ours) has not exited.
+bool ProcessRunning(pid_t pid);
+
+// `ip ARGS...` (iproute2, found in /usr/sbin or /sbin), bounded to 10 s;
+// true if it exited 0. *output gets its stderr and stdout.
+bool RunIp(const std::vector<std::string>& args, std::string* output);
+// Path of `ip`, or "" if iproute2 is not installed.
+std::string IpPath();
+
 }  // namespace e2e
 
 #endif  // STEERDNS_TESTS_E2E_SERVER_PROCESS_H_

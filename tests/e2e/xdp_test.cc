@@ -33,8 +33,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr char kIp[] = "/usr/sbin/ip";
-constexpr char kIpAlt[] = "/sbin/ip";
 constexpr char kDig[] = "/usr/bin/dig";
 constexpr uint16_t kPort = 5300;
 
@@ -42,8 +40,8 @@ class e2eXdp : public testing::Test {
  protected:
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (network namespaces, XDP)";
-    ip_ = access(kIp, X_OK) == 0 ? kIp : kIpAlt;
-    if (access(ip_.c_str(), X_OK) != 0) GTEST_SKIP() << "iproute2 (ip) not installed";
+    ip_ = IpPath();
+    if (ip_.empty()) GTEST_SKIP() << "iproute2 (ip) not installed";
     if (access(kDig, X_OK) != 0) GTEST_SKIP() << "dig is not installed";
     std::string help;
     RunProgram({BinaryPath(), "--help"}, milliseconds(10000), &help);
@@ -97,29 +95,14 @@ class e2eXdp : public testing::Test {
   }
 
   void TearDown() override {
-    if (server_pid_ > 0) {
-      kill(server_pid_, SIGTERM);
-      for (int i = 0; i < 100; ++i) {
-        if (waitpid(server_pid_, nullptr, WNOHANG) == server_pid_) {
-          server_pid_ = -1;
-          break;
-        }
-        std::this_thread::sleep_for(milliseconds(50));
-      }
-      if (server_pid_ > 0) {
-        kill(server_pid_, SIGKILL);
-        waitpid(server_pid_, nullptr, 0);
-      }
-    }
+    StopProcess(server_pid_);
     std::string why;
     if (made_s_) Ip({"netns", "del", ns_s_}, &why);  // takes the veth along
     if (made_c_) Ip({"netns", "del", ns_c_}, &why);
   }
 
-  bool Ip(std::vector<std::string> args, std::string* output) {
-    args.insert(args.begin(), ip_);
-    ExitInfo info = RunProgram(args, milliseconds(10000), output);
-    return info.exited_in_time && info.exited && info.exit_code == 0;
+  bool Ip(const std::vector<std::string>& args, std::string* output) {
+    return RunIp(args, output);
   }
 
   std::string Mac(const std::string& ns, const std::string& dev) {
@@ -143,23 +126,11 @@ class e2eXdp : public testing::Test {
   void StartServer() {
     log_ = MakeTempDir() + "/steerdns.log";
     const std::string zone = "example.com.=" + ExamplePath("example.com.zone");
-    std::vector<std::string> argv = {
-        ip_, "netns", "exec", ns_s_, BinaryPath(), "--listen",
-        "198.18.0.2:" + std::to_string(kPort), "--threads", "1", "--control", "off",
-        "--xdp", veth_s_, "--zone", zone};
-    server_pid_ = fork();
-    if (server_pid_ == 0) {
-      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-      }
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
+    server_pid_ = SpawnWithLog(
+        {ip_, "netns", "exec", ns_s_, BinaryPath(), "--listen",
+         "198.18.0.2:" + std::to_string(kPort), "--threads", "1", "--control", "off",
+         "--xdp", veth_s_, "--zone", zone},
+        log_);
   }
 
   // dig in the client namespace; returns its stdout.
@@ -172,9 +143,7 @@ class e2eXdp : public testing::Test {
     return out;
   }
 
-  bool ServerRunning() {
-    return server_pid_ > 0 && waitpid(server_pid_, nullptr, WNOHANG) == 0;
-  }
+  bool ServerRunning() { return ProcessRunning(server_pid_); }
 
   std::string ip_;
   std::string ns_s_, ns_c_, veth_s_, veth_c_;
