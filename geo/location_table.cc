@@ -18,6 +18,8 @@
 #include "geo/address.h"
 #include "geo/build_internal.h"
 #include "geo/csv_reader.h"
+#include "geo/geoip_sources.h"
+#include "geo/latency_builder.h"
 
 namespace geo {
 namespace {
@@ -42,104 +44,48 @@ absl::Status ParseCoordinate(std::string_view text, double limit,
   return absl::OkStatus();
 }
 
-// 2^bits as a double (address counts as weights).
-double Pow2(int bits) { return std::ldexp(1.0, bits); }
-
 constexpr uint32_t kNoRow = 0xFFFFFFFFu;
-using build_internal::U128;
+using build_internal::PrefixFirst;
+using build_internal::PrefixLast;
 
-// The region order of each row: (rtt, name), as LatencyTable ranks. Rows
-// with the same order get the same id.
-std::vector<uint32_t> RankingIds(const LatencyTable::SharedRows& in) {
-  std::vector<uint32_t> ids(in.rows.size());
-  absl::flat_hash_map<std::vector<std::string_view>, uint32_t> seen;
-  std::vector<size_t> order;
-  std::vector<std::string_view> names;
-  for (size_t i = 0; i < in.rows.size(); ++i) {
-    const auto& row = in.rows[i];
-    order.resize(row.size());
-    for (size_t k = 0; k < row.size(); ++k) order[k] = k;
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      if (row[a].second != row[b].second) return row[a].second < row[b].second;
-      return row[a].first < row[b].first;
-    });
-    names.clear();
-    for (size_t k : order) names.push_back(row[k].first);
-    ids[i] = seen.try_emplace(names, static_cast<uint32_t>(seen.size())).first->second;
-  }
-  return ids;
-}
-
-// The networks with adjacent ones of equal ranking merged (into the fewest
-// prefixes that cover each run) and those whose ranking is their family's
-// default row's (`default_row`, kNoRow: none) left out: no address's
-// ranking changes. A merged run keeps the row of its first network (its
-// RTTs are what explain shows). /0 networks pass as they are; others
-// must not overlap (InvalidArgument "source:line: ... overlaps ...").
-absl::StatusOr<std::vector<std::pair<Prefix, uint32_t>>> MergeByRanking(
-    const LatencyTable::SharedRows& in, const std::vector<int>& lines,
-    const uint32_t default_row[2], std::string_view source) {
-  const std::vector<uint32_t> rank = RankingIds(in);
-  std::vector<uint32_t> order(in.networks.size());
+// A locations file lists disjoint networks (a /0 may stand beside them):
+// InvalidArgument "source:line: network N overlaps M (line L)" otherwise.
+absl::Status CheckDisjoint(const std::vector<std::pair<Prefix, uint32_t>>& networks,
+                           const std::vector<int>& lines, std::string_view source) {
+  std::vector<uint32_t> order(networks.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    const Prefix& x = in.networks[a].first;
-    const Prefix& y = in.networks[b].first;
+    const Prefix& x = networks[a].first;
+    const Prefix& y = networks[b].first;
     if (x.is_v4() != y.is_v4()) return x.is_v4();
     return x < y;
   });
-  std::vector<std::pair<Prefix, uint32_t>> out;
-  out.reserve(in.networks.size());
-  struct Run {
-    U128 first, last;
-    uint32_t row;
-    int width;
-  };
-  std::optional<Run> run;
-  auto flush = [&]() {
-    if (!run) return;
-    build_internal::ForEachRangePrefix(run->first, run->last, run->width,
-                                       [&](U128 lo, int len) {
-                                         out.emplace_back(
-                                             Prefix::Make(build_internal::FromU128(lo, run->width), len),
-                                             run->row);
-                                       });
-    run.reset();
-  };
   const Prefix* prev = nullptr;
   int prev_line = 0;
   for (uint32_t i : order) {
-    const auto& [p, row] = in.networks[i];
-    if (p.length() == 0) {
-      out.emplace_back(p, row);
-      continue;
-    }
-    const int fam = p.is_v4() ? 0 : 1;
-    const int width = p.address().width();
-    const U128 first = build_internal::PrefixFirst(p);
-    const U128 last = build_internal::PrefixLast(p);
-    if (prev != nullptr && prev->is_v4() == p.is_v4() &&
-        build_internal::PrefixLast(*prev) >= first) {
+    const Prefix& p = networks[i].first;
+    if (p.length() == 0) continue;
+    if (prev != nullptr && prev->is_v4() == p.is_v4() && PrefixLast(*prev) >= PrefixFirst(p)) {
       return absl::InvalidArgumentError(absl::StrCat(
           AV(source), ":", std::max(lines[i], prev_line), ": network ", p.ToString(),
           " overlaps ", prev->ToString(), " (line ", std::min(lines[i], prev_line), ")"));
     }
     prev = &p;
     prev_line = lines[i];
-    if (default_row[fam] != kNoRow && rank[row] == rank[default_row[fam]]) {
-      flush();
-      continue;
-    }
-    if (run && run->width == width && run->last + 1 == first &&
-        rank[run->row] == rank[row]) {
-      run->last = last;
-      continue;
-    }
-    flush();
-    run = Run{first, last, row, width};
   }
-  flush();
-  return out;
+  return absl::OkStatus();
+}
+
+// A registry of just `ranked` (for the builder, which ranks every region
+// of the registry it is given that has coordinates).
+absl::StatusOr<std::shared_ptr<const RegionRegistry>> RankedRegistry(
+    const std::vector<const Region*>& ranked, const std::string& source) {
+  std::string csv = "region,latitude,longitude\n";
+  for (const Region* r : ranked) {
+    absl::StrAppendFormat(&csv, "%s,%.17g,%.17g\n", r->name, r->latitude, r->longitude);
+  }
+  AdminStates ids(ranked.size() + 1);  // the builder uses names, not these ids
+  return RegionRegistry::ParseCsv(csv, source, ids);
 }
 
 }  // namespace
@@ -174,7 +120,6 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> ParseImpl(
 
   struct Location {
     double latitude, longitude;
-    double weight[2] = {0, 0};  // addresses: [0] IPv4, [1] IPv6
   };
   std::vector<Location> locations;
   // The coordinate text of a row -> its location (rows of one country
@@ -182,7 +127,6 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> ParseImpl(
   absl::flat_hash_map<std::string, uint32_t> by_text;
   LatencyTable::SharedRows shared;
   std::vector<int> net_line;  // parallel to shared.networks
-  bool has_default[2] = {false, false};
 
   CsvColumn net{{"network"}}, lat{{"latitude", "lat"}},
       lon{{"longitude", "lon"}}, country{{"country", "country_code"}, false};
@@ -216,10 +160,6 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> ParseImpl(
           }
           locations.push_back(l);
         }
-        const int fam = p->is_v4() ? 0 : 1;
-        if (p->length() == 0) has_default[fam] = true;
-        locations[it->second].weight[fam] +=
-            Pow2(p->address().width() - p->length());
         shared.networks.emplace_back(*p, it->second);
         net_line.push_back(line);
         return absl::OkStatus();
@@ -228,47 +168,69 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> ParseImpl(
   if (owned != nullptr) std::string().swap(*owned);
   by_text = {};
 
-  // Rows: one per location, then the default rows.
+  absl::Status disjoint = CheckDisjoint(shared.networks, net_line, source);
+  if (!disjoint.ok()) return disjoint;
+
+  // Ranking and merging are the latency builder's (geo/latency_builder.h):
+  // each location is a place with coordinates; the model's RTTs; the
+  // optimal (ORTC) merge by ranking; address-weighted default rows for
+  // 0.0.0.0/0 and ::/0 (unless the file has its own).
   const size_t n = locations.size();
-  shared.rows.resize(n);
-  std::vector<double> sum[2] = {std::vector<double>(ranked.size(), 0),
-                                std::vector<double>(ranked.size(), 0)};
-  double total[2] = {0, 0};
-  for (size_t i = 0; i < n; ++i) {
-    const Location& l = locations[i];
-    auto& row = shared.rows[i];
-    row.reserve(ranked.size());
-    for (size_t r = 0; r < ranked.size(); ++r) {
-      const double km = HaversineKm(l.latitude, l.longitude,
-                                    ranked[r]->latitude, ranked[r]->longitude);
-      const double ms = std::round(model.RttMs(km) * 10) / 10;
-      row.emplace_back(ranked[r]->name, ms);
-      for (int fam = 0; fam < 2; ++fam) sum[fam][r] += l.weight[fam] * ms;
-    }
-    for (int fam = 0; fam < 2; ++fam) total[fam] += l.weight[fam];
-  }
-  uint32_t default_row[2] = {kNoRow, kNoRow};
-  for (int fam = 0; fam < 2; ++fam) {
-    if (has_default[fam] || total[fam] == 0) continue;
-    std::vector<std::pair<std::string, double>> row;
-    for (size_t r = 0; r < ranked.size(); ++r) {
-      row.emplace_back(ranked[r]->name,
-                       std::round(sum[fam][r] / total[fam] * 10) / 10);
-    }
-    shared.rows.push_back(std::move(row));
-    default_row[fam] = static_cast<uint32_t>(shared.rows.size() - 1);
-  }
   const size_t file_networks = shared.networks.size();
-  absl::StatusOr<std::vector<std::pair<Prefix, uint32_t>>> merged =
-      MergeByRanking(shared, net_line, default_row, source);
-  if (!merged.ok()) return merged.status();
-  shared.networks = *std::move(merged);
-  for (int fam = 0; fam < 2; ++fam) {
-    if (default_row[fam] == kNoRow) continue;
-    shared.networks.emplace_back(*Prefix::Parse(fam == 0 ? "0.0.0.0/0" : "::/0"),
-                                 default_row[fam]);
+  GeoNetworks nets;
+  {
+    std::vector<uint32_t> place_of(n);
+    for (size_t i = 0; i < n; ++i) {
+      Place place;
+      place.has_coordinates = true;
+      place.latitude = locations[i].latitude;
+      place.longitude = locations[i].longitude;
+      place_of[i] = nets.InternPlace(place);
+    }
+    for (const auto& [prefix, loc] : shared.networks) nets.Add(prefix, place_of[loc]);
+    nets.records = file_networks;
+    shared = {};
+    net_line = {};
+  }
+  absl::StatusOr<std::shared_ptr<const RegionRegistry>> in_use =
+      RankedRegistry(ranked, regions.source());
+  if (!in_use.ok()) return in_use.status();
+  LatencyBuildOptions options;
+  options.model = model;
+  absl::StatusOr<BuiltLatencyTable> built =
+      BuildLatencyTable(nets, **in_use, /*centroids=*/nullptr, /*measured=*/{}, options);
+  if (!built.ok()) return built.status();
+  nets = GeoNetworks();
+
+  // One row per ranking: the rows the builder averaged over a merged
+  // network all rank alike, so the first network's row stands for them
+  // (its RTTs are what explain shows); the query path needs the ranking.
+  {
+    absl::flat_hash_map<std::vector<uint32_t>, uint32_t> by_ranking;
+    std::vector<uint32_t> row_of(built->row_begin.size() - 1, kNoRow);
+    std::vector<uint32_t> order;
+    shared.networks.reserve(built->networks.size());
+    for (const BuiltLatencyTable::Network& net : built->networks) {
+      uint32_t& row = row_of[net.row];
+      if (row == kNoRow) {
+        const absl::Span<const BuiltLatencyTable::Cell> cells = built->row(net.row);
+        order.clear();
+        for (const BuiltLatencyTable::Cell& c : cells) order.push_back(c.region);
+        auto [it, fresh] = by_ranking.try_emplace(order, static_cast<uint32_t>(shared.rows.size()));
+        if (fresh) {
+          std::vector<std::pair<std::string, double>> r;
+          for (const BuiltLatencyTable::Cell& c : cells) {
+            r.emplace_back(built->region_names[c.region], c.rtt_ms());
+          }
+          shared.rows.push_back(std::move(r));
+        }
+        row = it->second;
+      }
+      shared.networks.emplace_back(net.network, row);
+    }
   }
   const size_t networks = shared.networks.size();
+  *built = BuiltLatencyTable();  // free it before the table is compiled
   absl::StatusOr<std::shared_ptr<const LatencyTable>> table =
       LatencyTable::FromSharedRows(std::move(shared), source);
   if (!table.ok()) return table.status();

@@ -18,17 +18,14 @@
 // "locations CSV" for `zonectl latency build --geoip`, so the default
 // table can also be written out as a full latency CSV.
 //
-// Rankings are per distinct location: each location's RTT to every region
-// with coordinates is the model's (RTT = a + b·km, rounded to 0.1 ms), and
-// LatencyTable::FromSharedRows() stores each location's ranking once, so
-// ~250 country points make ~250 rankings however many networks there are.
-// The 0.0.0.0/0 and ::/0 rows (clients in no listed network) get, per
-// region, the mean of the model's RTTs over the family's networks
-// weighted by their address counts — what latency_builder does for its
-// default rows. Then, as latency_builder merges, adjacent networks whose
-// locations rank the regions alike merge (a run keeps its first
-// network's RTTs, which explain shows), and networks that rank as their
-// family's default row are left to it: no address's ranking changes.
+// Ranking and merging are geo/latency_builder.h's, with each location as a
+// place with coordinates: the model's RTT (RTT = a + b·km) to every region
+// ranked, address-weighted default rows for 0.0.0.0/0 and ::/0 (clients
+// in no listed network), and the optimal (ORTC) merge by ranking, so no
+// address's ranking changes. The table keeps one row per distinct
+// ranking (a few hundred however many networks there are); a network's
+// RTTs in explain are those of the first merged network with its ranking
+// (the address-weighted mean of the locations it covers).
 //
 // Example:
 //   geo::LocationTableStats st;
