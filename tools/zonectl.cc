@@ -203,6 +203,7 @@ std::string ZoneLine(const Json& z) {
 int RunCheck(Ctx&, const std::vector<std::string>& files, const Parsed& p) {
   const std::string origin = p.value("origin");
   int status = kExitOk;
+  std::vector<CheckResult> results;
   for (const std::string& f : files) {
     CheckResult r = CheckFile(f, origin);
     for (const std::string& w : r.warnings) std::cerr << w << "\n";
@@ -212,6 +213,12 @@ int RunCheck(Ctx&, const std::vector<std::string>& files, const Parsed& p) {
       std::cerr << r.error << "\n";
       status = kExitFail;
     }
+    results.push_back(std::move(r));
+  }
+  // Across files, as the server checks them: HealthCheckIds.
+  for (const std::string& e : CheckTogether(results)) {
+    std::cerr << e << "\n";
+    status = kExitFail;
   }
   return status;
 }
@@ -493,7 +500,9 @@ const std::vector<Command>& Commands() {
        "          (header region,latitude,longitude)\n"
        "  other   an RFC 1035 master file; its origin is its $ORIGIN or SOA owner\n"
        "Prints \"FILE: ok: ...\" for each good file and \"file:line: message\" on stderr\n"
-       "for each bad one; exit status 1 if any file is bad.\n\n"
+       "for each bad one; exit status 1 if any file is bad. When the files include\n"
+       "health checks, every HealthCheckId of the record sets checked with them must\n"
+       "be one of them, as the server requires.\n\n"
        "Options:\n"
        "  --origin ORIGIN   the zone origin of master files and Route 53 JSON\n",
        {"origin"}, 1, -1, RunCheck},

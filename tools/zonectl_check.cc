@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -261,6 +262,20 @@ CheckResult CheckRecordSets(const std::string& path, const std::string& text,
   CheckResult r = Ok(kind, absl::StrCat("Route 53 record sets: ", names.size(), " for zone ",
                                         dns::NameToText(origin_wire), " (",
                                         ZoneCounts(**zone), ")"));
+  for (size_t i = 0; i < (*zone)->node_count(); ++i) {
+    const zones::Node& node = (*zone)->node(static_cast<uint32_t>(i));
+    for (const zones::RoutedGroup& g : node.routed) {
+      for (const zones::RoutedMember& m : g.members) {
+        if (m.health_check_id.empty()) continue;
+        r.health_check_refs.emplace_back(
+            m.health_check_id,
+            absl::StrCat(m.source, ": ",
+                         zones::DescribeRecordSet(node.owner, g.type, m.set_identifier),
+                         ": HealthCheckId '", m.health_check_id,
+                         "' is not a configured health check"));
+      }
+    }
+  }
   return r;
 }
 
@@ -303,6 +318,7 @@ CheckResult CheckHealthChecks(const std::string& path) {
   if (!cfg.ok()) return Fail(kind, std::string(cfg.status().message()));
   CheckResult r = Ok(kind, absl::StrCat("health checks: ", cfg->size()));
   r.warnings = cfg->warnings();
+  for (const geo::HealthCheckConfig& c : cfg->checks()) r.health_check_ids.push_back(c.id);
   return r;
 }
 
@@ -419,6 +435,25 @@ const char* FileKindName(FileKind kind) {
     case FileKind::kRegions: return "regions";
   }
   return "file";
+}
+
+std::vector<std::string> CheckTogether(const std::vector<CheckResult>& results) {
+  bool any_checks = false;
+  std::set<std::string, std::less<>> ids;
+  for (const CheckResult& r : results) {
+    if (r.ok && r.kind == FileKind::kHealthChecks) {
+      any_checks = true;
+      ids.insert(r.health_check_ids.begin(), r.health_check_ids.end());
+    }
+  }
+  std::vector<std::string> errors;
+  if (!any_checks) return errors;
+  for (const CheckResult& r : results) {
+    for (const auto& [id, error] : r.health_check_refs) {
+      if (ids.count(id) == 0) errors.push_back(error);
+    }
+  }
+  return errors;
 }
 
 CheckResult CheckFile(const std::string& path, const std::string& origin) {

@@ -61,10 +61,22 @@ struct CheckResult {
   std::string error;
   // Non-fatal findings, one line each.
   std::vector<std::string> warnings;
+  // For CheckTogether(): the ids a health checks file defines, and the
+  // HealthCheckIds a record-set file names, each with the error the server
+  // would give if it were missing ("file:line: record set [...]:
+  // HealthCheckId 'x' is not a configured health check").
+  std::vector<std::string> health_check_ids;
+  std::vector<std::pair<std::string, std::string>> health_check_refs;  // id, error
 };
 
 // Validates one file. `origin`: --origin, or "" to find it in the file.
 CheckResult CheckFile(const std::string& path, const std::string& origin);
+
+// What the server checks across files: when the files checked together
+// include health checks, every HealthCheckId of their record sets must be
+// one of them. Returns the errors (none: consistent, or no health checks
+// among the files).
+std::vector<std::string> CheckTogether(const std::vector<CheckResult>& results);
 
 }  // namespace zonectl
 

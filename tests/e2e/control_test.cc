@@ -1063,6 +1063,40 @@ TEST_F(e2eZonectl, CheckBadFilesOfEachKindWithFileAndLine) {
       << "zonectl check: " << check.err;
 }
 
+// Record sets checked together with health checks: a HealthCheckId that
+// is not among them is an error, worded as the server words it at start-up.
+TEST_F(e2eZonectl, CheckCrossChecksHealthCheckIds) {
+  const std::string json = ExamplePath("lab/lab.example.json");
+  const std::string good = ExamplePath("lab/health-checks.json");
+  ToolRun ok = RunZonectl({"check", json, good});
+  EXPECT_EQ(ok.exit.exit_code, 0) << ok.Describe();
+  // Without the checks there is nothing to check the ids against.
+  EXPECT_EQ(RunZonectl({"check", json}).exit.exit_code, 0);
+
+  std::string text = ReadFile(good);
+  const size_t at = text.find("\"hc-euw1\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 9, "\"hc-gone\"");
+  const std::string bad = tmp_ + "/health-checks.json";
+  ASSERT_TRUE(WriteFile(bad, text));
+  ToolRun r = RunZonectl({"check", json, bad});
+  EXPECT_EQ(r.exit.exit_code, 1) << r.Describe();
+  EXPECT_THAT(r.err, HasSubstr("record set [name='app.lab.example.', type='A', "
+                               "set-identifier='euw1']: HealthCheckId 'hc-euw1' is not a "
+                               "configured health check"))
+      << r.Describe();
+  const std::string first = r.err.substr(0, r.err.find('\n'));
+
+  std::string server_out, server_err;
+  ExitInfo s = RunBinary({"--listen", "127.0.0.1:0", "--control", "off", "--zone",
+                          "lab.example.=" + ExamplePath("lab/lab.example.zone"), "--zone",
+                          "lab.example.=" + json, "--health-checks", bad,
+                          "--default-latency", "off"},
+                         std::chrono::seconds(10), &server_out, &server_err);
+  EXPECT_TRUE(s.exited && s.exit_code == 1) << s.Describe() << "\n" << server_out;
+  EXPECT_THAT(server_err, HasSubstr(first)) << "zonectl check: " << r.err;
+}
+
 TEST_F(e2eZonectl, HelpForEveryCommand) {
   const std::vector<std::vector<std::string>> commands = {
       {},
