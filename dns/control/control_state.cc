@@ -824,19 +824,28 @@ absl::StatusOr<HealthChecksSummary> ControlState::PutHealthChecks(std::string_vi
     ++reloads_.api_failures;
     return AsInvalid(snap.status());
   }
-  absl::Status st = prober_->Apply(*cfg);
-  if (!st.ok()) {
-    ++reloads_.api_failures;
-    return st;
+  // Health slots first (the only way Apply can fail is a full table), then
+  // the data dir, then the prober: a failure at either of the first two
+  // leaves the running checks untouched, state and all.
+  for (const geo::HealthCheckConfig& c : cfg->checks()) {
+    absl::StatusOr<geo::HealthSlot> slot = health_.SlotFor(c.id);
+    if (!slot.ok()) {
+      ++reloads_.api_failures;
+      return slot.status();
+    }
   }
   if (store_ != nullptr) {
-    st = store_->PutHealthChecks(json);
+    absl::Status st = store_->PutHealthChecks(json);
     if (!st.ok()) {
       ++reloads_.api_failures;
-      (void)prober_->Apply(*health_checks_);  // back to what was running
       return absl::InternalError(
           absl::StrCat("data dir not written, health checks not loaded: ", st.message()));
     }
+  }
+  absl::Status st = prober_->Apply(*cfg);
+  if (!st.ok()) {  // not expected: the slots exist
+    ++reloads_.api_failures;
+    return st;
   }
   health_checks_ = std::move(cfg);
   health_checks_by_ = ManagedBy::kApi;

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -503,6 +504,34 @@ TEST_F(ControlStateHealthTest, ReloadThatOrphansAnIdIsRefusedAndPutPersists) {
   EXPECT_EQ(checks[1].status.id, "hc-c");
   EXPECT_EQ(state->HealthChecksSummaryInfo().managed_by, ManagedBy::kApi);
   EXPECT_THAT(log_, HasSubstr("the data dir's version replaces"));
+}
+
+// A PUT whose data-dir write fails changes nothing: the running checks are
+// not restarted (their state and last change stay as they were).
+TEST_F(ControlStateHealthTest, FailedDataDirWriteLeavesRunningChecksAlone) {
+  std::unique_ptr<ControlState> state = Start();
+  ASSERT_NE(state, nullptr);
+  const std::vector<HealthCheckInfo> before = state->HealthChecks();
+  ASSERT_EQ(before.size(), 2u);
+  // A directory where the file must go: the rename into place fails.
+  const std::string target = config_.data_dir + "/health-checks.json";
+  ASSERT_EQ(system(absl::StrCat("mkdir -p ", target, "/x").c_str()), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const std::string three = R"({"HealthChecks": [
+  {"Id": "hc-a", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9}},
+  {"Id": "hc-b", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 10}},
+  {"Id": "hc-c", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9}}]})";
+  absl::StatusOr<HealthChecksSummary> r = state->PutHealthChecks(three);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("data dir not written"));
+  const std::vector<HealthCheckInfo> after = state->HealthChecks();
+  ASSERT_EQ(after.size(), 2u);
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].status.id, before[i].status.id);
+    EXPECT_EQ(after[i].status.description, before[i].status.description);
+    EXPECT_TRUE(after[i].status.last_change == before[i].status.last_change)
+        << after[i].status.id << " was restarted";
+  }
 }
 
 TEST_F(ControlStateHealthTest, SighupReReadsTheHealthChecksFile) {
