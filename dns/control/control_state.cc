@@ -404,12 +404,14 @@ absl::Status ControlState::LoadDefaultLatency(const std::vector<std::string>& re
   std::set_union(default_regions_.begin(), default_regions_.end(), regions.begin(),
                  regions.end(), std::back_inserter(rank));
   std::string note;
+  const FileStamp stamp = Stamp(config_.default_latency);
   absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> table =
       geo::LoadDefaultLatencyTable(config_.default_latency, registry_.get(), &note, rank);
   if (!note.empty()) log_(note);  // the one line about the default table
   if (!table.ok()) return table.status();
   if (*table == nullptr) return absl::OkStatus();  // off, or the built-in one is missing
   default_latency_ = *std::move(table);
+  default_stamp_ = stamp;
   default_regions_ = std::move(rank);
   return absl::OkStatus();
 }
@@ -783,6 +785,15 @@ absl::Status ControlState::ReloadFiles() {
       changed.push_back(absl::StrCat("health checks ", config_.health_checks, " (",
                                      checks->size(), " checks)"));
     }
+  }
+  // The default table's file, when it serves (the build rewrites it after
+  // a tor-geoipdb update): loaded again, ranking the same regions.
+  if (latency_is_default_ && default_latency_ != nullptr &&
+      !Stamp(config_.default_latency).Same(default_stamp_)) {
+    st = LoadDefaultLatency(default_regions_);
+    if (!st.ok()) return fail(st);
+    latency = default_latency_;
+    changed.push_back(absl::StrCat("default latency table ", config_.default_latency));
   }
   if (changed.empty()) {
     log_("SIGHUP: no file changed; nothing to publish");

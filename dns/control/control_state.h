@@ -351,6 +351,7 @@ class ControlState {
   // record sets need one and no other table exists, ranking the regions
   // in default_regions_ (sorted); latency_is_default_ while latency_ is it.
   std::shared_ptr<const geo::LatencyTable> default_latency_ ABSL_GUARDED_BY(mu_);
+  FileStamp default_stamp_ ABSL_GUARDED_BY(mu_);  // its file when loaded (SIGHUP)
   std::vector<std::string> default_regions_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> default_failed_for_ ABSL_GUARDED_BY(mu_);
   bool latency_is_default_ ABSL_GUARDED_BY(mu_) = false;

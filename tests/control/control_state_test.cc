@@ -337,6 +337,47 @@ TEST_F(ControlStateTest, DefaultLatencyTableRanksTheRegionsInUse) {
   EXPECT_EQ(state->Latency().regions, 3u);
 }
 
+// SIGHUP loads the default table's file again when it changed (the build
+// rewrites it after a tor-geoipdb update); a broken one is refused and the
+// old table keeps serving.
+TEST_F(ControlStateTest, SighupReloadsAChangedDefaultTable) {
+  const std::string json = dir_ + "/example.test.json";
+  WriteText(json, R"({"ResourceRecordSets": [
+    {"Name": "app.example.test.", "Type": "A", "SetIdentifier": "euw1",
+     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
+    {"Name": "app.example.test.", "Type": "A", "SetIdentifier": "use1",
+     "Region": "us-east-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]}]})");
+  config_.zones.push_back({kOrigin, json});
+  const std::string locations = dir_ + "/locations.csv";
+  WriteText(locations,
+            "network,latitude,longitude,country\n81.2.69.0/24,51.5,-0.12,GB\n");
+  ASSERT_EQ(system(absl::StrCat("touch -d '-1 hour' ", zone_path_, " ", json, " ",
+                                locations).c_str()),
+            0);
+  config_.default_latency = locations;
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  const size_t before = state->Latency().networks;
+  // Unchanged: nothing to publish.
+  ASSERT_TRUE(state->ReloadFiles().ok());
+  EXPECT_THAT(log_, HasSubstr("SIGHUP: no file changed"));
+  // Changed: loaded again.
+  WriteText(locations,
+            "network,latitude,longitude,country\n81.2.69.0/24,51.5,-0.12,GB\n"
+            "8.8.8.0/24,40.7,-74.0,US\n1.0.0.0/24,1.3,103.8,SG\n");
+  ASSERT_TRUE(state->ReloadFiles().ok());
+  EXPECT_THAT(log_, HasSubstr("SIGHUP: reloaded default latency table " + locations));
+  EXPECT_EQ(state->Latency().source, locations);
+  EXPECT_NE(state->Latency().networks, before);
+  const size_t after = state->Latency().networks;
+  // Broken: refused with file:line, the table stays.
+  WriteText(locations, "network,latitude,longitude,country\n8.8.8.0/24,91,0,US\n");
+  absl::Status st = state->ReloadFiles();
+  ASSERT_FALSE(st.ok());
+  EXPECT_THAT(std::string(st.message()), HasSubstr("locations.csv:2:"));
+  EXPECT_EQ(state->Latency().networks, after);
+}
+
 // Routed record sets and no latency table: the default (a network
 // locations file ranked at start-up) serves, says so in one line, and
 // gives way to --latency and to the data dir's table.
