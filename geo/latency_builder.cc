@@ -636,10 +636,17 @@ absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
   const absl::Span<const Region> regs = regions.regions();
   const size_t R = regs.size();
   absl::flat_hash_map<std::string, uint32_t> region_index;
+  // kept[r]: region r may appear in rows (opt.only_regions); modeled[r]:
+  // and the distance model gives its RTTs (it has coordinates).
+  std::vector<bool> kept(R, true), modeled(R, false);
   for (uint32_t i = 0; i < R; ++i) {
     out.region_names.push_back(regs[i].name);
     region_index.emplace(regs[i].name, i);
-    if (regs[i].has_location) ++st.modeled_regions;
+    kept[i] = opt.only_regions.empty() ||
+              std::find(opt.only_regions.begin(), opt.only_regions.end(), regs[i].name) !=
+                  opt.only_regions.end();
+    modeled[i] = kept[i] && regs[i].has_location;
+    if (modeled[i]) ++st.modeled_regions;
   }
   std::vector<uint32_t> name_rank(R);
   {
@@ -706,7 +713,7 @@ absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
         place_lat[p] = lat;
         place_lon[p] = lon;
         for (uint32_t r = 0; r < R; ++r) {
-          if (!regs[r].has_location) continue;
+          if (!modeled[r]) continue;
           row[r] = ToTenths(opt.model.RttMs(
               HaversineKm(lat, lon, regs[r].latitude, regs[r].longitude)));
         }
@@ -739,7 +746,7 @@ absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
         }
       }
       for (uint32_t r = 0; r < R && !place_has_row[p]; ++r) {
-        place_has_row[p] = row[r] != kAbsent;
+        place_has_row[p] = row[r] != kAbsent && kept[r];
       }
     }
   }
@@ -751,7 +758,7 @@ absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
   auto finalize = [&](const int32_t* f) -> uint32_t {
     cells.clear();
     for (uint32_t r = 0; r < R; ++r) {
-      if (f[r] != kAbsent) cells.push_back({r, f[r]});
+      if (f[r] != kAbsent && kept[r]) cells.push_back({r, f[r]});
     }
     if (cells.empty()) return kNone;
     std::sort(cells.begin(), cells.end(), [&](const Cell& a, const Cell& b) {
@@ -832,7 +839,7 @@ absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
       if (place_weight[p] <= 0) continue;
       total += place_weight[p];
       for (uint32_t r = 0; r < R; ++r) {
-        if (!regs[r].has_location) continue;
+        if (!modeled[r]) continue;
         swx[r] += place_weight[p] *
                   opt.model.RttMs(HaversineKm(place_lat[p], place_lon[p],
                                               regs[r].latitude, regs[r].longitude));
@@ -841,7 +848,7 @@ absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
     if (total <= 0) continue;
     default_full[fam].assign(R, kAbsent);
     for (uint32_t r = 0; r < R; ++r) {
-      if (regs[r].has_location) default_full[fam][r] = ToTenths(swx[r] / total);
+      if (modeled[r]) default_full[fam][r] = ToTenths(swx[r] / total);
     }
   }
   if (opt.default_rows) {

@@ -156,6 +156,9 @@ struct LatencyBuildOptions {
   MergeMode merge = MergeMode::kOptimal;
   bool merge_by_ranking = true;    // false: only identical rows merge
   bool default_rows = true;        // 0.0.0.0/0 and ::/0
+  // Rank only these regions (names in the registry); empty: every region.
+  // The server's default table ranks just the regions record sets name.
+  std::vector<std::string> only_regions;
 };
 
 struct LatencyBuildStats {

@@ -76,18 +76,6 @@ absl::Status CheckDisjoint(const std::vector<std::pair<Prefix, uint32_t>>& netwo
   return absl::OkStatus();
 }
 
-// A registry of just `ranked` (for the builder, which ranks every region
-// of the registry it is given that has coordinates).
-absl::StatusOr<std::shared_ptr<const RegionRegistry>> RankedRegistry(
-    const std::vector<const Region*>& ranked, const std::string& source) {
-  std::string csv = "region,latitude,longitude\n";
-  for (const Region* r : ranked) {
-    absl::StrAppendFormat(&csv, "%s,%.17g,%.17g\n", r->name, r->latitude, r->longitude);
-  }
-  AdminStates ids(ranked.size() + 1);  // the builder uses names, not these ids
-  return RegionRegistry::ParseCsv(csv, source, ids);
-}
-
 }  // namespace
 
 namespace {
@@ -192,13 +180,11 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> ParseImpl(
     shared = {};
     net_line = {};
   }
-  absl::StatusOr<std::shared_ptr<const RegionRegistry>> in_use =
-      RankedRegistry(ranked, regions.source());
-  if (!in_use.ok()) return in_use.status();
   LatencyBuildOptions options;
   options.model = model;
+  for (const Region* r : ranked) options.only_regions.push_back(r->name);
   absl::StatusOr<BuiltLatencyTable> built =
-      BuildLatencyTable(nets, **in_use, /*centroids=*/nullptr, /*measured=*/{}, options);
+      BuildLatencyTable(nets, regions, /*centroids=*/nullptr, /*measured=*/{}, options);
   if (!built.ok()) return built.status();
   nets = GeoNetworks();
 

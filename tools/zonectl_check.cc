@@ -268,11 +268,7 @@ CheckResult CheckRecordSets(const std::string& path, const std::string& text,
       for (const zones::RoutedMember& m : g.members) {
         if (m.health_check_id.empty()) continue;
         r.health_check_refs.emplace_back(
-            m.health_check_id,
-            absl::StrCat(m.source, ": ",
-                         zones::DescribeRecordSet(node.owner, g.type, m.set_identifier),
-                         ": HealthCheckId '", m.health_check_id,
-                         "' is not a configured health check"));
+            m.health_check_id, zones::UnknownHealthCheckIdError(node.owner, g.type, m));
       }
     }
   }

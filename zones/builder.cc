@@ -341,6 +341,14 @@ std::string DescribeRecordSet(std::string_view owner_wire, uint16_t type,
   return out;
 }
 
+std::string UnknownHealthCheckIdError(std::string_view owner_wire, uint16_t type,
+                                      const RoutedMember& member) {
+  return absl::StrCat(member.source, ": ",
+                      DescribeRecordSet(owner_wire, type, member.set_identifier),
+                      ": HealthCheckId '", member.health_check_id,
+                      "' is not a configured health check");
+}
+
 std::string CanonicalizeRdata(uint16_t type, std::string* rdata) {
   return CheckRdata(type, rdata->data(), rdata->size());
 }

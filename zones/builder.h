@@ -73,6 +73,13 @@ struct SourceLocation {
 std::string DescribeRecordSet(std::string_view owner_wire, uint16_t type,
                               std::string_view set_identifier);
 
+// The error for a member whose HealthCheckId names no configured check, as
+// the server (dns/answer/snapshot.cc) and `zonectl check` word it:
+// "SOURCE: record set [...]: HealthCheckId 'x' is not a configured health
+// check".
+std::string UnknownHealthCheckIdError(std::string_view owner_wire, uint16_t type,
+                                      const RoutedMember& member);
+
 // RDATA of `type` (uncompressed wire form) as Add() stores it: checked
 // against the type's layout, with the domain names in it lower-cased in
 // place. Returns "" if fine, else what is wrong ("has truncated RDATA").

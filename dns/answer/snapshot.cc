@@ -125,9 +125,8 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
           c.role = ToGeo(m.failover);
           if (!m.health_check_id.empty() && inputs.health_check_known &&
               !inputs.health_check_known(m.health_check_id)) {
-            return MemberError(g, m,
-                               absl::StrCat("HealthCheckId '", m.health_check_id,
-                                            "' is not a configured health check"));
+            return absl::InvalidArgumentError(
+                zones::UnknownHealthCheckIdError(g.owner, group.type, m));
           }
           if (!m.health_check_id.empty() && inputs.health != nullptr) {
             absl::StatusOr<geo::HealthSlot> slot = inputs.health->SlotFor(m.health_check_id);

@@ -298,7 +298,9 @@ absl::Status ControlState::LoadAll() {
     zones_[wire] = std::move(e);
   }
 
-  // 4. The latency table: the data dir's, else --latency.
+  // 4. The latency table: the data dir's, else --latency, else the default
+  // for the regions latency record sets name (`in_use`).
+  std::vector<std::string> in_use;
   if (stored_latency.has_value()) {
     absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> table =
         geo::LatencyTable::ParseCsv(*stored_latency, store_->latency_path());
@@ -313,7 +315,7 @@ absl::Status ControlState::LoadAll() {
     if (!table.ok()) return table.status();
     latency_ = *std::move(table);
     latency_source_ = config_.latency;
-  } else if (std::vector<std::string> in_use = LatencyRegionsInUse(zones_); !in_use.empty()) {
+  } else if (in_use = LatencyRegionsInUse(zones_); !in_use.empty()) {
     // Latency record sets but no table: the default (geo/location_table.h),
     // ranked for the regions they name. At start-up a default that does
     // not load stops start-up.
@@ -338,7 +340,7 @@ absl::Status ControlState::LoadAll() {
   // probing starts with StartHealthChecks().
   st = prober_->Apply(*health_checks_);
   if (!st.ok()) return st;
-  if (latency_ == nullptr && !LatencyRegionsInUse(zones_).empty()) {
+  if (latency_ == nullptr && !in_use.empty()) {
     log_("note: latency record sets but no latency table: they answer in member order");
   }
   initial_ = *std::move(snap);

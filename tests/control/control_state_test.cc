@@ -251,6 +251,18 @@ TEST_F(ControlStateTest, ChangeToAFileEditedOnDiskIsAConflict) {
 
 // A server started without routed names gets the default table the first
 // time a zone with routed record sets is loaded through the API.
+// Route 53 record sets: app.ORIGIN A, one latency member per region.
+std::string LatencyRecordSets(const std::string& origin, const std::vector<std::string>& regions) {
+  std::string sets;
+  for (const std::string& r : regions) {
+    if (!sets.empty()) sets += ",";
+    sets += absl::StrCat(R"({"Name": "app.)", origin, R"(", "Type": "A", "SetIdentifier": ")", r,
+                         R"(", "Region": ")", r,
+                         R"(", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.9"}]})");
+  }
+  return absl::StrCat(R"({"ResourceRecordSets": [)", sets, "]}");
+}
+
 TEST_F(ControlStateTest, DefaultLatencyTableLoadsWhenRoutedNamesArriveLater) {
   const std::string locations = dir_ + "/locations.csv";
   WriteText(locations,
@@ -299,21 +311,11 @@ TEST_F(ControlStateTest, DefaultLatencyTableRanksTheRegionsInUse) {
   EXPECT_FALSE(state->Latency().source.has_value());
   EXPECT_THAT(log_, Not(HasSubstr("default latency table")));
 
-  auto latency = [](const std::string& origin, std::vector<std::string> regions) {
-    std::string sets;
-    for (const std::string& r : regions) {
-      if (!sets.empty()) sets += ",";
-      sets += absl::StrCat(R"({"Name": "app.)", origin, R"(", "Type": "A", "SetIdentifier": ")",
-                           r, R"(", "Region": ")", r,
-                           R"(", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.9"}]})");
-    }
-    return absl::StrCat(R"({"ResourceRecordSets": [)", sets, "]}");
-  };
   ASSERT_TRUE(state
                   ->PutZone("two.test",
                             {ZoneFile{"two.zone", "master", MinimalZone("two.test.", 1)},
                              ZoneFile{"two.json", "route53",
-                                      latency("two.test.", {"eu-west-1", "us-east-1"})}})
+                                      LatencyRecordSets("two.test.", {"eu-west-1", "us-east-1"})}})
                   .ok());
   EXPECT_EQ(state->Latency().source, locations);
   EXPECT_EQ(state->Latency().regions, 2u);
@@ -323,7 +325,7 @@ TEST_F(ControlStateTest, DefaultLatencyTableRanksTheRegionsInUse) {
   ASSERT_TRUE(state
                   ->PutZone("one.test",
                             {ZoneFile{"one.zone", "master", MinimalZone("one.test.", 1)},
-                             ZoneFile{"one.json", "route53", latency("one.test.", {"us-east-1"})}})
+                             ZoneFile{"one.json", "route53", LatencyRecordSets("one.test.", {"us-east-1"})}})
                   .ok());
   EXPECT_THAT(log_, Not(HasSubstr("default latency table")));
   // A new region: ranked too.
@@ -331,7 +333,7 @@ TEST_F(ControlStateTest, DefaultLatencyTableRanksTheRegionsInUse) {
                   ->PutZone("three.test",
                             {ZoneFile{"three.zone", "master", MinimalZone("three.test.", 1)},
                              ZoneFile{"three.json", "route53",
-                                      latency("three.test.", {"ap-southeast-1", "eu-west-1"})}})
+                                      LatencyRecordSets("three.test.", {"ap-southeast-1", "eu-west-1"})}})
                   .ok());
   EXPECT_THAT(log_, HasSubstr("3 locations x 3 regions (those in use"));
   EXPECT_EQ(state->Latency().regions, 3u);
@@ -342,11 +344,7 @@ TEST_F(ControlStateTest, DefaultLatencyTableRanksTheRegionsInUse) {
 // old table keeps serving.
 TEST_F(ControlStateTest, SighupReloadsAChangedDefaultTable) {
   const std::string json = dir_ + "/example.test.json";
-  WriteText(json, R"({"ResourceRecordSets": [
-    {"Name": "app.example.test.", "Type": "A", "SetIdentifier": "euw1",
-     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
-    {"Name": "app.example.test.", "Type": "A", "SetIdentifier": "use1",
-     "Region": "us-east-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]}]})");
+  WriteText(json, LatencyRecordSets("example.test.", {"eu-west-1", "us-east-1"}));
   config_.zones.push_back({kOrigin, json});
   const std::string locations = dir_ + "/locations.csv";
   WriteText(locations,
