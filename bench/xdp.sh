@@ -16,6 +16,9 @@
 #   knot-xdp      knotd, config as ../shared/peers/servers/knot.sh + "xdp: listen: sxsPID@PORT"
 #   steerdns-udp  the same steerdns without --xdp (recvmmsg/sendmmsg sockets)
 #   knot-udp      the same knotd without the xdp section
+#   reflector-udp ../shared/peers/reflector.c (mmsg, batch 64): the kernel UDP path's limit on this
+#                 veth pair; it binds 127.0.0.1 only, so bench/bind_as.c (LD_PRELOAD) makes that
+#                 bind go to the veth address
 # Load: taskset -c 1 kxdpgun -t L -Q QPS -b B -i QUERIES -p PORT -I sxcPID 198.18.0.2, the
 # peers' query mix (../shared/peers/gen-queries.sh, names made absolute). kxdpgun sends as fast
 # as it can up to QPS and counts replies; "replies/s" is the server's throughput.
@@ -23,7 +26,8 @@
 #
 # Usage: bench/xdp.sh [-r ROUNDS] [-l SECONDS] [-Q QPS] [-b BATCH] [-m mixed|www]
 #                     [-s "SERVERS"] [-q QUIET_PCT] [-o OUTDIR] [-B]
-#   -r 3  -l 10  -Q 3000000  -b 32  -m mixed  -s "steerdns-xdp knot-xdp steerdns-udp knot-udp"
+#   -r 3  -l 10  -Q 3000000  -b 32  -m mixed
+#   -s "steerdns-xdp knot-xdp steerdns-udp knot-udp reflector-udp"
 #   -q 30: before each measurement wait (at most 60 s) until the machine's other work uses less
 #          than this % of the 2 CPUs' time (0: don't wait)
 #   -B: don't build; use $STEERDNS (default build-xdp/tools/steerdns)
@@ -35,7 +39,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEERS="${PEERS_DIR:-$(cd "$ROOT/../shared/peers" 2>/dev/null && pwd || echo /work/shared/peers)}"
 ROUNDS=3; DURATION=10; QPS=3000000; BATCH=32; MIX=mixed; QUIET=30; BUILD=1; OUT=""
-SERVERS="steerdns-xdp knot-xdp steerdns-udp knot-udp"
+SERVERS="steerdns-xdp knot-xdp steerdns-udp knot-udp reflector-udp"
 while getopts "r:l:Q:b:m:s:q:o:Bh" opt; do
   case $opt in
     r) ROUNDS=$OPTARG ;; l) DURATION=$OPTARG ;; Q) QPS=$OPTARG ;; b) BATCH=$OPTARG ;;
@@ -161,12 +165,23 @@ start_server() {  # start_server NAME LOG: starts it in NS_S on CPU 0, sets SERV
       SERVER_CMD="ip netns exec $NS_S taskset -c 0 knotd -c $WORK/run/$name/knot.conf"
       ip netns exec "$NS_S" taskset -c 0 knotd -c "$WORK/run/$name/knot.conf" > "$log" 2>&1 &
       ;;
+    reflector-udp)
+      PORT=5306
+      local shim="$WORK/bin/bind_as.so"
+      if [ ! -x "$shim" ] || [ "$ROOT/bench/bind_as.c" -nt "$shim" ]; then
+        mkdir -p "$WORK/bin"; cc -O2 -Wall -shared -fPIC -o "$shim" "$ROOT/bench/bind_as.c" -ldl
+      fi
+      SERVER_CMD="ip netns exec $NS_S env PORT=$PORT CPUS=0 LD_PRELOAD=$shim STEER_BIND_AS=$SADDR ../shared/peers/servers/reflector.sh mmsg"
+      ip netns exec "$NS_S" env PORT=$PORT CPUS=0 BENCH_WORK="$BENCH_WORK" LD_PRELOAD="$shim" \
+        STEER_BIND_AS="$SADDR" "$PEERS/servers/reflector.sh" mmsg > "$log" 2>&1 &
+      ;;
     *) die "unknown server $name" ;;
   esac
   SERVER_PID=$!   # ip netns exec, env, taskset and the script all exec: this is the server
-  local i
+  local i pattern="hostmaster"
+  [ "$name" = reflector-udp ] && pattern="status: NOERROR"   # answers without records
   for ((i = 0; i < 300; i++)); do
-    if ip netns exec "$NS_C" dig +time=1 +tries=1 +short @"$SADDR" -p "$PORT" "$ZONE_NAME" SOA 2>/dev/null | grep -q hostmaster; then
+    if ip netns exec "$NS_C" dig +time=1 +tries=1 @"$SADDR" -p "$PORT" "$ZONE_NAME" SOA 2>/dev/null | grep -q "$pattern"; then
       return 0
     fi
     kill -0 "$SERVER_PID" 2>/dev/null || break
@@ -250,13 +265,16 @@ col() { awk -F'\t' -v s="$1" -v c="$2" 'NR > 1 && $2 == s { print $c }' "$RAW"; 
   echo
   echo "Ratios of medians (same run): steerdns-xdp / knot-xdp = $(awk -v a="$(col steerdns-xdp 4 | median)" -v b="$(col knot-xdp 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }'),"\
        "steerdns-xdp / steerdns-udp = $(awk -v a="$(col steerdns-xdp 4 | median)" -v b="$(col steerdns-udp 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }'),"\
-       "knot-xdp / knot-udp = $(awk -v a="$(col knot-xdp 4 | median)" -v b="$(col knot-udp 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }')"
+       "knot-xdp / knot-udp = $(awk -v a="$(col knot-xdp 4 | median)" -v b="$(col knot-udp 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }'),"\
+       "steerdns-xdp / reflector-udp = $(awk -v a="$(col steerdns-xdp 4 | median)" -v b="$(col reflector-udp 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }'),"\
+       "steerdns-udp / reflector-udp = $(awk -v a="$(col steerdns-udp 4 | median)" -v b="$(col reflector-udp 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }')"
   echo
   echo "Exact commands (PID-suffixed names: this run's namespaces $NS_S / $NS_C, veth $VS <-> $VC):"
   echo
   echo "    ip netns add $NS_S; ip netns add $NS_C; ip link add $VS type veth peer name $VC (one end in each)"
   echo "    addresses $SADDR/24 (server), $CADDR/24 (client); static neighbour entries both ways"
   echo "    steerdns-*: ip netns exec $NS_S env PORT=5310 THREADS=1 CPUS=0 LISTEN=$SADDR STEER_ARGS=\"--xdp $VS\" (xdp only) bench/peers/steerdns.sh"
+  echo "    reflector-udp: ip netns exec $NS_S env PORT=5306 CPUS=0 LD_PRELOAD=\$BENCH_WORK/bin/bind_as.so STEER_BIND_AS=$SADDR ../shared/peers/servers/reflector.sh mmsg"
   echo "    knot-*:     ip netns exec $NS_S taskset -c 0 knotd -c $WORK/run/knot-*/knot.conf (xdp: listen: $VS@5302 for knot-xdp)"
   echo "    load:       ${KXDP_CMD}"
   echo "    after each server: ip -n $NS_S link set dev $VS xdp off (Knot leaves its program attached)"
