@@ -6,6 +6,9 @@
 #     -r N      rounds, servers interleaved [3]     -c N   drain cycles per measurement [15]
 #     -s LIST   servers [steerdns gdnsd knot reflector-mmsg] (the reflector: 1 worker only)
 #     -m LIST   mixes [mixed www-ecs]               -B     do not (re)build
+#     -q PCT    before each measurement wait (at most 60 s) until the machine's other work uses
+#               less than PCT % of the 2 CPUs [10]; the 2-worker figure needs the second core
+#               idle, so a busy machine is reported in the table's "busy %" column (0: don't wait)
 #
 # Method (bench/drain_load.cc): the server is stopped (SIGSTOP), its UDP receive queues are filled
 # from 256 source ports (SO_REUSEPORT spreads them over the workers' sockets), it is continued
@@ -21,12 +24,12 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEERS="${PEERS:-$(cd "$ROOT/../shared/peers" 2>/dev/null && pwd || echo /work/shared/peers)}"
 export BENCH_WORK="${BENCH_WORK:-${TMPDIR:-/tmp}/steer-peers}"
-ROUNDS=3 CYCLES=15 BUILD=1 OUTMD="$ROOT/bench/RESULTS-drain.md"
+ROUNDS=3 CYCLES=15 BUILD=1 QUIET=10 OUTMD="$ROOT/bench/RESULTS-drain.md"
 SERVERS="steerdns gdnsd knot reflector-mmsg" MIXES="mixed www-ecs"
-while getopts "r:c:s:m:o:Bh" opt; do
+while getopts "r:c:s:m:o:q:Bh" opt; do
   case $opt in
     r) ROUNDS=$OPTARG ;; c) CYCLES=$OPTARG ;; s) SERVERS=$OPTARG ;; m) MIXES=$OPTARG ;;
-    o) OUTMD=$OPTARG ;; B) BUILD=0 ;; *) sed -n '2,22p' "$0"; exit 2 ;;
+    o) OUTMD=$OPTARG ;; q) QUIET=$OPTARG ;; B) BUILD=0 ;; *) sed -n '2,25p' "$0"; exit 2 ;;
   esac
 done
 [ "$(id -u)" = 0 ] || { echo "needs root (sysctl net.core.rmem_default, signals to the servers)" >&2; exit 1; }
@@ -57,6 +60,20 @@ ready() {  # ready PORT NAME: answers SOA (the reflector answers NOERROR without
   done
   return 1
 }
+busy_pct() {  # % of both CPUs busy over one second (the server under test is idle then)
+  local a b t=0 k
+  read -r -a a < /proc/stat; sleep 1; read -r -a b < /proc/stat
+  for k in 1 2 3 4 5 6 7 8; do t=$((t + b[k] - a[k])); done
+  local idle=$(( (b[4] - a[4]) + (b[5] - a[5]) ))
+  echo $(( t > 0 ? 100 * (t - idle) / t : 0 ))
+}
+wait_quiet() {  # prints the last busy % seen
+  local b=0 k
+  for ((k = 0; k < 60; k++)); do
+    b=$(busy_pct); { [ "$QUIET" -le 0 ] || [ "$b" -lt "$QUIET" ]; } && break
+  done
+  echo "$b"
+}
 cleanup() {
   [ -n "$SERVER_PID" ] && { kill -CONT "$SERVER_PID" 2>/dev/null; stop_pid "$SERVER_PID"; }
   sysctl -q -w net.core.rmem_default="$OLD_RMEM_DEFAULT"
@@ -65,7 +82,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 sysctl -q -w net.core.rmem_default=8388608
 
-printf 'round\tserver\tmix\tworkers\tmedian_qps\tmin_qps\tmax_qps\treplies_per_cycle\n' > "$RES/results.tsv"
+printf 'round\tserver\tmix\tworkers\tmedian_qps\tmin_qps\tmax_qps\treplies_per_cycle\tbusy_before\n' > "$RES/results.tsv"
 for ((r = 1; r <= ROUNDS; r++)); do
   for s in $SERVERS; do
     for t in 1 2; do
@@ -88,13 +105,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
           www) file="$WORK/queries/www.txt" ;;
           www-ecs) file="$WORK/queries/www.txt"; extra=(-E "$ECS_OPT") ;;
         esac
+        busy=$(wait_quiet)
         taskset -c 1 "$DRAIN" -p "$port" -d "$file" -P "$SERVER_PID" -c "$CYCLES" \
           -n $((15000 * t)) "${extra[@]}" > "$log.$mix.out" 2> "$log.$mix.err"
         line=$(grep '^drain:' "$log.$mix.out")
         if [ -z "$line" ]; then echo "round $r: $s $mix ($t workers): no result, see $log.$mix.err" >&2; continue; fi
         eval "$(sed 's/^drain: //' <<< "$line")"   # median_qps= min_qps= max_qps= replies_per_cycle= cycles=
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$mix" "$t" "$median_qps" "$min_qps" \
-          "$max_qps" "$replies_per_cycle" | tee -a "$RES/results.tsv" >&2
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$s" "$mix" "$t" "$median_qps" "$min_qps" \
+          "$max_qps" "$replies_per_cycle" "$busy" | tee -a "$RES/results.tsv" >&2
       done
       stop_pid "$SERVER_PID"; SERVER_PID=""
     done
@@ -118,9 +136,11 @@ stats() {  # stats SERVER MIX WORKERS -> "median min max" of the rounds' median_
   echo
   echo "QPS: median of $ROUNDS rounds (min-max) of each round's median over $CYCLES drain cycles; 1 worker on"
   echo "CPU0, 2 workers on CPUs 0-1; drain_load pinned to CPU1 but asleep while the server drains."
+  echo "\"busy % before\": the machine's other work (% of both CPUs) just before a measurement; above"
+  echo "~10 the second core was not idle and the 2-worker figure is not the server's."
   echo
-  echo "| server | mix | 1 worker QPS | 2 workers QPS | scale | 1 worker / reflector-mmsg |"
-  echo "|---|---|---|---|---|---|"
+  echo "| server | mix | 1 worker QPS | 2 workers QPS | scale | 1 worker / reflector-mmsg | busy % before (max) |"
+  echo "|---|---|---|---|---|---|---|"
   for mix in $MIXES; do
     read -r refl _ _ <<< "$(stats reflector-mmsg "$mix" 1)"
     for s in $SERVERS; do
@@ -129,7 +149,8 @@ stats() {  # stats SERVER MIX WORKERS -> "median min max" of the rounds' median_
       sc=$(awk -v a="$a1" -v b="$a2" 'BEGIN { if (a + 0 == 0 || b == "-") print "-"; else printf "%.2f", b / a }')
       vr=$(awk -v a="$a1" -v b="$refl" 'BEGIN { if (b == "-" || b + 0 == 0 || a == "-") print "-"; else printf "%.2f", a / b }')
       c2="$a2 ($lo2-$hi2)"; [ "$a2" = "-" ] && c2="-"
-      echo "| $s | $mix | $a1 ($lo1-$hi1) | $c2 | $sc | $vr |"
+      busy=$(awk -F'\t' -v s="$s" -v m="$mix" 'NR > 1 && $2 == s && $3 == m && $9 + 0 > b { b = $9 + 0 } END { print b + 0 }' "$RES/results.tsv")
+      echo "| $s | $mix | $a1 ($lo1-$hi1) | $c2 | $sc | $vr | $busy |"
     done
   done
 } > "$OUTMD"

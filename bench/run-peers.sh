@@ -16,6 +16,8 @@
 #                 scale  1 vs 2 workers (see "2 workers" below) for steerdns gdnsd knot
 #                 static steerdns with www routed vs www a static A, interleaved rounds
 #                 tcp    dnsperf -m tcp (pipelined, -c 8 -q 200): steerdns knot gdnsd nsd
+#                 drain  bench/drain-scale.sh: 1 vs 2 workers with the generator idle (steerdns
+#                        gdnsd knot reflector-mmsg; the clean 2-worker figure; not in the default)
 # 2 workers on a 2-core machine: the generator needs a core too, so "2 workers scale x" is
 # estimated from the server's CPU cost per query, measured with 1 worker (server on CPU0,
 # dnsblast on CPU1) and with 2 workers (server and dnsblast free on CPUs 0-1):
@@ -114,6 +116,14 @@ if has tcp; then
   done
 fi
 
+# --- drain: 1 vs 2 workers with the generator idle (bench/drain-scale.sh) ----------------------
+if has drain; then
+  CMDS+=("bench/drain-scale.sh -B -r $ROUNDS -o \$RES/drain.md")
+  echo "== drain: bench/drain-scale.sh -r $ROUNDS" >&2
+  STEERDNS="$STEERDNS" "$ROOT/bench/drain-scale.sh" -B -r "$ROUNDS" -o "$RES/drain.md" \
+    > "$RES/drain.out" 2> "$RES/drain.log"
+fi
+
 # --- report ------------------------------------------------------------------------------------
 {
   echo "# steerdns vs peer servers (bench/run-peers.sh)"
@@ -147,6 +157,10 @@ fi
         k1 = 100 * q1 / c1; k2 = 2 * 100 * q2 / c2
         printf "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.2f |\n", s, m, q1, c1, q2, c2, k1, k2, k2 / k1 }'
     done; done
+  fi
+  if has drain && [ -s "$RES/drain.md" ]; then
+    echo; echo "## 1 vs 2 workers, generator idle (bench/drain-scale.sh)"; echo
+    sed -n '/^| server | mix/,$p' "$RES/drain.md"
   fi
   if has static; then
     echo; echo "## steerdns: www routed (latency, Route 53 JSON) vs www a static A, interleaved rounds"; echo
@@ -189,6 +203,11 @@ fi
     q1=$(med "$RES/scale1" steerdns mixed); c1=$(med "$RES/scale1" steerdns mixed server_cpu)
     q2=$(med "$RES/scale2" steerdns mixed); c2=$(med "$RES/scale2" steerdns mixed server_cpu)
     target "2 workers scale (capacity estimate, mixed) >= 1.7" "$(awk -v a="$q1" -v b="$c1" -v c="$q2" -v d="$c2" 'BEGIN { if (a == "" || c == "" || b == 0 || d == 0) print "-"; else printf "%.2f", (2 * c / d) / (a / b) }')" 1.7
+  fi
+  if has drain && [ -s "$RES/drain.md" ]; then
+    for m in mixed www-ecs; do
+      target "2 workers scale (generator idle, $m) >= 1.7" "$(awk -F'|' -v m=" $m " '$2 == " steerdns " && $3 == m { gsub(/ /, "", $6); print $6 }' "$RES/drain.md")" 1.7
+    done
   fi
   if has lat; then
     target "mixed@20k avg latency: steerdns / gdnsd <= 1.0" "$(ratio "$(med "$RES/lat" steerdns mixed@20k lat_avg_us)" "$(med "$RES/lat" gdnsd mixed@20k lat_avg_us)")" 1.0 "<="
