@@ -41,6 +41,7 @@ export STEERDNS="${STEERDNS:-$ROOT/build-perf/tools/steerdns}"
 DRAIN="$ROOT/build-perf/bench/drain_load"
 [ -x "$DRAIN" ] || { echo "$DRAIN not built" >&2; exit 1; }
 . "$PEERS/common.sh"
+. "$ROOT/bench/quiet.sh"
 ensure_zone
 [ -s "$WORK/queries/mixed.txt" ] || "$PEERS/gen-queries.sh" >/dev/null
 [ -s "$WORK/queries/mixed.txt" ] || { echo "no query files in $WORK/queries (run ../shared/peers/run.sh once)" >&2; exit 1; }
@@ -59,20 +60,6 @@ ready() {  # ready PORT NAME: answers SOA (the reflector answers NOERROR without
     sleep 0.1
   done
   return 1
-}
-busy_pct() {  # % of both CPUs busy over one second (the server under test is idle then)
-  local a b t=0 k
-  read -r -a a < /proc/stat; sleep 1; read -r -a b < /proc/stat
-  for k in 1 2 3 4 5 6 7 8; do t=$((t + b[k] - a[k])); done
-  local idle=$(( (b[4] - a[4]) + (b[5] - a[5]) ))
-  echo $(( t > 0 ? 100 * (t - idle) / t : 0 ))
-}
-wait_quiet() {  # prints the last busy % seen
-  local b=0 k
-  for ((k = 0; k < 60; k++)); do
-    b=$(busy_pct); { [ "$QUIET" -le 0 ] || [ "$b" -lt "$QUIET" ]; } && break
-  done
-  echo "$b"
 }
 cleanup() {
   [ -n "$SERVER_PID" ] && { kill -CONT "$SERVER_PID" 2>/dev/null; stop_pid "$SERVER_PID"; }
@@ -105,7 +92,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
           www) file="$WORK/queries/www.txt" ;;
           www-ecs) file="$WORK/queries/www.txt"; extra=(-E "$ECS_OPT") ;;
         esac
-        busy=$(wait_quiet)
+        busy=$(wait_quiet "$QUIET")
         taskset -c 1 "$DRAIN" -p "$port" -d "$file" -P "$SERVER_PID" -c "$CYCLES" \
           -n $((15000 * t)) "${extra[@]}" > "$log.$mix.out" 2> "$log.$mix.err"
         line=$(grep '^drain:' "$log.$mix.out")

@@ -56,6 +56,7 @@ done
 
 export BENCH_WORK="${BENCH_WORK:-/tmp/steer-xdp}"
 . "$PEERS/common.sh"
+. "$ROOT/bench/quiet.sh"
 STEERDNS="${STEERDNS:-$ROOT/build-xdp/tools/steerdns}"
 if [ "$BUILD" = 1 ]; then
   cmake -S "$ROOT" -B "$ROOT/build-xdp" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTEER_XDP=ON >/dev/null
@@ -198,21 +199,12 @@ stop_server() {
 }
 
 # CPU time used by everything (we run nothing between measurements), in % of both CPUs.
-busy_pct() {
-  local a b
-  a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
-  local t=0 i=0 k
-  for k in 1 2 3 4 5 6 7 8; do t=$((t + b[k] - a[k])); done
-  i=$(( (b[4] - a[4]) + (b[5] - a[5]) ))
-  echo $(( t > 0 ? 100 * (t - i) / t : 0 ))
-}
-wait_quiet() {
+# Before each measurement: the other work's busy %, "-" when not waiting, "N(busy)" when the
+# 60 s wait ran out (bench/quiet.sh).
+quiet_before() {
   [ "$QUIET" -gt 0 ] || { echo "-"; return; }
-  local b k
-  for ((k = 0; k < 60; k++)); do
-    b=$(busy_pct); [ "$b" -lt "$QUIET" ] && { echo "$b"; return; }
-  done
-  echo "$b(busy)"
+  local b
+  if b=$(wait_quiet "$QUIET"); then echo "$b"; else echo "$b(busy)"; fi
 }
 
 RAW="$OUT/raw.tsv"
@@ -229,7 +221,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
       knot-xdp) MODE[$s]=$(grep -o 'initialized XDP interface .*' "$log" | head -1 | sed 's/initialized XDP interface //') ;;
       *) MODE[$s]="kernel UDP socket" ;;
     esac
-    quiet=$(wait_quiet)
+    quiet=$(quiet_before)
     if ! ip netns exec "$NS_C" timeout $((DURATION + 30)) taskset -c 1 \
         kxdpgun -t "$DURATION" -Q "$QPS" -b "$BATCH" -i "$QFILE" -p "$PORT" -I "$VC" "$SADDR" > "$out" 2>&1; then
       echo "xdp.sh: kxdpgun failed against $s (exit status above); its output:" >&2; cat "$out" >&2
@@ -248,6 +240,8 @@ END=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 col() { awk -F'\t' -v s="$1" -v c="$2" 'NR > 1 && $2 == s { print $c }' "$RAW"; }
+# ratio A B: median replies/s of server A over server B's, "n/a" if B has none.
+ratio() { awk -v a="$(col "$1" 4 | median)" -v b="$(col "$2" 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }'; }
 {
   echo "### AF_XDP vs kernel sockets over veth, kxdpgun, 1 worker on CPU 0, kxdpgun on CPU 1"
   echo
@@ -263,11 +257,11 @@ col() { awk -F'\t' -v s="$1" -v c="$2" 'NR > 1 && $2 == s { print $c }' "$RAW"; 
     echo "| $s | ${MODE[$s]} | $rm_ | $mn–$mx | $sm | $pm |"
   done
   echo
-  echo "Ratios of medians (same run): steerdns-xdp / knot-xdp = $(awk -v a="$(col steerdns-xdp 4 | median)" -v b="$(col knot-xdp 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }'),"\
-       "steerdns-xdp / steerdns-udp = $(awk -v a="$(col steerdns-xdp 4 | median)" -v b="$(col steerdns-udp 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }'),"\
-       "knot-xdp / knot-udp = $(awk -v a="$(col knot-xdp 4 | median)" -v b="$(col knot-udp 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }'),"\
-       "steerdns-xdp / reflector-udp = $(awk -v a="$(col steerdns-xdp 4 | median)" -v b="$(col reflector-udp 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }'),"\
-       "steerdns-udp / reflector-udp = $(awk -v a="$(col steerdns-udp 4 | median)" -v b="$(col reflector-udp 4 | median)" 'BEGIN { printf (b > 0 ? "%.2f" : "n/a"), (b > 0 ? a / b : 0) }')"
+  echo "Ratios of medians (same run): steerdns-xdp / knot-xdp = $(ratio steerdns-xdp knot-xdp)," \
+       "steerdns-xdp / steerdns-udp = $(ratio steerdns-xdp steerdns-udp)," \
+       "knot-xdp / knot-udp = $(ratio knot-xdp knot-udp)," \
+       "steerdns-xdp / reflector-udp = $(ratio steerdns-xdp reflector-udp)," \
+       "steerdns-udp / reflector-udp = $(ratio steerdns-udp reflector-udp)"
   echo
   echo "Exact commands (PID-suffixed names: this run's namespaces $NS_S / $NS_C, veth $VS <-> $VC):"
   echo

@@ -5,9 +5,7 @@
 // replies. Checks that the tool still works (every queued query answered
 // once, a rate printed) and that being stopped and continued with full
 // queues does not hurt the server: it keeps answering and exits cleanly.
-#include <stdio.h>
-#include <sys/wait.h>
-
+#include <chrono>
 #include <regex>
 #include <string>
 
@@ -26,30 +24,19 @@ class e2eDrainLoad : public ServerTest {
   }
 };
 
-// Output and exit status of a shell command.
-std::string RunCapture(const std::string& command, int* status) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[512];
-  while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  *status = pclose(p);
-  return out;
-}
-
 TEST_F(e2eDrainLoad, EveryQueuedQueryIsAnsweredOnce) {
   const std::string dir = MakeTempDir();
   const std::string queries = dir + "/queries.txt";
   ASSERT_TRUE(WriteFile(queries,
                         "www.example.com A\nwww.example.com AAAA\n"
                         "nope.example.com A\nexample.com SOA\n"));
-  const std::string command =
-      std::string(STEER_DRAIN_LOAD) + " -p " + std::to_string(server_.port()) +
-      " -d " + queries + " -P " + std::to_string(server_.pid()) +
-      " -f 8 -n 200 -c 2 2>&1";  // 200 fit any receive buffer
-  int status = -1;
-  const std::string out = RunCapture(command, &status);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  std::string out;
+  const ExitInfo info = RunProgram(
+      {STEER_DRAIN_LOAD, "-p", std::to_string(server_.port()), "-d", queries, "-P",
+       std::to_string(server_.pid()), "-f", "8", "-n", "200", "-c", "2"},  // 200 fit any buffer
+      std::chrono::seconds(60), &out);
+  ASSERT_TRUE(info.exited_in_time && info.exited && info.exit_code == 0)
+      << info.Describe() << "\n" << out;
 
   // "cycle N: sent S, dropped at the server's queue D, replies R (bad B), ..."
   const std::regex cycle(
