@@ -160,6 +160,9 @@ int main(int argc, char** argv) {
   for (const std::string& xdp : server.xdp_serving()) {
     Log(absl::StrCat("serving UDP through AF_XDP on ", xdp));
   }
+  for (const std::string& warning : server.xdp_warnings()) {
+    Log(absl::StrCat("warning: --xdp ", warning));
+  }
 
   std::unique_ptr<dns::control::ControlApi> api;
   if (!control->empty()) {

@@ -192,6 +192,10 @@ absl::Status Server::Start(const Config& config,
     xdp_serving_.push_back(absl::StrCat((*x)->Describe(), " port ", port));
     xdp_.push_back(std::move(*x));
   }
+  if (xdp_workers > 0) {
+    if (std::string caveat = XdpLoopbackCaveat(config.xdp); !caveat.empty())
+      xdp_warnings_.push_back(std::move(caveat));
+  }
 #endif
 
   // 3. Start the threads.

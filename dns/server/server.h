@@ -82,6 +82,10 @@ class Server {
   // With --xdp: one line per AF_XDP worker, "IFNAME queue N (native copy)
   // port P"; empty otherwise.
   const std::vector<std::string>& xdp_serving() const { return xdp_serving_; }
+  // With --xdp: what is known to keep the AF_XDP path from working as set
+  // up (e.g. a loopback interface without the sysctls it needs); empty if
+  // nothing. For the operator's log.
+  const std::vector<std::string>& xdp_warnings() const { return xdp_warnings_; }
 
   // Counters summed over all workers (final values after Stop()).
   CounterTotals Totals() const;
@@ -111,6 +115,7 @@ class Server {
   std::vector<std::unique_ptr<XdpWorker>> xdp_;
 #endif
   std::vector<std::string> xdp_serving_;
+  std::vector<std::string> xdp_warnings_;
   std::vector<std::thread> threads_list_;
   std::thread reclaim_thread_;
   std::atomic<bool> stop_{false};

@@ -12,9 +12,11 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "dns/answer/answer.h"
 #include "dns/server/net.h"
@@ -80,6 +82,43 @@ uint32_t XdpQueueCount(const std::string& ifname) {
     if (entry.path().filename().string().rfind("rx-", 0) == 0) ++n;
   }
   return std::max<uint32_t>(n, 1);
+}
+
+namespace {
+
+// The first line of a small text file, "" if it cannot be read.
+std::string FirstLine(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+}  // namespace
+
+std::string XdpLoopbackCaveat(const std::string& ifname, const std::string& sys_root,
+                              const std::string& proc_root) {
+  const std::string flags_text =
+      FirstLine(std::filesystem::path(sys_root) / "class/net" / ifname / "flags");
+  unsigned long flags = 0;
+  if (flags_text.empty() ||
+      !absl::SimpleHexAtoi(AbslView(flags_text), &flags) || (flags & IFF_LOOPBACK) == 0) {
+    return "";
+  }
+  const std::filesystem::path conf =
+      std::filesystem::path(proc_root) / "sys/net/ipv4/conf" / ifname;
+  std::string missing;
+  for (const char* knob : {"route_localnet", "accept_local"}) {
+    if (FirstLine(conf / knob) != "1") {
+      absl::StrAppend(&missing, missing.empty() ? "" : " ", "net.ipv4.conf.", ifname,
+                      ".", knob, "=1");
+    }
+  }
+  if (missing.empty()) return "";
+  return absl::StrCat(ifname,
+                      " is a loopback interface: the kernel drops IPv4 replies sent "
+                      "through AF_XDP on it (source 127/8 on a received frame) unless ",
+                      missing, " (sysctl)");
 }
 
 XdpWorker::XdpWorker(int slot, SnapshotCell* cell, uint16_t port,

@@ -127,6 +127,19 @@ class XdpWorker {
 // The number of receive queues of `ifname` (from /sys/class/net), at least 1.
 uint32_t XdpQueueCount(const std::string& ifname);
 
+// Why IPv4 replies sent through AF_XDP on `ifname` would never reach their
+// client, or "" when nothing is known to stop them. On a loopback interface
+// a frame sent from an AF_XDP socket comes back in as a received one
+// without the route a local sender's packet carries, and the kernel drops
+// it for its 127/8 source (drop reasons IP_LOCALNET, then IP_LOCAL_SOURCE)
+// unless net.ipv4.conf.IFNAME.route_localnet and .accept_local are both 1.
+// Reads <sys_root>/class/net/IFNAME/flags and
+// <proc_root>/sys/net/ipv4/conf/IFNAME/{route_localnet,accept_local}; the
+// roots are parameters for tests.
+std::string XdpLoopbackCaveat(const std::string& ifname,
+                              const std::string& sys_root = "/sys",
+                              const std::string& proc_root = "/proc");
+
 }  // namespace dns::server
 
 #endif  // STEERDNS_DNS_SERVER_XDP_WORKER_H_
