@@ -175,16 +175,65 @@ std::string_view SkipReasonName(SkipReason r) {
   return "?";
 }
 
+namespace {
+
+// A latency pick from `best` (the first eligible candidate in ranking
+// order, or kNoPick) and `first` (the first candidate in that order).
+Pick LatencyPick(uint32_t best, uint32_t first, const MemberEval& first_eval) {
+  Pick p{best, false};
+  if (best == kNoPick && first != kNoPick) p = Pick{first, true};
+  if (!p.fail_open && best != first) {
+    p.passed_over = !first_eval.healthy                     ? SkipReason::kUnhealthy
+                    : first_eval.admin == AdminState::kDown ? SkipReason::kDown
+                                                            : SkipReason::kDrained;
+  }
+  return p;
+}
+
+// The query path's PickLatency: walks the candidates in ranking order and
+// stops at the first eligible one, so the usual answer (the client's
+// nearest region is up) evaluates one member instead of all, and finding
+// a candidate's rank is not a scan of the ranking per candidate. Same
+// order as the traced walk below: ranked candidates by rank, ties in
+// candidate order, then unranked ones in candidate order.
+Pick PickLatencyFast(absl::Span<const Candidate> candidates, const Ranking* ranking,
+                     const MemberStates& states) noexcept {
+  uint32_t first = kNoPick;
+  MemberEval first_eval;
+  auto picks = [&](size_t i) {  // evaluates candidate i in order; true: picked
+    const MemberEval e = Eval(candidates[i], i, states);
+    if (first == kNoPick) {
+      first = static_cast<uint32_t>(i);
+      first_eval = e;
+    }
+    return e.eligible();
+  };
+  if (ranking != nullptr) {
+    for (const TableRegion region : ranking->regions()) {
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        if (candidates[i].table_region == region && picks(i))
+          return LatencyPick(static_cast<uint32_t>(i), first, first_eval);
+      }
+    }
+  }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (RankOf(ranking, candidates[i].table_region) < 0 && picks(i))
+      return LatencyPick(static_cast<uint32_t>(i), first, first_eval);
+  }
+  return LatencyPick(kNoPick, first, first_eval);
+}
+
+}  // namespace
+
 Pick PickLatency(absl::Span<const Candidate> candidates,
                  const Ranking* ranking, const MemberStates& states,
                  PickTrace* trace) noexcept {
-  if (trace != nullptr) {
-    BeginTrace(trace, PolicyKind::kLatency, candidates);
-    trace->ranked = ranking != nullptr;
-    if (ranking != nullptr) {
-      trace->ranking.assign(ranking->regions().begin(),
-                            ranking->regions().end());
-    }
+  if (trace == nullptr) return PickLatencyFast(candidates, ranking, states);
+  // Explain: every candidate is evaluated and recorded.
+  BeginTrace(trace, PolicyKind::kLatency, candidates);
+  trace->ranked = ranking != nullptr;
+  if (ranking != nullptr) {
+    trace->ranking.assign(ranking->regions().begin(), ranking->regions().end());
   }
   // Order key: (rank, index) for ranked members, (ranking size, index) for
   // the rest, so unranked members follow all ranked ones in their order.
@@ -206,35 +255,23 @@ Pick PickLatency(absl::Span<const Candidate> candidates,
       best_key = key;
       best = static_cast<uint32_t>(i);
     }
-    if (trace != nullptr) {
-      trace->candidates[i].rank = rank;
-      trace->candidates[i].state = e;
-    }
+    trace->candidates[i].rank = rank;
+    trace->candidates[i].state = e;
   }
-  Pick p{best, false};
-  if (best == kNoPick && first != kNoPick) p = Pick{first, true};
-  if (!p.fail_open && best != first) {
-    p.passed_over = !first_eval.healthy                     ? SkipReason::kUnhealthy
-                    : first_eval.admin == AdminState::kDown ? SkipReason::kDown
-                                                            : SkipReason::kDrained;
-  }
-  if (trace != nullptr) {
-    const bool picked_ranked =
-        p.index != kNoPick && trace->candidates[p.index].rank >= 0;
-    const uint32_t one[1] = {p.index};
-    FinishTrace(trace, states,
-                absl::Span<const uint32_t>(one, p.index == kNoPick ? 0 : 1),
-                p.fail_open, [&](const CandidateTrace& c) {
-                  return c.rank < 0 && picked_ranked ? SkipReason::kNotRanked
-                                                     : SkipReason::kOutranked;
-                });
-    std::stable_sort(trace->candidates.begin(), trace->candidates.end(),
-                     [](const CandidateTrace& a, const CandidateTrace& b) {
-                       const bool ar = a.rank >= 0, br = b.rank >= 0;
-                       if (ar != br) return ar;
-                       return ar && a.rank < b.rank;
-                     });
-  }
+  const Pick p = LatencyPick(best, first, first_eval);
+  const bool picked_ranked = p.index != kNoPick && trace->candidates[p.index].rank >= 0;
+  const uint32_t one[1] = {p.index};
+  FinishTrace(trace, states, absl::Span<const uint32_t>(one, p.index == kNoPick ? 0 : 1),
+              p.fail_open, [&](const CandidateTrace& c) {
+                return c.rank < 0 && picked_ranked ? SkipReason::kNotRanked
+                                                   : SkipReason::kOutranked;
+              });
+  std::stable_sort(trace->candidates.begin(), trace->candidates.end(),
+                   [](const CandidateTrace& a, const CandidateTrace& b) {
+                     const bool ar = a.rank >= 0, br = b.rank >= 0;
+                     if (ar != br) return ar;
+                     return ar && a.rank < b.rank;
+                   });
   return p;
 }
 

@@ -170,6 +170,9 @@ class Additionals {
   // Adds addresses for every target in `set`. `required_below` non-empty:
   // targets at or below that name are glue that must fit.
   bool AddTargetsOf(const RRset& set, std::string_view required_below = {}) {
+    // Only NS, MX and SRV name targets (AdditionalTarget); A, AAAA, TXT...
+    // (most answers) have none.
+    if (set.names == RdataNames::kNone) return true;
     bool all_required_fit = true;
     for (uint16_t i = 0; i < set.count; ++i) {
       const std::string_view target = AdditionalTarget(set, i);

@@ -5,43 +5,10 @@
 
 namespace dns {
 
-uint8_t Reader::ReadU8() {
-  if (!Need(1)) return 0;
-  return data_[pos_++];
-}
-
-uint16_t Reader::ReadU16() {
-  if (!Need(2)) return 0;
-  const uint16_t v =
-      static_cast<uint16_t>((data_[pos_] << 8) | data_[pos_ + 1]);
-  pos_ += 2;
-  return v;
-}
-
-uint32_t Reader::ReadU32() {
-  if (!Need(4)) return 0;
-  const uint8_t* p = data_ + pos_;
-  const uint32_t v = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
-                     (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-  pos_ += 4;
-  return v;
-}
-
 void Reader::ReadBytes(void* out, size_t n) {
   if (!Need(n)) return;
   if (n != 0) std::memcpy(out, data_ + pos_, n);
   pos_ += n;
-}
-
-const uint8_t* Reader::Take(size_t n) {
-  if (!Need(n)) return nullptr;
-  const uint8_t* p = data_ + pos_;
-  pos_ += n;
-  return p;
-}
-
-void Reader::Skip(size_t n) {
-  if (Need(n)) pos_ += n;
 }
 
 void Reader::Seek(size_t pos) {

@@ -37,14 +37,37 @@ class Reader {
   // Marks the reader failed (e.g. a semantic check by the caller failed).
   void Fail() { ok_ = false; }
 
-  uint8_t ReadU8();
-  uint16_t ReadU16();  // network byte order
-  uint32_t ReadU32();  // network byte order
+  // The fixed-size reads are inline: a query's parse makes a dozen of them.
+  uint8_t ReadU8() {
+    if (!Need(1)) return 0;
+    return data_[pos_++];
+  }
+  uint16_t ReadU16() {  // network byte order
+    if (!Need(2)) return 0;
+    const uint16_t v = static_cast<uint16_t>((data_[pos_] << 8) | data_[pos_ + 1]);
+    pos_ += 2;
+    return v;
+  }
+  uint32_t ReadU32() {  // network byte order
+    if (!Need(4)) return 0;
+    const uint8_t* p = data_ + pos_;
+    const uint32_t v = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+                       (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+    pos_ += 4;
+    return v;
+  }
   // Copies n octets to out; on failure out is left untouched.
   void ReadBytes(void* out, size_t n);
   // Returns a pointer to the next n octets and advances, or nullptr.
-  const uint8_t* Take(size_t n);
-  void Skip(size_t n);
+  const uint8_t* Take(size_t n) {
+    if (!Need(n)) return nullptr;
+    const uint8_t* p = data_ + pos_;
+    pos_ += n;
+    return p;
+  }
+  void Skip(size_t n) {
+    if (Need(n)) pos_ += n;
+  }
   // Moves to an absolute offset within the message.
   void Seek(size_t pos);
 

@@ -127,6 +127,45 @@ TEST_F(PolicyTest, LatencyEmptyAndNullStates) {
   EXPECT_FALSE(p.fail_open);
 }
 
+// The query path (no trace) walks the ranking and stops at the first
+// eligible member; explain (with a trace) evaluates every member. They must
+// always agree: every combination of member lists (duplicated regions,
+// unranked and unknown regions), rankings and states, checked exhaustively
+// over a deterministic pseudo-random sample.
+TEST_F(PolicyTest, LatencyPickWithoutTraceAgreesWithTracedPick) {
+  const std::vector<std::string> names = {"eu-west-1", "us-east-1", "ap-south-1", "sa-east-1"};
+  const std::vector<const Ranking*> rankings = {RankingFor("10.0.0.1"), RankingFor("11.0.0.1"),
+                                                RankingFor("12.0.0.1")};
+  ASSERT_EQ(rankings[2], nullptr);
+  Rng rng(20261129);
+  int fail_opens = 0, passed_over = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::vector<Candidate> c;
+    const size_t n = rng.Below(7);  // 0..6 members, regions may repeat
+    for (size_t i = 0; i < n; ++i) {
+      Candidate m = Member(names[rng.Below(names.size())]);
+      if (rng.Below(8) == 0) m.table_region = kNoRegion;  // region not in the table
+      c.push_back(m);
+    }
+    for (const std::string& r : names) {
+      SetHealthy(r, rng.Below(3) != 0);
+      SetAdmin(r, static_cast<AdminState>(rng.Below(3)));
+    }
+    const Ranking* ranking = rankings[rng.Below(rankings.size())];
+    PickTrace trace;
+    const Pick traced = PickLatency(c, ranking, States(), &trace);
+    const Pick fast = PickLatency(c, ranking, States());
+    ASSERT_EQ(fast.index, traced.index) << "round " << round;
+    ASSERT_EQ(fast.fail_open, traced.fail_open) << "round " << round;
+    ASSERT_EQ(fast.passed_over, traced.passed_over) << "round " << round;
+    fail_opens += traced.fail_open;
+    passed_over += traced.passed_over != SkipReason::kNone;
+  }
+  // The sample reaches the interesting cases.
+  EXPECT_GT(fail_opens, 50);
+  EXPECT_GT(passed_over, 500);
+}
+
 TEST_F(PolicyTest, LatencyTraceExplainsEveryCandidate) {
   const std::vector<Candidate> c = {Member("sa-east-1"), Member("us-east-1"),
                                     Member("eu-west-1"), Member("ap-south-1")};
@@ -189,7 +228,9 @@ TEST_F(PolicyTest, OverrideReplacesHealthCheckButNotAdminState) {
   MemberStates st{&health_, &admin_, &fn};
   SetHealthy("eu-west-1", false);  // ignored: overridden
   EXPECT_EQ(PickLatency(c, RankingFor("10.0.0.1"), st).index, 0u);
-  EXPECT_EQ(calls, 2);  // once per candidate
+  // The query path evaluates members in ranking order only until one is
+  // eligible: eu (ranked first) was, so us was never asked about.
+  EXPECT_EQ(calls, 1);
   SetHealthy("ap-south-1", false);  // the target is down now
   EXPECT_EQ(PickLatency(c, RankingFor("10.0.0.1"), st).index, 1u);
   SetHealthy("ap-south-1", true);
