@@ -116,9 +116,10 @@ std::string XdpLoopbackCaveat(const std::string& ifname, const std::string& sys_
   }
   if (missing.empty()) return "";
   return absl::StrCat(ifname,
-                      " is a loopback interface: the kernel drops IPv4 replies sent "
-                      "through AF_XDP on it (source 127/8 on a received frame) unless ",
-                      missing, " (sysctl)");
+                      " is a loopback interface: the kernel drops the IPv4 replies sent "
+                      "through AF_XDP on it (a 127/8 source on a received frame); to "
+                      "serve IPv4 this way: sysctl -w ",
+                      missing);
 }
 
 XdpWorker::XdpWorker(int slot, SnapshotCell* cell, uint16_t port,
