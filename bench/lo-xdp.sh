@@ -19,6 +19,8 @@
 #
 # Usage: bench/lo-xdp.sh [-r ROUNDS] [-l SECONDS] [-m "MIXES"] [-s "PEERS"] [-o OUT.md] [-B]
 #   -r 3  -l 10  -m "mixed www-ecs"  -s "reflector-mmsg gdnsd"
+#   -m        run.sh mixes; a fixed-rate one (e.g. mixed@20k) runs under dnsperf and is compared
+#             by average latency
 #   -o FILE   the report [bench/RESULTS-lo-xdp.md]
 #   -B        don't build; use $STEERDNS (default build-xdp/tools/steerdns, configured with
 #             -DSTEER_XDP=ON)
@@ -65,32 +67,46 @@ echo 1 > "$CONF/accept_local"
 
 RES="$BENCH_WORK/results/lo-xdp-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$RES"
+# Throughput mixes run under dnsblast, fixed-rate ones (NAME@RATE) under dnsperf (run.sh's
+# rule: dnsblast has no fixed rate); one run.sh call per generator and path.
+BLAST_MIXES="" RATE_MIXES=""
+for m in $MIXES; do
+  case $m in *@*) RATE_MIXES+="${RATE_MIXES:+ }$m" ;; *) BLAST_MIXES+="${BLAST_MIXES:+ }$m" ;; esac
+done
 CALLS=()
-for ((r = 1; r <= ROUNDS; r++)); do
+run_pass() {  # run_pass ROUND PATH(xdp|udp) GEN MIXES
+  local r=$1 path=$2 gen=$3 mixes=$4 servers="steerdns $OTHERS" args=()
+  [ "$path" = udp ] && servers=steerdns
+  [ "$path" = xdp ] && args=(env STEER_ARGS="--xdp lo")
+  local out="$RES/$path-$gen-r$r"
   # shellcheck disable=SC2206  # RUN_EXTRA is a word list
-  cmd=("$PEERS/run.sh" -d "$ROOT/bench/peers" -s "steerdns $OTHERS" -g blast -m "$MIXES" -r 1
-       -l "$DURATION" $RUN_EXTRA -o "$RES/xdp-r$r")
-  echo "== round $r/$ROUNDS: STEER_ARGS=\"--xdp lo\" ${cmd[*]}" >&2
-  STEER_ARGS="--xdp lo" "${cmd[@]}" > "$RES/xdp-r$r.log" 2>&1 || die "run.sh failed: $RES/xdp-r$r.log"
-  grep -q 'serving UDP through AF_XDP on lo' "$RES/xdp-r$r/logs/steerdns.r1.log" ||
-    die "steerdns did not serve through AF_XDP on lo: $RES/xdp-r$r/logs/steerdns.r1.log"
-  # shellcheck disable=SC2206
-  cmd=("$PEERS/run.sh" -d "$ROOT/bench/peers" -s steerdns -g blast -m "$MIXES" -r 1
-       -l "$DURATION" $RUN_EXTRA -o "$RES/udp-r$r")
-  echo "== round $r/$ROUNDS: ${cmd[*]}" >&2
-  "${cmd[@]}" > "$RES/udp-r$r.log" 2>&1 || die "run.sh failed: $RES/udp-r$r.log"
-  [ "$r" = 1 ] && CALLS+=("STEER_ARGS=\"--xdp lo\" ${PEERS}/run.sh -d bench/peers -s \"steerdns $OTHERS\" -g blast -m \"$MIXES\" -r 1 -l $DURATION $RUN_EXTRA"
-                          "${PEERS}/run.sh -d bench/peers -s steerdns -g blast -m \"$MIXES\" -r 1 -l $DURATION $RUN_EXTRA")
+  local cmd=("$PEERS/run.sh" -d "$ROOT/bench/peers" -s "$servers" -g "$gen" -m "$mixes" -r 1
+             -l "$DURATION" $RUN_EXTRA -o "$out")
+  echo "== round $r/$ROUNDS: ${args[*]} ${cmd[*]}" >&2
+  "${args[@]}" "${cmd[@]}" > "$out.log" 2>&1 || die "run.sh failed: $out.log"
+  if [ "$path" = xdp ]; then
+    grep -q 'serving UDP through AF_XDP on lo' "$out/logs/steerdns.r1.log" ||
+      die "steerdns did not serve through AF_XDP on lo: $out/logs/steerdns.r1.log"
+  fi
+  if [ "$r" = 1 ]; then
+    CALLS+=("${args[*]:+STEER_ARGS=\"--xdp lo\" }$PEERS/run.sh -d bench/peers -s \"$servers\" -g $gen -m \"$mixes\" -r 1 -l $DURATION $RUN_EXTRA")
+  fi
+}
+for ((r = 1; r <= ROUNDS; r++)); do
+  for path in xdp udp; do
+    [ -n "$BLAST_MIXES" ] && run_pass "$r" "$path" blast "$BLAST_MIXES"
+    [ -n "$RATE_MIXES" ] && run_pass "$r" "$path" dnsperf "$RATE_MIXES"
+  done
 done
 
 # One table: server (steerdns-xdp / steerdns-udp / peers), mix, median QPS (min-max), median
 # CPU0 % (server core) and CPU1 % (generator core), answer checks.
 {
-  for d in "$RES"/xdp-r*/; do
-    awk -F'\t' 'NR > 1 { s = $2 == "steerdns" ? "steerdns-xdp" : $2; print s "\t" $3 "\t" $4 "\t" $13 "\t" $14 }' "${d}results.tsv"
+  for d in "$RES"/xdp-*-r*/; do
+    awk -F'\t' 'NR > 1 { s = $2 == "steerdns" ? "steerdns-xdp" : $2; print s "\t" $3 "\t" $4 "\t" $13 "\t" $14 "\t" $5 }' "${d}results.tsv"
   done
-  for d in "$RES"/udp-r*/; do
-    awk -F'\t' 'NR > 1 { print "steerdns-udp\t" $3 "\t" $4 "\t" $13 "\t" $14 }' "${d}results.tsv"
+  for d in "$RES"/udp-*-r*/; do
+    awk -F'\t' 'NR > 1 { print "steerdns-udp\t" $3 "\t" $4 "\t" $13 "\t" $14 "\t" $5 }' "${d}results.tsv"
   done
 } > "$RES/all.tsv"
 
@@ -99,6 +115,7 @@ col() {  # col SERVER MIX FIELD -> values, one per line
   awk -F'\t' -v s="$1" -v m="$2" -v f="$3" '$1 == s && $2 == m { print $f }' "$RES/all.tsv"
 }
 SERVERS_ALL="steerdns-xdp steerdns-udp $OTHERS"
+CHECKS=$(printf '%s\n' "$RES"/xdp-*-r1/checks.tsv | head -1)
 {
   echo "# steerdns AF_XDP on lo in the peers' loopback set-up (bench/lo-xdp.sh)"
   echo
@@ -111,17 +128,23 @@ SERVERS_ALL="steerdns-xdp steerdns-udp $OTHERS"
   echo
   echo "steerdns-xdp: \`steerdns --xdp lo\` (generic XDP, AF_XDP copy mode, our XDP program takes UDP"
   echo "to the port only); steerdns-udp: the same binary on its recvmmsg/sendmmsg socket. 1 worker"
-  echo "on CPU0, dnsblast on CPU1; QPS median of $ROUNDS rounds (min-max); CPU %: medians."
+  echo "on CPU0, the generator on CPU1 (dnsblast; dnsperf for fixed-rate mixes NAME@RATE); medians"
+  echo "of $ROUNDS rounds (min-max); CPU %: medians."
   echo
-  echo "| server | mix | QPS median (min-max) | CPU0 % (server) | CPU1 % (generator) |"
-  echo "|---|---|---|---|---|"
+  echo "| server | mix | QPS median (min-max) | avg latency us median (min-max) | CPU0 % (server) | CPU1 % (generator) |"
+  echo "|---|---|---|---|---|---|"
   for mix in $MIXES; do
     for s in $SERVERS_ALL; do
       q=$(col "$s" "$mix" 3 | median)
       lo=$(col "$s" "$mix" 3 | sort -n | head -1) hi=$(col "$s" "$mix" 3 | sort -n | tail -1)
-      echo "| $s | $mix | $q (${lo:--}-${hi:--}) | $(col "$s" "$mix" 4 | median) | $(col "$s" "$mix" 5 | median) |"
+      l=$(col "$s" "$mix" 6 | median)
+      llo=$(col "$s" "$mix" 6 | sort -n | head -1) lhi=$(col "$s" "$mix" 6 | sort -n | tail -1)
+      echo "| $s | $mix | $q (${lo:--}-${hi:--}) | $l (${llo:--}-${lhi:--}) | $(col "$s" "$mix" 4 | median) | $(col "$s" "$mix" 5 | median) |"
     done
   done
+  echo
+  echo "Ratios of medians: QPS for the throughput mixes (higher is better), average latency for"
+  echo "the fixed-rate ones (lower is better)."
   echo
   echo "| ratio of medians | ${MIXES// / | } |"
   echo "|---|$(for _ in $MIXES; do printf -- '---|'; done)"
@@ -131,7 +154,9 @@ SERVERS_ALL="steerdns-xdp steerdns-udp $OTHERS"
     a=${pair%%/*} b=${pair#*/}
     row="| $a / $b |"
     for mix in $MIXES; do
-      x=$(col "$a" "$mix" 3 | median) y=$(col "$b" "$mix" 3 | median)
+      f=3
+      case $mix in *@*) f=6 ;; esac
+      x=$(col "$a" "$mix" $f | median) y=$(col "$b" "$mix" $f | median)
       row+=" $(awk -v x="$x" -v y="$y" 'BEGIN { if (y > 0) printf "%.2f", x / y; else print "-" }') |"
     done
     echo "$row"
@@ -140,6 +165,6 @@ SERVERS_ALL="steerdns-xdp steerdns-udp $OTHERS"
   echo "Answer checks (round 1, through each server's path):"
   echo
   awk -F'\t' 'NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; printf "\n|"; for (i = 1; i <= NF; i++) printf "---|"; print "" }
-              NR > 1 { s = $1 == "steerdns" ? "steerdns-xdp" : $1; printf "| %s |", s; for (i = 2; i <= NF; i++) printf " %s |", $i; print "" }' "$RES/xdp-r1/checks.tsv"
+              NR > 1 { s = $1 == "steerdns" ? "steerdns-xdp" : $1; printf "| %s |", s; for (i = 2; i <= NF; i++) printf " %s |", $i; print "" }' "$CHECKS"
 } > "$OUTMD"
 cat "$OUTMD"
