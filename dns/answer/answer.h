@@ -74,7 +74,8 @@ struct RoutedAnswer {
   RouteReason reason;
 };
 
-// What happened, for per-worker counters. Filled on every call.
+// What happened, for per-worker counters. Filled on every call (HandleQuery
+// resets the fields one by one, `routed` past routed_count excepted).
 struct Outcome {
   // Routed members recorded per reply; a multivalue answer has up to 8.
   // Further ones (a CNAME chain through several routed names) are not
