@@ -42,6 +42,7 @@ DRAIN="$ROOT/build-perf/bench/drain_load"
 [ -x "$DRAIN" ] || { echo "$DRAIN not built" >&2; exit 1; }
 . "$PEERS/common.sh"
 . "$ROOT/bench/quiet.sh"
+. "$ROOT/bench/describe.sh"
 ensure_zone
 [ -s "$WORK/queries/mixed.txt" ] || "$PEERS/gen-queries.sh" >/dev/null
 [ -s "$WORK/queries/mixed.txt" ] || { echo "no query files in $WORK/queries (run ../shared/peers/run.sh once)" >&2; exit 1; }
@@ -117,8 +118,8 @@ stats() {  # stats SERVER MIX WORKERS -> "median min max" of the rounds' median_
   echo "# 1 vs 2 UDP workers, generator idle while the server drains its queues (bench/drain-scale.sh)"
   echo
   echo "- date: $(date -u +%FT%TZ)"
-  echo "- machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r), $(. /etc/os-release; echo "$PRETTY_NAME")"
-  echo "- steerdns: $STEERDNS ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null)$(cd "$ROOT" && git diff --quiet 2>/dev/null || echo ' + uncommitted changes'))"
+  echo "- machine: $(describe_machine)"
+  echo "- steerdns: $(describe_build "$STEERDNS")"
   echo "- command: \`bench/drain-scale.sh -r $ROUNDS -c $CYCLES -s \"$SERVERS\" -m \"$MIXES\"\` (BENCH_WORK=$BENCH_WORK); results in \`$RES\`"
   echo
   echo "QPS: median of $ROUNDS rounds (min-max) of each round's median over $CYCLES drain cycles; 1 worker on"

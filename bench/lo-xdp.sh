@@ -44,6 +44,7 @@ die() { echo "lo-xdp.sh: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (XDP on lo, sysctls)"
 [ -x "$PEERS/run.sh" ] || die "peers harness not found at $PEERS (set PEERS_DIR)"
 export BENCH_WORK="${BENCH_WORK:-${TMPDIR:-/tmp}/steer-peers}"
+. "$ROOT/bench/describe.sh"
 RUN_EXTRA="${RUN_EXTRA:--Q 30 -R 2}"
 STEERDNS="${STEERDNS:-$ROOT/build-xdp/tools/steerdns}"
 if [ "$BUILD" = 1 ]; then
@@ -120,8 +121,8 @@ CHECKS=$(printf '%s\n' "$RES"/xdp-*-r1/checks.tsv | head -1)
   echo "# steerdns AF_XDP on lo in the peers' loopback set-up (bench/lo-xdp.sh)"
   echo
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "- machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r)"
-  echo "- steerdns: $STEERDNS ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' + uncommitted changes'))"
+  echo "- machine: $(describe_machine)"
+  echo "- steerdns: $(describe_build "$STEERDNS")"
   echo "- command: \`$CMDLINE\` (BENCH_WORK=$BENCH_WORK); results in \`$RES\`; per round, interleaved:"
   echo
   for c in "${CALLS[@]}"; do echo "      $c"; done

@@ -56,6 +56,7 @@ STAMP=$(date +%Y%m%d-%H%M%S)
 RES="$BENCH_WORK/results/peers-$STAMP"
 mkdir -p "$RES"
 . "$PEERS/common.sh"
+. "$ROOT/bench/describe.sh"
 CMDS=()
 run() {  # run LABEL ARGS... : one run.sh invocation into $RES/LABEL
   local label=$1; shift
@@ -129,8 +130,8 @@ fi
   echo "# steerdns vs peer servers (bench/run-peers.sh)"
   echo
   echo "- date: $(date -u +%FT%TZ)"
-  echo "- machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r), $(. /etc/os-release; echo "$PRETTY_NAME")"
-  echo "- steerdns: $STEERDNS ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null)$(cd "$ROOT" && git diff --quiet 2>/dev/null || echo ' + uncommitted changes'))"
+  echo "- machine: $(describe_machine)"
+  echo "- steerdns: $(describe_build "$STEERDNS")"
   echo "- command: \`bench/run-peers.sh $*\` (BENCH_WORK=$BENCH_WORK); results in \`$RES\`; run.sh calls:"
   echo
   for c in "${CMDS[@]}"; do echo "      $c"; done

@@ -57,6 +57,7 @@ done
 export BENCH_WORK="${BENCH_WORK:-/tmp/steer-xdp}"
 . "$PEERS/common.sh"
 . "$ROOT/bench/quiet.sh"
+. "$ROOT/bench/describe.sh"
 STEERDNS="${STEERDNS:-$ROOT/build-xdp/tools/steerdns}"
 if [ "$BUILD" = 1 ]; then
   cmake -S "$ROOT" -B "$ROOT/build-xdp" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTEER_XDP=ON >/dev/null
@@ -245,8 +246,8 @@ ratio() { awk -v a="$(col "$1" 4 | median)" -v b="$(col "$2" 4 | median)" 'BEGIN
 {
   echo "### AF_XDP vs kernel sockets over veth, kxdpgun, 1 worker on CPU 0, kxdpgun on CPU 1"
   echo
-  echo "- date: $START .. $END; machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
-  echo "- steerdns: $STEERDNS ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' + uncommitted changes')); knotd $(knotd -V | awk '{ print $NF }'); kxdpgun from knot-dnsutils"
+  echo "- date: $START .. $END; machine: $(describe_machine)"
+  echo "- steerdns: $(describe_build "$STEERDNS"); knotd $(knotd -V | awk '{ print $NF }'); kxdpgun from knot-dnsutils"
   echo "- command: \`$CMDLINE\` ($ROUNDS rounds x $DURATION s, interleaved; query mix \`$MIX\`; results in \`$OUT\`)"
   echo
   echo "| server | path (mode) | replies/s median | min–max | sent/s median | answered % median |"
