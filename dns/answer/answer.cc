@@ -587,17 +587,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
                    size_t out_cap, Outcome* outcome, Trace* trace) noexcept {
   Outcome local;
   Outcome& oc = outcome != nullptr ? *outcome : local;
-  // Every field but the routed records (only the first routed_count are
-  // valid): zeroing those 128 octets per query bought nothing.
-  static_assert(sizeof(Outcome) == 140,
-                "Outcome changed: reset its new fields here, then update the size");
-  oc.dropped = false;
-  oc.malformed = false;
-  oc.truncated = false;
-  oc.has_ecs = false;
-  oc.rcode = Rcode::kNoError;
-  oc.qtype = 0;
-  oc.routed_count = 0;
+  oc.Reset();
   if (trace != nullptr) trace->health = snapshot.health;
 
   Query q;

@@ -569,6 +569,17 @@ std::string IpPath() {
   return "";
 }
 
+std::string XdpTestUnavailable() {
+  if (geteuid() != 0) return "needs root (network namespaces, XDP)";
+  if (IpPath().empty()) return "iproute2 (ip) not installed";
+  if (access("/usr/bin/dig", X_OK) != 0) return "dig is not installed";
+  std::string help;
+  RunProgram({BinaryPath(), "--help"}, std::chrono::milliseconds(10000), &help);
+  if (help.find("--xdp") == std::string::npos)
+    return BinaryPath() + " was built without AF_XDP (libxdp)";
+  return "";
+}
+
 bool RunIp(const std::vector<std::string>& args, std::string* output) {
   std::vector<std::string> argv = {IpPath()};
   argv.insert(argv.end(), args.begin(), args.end());

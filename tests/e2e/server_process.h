@@ -167,6 +167,10 @@ bool RunIp(const std::vector<std::string>& args, std::string* output);
 // Path of `ip`, or "" if iproute2 is not installed.
 std::string IpPath();
 
+// Why an AF_XDP end-to-end test cannot run here ("" if it can): not root,
+// no `ip`, no dig, or a steerdns built without AF_XDP. For GTEST_SKIP.
+std::string XdpTestUnavailable();
+
 }  // namespace e2e
 
 #endif  // STEERDNS_TESTS_E2E_SERVER_PROCESS_H_

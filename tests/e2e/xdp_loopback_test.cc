@@ -39,16 +39,9 @@ constexpr uint16_t kPort = 5300;
 class e2eXdpLoopback : public testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root (network namespace, XDP)";
-    ip_ = IpPath();
-    if (ip_.empty()) GTEST_SKIP() << "iproute2 (ip) not installed";
-    if (access(kDig, X_OK) != 0) GTEST_SKIP() << "dig is not installed";
+    if (const std::string why = XdpTestUnavailable(); !why.empty()) GTEST_SKIP() << why;
     if (access(kSh, X_OK) != 0) GTEST_SKIP() << "no /bin/sh";
-    std::string help;
-    RunProgram({BinaryPath(), "--help"}, milliseconds(10000), &help);
-    if (help.find("--xdp") == std::string::npos) {
-      GTEST_SKIP() << BinaryPath() << " was built without AF_XDP (libxdp)";
-    }
+    ip_ = IpPath();
     ns_ = "stxlo-" + std::to_string(getpid() % 100000);
     std::string why;
     if (!RunIp({"netns", "add", ns_}, &why)) {
@@ -74,24 +67,37 @@ class e2eXdpLoopback : public testing::Test {
     ASSERT_TRUE(e.exited && e.exit_code == 0) << knob << ": " << e.Describe() << " " << out;
   }
 
-  // Starts `steerdns --xdp lo` in the namespace; its output goes to log_.
-  // Returns once it answers SOA over TCP (sockets, whatever XDP does to
-  // UDP), or false if it did not come up within ~10 s.
-  bool StartServer() {
-    log_ = MakeTempDir() + "/steerdns.log";
+  // Sets both lo sysctls (route_localnet, accept_local) to `sysctls`,
+  // starts `steerdns --xdp lo` in the namespace and waits (~10 s at most)
+  // until it answers SOA over TCP (sockets, whatever XDP does to UDP).
+  // *log gets its output. Skips the test when the kernel refused AF_XDP
+  // on lo; fails it when the server did not come up otherwise. Callers
+  // return when IsSkipped() || HasFatalFailure().
+  void StartServer(int sysctls, std::string* log) {
+    SetLoSysctl("route_localnet", sysctls);
+    SetLoSysctl("accept_local", sysctls);
+    if (HasFatalFailure()) return;
+    const std::string log_path = MakeTempDir() + "/steerdns.log";
     const std::string zone = "example.com.=" + ExamplePath("example.com.zone");
     server_pid_ = SpawnWithLog(
         {ip_, "netns", "exec", ns_, BinaryPath(), "--listen",
          "127.0.0.1:" + std::to_string(kPort), "--threads", "1", "--control", "off",
          "--xdp", "lo", "--zone", zone},
-        log_);
-    for (int i = 0; i < 50; ++i) {
-      if (!ProcessRunning(server_pid_)) return false;
-      if (Dig({"+tcp", "example.com", "SOA"}).find("status: NOERROR") != std::string::npos)
-        return true;
-      std::this_thread::sleep_for(milliseconds(200));
+        log_path);
+    bool up = false;
+    for (int i = 0; i < 50 && !up && ProcessRunning(server_pid_); ++i) {
+      up = Dig({"+tcp", "example.com", "SOA"}).find("status: NOERROR") != std::string::npos;
+      if (!up) std::this_thread::sleep_for(milliseconds(200));
     }
-    return false;
+    *log = ReadFile(log_path);
+    if (!up && !ProcessRunning(server_pid_) &&
+        (log->find("AF_XDP on") != std::string::npos ||
+         log->find("XDP program on") != std::string::npos)) {
+      server_pid_ = -1;
+      GTEST_SKIP() << "the kernel refused AF_XDP on lo here: " << *log;
+    }
+    ASSERT_TRUE(up) << "server did not answer over TCP; log:\n" << *log;
+    EXPECT_NE(log->find("serving UDP through AF_XDP on lo"), std::string::npos) << *log;
   }
 
   // dig @127.0.0.1 in the namespace; returns its stdout.
@@ -104,33 +110,16 @@ class e2eXdpLoopback : public testing::Test {
     return out;
   }
 
-  // Skips the test when the server exited because the kernel refused
-  // AF_XDP on lo; returns the log.
-  std::string LogOrSkipIfRefused(bool up) {
-    const std::string log = ReadFile(log_);
-    if (!up && !ProcessRunning(server_pid_) &&
-        (log.find("AF_XDP on") != std::string::npos ||
-         log.find("XDP program on") != std::string::npos)) {
-      server_pid_ = -1;
-    }
-    return log;
-  }
-
   std::string ip_;
   std::string ns_;
   bool made_ = false;
   pid_t server_pid_ = -1;
-  std::string log_;
 };
 
 TEST_F(e2eXdpLoopback, WithoutTheSysctlsWarnsAndUdpRepliesAreDropped) {
-  SetLoSysctl("route_localnet", 0);
-  SetLoSysctl("accept_local", 0);
-  const bool up = StartServer();
-  const std::string log = LogOrSkipIfRefused(up);
-  if (server_pid_ == -1) GTEST_SKIP() << "the kernel refused AF_XDP on lo here: " << log;
-  ASSERT_TRUE(up) << "server did not answer over TCP; log:\n" << log;
-  EXPECT_NE(log.find("serving UDP through AF_XDP on lo"), std::string::npos) << log;
+  std::string log;
+  StartServer(0, &log);
+  if (IsSkipped() || HasFatalFailure()) return;
   EXPECT_NE(log.find("warning: --xdp lo is a loopback interface"), std::string::npos) << log;
   EXPECT_NE(log.find("net.ipv4.conf.lo.route_localnet=1"), std::string::npos) << log;
   EXPECT_NE(log.find("net.ipv4.conf.lo.accept_local=1"), std::string::npos) << log;
@@ -144,13 +133,9 @@ TEST_F(e2eXdpLoopback, WithoutTheSysctlsWarnsAndUdpRepliesAreDropped) {
 }
 
 TEST_F(e2eXdpLoopback, WithTheSysctlsAnswersUdpThroughAfXdp) {
-  SetLoSysctl("route_localnet", 1);
-  SetLoSysctl("accept_local", 1);
-  const bool up = StartServer();
-  const std::string log = LogOrSkipIfRefused(up);
-  if (server_pid_ == -1) GTEST_SKIP() << "the kernel refused AF_XDP on lo here: " << log;
-  ASSERT_TRUE(up) << "server did not answer over TCP; log:\n" << log;
-  EXPECT_NE(log.find("serving UDP through AF_XDP on lo"), std::string::npos) << log;
+  std::string log;
+  StartServer(1, &log);
+  if (IsSkipped() || HasFatalFailure()) return;
   EXPECT_EQ(log.find("warning: --xdp"), std::string::npos) << log;
   const std::string udp = Dig({"+short", "www.example.com", "A"});
   EXPECT_NE(udp.find("192.0.2.10"), std::string::npos) << udp << "\nlog:\n" << log;

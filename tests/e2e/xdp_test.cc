@@ -39,15 +39,8 @@ constexpr uint16_t kPort = 5300;
 class e2eXdp : public testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root (network namespaces, XDP)";
+    if (const std::string why = XdpTestUnavailable(); !why.empty()) GTEST_SKIP() << why;
     ip_ = IpPath();
-    if (ip_.empty()) GTEST_SKIP() << "iproute2 (ip) not installed";
-    if (access(kDig, X_OK) != 0) GTEST_SKIP() << "dig is not installed";
-    std::string help;
-    RunProgram({BinaryPath(), "--help"}, milliseconds(10000), &help);
-    if (help.find("--xdp") == std::string::npos) {
-      GTEST_SKIP() << BinaryPath() << " was built without AF_XDP (libxdp)";
-    }
     const std::string id = std::to_string(getpid() % 100000);
     ns_s_ = "stxdp-s-" + id;
     ns_c_ = "stxdp-c-" + id;
