@@ -12,7 +12,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
 #include "absl/status/status.h"
@@ -23,6 +22,7 @@
 #include "dns/server/udp_worker.h"
 #include "dns/server/xdp_filter.h"
 #include "dns/server/xdp_frame.h"
+#include "zones/read_file.h"
 
 namespace dns::server {
 
@@ -86,12 +86,12 @@ uint32_t XdpQueueCount(const std::string& ifname) {
 
 namespace {
 
-// The first line of a small text file, "" if it cannot be read.
+// The first line of a small text file (a sysfs/procfs value), "" if it
+// cannot be read.
 std::string FirstLine(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
+  std::string text;
+  if (zones::ReadWholeFile(path.string(), &text) != 0) return "";
+  return text.substr(0, text.find('\n'));
 }
 
 }  // namespace
