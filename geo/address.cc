@@ -7,9 +7,12 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "geo/absl_compat.h"
+#include "base/string_view.h"
 
 namespace geo {
+
+using base::AV;
+using base::StdViewFormatter;
 namespace {
 
 uint64_t LoadBe64(const uint8_t* p) {

@@ -2,9 +2,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "geo/absl_compat.h"
+#include "base/string_view.h"
 
 namespace geo {
+
+using base::AV;
+using base::StdViewFormatter;
 
 HealthTable::HealthTable(size_t capacity)
     : capacity_(capacity),

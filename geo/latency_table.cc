@@ -9,11 +9,15 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "geo/absl_compat.h"
+#include "base/file.h"
+#include "base/string_view.h"
 #include "absl/strings/str_join.h"
 #include "geo/csv_reader.h"
 
 namespace geo {
+
+using base::AV;
+using base::StdViewFormatter;
 namespace {
 
 constexpr size_t kMaxRegionName = 64;
@@ -355,7 +359,7 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> LatencyTable::ParseCsv(
 
 absl::StatusOr<std::shared_ptr<const LatencyTable>> LatencyTable::LoadCsv(
     const std::string& path) {
-  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  absl::StatusOr<std::string> text = base::ReadFile(path);
   if (!text.ok()) return text.status();
   return ParseCsv(*text, path);
 }

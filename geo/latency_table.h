@@ -112,7 +112,7 @@ class LatencyTable {
   static absl::StatusOr<std::shared_ptr<const LatencyTable>> FromRows(
       absl::Span<const LatencyRow> rows, std::string_view source = "rows");
   // Rows shared by many networks, e.g. a table computed per location (see
-  // geo/location_table.h): networks[j] = (network, i) takes rows[i], a
+  // geo/build/location_table.h): networks[j] = (network, i) takes rows[i], a
   // list of (region, rtt_ms) cells. Each row's ranking and RTTs are stored
   // once, however many networks use it, so a table of 10^6 networks over
   // a few hundred locations costs the LPM structure and little more.

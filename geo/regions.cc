@@ -4,7 +4,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "geo/absl_compat.h"
+#include "base/file.h"
+#include "base/string_view.h"
 #include "geo/csv_reader.h"
 
 #ifndef STEER_GEO_SOURCE_DIR
@@ -12,6 +13,9 @@
 #endif
 
 namespace geo {
+
+using base::AV;
+using base::StdViewFormatter;
 
 std::string_view AdminStateName(AdminState s) {
   switch (s) {
@@ -159,7 +163,7 @@ absl::StatusOr<std::shared_ptr<const RegionRegistry>> RegionRegistry::ParseCsv(
 
 absl::StatusOr<std::shared_ptr<const RegionRegistry>> RegionRegistry::LoadCsv(
     const std::string& path, AdminStates& ids) {
-  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  absl::StatusOr<std::string> text = base::ReadFile(path);
   if (!text.ok()) return text.status();
   return ParseCsv(*text, path, ids);
 }

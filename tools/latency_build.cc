@@ -1,7 +1,7 @@
 // steer-latency-build: compiles a latency table CSV (network,region,rtt_ms)
 // from IP geolocation data, region coordinates, a distance model and
 // measured RTTs. The same flags as `zonectl latency build`; see
-// geo/latency_builder.h and `steer-latency-build --help`.
+// geo/build/latency_builder.h and `steer-latency-build --help`.
 //
 //   steer-latency-build --geoip /usr/share/tor/geoip
 //       --geoip /usr/share/tor/geoip6 --out build/default-latency.csv
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "geo/latency_builder.h"
+#include "tools/latency_build_command.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);

@@ -28,7 +28,7 @@
 #include "dns/control/http_api.h"
 #include "dns/server/config.h"
 #include "dns/server/server.h"
-#include "geo/location_table.h"
+#include "geo/build/location_table.h"
 
 #ifndef STEERDNS_VERSION
 #define STEERDNS_VERSION "unknown"

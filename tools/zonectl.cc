@@ -36,7 +36,7 @@
 #include "tools/zonectl_format.h"
 #include "tools/zonectl_http.h"
 #include "zones/zone_loader.h"
-#include "geo/latency_builder.h"
+#include "tools/latency_build_command.h"
 
 namespace zonectl {
 namespace {

@@ -19,16 +19,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/file.h"
+#include "base/string_view.h"
 #include "dns/wire/name.h"
 #include "geo/csv_reader.h"
-#include "geo/location_table.h"
+#include "geo/build/location_table.h"
 #include "geo/latency_table.h"
 #include "geo/regions.h"
 #include "zones/builder.h"
 #include "zones/route53_json.h"
 #include "zones/zone.h"
 #include "zones/zone_loader.h"
-#include "geo/health_checks.h"
+#include "health/health_checks.h"
 
 namespace zonectl {
 namespace {
@@ -36,7 +38,7 @@ namespace {
 using Json = nlohmann::json;
 
 // Debian's Abseil has its own absl::string_view.
-absl::string_view AV(std::string_view s) { return {s.data(), s.size()}; }
+using base::AV;
 
 constexpr uint16_t kTypeSoa = 6;
 constexpr uint16_t kTypeNs = 2;
@@ -138,7 +140,7 @@ absl::StatusOr<std::string> MasterFileOrigin(const std::string& path,
 CheckResult CheckMasterFile(const std::string& path, const std::string& origin_flag) {
   std::string origin = origin_flag;
   if (origin.empty()) {
-    absl::StatusOr<std::string> text = geo::ReadWholeFile(path);
+    absl::StatusOr<std::string> text = base::ReadFile(path);
     if (!text.ok()) return Fail(FileKind::kMasterFile, std::string(text.status().message()));
     absl::StatusOr<std::string> found = MasterFileOrigin(path, *text);
     if (!found.ok()) return Fail(FileKind::kMasterFile, std::string(found.status().message()));
@@ -310,16 +312,16 @@ CheckResult CheckChangeBatch(const std::string& path, const Json& doc) {
 
 CheckResult CheckHealthChecks(const std::string& path) {
   const FileKind kind = FileKind::kHealthChecks;
-  absl::StatusOr<geo::HealthChecksConfig> cfg = geo::HealthChecksConfig::Load(path);
+  absl::StatusOr<health::HealthChecksConfig> cfg = health::HealthChecksConfig::Load(path);
   if (!cfg.ok()) return Fail(kind, std::string(cfg.status().message()));
   CheckResult r = Ok(kind, absl::StrCat("health checks: ", cfg->size()));
   r.warnings = cfg->warnings();
-  for (const geo::HealthCheckConfig& c : cfg->checks()) r.health_check_ids.push_back(c.id);
+  for (const health::HealthCheckConfig& c : cfg->checks()) r.health_check_ids.push_back(c.id);
   return r;
 }
 
 CheckResult CheckJson(const std::string& path, const std::string& origin) {
-  absl::StatusOr<std::string> text = geo::ReadWholeFile(path);
+  absl::StatusOr<std::string> text = base::ReadFile(path);
   if (!text.ok()) {
     return Fail(FileKind::kRoute53RecordSets, std::string(text.status().message()));
   }
@@ -363,7 +365,7 @@ absl::StatusOr<std::vector<std::string>> CsvHeader(const std::string& text) {
 }
 
 CheckResult CheckCsv(const std::string& path) {
-  absl::StatusOr<std::string> text = geo::ReadWholeFile(path);
+  absl::StatusOr<std::string> text = base::ReadFile(path);
   if (!text.ok()) return Fail(FileKind::kLatencyTable, std::string(text.status().message()));
   absl::StatusOr<std::vector<std::string>> header = CsvHeader(*text);
   bool latency = false, regions = false;

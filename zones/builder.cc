@@ -29,6 +29,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "base/string_view.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
 
@@ -46,7 +47,7 @@ using dns::rrtype::kSOA;
 
 // Debian's Abseil has its own absl::string_view (not std::string_view): what
 // StrCat and the maps' heterogeneous lookups take.
-absl::string_view AV(std::string_view s) { return {s.data(), s.size()}; }
+using base::AV;
 
 // Fixed part of an RR after the owner: TYPE, CLASS, TTL, RDLENGTH.
 constexpr size_t kRRFixedSize = 10;

@@ -39,6 +39,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "base/string_view.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
 #include "zones/builder.h"
@@ -55,7 +56,7 @@ using dns::rrtype::kRRSIG;
 using dns::rrtype::kSOA;
 
 // Debian's Abseil has its own absl::string_view (not std::string_view).
-absl::string_view AV(std::string_view s) { return {s.data(), s.size()}; }
+using base::AV;
 
 absl::Status Invalid(std::string message) {
   return absl::InvalidArgumentError(std::move(message));

@@ -49,14 +49,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "base/string_view.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
-#include "zones/read_file.h"
+#include "base/file.h"
 
 namespace zones {
+
+using base::AV;
 namespace {
 
-absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
 
 // How deep $INCLUDE may nest (the top file is depth 0). Real zones use one
 // level; the limit only stops runaway recursion.
@@ -186,14 +188,14 @@ std::string ClassBeforeTtlHint(std::string_view record) {
   const std::string_view rclass = word();
   const std::string_view ttl = word();
   const bool is_class =
-      rclass.size() == 2 && (absl::EqualsIgnoreCase(AbslView(rclass), "IN") ||
-                             absl::EqualsIgnoreCase(AbslView(rclass), "CH") ||
-                             absl::EqualsIgnoreCase(AbslView(rclass), "HS") ||
-                             absl::EqualsIgnoreCase(AbslView(rclass), "CS"));
+      rclass.size() == 2 && (absl::EqualsIgnoreCase(AV(rclass), "IN") ||
+                             absl::EqualsIgnoreCase(AV(rclass), "CH") ||
+                             absl::EqualsIgnoreCase(AV(rclass), "HS") ||
+                             absl::EqualsIgnoreCase(AV(rclass), "CS"));
   if (!is_class || ttl.empty() || ttl[0] < '0' || ttl[0] > '9') return "";
-  return absl::StrCat(" (write the TTL before the class: \"", AbslView(ttl),
-                      " ", AbslView(rclass), "\", not \"", AbslView(rclass),
-                      " ", AbslView(ttl), "\")");
+  return absl::StrCat(" (write the TTL before the class: \"", AV(ttl),
+                      " ", AV(rclass), "\", not \"", AV(rclass),
+                      " ", AV(ttl), "\")");
 }
 
 // The folder part of a path, with a trailing '/', or "" for a bare name.
@@ -607,16 +609,16 @@ absl::Status TextReader::Directive(std::string_view line,
         return error(
             absl::StrCat("$INCLUDE loop: ", path, " is already being read"));
     }
-    std::string content;
-    if (const int e = ReadWholeFile(path, &content); e != 0) {
-      return absl::NotFoundError(
-          absl::StrCat(display, ":", line_no, ": $INCLUDE ", path,
-                       ": cannot open: ", std::strerror(e)));
+    absl::StatusOr<std::string> content = base::ReadFile(path);
+    if (!content.ok()) {
+      return absl::Status(content.status().code(),
+                          absl::StrCat(display, ":", line_no, ": $INCLUDE ",
+                                       content.status().message()));
     }
     const int index = builder_->AddSource(path);
     open_files_->push_back(real);
     absl::Status s =
-        Read(content, path, index, std::move(include_origin), *ttl, depth + 1);
+        Read(*content, path, index, std::move(include_origin), *ttl, depth + 1);
     open_files_->pop_back();
     return s;
   }
@@ -627,15 +629,12 @@ absl::Status TextReader::Directive(std::string_view line,
 }  // namespace
 
 absl::Status ReadMasterFile(const std::string& path, ZoneBuilder* builder) {
-  std::string content;
-  if (const int e = ReadWholeFile(path, &content); e != 0) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot open: ", std::strerror(e)));
-  }
+  absl::StatusOr<std::string> content = base::ReadFile(path);
+  if (!content.ok()) return content.status();
   const int index = builder->AddSource(path);
   std::vector<std::string> open_files = {RealPath(path)};
   TextReader reader(builder, /*allow_include=*/true, &open_files);
-  return reader.Read(content, path, index, builder->origin(), TtlDefaults(), 0);
+  return reader.Read(*content, path, index, builder->origin(), TtlDefaults(), 0);
 }
 
 absl::Status ReadMasterText(std::string_view text,

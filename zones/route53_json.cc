@@ -39,8 +39,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "base/json_lines.h"
+#include "base/string_view.h"
 #include "dns/wire/name.h"
-#include "zones/read_file.h"
+#include "base/file.h"
 #include "zones/zone.h"
 
 namespace zones {
@@ -49,7 +51,7 @@ namespace {
 using Json = nlohmann::json;
 
 // Debian's Abseil has its own absl::string_view (not std::string_view).
-absl::string_view AV(std::string_view s) { return {s.data(), s.size()}; }
+using base::AV;
 
 // The fields of a record set that we read.
 constexpr std::string_view kFields[] = {
@@ -225,83 +227,6 @@ std::string ParseValue(uint16_t type, std::string_view value,
   rdata->assign(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())),
                 ldns_buffer_position(buf.get()));
   return "";
-}
-
-// 1-based line of the byte at 0-based offset `pos` (clamped to the text).
-int LineAt(std::string_view text, size_t pos) {
-  pos = std::min(pos, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + pos, '\n'));
-}
-
-// nlohmann's message without its "[json.exception...] parse error at line
-// L, column C: " or "[json.exception.out_of_range.406] " head (we print the
-// line ourselves).
-std::string ParseErrorMessage(const Json::exception& e) {
-  std::string_view what = e.what();
-  const size_t head = what.find("parse error");
-  if (head != std::string_view::npos) {
-    const size_t colon = what.find(": ", head);
-    if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
-  } else if (const size_t bracket = what.find("] "); bracket != std::string_view::npos) {
-    what.remove_prefix(bracket + 2);
-  }
-  return std::string(what);
-}
-
-// The line of the literal a parser exception quotes ("number overflow
-// parsing '1e999'"), or 1.
-int LineOfQuotedLiteral(std::string_view text, std::string_view what) {
-  const size_t a = what.find('\'');
-  const size_t b = what.rfind('\'');
-  if (a == std::string_view::npos || b <= a + 1) return 1;
-  const size_t at = text.find(what.substr(a + 1, b - a - 1));
-  return at == std::string_view::npos ? 1 : LineAt(text, at);
-}
-
-// The line of each object in the top-level "ResourceRecordSets" array, in
-// order, from text that nlohmann has parsed without error.
-std::vector<int> RecordSetLines(std::string_view text) {
-  std::vector<int> lines;
-  int depth = 0;
-  int line = 1;
-  bool key_next = false;  // in the top object: the next string is a key
-  bool in_sets = false;   // the open depth-2 array is "ResourceRecordSets"
-  std::string_view key;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    switch (c) {
-      case '\n':
-        ++line;
-        break;
-      case '"': {  // strings hold no raw line breaks in valid JSON
-        size_t j = i + 1;
-        while (j < text.size() && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
-        if (depth == 1 && key_next) {
-          key = text.substr(i + 1, j - i - 1);
-          key_next = false;
-        }
-        i = j;
-        break;
-      }
-      case '{':
-      case '[':
-        if (depth == 1) in_sets = c == '[' && key == "ResourceRecordSets";
-        if (depth == 2 && c == '{' && in_sets) lines.push_back(line);
-        ++depth;
-        if (depth == 1) key_next = c == '{';
-        break;
-      case '}':
-      case ']':
-        --depth;
-        break;
-      case ',':
-        if (depth == 1) key_next = true;
-        break;
-      default:
-        break;
-    }
-  }
-  return lines;
 }
 
 // Parses one record set into a Route53RecordSet.
@@ -555,17 +480,9 @@ absl::Status RecordSetParser::Parse(const Json& rs, Route53RecordSet* out) {
 
 absl::Status ParseJsonDocument(std::string_view text,
                                const std::string& display_name, Json* doc) {
-  try {
-    *doc = Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
-    // e.byte counts the characters read, the offending one included.
-    return absl::InvalidArgumentError(
-        absl::StrCat(display_name, ":", LineAt(text, e.byte > 0 ? e.byte - 1 : 0),
-                     ": ", ParseErrorMessage(e)));
-  } catch (const Json::exception& e) {  // a number too large to hold
-    return absl::InvalidArgumentError(absl::StrCat(
-        display_name, ":", LineOfQuotedLiteral(text, e.what()), ": ", ParseErrorMessage(e)));
-  }
+  absl::StatusOr<Json> parsed = base::ParseJson(text, display_name);
+  if (!parsed.ok()) return parsed.status();
+  *doc = *std::move(parsed);
   return absl::OkStatus();
 }
 
@@ -601,7 +518,7 @@ absl::Status ReadRoute53JsonText(std::string_view text,
     return absl::InvalidArgumentError(absl::StrCat(
         display_name, ": \"ResourceRecordSets\" must be an array"));
   }
-  std::vector<int> lines = RecordSetLines(text);
+  std::vector<int> lines = base::TopLevelObjectLines(text, "ResourceRecordSets");
   if (lines.size() != sets->size()) lines.clear();  // see the file comment
   for (size_t i = 0; i < sets->size(); ++i) {
     const SourceLocation loc{file, lines.empty() ? 0 : lines[i]};
@@ -618,12 +535,9 @@ absl::Status ReadRoute53JsonText(std::string_view text,
 }
 
 absl::Status ReadRoute53Json(const std::string& path, ZoneBuilder* builder) {
-  std::string content;
-  if (const int e = ReadWholeFile(path, &content); e != 0) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot open: ", std::strerror(e)));
-  }
-  return ReadRoute53JsonText(content, path, builder);
+  absl::StatusOr<std::string> content = base::ReadFile(path);
+  if (!content.ok()) return content.status();
+  return ReadRoute53JsonText(*content, path, builder);
 }
 
 }  // namespace zones

@@ -8,16 +8,12 @@
 #include <utility>
 
 #include "absl/strings/string_view.h"
+#include "base/string_view.h"
 #include "dns/wire/types.h"
 
 namespace zones {
-namespace {
 
-// Debian's Abseil has its own absl::string_view, which is what the maps'
-// heterogeneous lookups take.
-absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
-
-}  // namespace
+using base::AV;
 
 void ZoneSet::Put(std::shared_ptr<const Zone> zone) {
   std::string origin = zone->origin();
@@ -38,7 +34,7 @@ void ZoneSet::Reindex() {
 }
 
 bool ZoneSet::Remove(std::string_view origin_wire) {
-  auto it = by_origin_.find(AbslView(origin_wire));
+  auto it = by_origin_.find(AV(origin_wire));
   if (it == by_origin_.end()) return false;
   by_origin_.erase(it);
   max_origin_labels_ = 0;
@@ -60,14 +56,14 @@ const Zone* ZoneSet::FindZone(const dns::Name& qname) const noexcept {
   // Suffix(i) has labels - i labels; no origin is deeper than
   // max_origin_labels_, so start there.
   for (int i = std::max(0, labels - max_origin_labels_); i <= labels; ++i) {
-    auto it = by_origin_.find(AbslView(qname.Suffix(i)));
+    auto it = by_origin_.find(AV(qname.Suffix(i)));
     if (it != by_origin_.end()) return it->second.get();
   }
   return nullptr;
 }
 
 const Zone* ZoneSet::Get(std::string_view origin_wire) const {
-  auto it = by_origin_.find(AbslView(origin_wire));
+  auto it = by_origin_.find(AV(origin_wire));
   return it == by_origin_.end() ? nullptr : it->second.get();
 }
 

@@ -14,13 +14,14 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/string_view.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
-#include "geo/location_table.h"
+#include "geo/build/location_table.h"
 #include "zones/builder.h"
 #include "zones/change_batch.h"
 #include "zones/master_file.h"
-#include "zones/read_file.h"
+#include "base/file.h"
 #include "zones/route53_json.h"
 #include "zones/zone_loader.h"
 #include "zones/zone_set.h"
@@ -28,7 +29,7 @@
 namespace dns::control {
 namespace {
 
-absl::string_view AV(std::string_view v) { return absl::string_view(v.data(), v.size()); }
+using base::AV;
 
 std::string NowRfc3339() {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
@@ -102,11 +103,11 @@ const char* ManagedByName(ManagedBy m) {
 ControlState::ControlState(dns::server::Config config, Logger log)
     : config_(std::move(config)),
       log_(std::move(log)),
-      health_checks_(std::make_shared<const geo::HealthChecksConfig>()) {
-  geo::ProberOptions options;
+      health_checks_(std::make_shared<const health::HealthChecksConfig>()) {
+  health::ProberOptions options;
   options.dns_servers = config_.health_check_resolver;
   options.log = [log = log_](std::string_view line) { log(std::string(line)); };
-  prober_ = std::make_unique<geo::Prober>(health_, std::move(options));
+  prober_ = std::make_unique<health::Prober>(health_, std::move(options));
   // Change ids: unique across restarts without persisting a counter.
   next_change_ = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())) * 1000;
 }
@@ -316,7 +317,7 @@ absl::Status ControlState::LoadAll() {
     latency_ = *std::move(table);
     latency_source_ = config_.latency;
   } else if (in_use = LatencyRegionsInUse(zones_); !in_use.empty()) {
-    // Latency record sets but no table: the default (geo/location_table.h),
+    // Latency record sets but no table: the default (geo/build/location_table.h),
     // ranked for the regions they name. At start-up a default that does
     // not load stops start-up.
     absl::Status st = LoadDefaultLatency(in_use);
@@ -348,17 +349,17 @@ absl::Status ControlState::LoadAll() {
   return absl::OkStatus();
 }
 
-void ControlState::LogHealthChecks(const geo::HealthChecksConfig& cfg, std::string_view how) {
+void ControlState::LogHealthChecks(const health::HealthChecksConfig& cfg, std::string_view how) {
   for (const std::string& w : cfg.warnings()) log_(absl::StrCat("warning: ", w));
   log_(absl::StrCat(AV(how), cfg.size(), " health checks from ", health_checks_source_));
 }
 
 absl::Status ControlState::LoadHealthChecksAtStart(const std::optional<std::string>& stored) {
   if (stored.has_value()) {
-    absl::StatusOr<geo::HealthChecksConfig> cfg =
-        geo::HealthChecksConfig::Parse(*stored, store_->health_checks_path());
+    absl::StatusOr<health::HealthChecksConfig> cfg =
+        health::HealthChecksConfig::Parse(*stored, store_->health_checks_path());
     if (!cfg.ok()) return cfg.status();
-    health_checks_ = std::make_shared<const geo::HealthChecksConfig>(*std::move(cfg));
+    health_checks_ = std::make_shared<const health::HealthChecksConfig>(*std::move(cfg));
     health_checks_by_ = ManagedBy::kApi;
     health_checks_source_ = store_->health_checks_path();
     if (!config_.health_checks.empty()) {
@@ -370,14 +371,14 @@ absl::Status ControlState::LoadHealthChecksAtStart(const std::optional<std::stri
   }
   if (config_.health_checks.empty()) return absl::OkStatus();
   health_checks_stamp_ = Stamp(config_.health_checks);
-  absl::StatusOr<geo::HealthChecksConfig> cfg =
-      geo::HealthChecksConfig::Load(config_.health_checks);
+  absl::StatusOr<health::HealthChecksConfig> cfg =
+      health::HealthChecksConfig::Load(config_.health_checks);
   if (!cfg.ok()) {
     // The file itself (not its content): still "file: message".
     if (absl::IsInvalidArgument(cfg.status())) return cfg.status();
     return absl::InvalidArgumentError(cfg.status().message());
   }
-  health_checks_ = std::make_shared<const geo::HealthChecksConfig>(*std::move(cfg));
+  health_checks_ = std::make_shared<const health::HealthChecksConfig>(*std::move(cfg));
   health_checks_source_ = config_.health_checks;
   LogHealthChecks(*health_checks_, "loaded ");
   return absl::OkStatus();
@@ -427,9 +428,9 @@ void ControlState::AdoptLatency(std::shared_ptr<const geo::LatencyTable> latency
 
 absl::StatusOr<std::unique_ptr<const Snapshot>> ControlState::Build(
     const ZoneMap& zones, std::shared_ptr<const geo::LatencyTable> latency,
-    const geo::HealthChecksConfig* checks) {
+    const health::HealthChecksConfig* checks) {
   SnapshotInputs inputs;
-  std::shared_ptr<const geo::HealthChecksConfig> current = health_checks_;
+  std::shared_ptr<const health::HealthChecksConfig> current = health_checks_;
   if (checks == nullptr) checks = current.get();
   inputs.health_check_known = [checks](std::string_view id) {
     return checks->Contains(id);
@@ -577,11 +578,9 @@ absl::Status ControlState::CopyToDataDir(const ZoneEntry& e) {
     ZoneFile f;
     f.name = path;
     f.format = zones::IsRoute53JsonPath(path) ? "route53" : "master";
-    const int err = zones::ReadWholeFile(path, &f.content);
-    if (err != 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(path, ": cannot read: ", std::strerror(err)));
-    }
+    absl::StatusOr<std::string> content = base::ReadFile(path);
+    if (!content.ok()) return absl::FailedPreconditionError(content.status().message());
+    f.content = *std::move(content);
     files.push_back(std::move(f));
   }
   if (!SameFiles(StampAll(e.zone->sources()), e.stamps)) {
@@ -775,15 +774,15 @@ absl::Status ControlState::ReloadFiles() {
       changed.push_back(absl::StrCat("latency table ", config_.latency));
     }
   }
-  std::shared_ptr<const geo::HealthChecksConfig> checks = health_checks_;
+  std::shared_ptr<const health::HealthChecksConfig> checks = health_checks_;
   FileStamp checks_stamp = health_checks_stamp_;
   if (health_checks_by_ == ManagedBy::kCommandLine && !config_.health_checks.empty()) {
     checks_stamp = Stamp(config_.health_checks);
     if (!checks_stamp.Same(health_checks_stamp_)) {
-      absl::StatusOr<geo::HealthChecksConfig> cfg =
-          geo::HealthChecksConfig::Load(config_.health_checks);
+      absl::StatusOr<health::HealthChecksConfig> cfg =
+          health::HealthChecksConfig::Load(config_.health_checks);
       if (!cfg.ok()) return fail(cfg.status());
-      checks = std::make_shared<const geo::HealthChecksConfig>(*std::move(cfg));
+      checks = std::make_shared<const health::HealthChecksConfig>(*std::move(cfg));
       changed.push_back(absl::StrCat("health checks ", config_.health_checks, " (",
                                      checks->size(), " checks)"));
     }
@@ -823,13 +822,13 @@ absl::Status ControlState::ReloadFiles() {
 
 absl::StatusOr<HealthChecksSummary> ControlState::PutHealthChecks(std::string_view json) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<geo::HealthChecksConfig> parsed =
-      geo::HealthChecksConfig::Parse(json, "health-checks.json");
+  absl::StatusOr<health::HealthChecksConfig> parsed =
+      health::HealthChecksConfig::Parse(json, "health-checks.json");
   if (!parsed.ok()) {
     ++reloads_.api_failures;
     return AsInvalid(parsed.status());
   }
-  auto cfg = std::make_shared<const geo::HealthChecksConfig>(*std::move(parsed));
+  auto cfg = std::make_shared<const health::HealthChecksConfig>(*std::move(parsed));
   // Every HealthCheckId in the zones must still be there: validate by
   // building (not publishing) a snapshot with the new checks.
   absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(zones_, latency_, cfg.get());
@@ -840,7 +839,7 @@ absl::StatusOr<HealthChecksSummary> ControlState::PutHealthChecks(std::string_vi
   // Health slots first (the only way Apply can fail is a full table), then
   // the data dir, then the prober: a failure at either of the first two
   // leaves the running checks untouched, state and all.
-  for (const geo::HealthCheckConfig& c : cfg->checks()) {
+  for (const health::HealthCheckConfig& c : cfg->checks()) {
     absl::StatusOr<geo::HealthSlot> slot = health_.SlotFor(c.id);
     if (!slot.ok()) {
       ++reloads_.api_failures;
@@ -910,7 +909,7 @@ std::vector<HealthCheckInfo> ControlState::HealthChecks() const {
     }
   }
   std::vector<HealthCheckInfo> out;
-  for (geo::HealthCheckStatus& st : prober_->Status()) {
+  for (health::HealthCheckStatus& st : prober_->Status()) {
     HealthCheckInfo info;
     auto it = used.find(st.id);
     if (it != used.end()) info.used_by = it->second;
@@ -933,8 +932,8 @@ HealthChecksSummary ControlState::HealthChecksSummaryInfo() const {
 
 absl::flat_hash_map<std::string, std::string> ControlState::HealthReasons() const {
   absl::flat_hash_map<std::string, std::string> out;
-  for (const geo::HealthCheckStatus& st : prober_->Status()) {
-    out[st.id] = st.has_result || st.disabled || st.type == geo::HealthCheckType::kCalculated
+  for (const health::HealthCheckStatus& st : prober_->Status()) {
+    out[st.id] = st.has_result || st.disabled || st.type == health::HealthCheckType::kCalculated
                      ? st.reason
                      : "no result yet";
   }

@@ -29,10 +29,10 @@
 //
 // Region admin states and health live in atomics outside the snapshot
 // (geo::AdminStates, geo::HealthTable), owned here; a drain changes no
-// snapshot. The health checks (geo::HealthChecksConfig) are inputs like the
+// snapshot. The health checks (health::HealthChecksConfig) are inputs like the
 // latency table: every HealthCheckId a record set names must be one of
 // them (checked at start-up, zone load, change batch and health check
-// reload). The prober (geo::Prober, one thread, owned here) writes the
+// reload). The prober (health::Prober, one thread, owned here) writes the
 // HealthTable; a health change rebuilds nothing.
 //
 // Thread safety: all methods are thread-safe (one internal mutex, never
@@ -64,8 +64,8 @@
 #include "dns/server/config.h"
 #include "dns/server/snapshot_cell.h"
 #include "geo/health.h"
-#include "geo/health_checks.h"
-#include "geo/prober.h"
+#include "health/health_checks.h"
+#include "health/prober.h"
 #include "geo/latency_table.h"
 #include "geo/regions.h"
 #include "zones/zone.h"
@@ -121,7 +121,7 @@ struct RecordSetRef {
 // One health check as `GET /v1/health-checks` shows it: the prober's status
 // plus the record sets that use it.
 struct HealthCheckInfo {
-  geo::HealthCheckStatus status;
+  health::HealthCheckStatus status;
   std::vector<RecordSetRef> used_by;
 };
 
@@ -289,12 +289,12 @@ class ControlState {
   // health checks).
   absl::StatusOr<std::unique_ptr<const Snapshot>> Build(
       const ZoneMap& zones, std::shared_ptr<const geo::LatencyTable> latency,
-      const geo::HealthChecksConfig* checks = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+      const health::HealthChecksConfig* checks = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Loads the health checks at start-up (data dir, else --health-checks)
   // and hands them to the prober (not started).
   absl::Status LoadHealthChecksAtStart(const std::optional<std::string>& stored)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void LogHealthChecks(const geo::HealthChecksConfig& cfg, std::string_view how)
+  void LogHealthChecks(const health::HealthChecksConfig& cfg, std::string_view how)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Publish(std::unique_ptr<const Snapshot> snap) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The latency table a snapshot of `zones` is built with: the current
@@ -334,7 +334,7 @@ class ControlState {
   geo::HealthTable health_;
   RoutedNames names_;
   // Probes the health checks into health_ (destroyed before it).
-  std::unique_ptr<geo::Prober> prober_;
+  std::unique_ptr<health::Prober> prober_;
 
   mutable absl::Mutex mu_;
   std::unique_ptr<DataStore> store_ ABSL_GUARDED_BY(mu_);
@@ -356,7 +356,7 @@ class ControlState {
   std::vector<std::string> default_failed_for_ ABSL_GUARDED_BY(mu_);
   bool latency_is_default_ ABSL_GUARDED_BY(mu_) = false;
   // Never null (empty: no checks).
-  std::shared_ptr<const geo::HealthChecksConfig> health_checks_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const health::HealthChecksConfig> health_checks_ ABSL_GUARDED_BY(mu_);
   ManagedBy health_checks_by_ ABSL_GUARDED_BY(mu_) = ManagedBy::kCommandLine;
   std::string health_checks_source_ ABSL_GUARDED_BY(mu_);  // "" when none loaded
   FileStamp health_checks_stamp_ ABSL_GUARDED_BY(mu_);

@@ -18,53 +18,37 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/errno_status.h"
+#include "base/file.h"
+#include "base/string_view.h"
 #include "nlohmann/json.hpp"
-#include "zones/read_file.h"
 
 namespace dns::control {
 namespace {
 
 using nlohmann::json;
 
-constexpr char kTempMarker[] = ".tmp-";
 
-absl::string_view AV(std::string_view v) { return absl::string_view(v.data(), v.size()); }
+using base::AV;
 
-std::string Errno(int err) {
-  char buf[256];
-  // GNU strerror_r returns the message (possibly not in buf).
-  return strerror_r(err, buf, sizeof buf);
+// base::WriteFileAtomically; any failure is the data dir's (Internal).
+absl::Status WriteDurably(const std::string& path, std::string_view content) {
+  absl::Status s = base::WriteFileAtomically(path, content);
+  if (!s.ok()) return absl::InternalError(s.message());
+  return s;
 }
 
 absl::Status IoError(const std::string& path, const char* what, int err) {
-  return absl::InternalError(absl::StrCat(path, ": ", what, ": ", Errno(err)));
-}
-
-std::string Parent(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-std::string BaseName(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-absl::Status FsyncDir(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return IoError(dir, "open folder", errno);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return IoError(dir, "fsync folder", err);
-  return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(path, ": ", what, ": ", base::ErrnoText(err)));
 }
 
 // mkdir -p for one level, durable: the parent is fsynced after a create.
 absl::Status MakeDir(const std::string& dir) {
-  if (::mkdir(dir.c_str(), 0755) == 0) return FsyncDir(Parent(dir));
+  if (::mkdir(dir.c_str(), 0755) == 0) {
+    absl::Status s = base::FsyncDir(base::ParentDir(dir));
+    if (!s.ok()) return absl::InternalError(s.message());
+    return s;
+  }
   if (errno != EEXIST) return IoError(dir, "mkdir", errno);
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) return IoError(dir, "stat", errno);
@@ -100,9 +84,8 @@ bool IsDir(const std::string& path) {
 void RemoveQuietly(const std::string& path) { (void)::unlink(path.c_str()); }
 
 absl::StatusOr<std::string> ReadText(const std::string& path) {
-  std::string text;
-  const int err = zones::ReadWholeFile(path, &text);
-  if (err != 0) return IoError(path, "read", err);
+  absl::StatusOr<std::string> text = base::ReadFile(path);
+  if (!text.ok()) return absl::InternalError(text.status().message());
   return text;
 }
 
@@ -135,49 +118,6 @@ bool ParseGeneration(const std::string& name, uint64_t* generation) {
 
 }  // namespace
 
-bool IsTempFileName(std::string_view name) {
-  return name.find(kTempMarker) != std::string_view::npos;
-}
-
-absl::Status WriteFileAtomically(const std::string& path, std::string_view content) {
-  static std::atomic<uint64_t> counter{0};
-  const std::string dir = Parent(path);
-  const std::string temp =
-      absl::StrCat(dir, "/", BaseName(path), kTempMarker, ::getpid(), "-",
-                   counter.fetch_add(1, std::memory_order_relaxed));
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return IoError(temp, "create", errno);
-  size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      RemoveQuietly(temp);
-      return IoError(temp, "write", err);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    RemoveQuietly(temp);
-    return IoError(temp, "fsync", err);
-  }
-  if (::close(fd) != 0) {
-    const int err = errno;
-    RemoveQuietly(temp);
-    return IoError(temp, "close", err);
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    RemoveQuietly(temp);
-    return IoError(path, "rename", err);
-  }
-  return FsyncDir(dir);
-}
-
 std::string ZoneFolderName(std::string_view origin_text) {
   if (origin_text == ".") return "%2E";
   std::string out;
@@ -205,7 +145,7 @@ absl::StatusOr<std::unique_ptr<DataStore>> DataStore::Open(const std::string& di
   absl::StatusOr<std::vector<std::string>> names = ListDir(dir);
   if (!names.ok()) return names.status();
   for (const std::string& n : *names) {
-    if (IsTempFileName(n)) RemoveQuietly(dir + "/" + n);
+    if (base::IsTempFileName(n)) RemoveQuietly(dir + "/" + n);
   }
   return std::unique_ptr<DataStore>(new DataStore(std::move(dir)));
 }
@@ -222,7 +162,7 @@ absl::StatusOr<std::vector<StoredZone>> DataStore::LoadZones() {
   for (const std::string& folder_name : *folders) {
     const std::string folder = zones_dir + "/" + folder_name;
     if (!IsDir(folder)) {
-      if (IsTempFileName(folder_name)) RemoveQuietly(folder);
+      if (base::IsTempFileName(folder_name)) RemoveQuietly(folder);
       continue;
     }
     const std::string manifest_path = folder + "/manifest.json";
@@ -277,7 +217,7 @@ absl::StatusOr<std::vector<StoredZone>> DataStore::LoadZones() {
     for (const std::string& n : *names) {
       if (n == "manifest.json" || n == "changes") continue;
       uint64_t g = 0;
-      if (IsTempFileName(n) || !ParseGeneration(n, &g) || g != z.generation ||
+      if (base::IsTempFileName(n) || !ParseGeneration(n, &g) || g != z.generation ||
           std::find(stored_as.begin(), stored_as.end(), n) == stored_as.end()) {
         RemoveQuietly(folder + "/" + n);
       }
@@ -288,7 +228,7 @@ absl::StatusOr<std::vector<StoredZone>> DataStore::LoadZones() {
     std::vector<std::pair<uint64_t, std::string>> entries;
     for (const std::string& n : *journal) {
       uint64_t g = 0, seq = 0;
-      if (IsTempFileName(n) || !ParseJournalName(n, &g, &seq) || g != z.generation ||
+      if (base::IsTempFileName(n) || !ParseJournalName(n, &g, &seq) || g != z.generation ||
           z.unloaded) {
         RemoveQuietly(folder + "/changes/" + n);
         continue;
@@ -352,14 +292,14 @@ absl::Status DataStore::PutGeneration(std::string_view origin_text, bool loaded,
   std::vector<std::string> keep = {"manifest.json", "changes"};
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string name = StoredFileName(generation, i, files[i].format);
-    st = WriteFileAtomically(folder + "/" + name, files[i].content);
+    st = WriteDurably(folder + "/" + name, files[i].content);
     if (!st.ok()) return st;
     manifest["files"].push_back(
         {{"name", files[i].name}, {"format", files[i].format}, {"stored_as", name}});
     keep.push_back(name);
   }
   // The commit point.
-  st = WriteFileAtomically(folder + "/manifest.json", manifest.dump(2) + "\n");
+  st = WriteDurably(folder + "/manifest.json", manifest.dump(2) + "\n");
   if (!st.ok()) return st;
   meta.generation = generation;
   meta.loaded = loaded;
@@ -413,7 +353,7 @@ absl::Status DataStore::AppendChange(std::string_view origin_text, JournalEntry*
   const std::string path =
       absl::StrCat(ZoneFolder(origin_text), "/changes/",
                    absl::StrFormat("%06d-%06d.json", meta.generation, meta.next_seq));
-  absl::Status st = WriteFileAtomically(path, j.dump(2) + "\n");
+  absl::Status st = WriteDurably(path, j.dump(2) + "\n");
   if (!st.ok()) return st;
   entry->seq = meta.next_seq++;
   entry->path = path;
@@ -433,7 +373,7 @@ absl::StatusOr<std::optional<std::string>> DataStore::LoadLatency() const {
 }
 
 absl::Status DataStore::PutLatency(std::string_view csv) {
-  return WriteFileAtomically(latency_path(), csv);
+  return WriteDurably(latency_path(), csv);
 }
 
 absl::StatusOr<std::optional<std::string>> DataStore::LoadHealthChecks() const {
@@ -449,7 +389,7 @@ absl::StatusOr<std::optional<std::string>> DataStore::LoadHealthChecks() const {
 }
 
 absl::Status DataStore::PutHealthChecks(std::string_view json) {
-  return WriteFileAtomically(health_checks_path(), json);
+  return WriteDurably(health_checks_path(), json);
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
@@ -479,7 +419,7 @@ absl::Status DataStore::PutRegionStates(
   json j;
   j["regions"] = json::object();
   for (const auto& [name, state] : states) j["regions"][name] = state;
-  return WriteFileAtomically(dir_ + "/regions.json", j.dump(2) + "\n");
+  return WriteDurably(dir_ + "/regions.json", j.dump(2) + "\n");
 }
 
 }  // namespace dns::control

@@ -17,7 +17,7 @@
 //       changes/000003-000001.json    change batches since generation 3,
 //       changes/000003-000002.json    replayed in order at start-up
 //
-// Crash safety. Every file is written with WriteFileAtomically (a temp
+// Crash safety. Every file is written with base::WriteFileAtomically (a temp
 // file in the same folder, fsync, rename over the name, fsync of the
 // folder), so a name always holds a whole file; temp files ("*.tmp-*")
 // left by a crash are never read and are removed at load. Loading or
@@ -56,15 +56,6 @@
 #include "absl/status/statusor.h"
 
 namespace dns::control {
-
-// Writes `content` to `path` so that `path` holds either its old content or
-// all of `content`, also across a power loss: temp file in the same folder,
-// write, fsync, rename, fsync of the folder. Internal error naming the path
-// and the system call on failure (the temp file is removed).
-absl::Status WriteFileAtomically(const std::string& path, std::string_view content);
-
-// True for names WriteFileAtomically uses for its temp files.
-bool IsTempFileName(std::string_view name);
 
 // The folder name of a zone: its presentation form (lower case, trailing
 // dot) with bytes other than [a-z0-9._-] as %XX; the root zone is "%2E".

@@ -17,12 +17,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "base/errno_status.h"
 #include "dns/control/explain_query.h"
 #include "dns/control/metrics.h"
 #include "dns/server/net.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
-#include "zones/read_file.h"
+#include "base/file.h"
 
 namespace dns::control {
 namespace {
@@ -101,14 +102,14 @@ json HealthSummaryJson(const HealthChecksSummary& h) {
 }
 
 json HealthCheckJson(const HealthCheckInfo& info) {
-  const geo::HealthCheckStatus& s = info.status;
+  const health::HealthCheckStatus& s = info.status;
   json used = json::array();
   for (const RecordSetRef& r : info.used_by) {
     used.push_back(json{{"name", r.name}, {"type", r.type}, {"set_identifier", r.set_identifier}});
   }
-  const bool probed = s.type != geo::HealthCheckType::kCalculated && !s.disabled;
+  const bool probed = s.type != health::HealthCheckType::kCalculated && !s.disabled;
   json j{{"id", s.id},
-         {"type", std::string(geo::HealthCheckTypeName(s.type))},
+         {"type", std::string(health::HealthCheckTypeName(s.type))},
          {"target", s.description},
          {"state", s.slot_healthy ? "healthy" : "unhealthy"},
          {"forced", s.forced},
@@ -167,7 +168,7 @@ absl::Status ProbePort(const std::string& address) {
   const int fd = ::socket(a->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     return absl::InternalError(
-        absl::StrCat("control API ", address, ": socket: ", dns::server::ErrnoText(errno)));
+        absl::StrCat("control API ", address, ": socket: ", base::ErrnoText(errno)));
   }
   const int one = 1;
   (void)::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -176,7 +177,7 @@ absl::Status ProbePort(const std::string& address) {
   ::close(fd);
   if (rc != 0) {
     return absl::UnavailableError(absl::StrCat("cannot bind control API ", address, ": ",
-                                               dns::server::ErrnoText(err)));
+                                               base::ErrnoText(err)));
   }
   return absl::OkStatus();
 }
@@ -208,13 +209,12 @@ bool IsLoopbackAddress(std::string_view address) {
 }
 
 absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
-  std::string text;
-  const int err = zones::ReadWholeFile(path, &text);
-  if (err != 0) {
+  absl::StatusOr<std::string> text = base::ReadFile(path);
+  if (!text.ok()) {
     return absl::NotFoundError(
-        absl::StrCat(path, ": cannot read the control token: ", dns::server::ErrnoText(err)));
+        absl::StrCat(text.status().message(), " (the control token file)"));
   }
-  const absl::string_view token = absl::StripAsciiWhitespace(text);
+  const absl::string_view token = absl::StripAsciiWhitespace(*text);
   if (token.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": the control token file is empty"));
   }
@@ -315,7 +315,7 @@ absl::StatusOr<std::unique_ptr<ControlApi>> ControlApi::Start(const ControlApiOp
     port = bound;
   } else if (!http.bind_to_port(host, port)) {
     return absl::UnavailableError(absl::StrCat("cannot bind control API ", options.address, ": ",
-                                               dns::server::ErrnoText(errno)));
+                                               base::ErrnoText(errno)));
   }
   api->address_ = absl::StrCat(absl::StrContains(host, ':') ? "[" : "", host,
                                absl::StrContains(host, ':') ? "]" : "", ":", port);

@@ -120,7 +120,7 @@ MetricsData CollectMetrics(const dns::server::Server* server, const ControlState
   for (const HealthCheckInfo& h : state.HealthChecks()) {
     HealthMetric m;
     m.id = h.status.id;
-    m.type = std::string(geo::HealthCheckTypeName(h.status.type));
+    m.type = std::string(health::HealthCheckTypeName(h.status.type));
     m.healthy = h.status.slot_healthy;
     m.last_latency_seconds = h.status.last_latency_ms / 1000.0;
     m.checks = h.status.checks;

@@ -9,6 +9,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/errno_status.h"
+#include "base/string_view.h"
 #include "dns/server/net.h"
 #include "dns/wire/name.h"
 #include "yaml-cpp/yaml.h"
@@ -37,9 +39,9 @@ struct Setting {
 
 absl::Status IntIn(std::string_view value, int lo, int hi, int* out) {
   int v = 0;
-  if (!absl::SimpleAtoi(AbslView(value), &v) || v < lo || v > hi) {
+  if (!absl::SimpleAtoi(base::AV(value), &v) || v < lo || v > hi) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "'%s' is not a whole number from %d to %d", AbslView(value), lo, hi));
+        "'%s' is not a whole number from %d to %d", base::AV(value), lo, hi));
   }
   *out = v;
   return absl::OkStatus();
@@ -64,13 +66,13 @@ absl::Status ApplyZone(std::string_view v, Config* c, ParseState*) {
   size_t eq = v.find('=');
   if (eq == std::string_view::npos || eq == 0 || eq + 1 == v.size()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("'", AbslView(v), "' is not ORIGIN=PATH"));
+        absl::StrCat("'", base::AV(v), "' is not ORIGIN=PATH"));
   }
   std::string_view origin = v.substr(0, eq);
   std::string wire;
   if (!dns::NameFromText(origin, &wire)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("'", AbslView(origin), "' is not a domain name"));
+        absl::StrCat("'", base::AV(origin), "' is not a domain name"));
   }
   c->zones.push_back({std::string(origin), std::string(v.substr(eq + 1))});
   return absl::OkStatus();
@@ -262,13 +264,13 @@ absl::Status LoadFile(const std::string& path, Config* config,
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(
-        absl::StrCat(path, ": cannot open: ", ErrnoText(errno)));
+        absl::StrCat(path, ": cannot open: ", base::ErrnoText(errno)));
   }
   std::stringstream text;
   text << in.rdbuf();
   if (in.bad()) {
     return absl::NotFoundError(
-        absl::StrCat(path, ": cannot read: ", ErrnoText(errno)));
+        absl::StrCat(path, ": cannot read: ", base::ErrnoText(errno)));
   }
   return LoadText(text.str(), path, config, state);
 }
@@ -299,7 +301,7 @@ absl::StatusOr<Config> ParseFlags(int argc, const char* const* argv) {
     std::string_view a = argv[i];
     if (a.size() < 3 || a.substr(0, 2) != "--") {
       return absl::InvalidArgumentError(absl::StrCat(
-          "unexpected argument '", AbslView(a), "' (flags start with --; see --help)"));
+          "unexpected argument '", base::AV(a), "' (flags start with --; see --help)"));
     }
     a.remove_prefix(2);
     Arg arg;

@@ -47,14 +47,14 @@ struct Config {
 
   // Latency table CSV (network,region,rtt_ms); empty: none.
   std::string latency;
-  // Network locations CSV (geo/location_table.h) ranked at start-up into
+  // Network locations CSV (geo/build/location_table.h) ranked at start-up into
   // the table used when routed record sets exist and neither `latency`
   // nor the data dir gives one. Empty or "off": none; the daemon fills in
   // the build tree's default-locations.csv when the flag is not given.
   std::string default_latency;
   // Region coordinates CSV (region,latitude,longitude); empty: the default.
   std::string regions;
-  // Route 53 health checks JSON (geo/health_checks.h); empty: none (or
+  // Route 53 health checks JSON (health/health_checks.h); empty: none (or
   // the data dir's). Re-read on SIGHUP unless loaded through the API.
   std::string health_checks;
   // DNS servers for FullyQualifiedDomainName checks, as c-ares takes them

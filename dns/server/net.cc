@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/string_view.h"
 
 namespace dns::server {
 
@@ -45,7 +46,7 @@ void ListenAddress::set_port(uint16_t port) {
 absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view text) {
   auto bad = [&](std::string_view why) {
     return absl::InvalidArgumentError(
-        absl::StrCat("bad address '", AbslView(text), "': ", AbslView(why),
+        absl::StrCat("bad address '", base::AV(text), "': ", base::AV(why),
                      " (want ADDR:PORT, IPv6 as [ADDR]:PORT)"));
   };
   std::string_view host, port_text;
@@ -66,7 +67,7 @@ absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view text) {
     }
   }
   uint32_t port = 0;
-  if (port_text.empty() || !absl::SimpleAtoi(AbslView(port_text), &port) ||
+  if (port_text.empty() || !absl::SimpleAtoi(base::AV(port_text), &port) ||
       port > 65535 || port_text.front() == '+' || port_text.front() == '-') {
     return bad("port must be a number from 0 to 65535");
   }
@@ -104,13 +105,6 @@ std::string FormatAddress(const sockaddr_storage& addr) {
     return absl::StrCat(buf, ":", ntohs(sin->sin_port));
   }
   return "(unknown address family)";
-}
-
-std::string ErrnoText(int err) {
-  char buf[256];
-  // GNU strerror_r returns the message pointer (possibly not `buf`).
-  const char* msg = strerror_r(err, buf, sizeof buf);
-  return msg;
 }
 
 }  // namespace dns::server

@@ -73,15 +73,6 @@ std::string FormatAddress(const sockaddr_storage& addr);
 inline void ToClientAddress(const sockaddr_storage& addr,
                             ClientAddress* out) noexcept;
 
-// Debian's Abseil 20220623 has its own absl::string_view (not an alias of
-// std::string_view); this converts for StrCat, SimpleAtoi and friends.
-inline absl::string_view AbslView(std::string_view v) {
-  return absl::string_view(v.data(), v.size());
-}
-
-// A short description of errno `err` (strerror_r wrapper).
-std::string ErrnoText(int err);
-
 }  // namespace dns::server
 
 // ---- inline implementation ----

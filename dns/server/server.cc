@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/errno_status.h"
 #include "dns/server/net.h"
 #include "dns/server/tcp_worker.h"
 #include "dns/server/udp_worker.h"
@@ -35,7 +36,7 @@ absl::Status ProbeAndFixPort(ListenAddress* address) {
   UniqueFd tcp(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!udp.valid() || !tcp.valid()) {
     return absl::InternalError(
-        absl::StrCat(where, ": socket: ", ErrnoText(errno)));
+        absl::StrCat(where, ": socket: ", base::ErrnoText(errno)));
   }
   if (family == AF_INET6) {
     (void)::setsockopt(udp.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
@@ -44,14 +45,14 @@ absl::Status ProbeAndFixPort(ListenAddress* address) {
   if (::bind(udp.get(), reinterpret_cast<const sockaddr*>(&address->addr),
              address->len) != 0) {
     return absl::UnavailableError(
-        absl::StrCat("cannot bind UDP ", where, ": ", ErrnoText(errno)));
+        absl::StrCat("cannot bind UDP ", where, ": ", base::ErrnoText(errno)));
   }
   if (address->port() == 0) {
     sockaddr_storage bound{};
     socklen_t len = sizeof bound;
     if (::getsockname(udp.get(), reinterpret_cast<sockaddr*>(&bound), &len) != 0) {
       return absl::InternalError(
-          absl::StrCat(where, ": getsockname: ", ErrnoText(errno)));
+          absl::StrCat(where, ": getsockname: ", base::ErrnoText(errno)));
     }
     ListenAddress b;
     b.addr = bound;
@@ -64,7 +65,7 @@ absl::Status ProbeAndFixPort(ListenAddress* address) {
   if (::bind(tcp.get(), reinterpret_cast<const sockaddr*>(&address->addr),
              address->len) != 0) {
     return absl::UnavailableError(absl::StrCat(
-        "cannot bind TCP ", FormatAddress(address->addr), ": ", ErrnoText(errno)));
+        "cannot bind TCP ", FormatAddress(address->addr), ": ", base::ErrnoText(errno)));
   }
   return absl::OkStatus();
 }

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
 #include "dns/answer/answer.h"
 
 namespace dns::server {
@@ -96,28 +97,28 @@ absl::StatusOr<UniqueFd> TcpWorker::OpenListener(const ListenAddress& address) {
   UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid()) {
     return absl::InternalError(
-        absl::StrCat("TCP ", where, ": socket: ", ErrnoText(errno)));
+        absl::StrCat("TCP ", where, ": socket: ", base::ErrnoText(errno)));
   }
   const int one = 1;
   // SO_REUSEADDR: restart while old connections sit in TIME_WAIT.
   if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
       ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
     return absl::InternalError(
-        absl::StrCat("TCP ", where, ": SO_REUSEPORT: ", ErrnoText(errno)));
+        absl::StrCat("TCP ", where, ": SO_REUSEPORT: ", base::ErrnoText(errno)));
   }
   if (family == AF_INET6 &&
       ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) {
     return absl::InternalError(
-        absl::StrCat("TCP ", where, ": IPV6_V6ONLY: ", ErrnoText(errno)));
+        absl::StrCat("TCP ", where, ": IPV6_V6ONLY: ", base::ErrnoText(errno)));
   }
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address.addr),
              address.len) != 0) {
     return absl::UnavailableError(
-        absl::StrCat("cannot bind TCP ", where, ": ", ErrnoText(errno)));
+        absl::StrCat("cannot bind TCP ", where, ": ", base::ErrnoText(errno)));
   }
   if (::listen(fd.get(), kListenBacklog) != 0) {
     return absl::UnavailableError(
-        absl::StrCat("cannot listen on TCP ", where, ": ", ErrnoText(errno)));
+        absl::StrCat("cannot listen on TCP ", where, ": ", base::ErrnoText(errno)));
   }
   return fd;
 }
@@ -143,7 +144,7 @@ absl::StatusOr<std::unique_ptr<TcpWorker>> TcpWorker::Create(
       new TcpWorker(slot, cell, std::move(listeners), options, stop));
   w->epoll_.Reset(::epoll_create1(EPOLL_CLOEXEC));
   if (!w->epoll_.valid()) {
-    return absl::InternalError(absl::StrCat("epoll: ", ErrnoText(errno)));
+    return absl::InternalError(absl::StrCat("epoll: ", base::ErrnoText(errno)));
   }
   for (size_t i = 0; i < w->listeners_.size(); ++i) {
     epoll_event ev{};
@@ -151,7 +152,7 @@ absl::StatusOr<std::unique_ptr<TcpWorker>> TcpWorker::Create(
     ev.data.u64 = Key(0, static_cast<uint32_t>(i));
     if (::epoll_ctl(w->epoll_.get(), EPOLL_CTL_ADD, w->listeners_[i].get(),
                     &ev) != 0) {
-      return absl::InternalError(absl::StrCat("epoll: ", ErrnoText(errno)));
+      return absl::InternalError(absl::StrCat("epoll: ", base::ErrnoText(errno)));
     }
   }
   return w;

@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
 #include "dns/answer/answer.h"
 
 namespace dns::server {
@@ -83,17 +84,17 @@ absl::StatusOr<UniqueFd> UdpWorker::OpenSocket(const ListenAddress& address) {
   UniqueFd fd(::socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid()) {
     return absl::InternalError(
-        absl::StrCat("UDP ", where, ": socket: ", ErrnoText(errno)));
+        absl::StrCat("UDP ", where, ": socket: ", base::ErrnoText(errno)));
   }
   const int one = 1;
   if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
     return absl::InternalError(
-        absl::StrCat("UDP ", where, ": SO_REUSEPORT: ", ErrnoText(errno)));
+        absl::StrCat("UDP ", where, ": SO_REUSEPORT: ", base::ErrnoText(errno)));
   }
   if (family == AF_INET6 &&
       ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) {
     return absl::InternalError(
-        absl::StrCat("UDP ", where, ": IPV6_V6ONLY: ", ErrnoText(errno)));
+        absl::StrCat("UDP ", where, ": IPV6_V6ONLY: ", base::ErrnoText(errno)));
   }
   // Best effort: the kernel caps it at net.core.rmem_max.
   const int rcvbuf = kReceiveBuffer;
@@ -119,13 +120,13 @@ absl::StatusOr<UniqueFd> UdpWorker::OpenSocket(const ListenAddress& address) {
                                 sizeof one);
     if (rc != 0) {
       return absl::InternalError(
-          absl::StrCat("UDP ", where, ": packet info: ", ErrnoText(errno)));
+          absl::StrCat("UDP ", where, ": packet info: ", base::ErrnoText(errno)));
     }
   }
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address.addr),
              address.len) != 0) {
     return absl::UnavailableError(
-        absl::StrCat("cannot bind UDP ", where, ": ", ErrnoText(errno)));
+        absl::StrCat("cannot bind UDP ", where, ": ", base::ErrnoText(errno)));
   }
   return fd;
 }

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
 #include "dns/server/net.h"
 
 #ifdef STEER_HAVE_XDP_FILTER
@@ -46,7 +47,7 @@ absl::StatusOr<std::unique_ptr<XdpFilter>> XdpFilter::Attach(
   const int ifindex = static_cast<int>(::if_nametoindex(ifname.c_str()));
   if (ifindex == 0) {
     return absl::NotFoundError(absl::StrCat(
-        where, ": if_nametoindex: ", ErrnoText(errno), " (no such interface?)"));
+        where, ": if_nametoindex: ", base::ErrnoText(errno), " (no such interface?)"));
   }
   std::unique_ptr<XdpFilter> f(new XdpFilter());
   f->ifindex_ = ifindex;
@@ -58,7 +59,7 @@ absl::StatusOr<std::unique_ptr<XdpFilter>> XdpFilter::Attach(
                                            nullptr);
     if (obj == nullptr) {
       return absl::InternalError(absl::StrCat(
-          where, ": bpf_object__open_mem: ", ErrnoText(errno)));
+          where, ": bpf_object__open_mem: ", base::ErrnoText(errno)));
     }
     xdp_program* prog = xdp_program__from_bpf_obj(obj, "xdp");
     long perr = libxdp_get_error(prog);
@@ -66,13 +67,13 @@ absl::StatusOr<std::unique_ptr<XdpFilter>> XdpFilter::Attach(
       bpf_object__close(obj);
       return absl::InternalError(absl::StrCat(
           where, ": xdp_program__from_bpf_obj: ",
-          ErrnoText(perr != 0 ? static_cast<int>(-perr) : errno)));
+          base::ErrnoText(perr != 0 ? static_cast<int>(-perr) : errno)));
     }
     int rc = xdp_program__attach(prog, ifindex,
                                  native ? XDP_MODE_NATIVE : XDP_MODE_SKB, 0);
     if (rc != 0) {
       absl::StrAppend(&errors, "; ", mode_name, ": xdp_program__attach: ",
-                      ErrnoText(-rc));
+                      base::ErrnoText(-rc));
       xdp_program__close(prog);
       continue;
     }
@@ -94,7 +95,7 @@ absl::StatusOr<std::unique_ptr<XdpFilter>> XdpFilter::Attach(
   const uint32_t value = port;
   if (bpf_map_update_elem(bpf_map__fd(port_map), &key, &value, BPF_ANY) != 0) {
     return absl::InternalError(
-        absl::StrCat(where, ": bpf_map_update_elem(steer_port): ", ErrnoText(errno)));
+        absl::StrCat(where, ": bpf_map_update_elem(steer_port): ", base::ErrnoText(errno)));
   }
   return f;
 #endif

@@ -17,12 +17,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
+#include "base/string_view.h"
 #include "dns/answer/answer.h"
 #include "dns/server/net.h"
 #include "dns/server/udp_worker.h"
 #include "dns/server/xdp_filter.h"
 #include "dns/server/xdp_frame.h"
-#include "zones/read_file.h"
+#include "base/file.h"
 
 namespace dns::server {
 
@@ -89,9 +91,9 @@ namespace {
 // The first line of a small text file (a sysfs/procfs value), "" if it
 // cannot be read.
 std::string FirstLine(const std::filesystem::path& path) {
-  std::string text;
-  if (zones::ReadWholeFile(path.string(), &text) != 0) return "";
-  return text.substr(0, text.find('\n'));
+  absl::StatusOr<std::string> text = base::ReadFile(path.string());
+  if (!text.ok()) return "";
+  return text->substr(0, text->find('\n'));
 }
 
 }  // namespace
@@ -102,7 +104,7 @@ std::string XdpLoopbackCaveat(const std::string& ifname, const std::string& sys_
       FirstLine(std::filesystem::path(sys_root) / "class/net" / ifname / "flags");
   unsigned long flags = 0;
   if (flags_text.empty() ||
-      !absl::SimpleHexAtoi(AbslView(flags_text), &flags) || (flags & IFF_LOOPBACK) == 0) {
+      !absl::SimpleHexAtoi(base::AV(flags_text), &flags) || (flags & IFF_LOOPBACK) == 0) {
     return "";
   }
   const std::filesystem::path conf =
@@ -146,7 +148,7 @@ absl::StatusOr<std::unique_ptr<XdpWorker>> XdpWorker::Create(
   const std::string where = absl::StrCat("AF_XDP on ", ifname, " queue ", queue);
   if (::if_nametoindex(ifname.c_str()) == 0) {
     return absl::NotFoundError(absl::StrCat(
-        where, ": if_nametoindex: ", ErrnoText(errno), " (no such interface?)"));
+        where, ": if_nametoindex: ", base::ErrnoText(errno), " (no such interface?)"));
   }
   std::unique_ptr<XdpWorker> w(
       new XdpWorker(slot, cell, port, max_udp_size, stop));
@@ -156,7 +158,7 @@ absl::StatusOr<std::unique_ptr<XdpWorker>> XdpWorker::Create(
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (area == MAP_FAILED) {
     return absl::ResourceExhaustedError(
-        absl::StrCat(where, ": mmap UMEM: ", ErrnoText(errno)));
+        absl::StrCat(where, ": mmap UMEM: ", base::ErrnoText(errno)));
   }
   w->umem_area_ = area;
 
@@ -179,7 +181,7 @@ absl::StatusOr<std::unique_ptr<XdpWorker>> XdpWorker::Create(
     if (rc != 0) {
       // Not mode specific: no point trying the others.
       return absl::UnavailableError(absl::StrCat(
-          where, ": xsk_umem__create: ", ErrnoText(-rc), errors));
+          where, ": xsk_umem__create: ", base::ErrnoText(-rc), errors));
     }
     xsk_socket_config scfg{};
     scfg.rx_size = kRxRing;
@@ -192,7 +194,7 @@ absl::StatusOr<std::unique_ptr<XdpWorker>> XdpWorker::Create(
                             &rings->rx, &rings->tx, &scfg);
     if (rc != 0) {
       absl::StrAppend(&errors, "; ", ModeName(attempt.mode),
-                      ": xsk_socket__create: ", ErrnoText(-rc));
+                      ": xsk_socket__create: ", base::ErrnoText(-rc));
       rings->xsk = nullptr;
       (void)xsk_umem__delete(rings->umem);
       continue;
@@ -203,7 +205,7 @@ absl::StatusOr<std::unique_ptr<XdpWorker>> XdpWorker::Create(
         xsk_socket__delete(rings->xsk);
         (void)xsk_umem__delete(rings->umem);
         return absl::UnavailableError(absl::StrCat(
-            where, ": xsk_socket__update_xskmap: ", ErrnoText(-rc), errors));
+            where, ": xsk_socket__update_xskmap: ", base::ErrnoText(-rc), errors));
       }
     }
     rings->fd = xsk_socket__fd(rings->xsk);

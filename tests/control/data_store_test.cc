@@ -40,28 +40,6 @@ JournalEntry Change(const std::string& id, const std::string& batch) {
   return e;
 }
 
-TEST(WriteFileAtomicallyTest, WritesAndReplacesWholeFilesWithoutLeftovers) {
-  const std::string dir = MakeTempDir();
-  const std::string path = dir + "/f.txt";
-  ASSERT_TRUE(WriteFileAtomically(path, "first").ok());
-  EXPECT_EQ(ReadText(path), "first");
-  ASSERT_TRUE(WriteFileAtomically(path, std::string(100000, 'x')).ok());
-  EXPECT_EQ(ReadText(path), std::string(100000, 'x'));
-  EXPECT_THAT(List(dir), ElementsAre("f.txt"));  // no temp file remains
-}
-
-TEST(WriteFileAtomicallyTest, FailureLeavesTheOldFileAndNoTemp) {
-  const std::string dir = MakeTempDir();
-  ASSERT_TRUE(WriteFileAtomically(dir + "/f.txt", "old").ok());
-  // Renaming over a folder fails: the old content must stay.
-  ASSERT_EQ(mkdir((dir + "/sub").c_str(), 0755), 0);
-  absl::Status st = WriteFileAtomically(dir + "/sub", "new");
-  EXPECT_FALSE(st.ok());
-  EXPECT_THAT(std::string(st.message()), HasSubstr("sub"));
-  EXPECT_EQ(ReadText(dir + "/f.txt"), "old");
-  EXPECT_THAT(List(dir), ElementsAre("f.txt", "sub"));
-}
-
 TEST(ZoneFolderNameTest, EscapesOddBytesAndTheRoot) {
   EXPECT_EQ(ZoneFolderName("example.com."), "example.com.");
   EXPECT_EQ(ZoneFolderName("."), "%2E");

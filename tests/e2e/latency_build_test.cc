@@ -1,5 +1,5 @@
 // End to end: `zonectl latency build` (the real binary) on tiny inputs the
-// test writes (tor-geoipdb text, a MaxMind DB from tests/geo/mmdb_writer.h,
+// test writes (tor-geoipdb text, a MaxMind DB from tests/geo/build/mmdb_writer.h,
 // regions, centroids, measured RTTs), then the real steerdns serving the
 // table it built: clients in Europe, North America and Asia (EDNS Client
 // Subnet, asked with ldns) get their nearest region. Also the default
@@ -17,7 +17,7 @@
 #include "tests/e2e/control_client.h"
 #include "tests/e2e/dns_client.h"
 #include "tests/e2e/server_process.h"
-#include "tests/geo/mmdb_writer.h"
+#include "tests/geo/build/mmdb_writer.h"
 
 namespace e2e {
 namespace {

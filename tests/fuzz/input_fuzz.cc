@@ -15,10 +15,10 @@
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "geo/health_checks.h"
-#include "geo/latency_model.h"
+#include "health/health_checks.h"
+#include "geo/build/latency_model.h"
 #include "geo/latency_table.h"
-#include "geo/location_table.h"
+#include "geo/build/location_table.h"
 #include "geo/regions.h"
 #include "zones/builder.h"
 #include "zones/change_batch.h"
@@ -72,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::shared_ptr<const zones::Zone> base = BaseZone();
   CheckError(zones::ApplyChangeBatch(*base, text, "fuzz-batch.json").status());
 #elif STEER_FUZZ_INPUT == 3  // Route 53 health checks
-  CheckError(geo::HealthChecksConfig::Parse(text, "fuzz-checks.json").status());
+  CheckError(health::HealthChecksConfig::Parse(text, "fuzz-checks.json").status());
 #elif STEER_FUZZ_INPUT == 4  // latency, regions and network locations CSV
   CheckError(geo::LatencyTable::ParseCsv(text, "fuzz-latency.csv").status());
   {
