@@ -60,12 +60,7 @@ CheckResult Ok(FileKind kind, std::string summary) {
 
 // "static records, routed record sets" of a built zone.
 std::string ZoneCounts(const zones::Zone& zone) {
-  size_t routed = 0;
-  for (size_t i = 0; i < zone.node_count(); ++i) {
-    for (const zones::RoutedGroup& g : zone.node(static_cast<uint32_t>(i)).routed)
-      routed += g.members.size();
-  }
-  return absl::StrCat(zone.record_count(), " records, ", routed,
+  return absl::StrCat(zone.record_count(), " records, ", zone.routed_record_set_count(),
                       " routed record sets");
 }
 
@@ -264,16 +259,12 @@ CheckResult CheckRecordSets(const std::string& path, const std::string& text,
   CheckResult r = Ok(kind, absl::StrCat("Route 53 record sets: ", names.size(), " for zone ",
                                         dns::NameToText(origin_wire), " (",
                                         ZoneCounts(**zone), ")"));
-  for (size_t i = 0; i < (*zone)->node_count(); ++i) {
-    const zones::Node& node = (*zone)->node(static_cast<uint32_t>(i));
-    for (const zones::RoutedGroup& g : node.routed) {
-      for (const zones::RoutedMember& m : g.members) {
-        if (m.health_check_id.empty()) continue;
-        r.health_check_refs.emplace_back(
-            m.health_check_id, zones::UnknownHealthCheckIdError(node.owner, g.type, m));
-      }
-    }
-  }
+  (*zone)->ForEachRoutedMember([&](const zones::Node& node, const zones::RoutedGroup& g,
+                                   const zones::RoutedMember& m) {
+    if (m.health_check_id.empty()) return;
+    r.health_check_refs.emplace_back(
+        m.health_check_id, zones::UnknownHealthCheckIdError(node.owner, g.type, m));
+  });
   return r;
 }
 

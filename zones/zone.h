@@ -288,6 +288,28 @@ class Zone {
   // Files the zone was read from (for `zonectl show`).
   const std::vector<std::string>& sources() const { return sources_; }
 
+  // Calls fn(node, group) for every routed group (owner, type) of the zone,
+  // in node order, then group order.
+  template <typename Fn>
+  void ForEachRoutedGroup(Fn&& fn) const {
+    for (const Node& node : nodes_)
+      for (const RoutedGroup& group : node.routed) fn(node, group);
+  }
+  // Calls fn(node, group, member) for every routed record set (one member
+  // of a group: what Route 53 calls a record set) of the zone.
+  template <typename Fn>
+  void ForEachRoutedMember(Fn&& fn) const {
+    ForEachRoutedGroup([&](const Node& node, const RoutedGroup& group) {
+      for (const RoutedMember& member : group.members) fn(node, group, member);
+    });
+  }
+  // How many routed record sets the zone has.
+  size_t routed_record_set_count() const {
+    size_t n = 0;
+    ForEachRoutedGroup([&](const Node&, const RoutedGroup& g) { n += g.members.size(); });
+    return n;
+  }
+
  private:
   friend class ZoneBuilder;
   Zone() = default;

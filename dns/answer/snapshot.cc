@@ -99,7 +99,7 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
   const std::vector<std::shared_ptr<const zones::Zone>> all = snap->zones.zones();
   size_t groups = 0;
   for (const auto& zone : all)
-    for (size_t n = 0; n < zone->node_count(); ++n) groups += zone->node(n).routed.size();
+    zone->ForEachRoutedGroup([&](const zones::Node&, const zones::RoutedGroup&) { ++groups; });
   snap->routed.reserve(groups);  // addresses must not move after this
   snap->routed_index.reserve(groups);
   for (const auto& zone : all) {

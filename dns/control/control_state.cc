@@ -46,29 +46,16 @@ absl::Status ParseOrigin(std::string_view origin, std::string* wire, std::string
   return absl::OkStatus();
 }
 
-size_t RoutedMembers(const zones::Zone& zone) {
-  size_t n = 0;
-  for (size_t i = 0; i < zone.node_count(); ++i) {
-    for (const zones::RoutedGroup& g : zone.node(static_cast<uint32_t>(i)).routed)
-      n += g.members.size();
-  }
-  return n;
-}
-
 // The regions latency record sets of `zones` name, sorted, each once.
 template <typename Map>
 std::vector<std::string> LatencyRegionsInUse(const Map& zones) {
   std::set<std::string> names;
   for (const auto& z : zones) {
-    const zones::Zone& zone = *z.second.zone;
-    for (size_t i = 0; i < zone.node_count(); ++i) {
-      for (const zones::RoutedGroup& g : zone.node(static_cast<uint32_t>(i)).routed) {
-        if (g.policy != zones::RoutingPolicy::kLatency) continue;
-        for (const zones::RoutedMember& m : g.members) {
-          if (!m.region.empty()) names.insert(m.region);
-        }
-      }
-    }
+    z.second.zone->ForEachRoutedMember([&](const zones::Node&, const zones::RoutedGroup& g,
+                                           const zones::RoutedMember& m) {
+      if (g.policy == zones::RoutingPolicy::kLatency && !m.region.empty())
+        names.insert(m.region);
+    });
   }
   return {names.begin(), names.end()};
 }
@@ -258,7 +245,7 @@ absl::Status ControlState::LoadAll() {
     absl::StatusOr<ZoneEntry> e = LoadCommandLineZone(origin_text, paths);
     if (!e.ok()) return e.status();
     const ZoneEntry& z = *e;
-    const size_t routed = RoutedMembers(*z.zone);
+    const size_t routed = z.zone->routed_record_set_count();
     log_(absl::StrCat("loaded zone ", z.origin_text, " serial ", z.zone->serial(), ", ",
                       z.zone->record_count(), " records",
                       routed > 0 ? absl::StrCat(", ", routed, " routed record sets") : "",
@@ -468,7 +455,7 @@ ZoneInfo ControlState::InfoOf(const ZoneEntry& e) const {
   info.origin = e.origin_text;
   info.serial = e.zone->serial();
   info.records = e.zone->record_count();
-  info.routed_record_sets = RoutedMembers(*e.zone);
+  info.routed_record_sets = e.zone->routed_record_set_count();
   info.sources = e.sources;
   info.managed_by = e.managed_by;
   info.changes_applied = e.changes_applied;
@@ -894,18 +881,13 @@ std::vector<HealthCheckInfo> ControlState::HealthChecks() const {
   {
     absl::MutexLock lock(&mu_);
     for (const auto& [wire, e] : zones_) {
-      const zones::Zone& zone = *e.zone;
-      for (size_t n = 0; n < zone.node_count(); ++n) {
-        const zones::Node& node = zone.node(static_cast<uint32_t>(n));
-        for (const zones::RoutedGroup& g : node.routed) {
-          for (const zones::RoutedMember& m : g.members) {
-            if (m.health_check_id.empty()) continue;
-            char buf[16];
-            used[m.health_check_id].push_back(
-                {NameToText(node.owner), RRTypeName(g.type, buf), m.set_identifier});
-          }
-        }
-      }
+      e.zone->ForEachRoutedMember([&](const zones::Node& node, const zones::RoutedGroup& g,
+                                      const zones::RoutedMember& m) {
+        if (m.health_check_id.empty()) return;
+        char buf[16];
+        used[m.health_check_id].push_back(
+            {NameToText(node.owner), RRTypeName(g.type, buf), m.set_identifier});
+      });
     }
   }
   std::vector<HealthCheckInfo> out;
