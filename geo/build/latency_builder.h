@@ -131,7 +131,7 @@ absl::StatusOr<std::vector<MeasuredRtt>> ParseMeasuredCsv(
 absl::StatusOr<std::vector<MeasuredRtt>> LoadMeasuredCsv(
     const std::string& path);
 
-// Inter-region RTT matrix CSV (shared/data/latency/aws_interregion_p50_1y.csv):
+// Inter-region RTT matrix CSV (data/aws_interregion_p50_1y.csv):
 // header-driven, columns `src`|`source`|`from`, `dst`|`destination`|`to`,
 // `p50_ms`|`rtt_ms`. Returns one (km, rtt) sample per unordered pair of
 // distinct regions that both have coordinates, with the mean RTT of the

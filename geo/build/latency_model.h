@@ -6,13 +6,13 @@
 //
 // The default model, kDefaultDistanceModel = 10.0 ms + 15.7 ms per 1000 km,
 // is FitLeastAbsoluteDeviations() over the AWS inter-region p50 RTTs
-// (cloudping.co, one year, captured 2025-05-29; shared/data/latency/
-// aws_interregion_p50_1y.csv) as LoadRttMatrixSamples() reads them: the
+// (cloudping.co, one year, captured 2025-05-29;
+// data/aws_interregion_p50_1y.csv) as LoadRttMatrixSamples() reads them: the
 // 496 unordered pairs of the 32 regions with data, each the mean of its
 // two directions, distance between the coordinates in data/aws_regions.csv.
 // Result: a = 10.01 ms, b = 15.69 ms / 1000 km; absolute residuals median
 // 15.9 ms, mean 29.0 ms, 90th percentile 72.7 ms, max 249 ms
-// (geo/latency_model_test.cc re-fits it when shared/ is present; fitting
+// (tests/geo/build/latency_model_test.cc re-fits it; fitting
 // the 992 directed entries instead gives 10.22 + 15.67). For comparison,
 // light in fibre is ~10 ms per 1000 km of *path*: the slope is 1.57x that
 // (paths are not great circles), and the intercept is routing, queueing

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/server_process.h"
+#include "tests/require.h"
 
 namespace e2e {
 namespace {
@@ -75,7 +76,7 @@ class e2eDig : public ServerTest {
 };
 
 TEST_F(e2eDig, ReadmeExample) {
-  if (access(kDig, X_OK) != 0) GTEST_SKIP() << "dig is not installed";
+  STEER_REQUIRE(access(kDig, X_OK) == 0, "dig is not installed");
   // As the README shows it (plus -r to ignore ~/.digrc, and bounded waits).
   std::string out = Run(kDig, {"-r", "@127.0.0.1", "-p", Port(), "www.example.com",
                                "+time=2", "+tries=1"});
@@ -86,7 +87,7 @@ TEST_F(e2eDig, ReadmeExample) {
 }
 
 TEST_F(e2eDig, OverTcpAndWithEdns) {
-  if (access(kDig, X_OK) != 0) GTEST_SKIP() << "dig is not installed";
+  STEER_REQUIRE(access(kDig, X_OK) == 0, "dig is not installed");
   std::string out = Run(kDig, {"-r", "@127.0.0.1", "-p", Port(), "www.example.com", "AAAA",
                                "+tcp", "+edns=0", "+bufsize=1232", "+time=2", "+tries=1"});
   EXPECT_NE(out.find("status: NOERROR"), std::string::npos) << out;
@@ -95,7 +96,7 @@ TEST_F(e2eDig, OverTcpAndWithEdns) {
 }
 
 TEST_F(e2eDig, TruncatedAnswerIsRetriedOverTcp) {
-  if (access(kDig, X_OK) != 0) GTEST_SKIP() << "dig is not installed";
+  STEER_REQUIRE(access(kDig, X_OK) == 0, "dig is not installed");
   std::string out = Run(kDig, {"-r", "@127.0.0.1", "-p", Port(), "big.example.com", "A",
                                "+noedns", "+short", "+time=2", "+tries=1"});
   auto lines = Lines(out);
@@ -109,7 +110,7 @@ TEST_F(e2eDig, TruncatedAnswerIsRetriedOverTcp) {
 }
 
 TEST_F(e2eDig, NxDomainShowsTheSoa) {
-  if (access(kDig, X_OK) != 0) GTEST_SKIP() << "dig is not installed";
+  STEER_REQUIRE(access(kDig, X_OK) == 0, "dig is not installed");
   std::string out = Run(kDig, {"-r", "@127.0.0.1", "-p", Port(), "nope.example.com",
                                "+time=2", "+tries=1"});
   EXPECT_NE(out.find("status: NXDOMAIN"), std::string::npos) << out;
@@ -120,7 +121,7 @@ TEST_F(e2eDig, NxDomainShowsTheSoa) {
 }
 
 TEST_F(e2eDig, Kdig) {
-  if (access(kKdig, X_OK) != 0) GTEST_SKIP() << "kdig is not installed";
+  STEER_REQUIRE(access(kKdig, X_OK) == 0, "kdig is not installed");
   std::string out = Run(kKdig, {"@127.0.0.1", "-p", Port(), "www.example.com", "A",
                                 "+time=2", "+retry=0"});
   EXPECT_NE(out.find("status: NOERROR"), std::string::npos) << out;

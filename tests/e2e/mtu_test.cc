@@ -24,6 +24,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/e2e/server_process.h"
+#include "tests/require.h"
 
 namespace e2e {
 namespace {
@@ -45,14 +46,13 @@ std::string TxtRRset(const std::string& owner, int count) {
 class e2eMtu : public testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root (a network namespace)";
-    if (IpPath().empty()) GTEST_SKIP() << "iproute2 (ip) not installed";
-    if (access(kDig, X_OK) != 0) GTEST_SKIP() << "dig is not installed";
+    STEER_REQUIRE(geteuid() == 0, "needs root (a network namespace)");
+    STEER_REQUIRE(!IpPath().empty(), "iproute2 (ip) not installed");
+    STEER_REQUIRE(access(kDig, X_OK) == 0, "dig is not installed");
     ns_ = "stmtu-" + std::to_string(getpid() % 100000);
     std::string why;
-    if (!RunIp({"netns", "add", ns_}, &why)) {
-      GTEST_SKIP() << "cannot create a network namespace: " << why;
-    }
+    STEER_REQUIRE(RunIp({"netns", "add", ns_}, &why),
+                  "cannot create a network namespace: " << why);
     made_ = true;
     ASSERT_TRUE(RunIp({"-n", ns_, "link", "set", "lo", "mtu", "1400", "up"}, &why)) << why;
   }

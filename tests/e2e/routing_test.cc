@@ -32,6 +32,7 @@
 #include "tests/e2e/dns_client.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/server_process.h"
+#include "tests/require.h"
 
 namespace e2e {
 namespace {
@@ -346,7 +347,7 @@ TEST_F(e2eRouting, AliasWeightedAndFailoverGroups) {
 }
 
 TEST_F(e2eRouting, DigWithSubnet) {
-  if (access(kDig, X_OK) != 0) GTEST_SKIP() << "dig is not installed";
+  STEER_REQUIRE(access(kDig, X_OK) == 0, "dig is not installed");
   const uint16_t port = server_.port();
   std::string out = Dig(port, {"app.example.com", "A", "+subnet=198.51.100.0/24"});
   EXPECT_TRUE(HasLine(out, "app.example.com. 60 IN A 192.0.2.102")) << out;
@@ -498,7 +499,7 @@ TEST_F(e2eRoutingOwn, StaticBesideRoutedHasScopeZero) {
 }
 
 TEST_F(e2eRoutingOwn, DigWithSubnet) {
-  if (access(kDig, X_OK) != 0) GTEST_SKIP() << "dig is not installed";
+  STEER_REQUIRE(access(kDig, X_OK) == 0, "dig is not installed");
   const uint16_t port = server_.port();
   const struct {
     const char* prefix;

@@ -26,6 +26,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/e2e/server_process.h"
+#include "tests/require.h"
 
 namespace e2e {
 namespace {
@@ -39,14 +40,14 @@ constexpr uint16_t kPort = 5300;
 class e2eXdpLoopback : public testing::Test {
  protected:
   void SetUp() override {
-    if (const std::string why = XdpTestUnavailable(); !why.empty()) GTEST_SKIP() << why;
-    if (access(kSh, X_OK) != 0) GTEST_SKIP() << "no /bin/sh";
+    const std::string unavailable = XdpTestUnavailable();
+    STEER_REQUIRE(unavailable.empty(), unavailable);
+    STEER_REQUIRE(access(kSh, X_OK) == 0, "no /bin/sh");
     ip_ = IpPath();
     ns_ = "stxlo-" + std::to_string(getpid() % 100000);
     std::string why;
-    if (!RunIp({"netns", "add", ns_}, &why)) {
-      GTEST_SKIP() << "cannot create a network namespace: " << why;
-    }
+    STEER_REQUIRE(RunIp({"netns", "add", ns_}, &why),
+                  "cannot create a network namespace: " << why);
     made_ = true;
     ASSERT_TRUE(RunIp({"-n", ns_, "link", "set", "lo", "up"}, &why)) << why;
   }
@@ -94,7 +95,7 @@ class e2eXdpLoopback : public testing::Test {
         (log->find("AF_XDP on") != std::string::npos ||
          log->find("XDP program on") != std::string::npos)) {
       server_pid_ = -1;
-      GTEST_SKIP() << "the kernel refused AF_XDP on lo here: " << *log;
+      STEER_REQUIRE(false, "the kernel refused AF_XDP on lo here: " << *log);
     }
     ASSERT_TRUE(up) << "server did not answer over TCP; log:\n" << *log;
     EXPECT_NE(log->find("serving UDP through AF_XDP on lo"), std::string::npos) << *log;

@@ -27,6 +27,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/e2e/server_process.h"
+#include "tests/require.h"
 
 namespace e2e {
 namespace {
@@ -39,7 +40,8 @@ constexpr uint16_t kPort = 5300;
 class e2eXdp : public testing::Test {
  protected:
   void SetUp() override {
-    if (const std::string why = XdpTestUnavailable(); !why.empty()) GTEST_SKIP() << why;
+    const std::string unavailable = XdpTestUnavailable();
+    STEER_REQUIRE(unavailable.empty(), unavailable);
     ip_ = IpPath();
     const std::string id = std::to_string(getpid() % 100000);
     ns_s_ = "stxdp-s-" + id;
@@ -47,17 +49,14 @@ class e2eXdp : public testing::Test {
     veth_s_ = "stxs" + id;
     veth_c_ = "stxc" + id;
     std::string why;
-    if (!Ip({"netns", "add", ns_s_}, &why)) {
-      GTEST_SKIP() << "cannot create a network namespace: " << why;
-    }
+    STEER_REQUIRE(Ip({"netns", "add", ns_s_}, &why),
+                  "cannot create a network namespace: " << why);
     made_s_ = true;
-    if (!Ip({"netns", "add", ns_c_}, &why)) {
-      GTEST_SKIP() << "cannot create a network namespace: " << why;
-    }
+    STEER_REQUIRE(Ip({"netns", "add", ns_c_}, &why),
+                  "cannot create a network namespace: " << why);
     made_c_ = true;
-    if (!Ip({"link", "add", veth_s_, "type", "veth", "peer", "name", veth_c_}, &why)) {
-      GTEST_SKIP() << "cannot create a veth pair: " << why;
-    }
+    STEER_REQUIRE(Ip({"link", "add", veth_s_, "type", "veth", "peer", "name", veth_c_}, &why),
+                  "cannot create a veth pair: " << why);
     const std::vector<std::vector<std::string>> steps = {
         {"link", "set", veth_s_, "netns", ns_s_},
         {"link", "set", veth_c_, "netns", ns_c_},
@@ -160,7 +159,7 @@ TEST_F(e2eXdp, AnswersIpv4AndIpv6ThroughAfXdp) {
   if (!ServerRunning() && (log.find("AF_XDP on") != std::string::npos ||
                             log.find("XDP program on") != std::string::npos)) {
     server_pid_ = -1;
-    GTEST_SKIP() << "the kernel refused AF_XDP here: " << log;
+    STEER_REQUIRE(false, "the kernel refused AF_XDP here: " << log);
   }
   ASSERT_NE(answer.find("192.0.2.10"), std::string::npos)
       << "no answer over the veth; server log:\n" << log;

@@ -123,14 +123,13 @@ TEST(FitTest, EvaluateModelResiduals) {
   EXPECT_THAT(f.ToString(), HasSubstr("4 samples"));
 }
 
-// The documented default comes from the shared AWS inter-region matrix;
-// re-fit it when that data is beside the source tree.
+// The documented default comes from the AWS inter-region matrix
+// (data/aws_interregion_p50_1y.csv); re-fit it.
 TEST(FitTest, AwsInterRegionMatrixGivesTheDefault) {
   const char* src = std::getenv("STEER_SOURCE_DIR");
   const std::string root = src != nullptr ? src : STEER_TEST_SOURCE_DIR;
   const std::string matrix =
-      root + "/../shared/data/latency/aws_interregion_p50_1y.csv";
-  if (!std::ifstream(matrix).good()) GTEST_SKIP() << "no " << matrix;
+      root + "/data/aws_interregion_p50_1y.csv";
   AdminStates ids;
   auto regions = RegionRegistry::LoadCsv(root + "/data/aws_regions.csv", ids);
   ASSERT_TRUE(regions.ok()) << regions.status();
