@@ -11,6 +11,7 @@
 #include <ctime>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -638,6 +639,13 @@ std::optional<uint16_t> TypeFromText(std::string_view text) {
     uint64_t v;
     if (!Unsigned(text.substr(4), 65535, "type", &v).empty()) return std::nullopt;
     return static_cast<uint16_t>(v);
+  }
+  // The common ones without ldns's linear, allocating lookup.
+  static constexpr std::pair<std::string_view, uint16_t> kCommon[] = {
+      {"A", 1}, {"AAAA", 28}, {"NS", 2}, {"CNAME", 5}, {"MX", 15},
+      {"TXT", 16}, {"SOA", 6}, {"PTR", 12}, {"SRV", 33}, {"CAA", 257}};
+  for (const auto& [name, value] : kCommon) {
+    if (absl::EqualsIgnoreCase(AV(text), AV(name))) return value;
   }
   const std::string s(text);
   const ldns_rr_type t = ldns_get_rr_type_by_name(s.c_str());

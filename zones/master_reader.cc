@@ -1,0 +1,194 @@
+// File: zones/master_reader.cc
+#include "zones/master_reader.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
+#include "base/string_view.h"
+#include "zones/master_tokenizer.h"
+#include "zones/rdata_text.h"
+
+namespace zones {
+
+using base::AV;
+
+void MasterErrors::Add(std::string_view file, int line, std::string_view message) {
+  AddLine(absl::StrCat(AV(file), ":", line, ": ", AV(message)));
+}
+
+void MasterErrors::AddLine(std::string line) {
+  ++count_;
+  if (lines_.size() < kMax) lines_.push_back(std::move(line));
+}
+
+std::string MasterErrors::Summary() const {
+  std::string out;
+  for (const std::string& l : lines_) {
+    if (!out.empty()) out.push_back('\n');
+    out.append(l);
+  }
+  if (count_ > lines_.size()) {
+    absl::StrAppend(&out, "\n... and ", count_ - lines_.size(), " more error",
+                    count_ - lines_.size() == 1 ? "" : "s");
+  }
+  return out;
+}
+
+namespace {
+
+// 'text' for messages.
+std::string Q(std::string_view text) { return absl::StrCat("'", AV(text), "'"); }
+
+}  // namespace
+
+void MasterReader::Directive(const MasterEntry& e, const IncludeHandler* include) {
+  const std::vector<MasterToken>& t = e.tokens;
+  const std::string_view name = t[0].text;
+  if (name == "$ORIGIN") {
+    if (t.size() != 2) return Error(e.line, "$ORIGIN takes one domain name");
+    std::string wire;
+    const std::string err = NameFromPresentation(t[1].text, origin_, &wire);
+    if (!err.empty()) return Error(e.line, absl::StrCat("bad $ORIGIN name: ", err));
+    origin_ = std::move(wire);
+    return;
+  }
+  if (name == "$TTL") {
+    if (t.size() != 2) return Error(e.line, "$TTL takes one TTL value");
+    uint32_t ttl;
+    const std::string err = TtlFromText(t[1].text, &ttl);
+    if (!err.empty()) return Error(e.line, absl::StrCat("bad $TTL value: ", err));
+    ttl_.has_dollar_ttl = true;
+    ttl_.dollar_ttl = ttl;
+    return;
+  }
+  if (name == "$INCLUDE") {
+    if (include == nullptr) {
+      return Error(e.line, "$INCLUDE is not allowed here (zone text, not a file)");
+    }
+    if (t.size() < 2 || t.size() > 3) {
+      return Error(e.line, "$INCLUDE takes a file name and an optional origin");
+    }
+    MasterInclude inc;
+    inc.path = std::string(t[1].text);
+    inc.origin_wire = origin_;
+    inc.ttl = ttl_;
+    inc.line = e.line;
+    if (t.size() == 3) {
+      const std::string err = NameFromPresentation(t[2].text, origin_, &inc.origin_wire);
+      if (!err.empty()) return Error(e.line, absl::StrCat("bad $INCLUDE origin: ", err));
+    }
+    const std::string err = (*include)(inc);
+    if (!err.empty()) Error(e.line, err);
+    return;
+  }
+  Error(e.line, absl::StrCat("unsupported directive ", AV(name)));
+}
+
+void MasterReader::Read(std::string_view text, RecordSink sink, const IncludeHandler* include) {
+  MasterTokenizer tokenizer(text);
+  MasterEntry e;
+  MasterTokenizer::Error lexical;
+  std::string owner, rdata, err;
+  while (tokenizer.Next(&e, &lexical)) {
+    if (!lexical.message.empty()) {
+      Error(lexical.line, lexical.message);
+      continue;
+    }
+    const std::vector<MasterToken>& t = e.tokens;
+    if (e.has_owner && !t[0].quoted && !t[0].text.empty() && t[0].text[0] == '$') {
+      Directive(e, include);
+      continue;
+    }
+    size_t i = 0;
+    if (e.has_owner) {
+      if (t[0].quoted) {
+        Error(e.line, absl::StrCat("owner name ", Q(t[0].text), " must not be quoted"));
+        continue;
+      }
+      err = NameFromPresentation(t[0].text, origin_, &owner);
+      if (!err.empty()) {
+        Error(e.line, absl::StrCat("bad owner name: ", err));
+        continue;
+      }
+      last_owner_ = owner;
+      i = 1;
+    } else if (last_owner_.empty()) {
+      Error(e.line, "no owner name (the first record starts with a blank)");
+      continue;
+    }
+
+    // [ttl] [class] or [class] [ttl], each at most once (RFC 1035 §5.1).
+    bool have_ttl = false, have_class = false;
+    uint32_t ttl = 0;
+    uint16_t rclass = 1;
+    bool bad = false;
+    while (i < t.size() && !t[i].quoted && !(have_ttl && have_class)) {
+      if (!have_ttl && LooksLikeTtl(t[i].text)) {
+        err = TtlFromText(t[i].text, &ttl);
+        if (!err.empty()) {
+          Error(e.line, err);
+          bad = true;
+          break;
+        }
+        have_ttl = true;
+        ++i;
+        continue;
+      }
+      if (!have_class) {
+        if (std::optional<uint16_t> c = ClassFromText(t[i].text)) {
+          rclass = *c;
+          have_class = true;
+          ++i;
+          continue;
+        }
+      }
+      break;
+    }
+    if (bad) continue;
+    if (i >= t.size()) {
+      Error(e.line, "the record has no type");
+      continue;
+    }
+    if (t[i].quoted) {
+      Error(e.line, absl::StrCat("type ", Q(t[i].text), " must not be quoted"));
+      continue;
+    }
+    const std::optional<uint16_t> type = TypeFromText(t[i].text);
+    if (!type) {
+      Error(e.line, absl::StrCat(LooksLikeTtl(t[i].text) || ClassFromText(t[i].text)
+                                     ? "a second TTL or class "
+                                     : "unknown type ",
+                                 Q(t[i].text)));
+      continue;
+    }
+    ++i;
+    err = RdataFromText(*type, absl::MakeConstSpan(t).subspan(i), origin_, &rdata);
+    if (!err.empty()) {
+      Error(e.line, err);
+      continue;
+    }
+    if (have_ttl) {
+      ttl_.has_last = true;
+      ttl_.last_explicit = ttl;
+    } else {
+      ttl = ttl_.Default();
+    }
+    MasterRecord rec;
+    rec.owner_wire = last_owner_;
+    rec.type = *type;
+    rec.rclass = rclass;
+    rec.ttl = ttl;
+    rec.rdata = rdata;
+    rec.line = e.line;
+    err = sink(rec);
+    if (!err.empty()) {
+      errors_->AddLine(std::move(err));
+    } else {
+      ++records_;
+    }
+  }
+}
+
+}  // namespace zones
