@@ -21,7 +21,9 @@
 //     refused; health checks loaded through the API persist in --data-dir;
 //     SIGHUP re-reads the file.
 //
-// Only 127.0.0.1 is used; every wait is bounded.
+// Only 127.0.0.1 is used; every wait is bounded, and none is a fixed sleep:
+// the server is another process, so a test polls (PollUntil) for the
+// answer or state it expects.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -51,6 +53,17 @@ namespace {
 using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
+
+// Polls `done` every 20 ms until it holds: the seconds that took, or -1 if
+// it did not within `limit`.
+double PollUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto start = Clock::now();
+  for (;;) {
+    if (done()) return std::chrono::duration<double>(Clock::now() - start).count();
+    if (Clock::now() - start >= limit) return -1;
+    std::this_thread::sleep_for(20ms);
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Endpoints the health checks probe.
@@ -436,19 +449,20 @@ class e2eHealth : public testing::Test {
   // first result, so answers reflect the endpoints.
   void StartAndSettle(const std::vector<std::string>& extra = {}) {
     ASSERT_TRUE(server_.Start(Options(extra)));
-    const auto deadline = Clock::now() + 5s;
-    for (;;) {
-      HttpReply r = Http(server_, "GET", "/v1/health-checks");
-      ASSERT_EQ(r.status, 200) << r.Describe();
-      bool settled = true;
-      for (const json& c : r.body_json["health_checks"]) {
-        if (c["type"] != "CALCULATED" && !c["disabled"].get<bool>() && c["checks"] == 0)
-          settled = false;
-      }
-      if (settled) return;
-      ASSERT_LT(Clock::now(), deadline) << "checks did not all report in 5 s\n" << server_.Log();
-      std::this_thread::sleep_for(50ms);
-    }
+    HttpReply r;
+    const double settled = PollUntil(
+        [&] {
+          r = Http(server_, "GET", "/v1/health-checks");
+          if (r.status != 200) return true;  // fails below
+          for (const json& c : r.body_json["health_checks"]) {
+            if (c["type"] != "CALCULATED" && !c["disabled"].get<bool>() && c["checks"] == 0)
+              return false;
+          }
+          return true;
+        },
+        5000ms);
+    ASSERT_EQ(r.status, 200) << r.Describe();
+    ASSERT_GE(settled, 0) << "checks did not all report in 5 s\n" << server_.Log();
   }
 
   // The A value answered for `name`.health.test. to a client in
@@ -471,16 +485,10 @@ class e2eHealth : public testing::Test {
     return "";
   }
 
-  // Seconds until Answer(name) == want, polling every 20 ms; -1 if not
-  // within `limit`.
+  // Seconds until Answer(name) == want; -1 if not within `limit`.
   double SecondsUntil(const std::string& name, const std::string& want,
                       std::chrono::milliseconds limit = 6000ms) {
-    const auto start = Clock::now();
-    while (Clock::now() - start < limit) {
-      if (Answer(name) == want) return std::chrono::duration<double>(Clock::now() - start).count();
-      std::this_thread::sleep_for(20ms);
-    }
-    return -1;
+    return PollUntil([&] { return Answer(name) == want; }, limit);
   }
 
   // The check `id` from GET /v1/health-checks.
@@ -599,9 +607,11 @@ TEST_F(e2eHealth, CalculatedCheckOverThreeChildren) {
   StartAndSettle();
   EXPECT_EQ(Answer("calc"), kEu);
   child_[0].Stop();
-  // One child down: 2 of 3 still healthy.
-  std::this_thread::sleep_for(2500ms);
-  EXPECT_EQ(CheckStatus("hc-child-0")["state"], "unhealthy");
+  // One child down: 2 of 3 still healthy. The prober evaluates the parent
+  // in the same round as the child's change, so once the child shows
+  // unhealthy the parent's answer is final.
+  PollUntil([&] { return CheckStatus("hc-child-0")["state"] == "unhealthy"; }, 5000ms);
+  EXPECT_EQ(CheckStatus("hc-child-0")["state"], "unhealthy") << server_.Log();
   EXPECT_EQ(Answer("calc"), kEu);
   const uint16_t port1 = child_[1].port();
   child_[1].Stop();
@@ -797,12 +807,12 @@ TEST_F(e2eHealth, SighupRereadsHealthChecks) {
   // hc-us now probes a closed port: us-east-1 goes unhealthy.
   for (json& c : checks["HealthChecks"])
     if (c["Id"] == "hc-us") c["HealthCheckConfig"]["Port"] = closed_.port();
-  std::this_thread::sleep_for(1100ms);  // a new mtime second
+  // No wait for a new mtime second: the server compares mtimes to the
+  // nanosecond and counts a file stamped within 2 s of its last write as
+  // changed anyway (ControlState's "racy" stamps).
   ASSERT_TRUE(WriteFile(HealthChecksPath(), checks.dump(2)));
   kill(server_.pid(), SIGHUP);
-  const auto deadline = Clock::now() + 5s;
-  while (CheckStatus("hc-us")["state"] != "unhealthy" && Clock::now() < deadline)
-    std::this_thread::sleep_for(50ms);
+  PollUntil([&] { return CheckStatus("hc-us")["state"] == "unhealthy"; }, 5000ms);
   EXPECT_EQ(CheckStatus("hc-us")["state"], "unhealthy") << server_.Log();
   EXPECT_THAT(server_.Log(), HasSubstr("health checks " + HealthChecksPath()));
 
@@ -812,9 +822,7 @@ TEST_F(e2eHealth, SighupRereadsHealthChecks) {
   checks["HealthChecks"] = kept;
   ASSERT_TRUE(WriteFile(HealthChecksPath(), checks.dump(2)));
   kill(server_.pid(), SIGHUP);
-  const auto deadline2 = Clock::now() + 5s;
-  while (server_.Log().find("reload failed") == std::string::npos && Clock::now() < deadline2)
-    std::this_thread::sleep_for(50ms);
+  PollUntil([&] { return server_.Log().find("reload failed") != std::string::npos; }, 5000ms);
   EXPECT_THAT(server_.Log(), HasSubstr("HealthCheckId 'hc-calc' is not a configured health check"));
   EXPECT_TRUE(CheckStatus("hc-calc").is_object()) << "old checks keep running";
   EXPECT_EQ(Answer("calc"), kEu);
