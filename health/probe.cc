@@ -285,11 +285,8 @@ void Probe::DoHandshake() {
     return;
   }
   const int err = SSL_get_error(ssl_, rc);
-  if (err == SSL_ERROR_WANT_READ) {
-    events_ = EPOLLIN;
-  } else if (err == SSL_ERROR_WANT_WRITE) {
-    events_ = EPOLLOUT;
-  } else if (err == SSL_ERROR_SYSCALL && errno != 0 && ERR_peek_error() == 0) {
+  if (WaitForTls(err)) return;
+  if (err == SSL_ERROR_SYSCALL && errno != 0 && ERR_peek_error() == 0) {
     Finish(false, SocketErrorReason("TLS handshake failed", errno));
   } else {
     Finish(false, absl::StrCat("TLS handshake failed: ", TlsErrorText("connection closed")));
@@ -307,15 +304,7 @@ void Probe::DoSend() {
         sent_ += static_cast<size_t>(n);
         continue;
       }
-      const int err = SSL_get_error(ssl_, n);
-      if (err == SSL_ERROR_WANT_WRITE) {
-        events_ = EPOLLOUT;
-        return;
-      }
-      if (err == SSL_ERROR_WANT_READ) {
-        events_ = EPOLLIN;
-        return;
-      }
+      if (WaitForTls(SSL_get_error(ssl_, n))) return;
       Finish(false, absl::StrCat("send failed: ", TlsErrorText("connection closed")));
       return;
     }
@@ -348,14 +337,7 @@ void Probe::DoRead() {
         n = rc;
       } else {
         const int err = SSL_get_error(ssl_, rc);
-        if (err == SSL_ERROR_WANT_READ) {
-          events_ = EPOLLIN;
-          return;
-        }
-        if (err == SSL_ERROR_WANT_WRITE) {
-          events_ = EPOLLOUT;
-          return;
-        }
+        if (WaitForTls(err)) return;
         if (err == SSL_ERROR_ZERO_RETURN ||
             (err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && errno == 0)) {
           n = 0;  // the peer closed
@@ -393,6 +375,18 @@ void Probe::DoRead() {
       return;
     }
   }
+}
+
+bool Probe::WaitForTls(int ssl_error) {
+  if (ssl_error == SSL_ERROR_WANT_READ) {
+    events_ = EPOLLIN;
+    return true;
+  }
+  if (ssl_error == SSL_ERROR_WANT_WRITE) {
+    events_ = EPOLLOUT;
+    return true;
+  }
+  return false;
 }
 
 void Probe::Finish(bool ok, std::string reason) {

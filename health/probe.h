@@ -127,6 +127,9 @@ class Probe {
   void DoHandshake();
   void DoSend();
   void DoRead();
+  // SSL_ERROR_WANT_READ / _WANT_WRITE: waits for the socket to be readable
+  // / writable (TLS may need either in any phase). False for other errors.
+  bool WaitForTls(int ssl_error);
   void Finish(bool ok, std::string reason);
 
   const HealthCheckType type_;

@@ -38,6 +38,7 @@
 #include "geo/health.h"
 #include "health/clock.h"
 #include "health/health_checks.h"
+#include "tests/health/loopback.h"
 
 namespace health {
 namespace {
@@ -95,32 +96,11 @@ bool WaitFor(const std::function<bool()>& pred, Clock::duration timeout) {
 }
 
 // --------------------------------------------------------------------------
-// Loopback endpoints.
+// Loopback endpoints (tests/health/loopback.h has the sockets).
 
-// A TCP socket bound to 127.0.0.1:port (0 = any), optionally listening.
-int BindLoopback(uint16_t port, bool listen_too) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  const int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      (listen_too && listen(fd, 128) != 0)) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-uint16_t PortOf(int fd) {
-  sockaddr_in a{};
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  return ntohs(a.sin_port);
-}
+using ::tests::BindLoopback;
+using ::tests::ClosedPort;
+using ::tests::PortOf;
 
 // Accepts connections on a thread and hands each to `serve` (which closes
 // it). Stop() closes the listening socket: new connects are refused.
@@ -128,42 +108,19 @@ class Listener {
  public:
   using Serve = std::function<void(int fd)>;
   explicit Listener(Serve serve = [](int fd) { close(fd); })
-      : serve_(std::move(serve)) {}
-  ~Listener() { Stop(); }
+      : serve_(std::move(serve)), server_([this](int fd) {
+          const int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+          if (c >= 0) serve_(c);
+        }) {}
 
   // Listens on `port` (0 = pick one). False if the port cannot be bound.
-  bool Start(uint16_t port = 0) {
-    fd_ = BindLoopback(port, /*listen_too=*/true);
-    if (fd_ < 0) return false;
-    port_ = PortOf(fd_);
-    stop_ = false;
-    thread_ = std::thread([this] { Loop(); });
-    return true;
-  }
-  void Stop() {
-    if (!thread_.joinable()) return;
-    stop_ = true;
-    thread_.join();
-    close(fd_);
-    fd_ = -1;
-  }
-  uint16_t port() const { return port_; }
+  bool Start(uint16_t port = 0) { return server_.Start(SOCK_STREAM, port, /*backlog=*/128); }
+  void Stop() { server_.Stop(); }
+  uint16_t port() const { return server_.port(); }
 
  private:
-  void Loop() {
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 20) <= 0) continue;
-      const int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (c >= 0) serve_(c);
-    }
-  }
-
   Serve serve_;
-  int fd_ = -1;
-  uint16_t port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
+  tests::LoopbackServer server_;  // last: its thread uses serve_
 };
 
 struct Response {
@@ -315,85 +272,52 @@ class DnsResponder {
  public:
   DnsResponder(std::string name, std::array<uint8_t, 4> addr)
       : name_(absl::AsciiStrToLower(name)), addr_(addr) {
-    fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    sockaddr_in b{};
-    socklen_t len = sizeof b;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&b), &len);
-    port_ = ntohs(b.sin_port);
-    thread_ = std::thread([this] { Loop(); });
+    server_.Start(SOCK_DGRAM, 0, /*backlog=*/0);
   }
-  ~DnsResponder() {
-    stop_ = true;
-    thread_.join();
-    close(fd_);
-  }
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return server_.port(); }
   int queries() const { return queries_; }
 
  private:
-  void Loop() {
+  // Reads one query from `fd` and answers it.
+  void Answer(int fd) {
     uint8_t q[512];
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 20) <= 0) continue;
-      sockaddr_in from{};
-      socklen_t flen = sizeof from;
-      const ssize_t n = recvfrom(fd_, q, sizeof q, 0, reinterpret_cast<sockaddr*>(&from), &flen);
-      if (n < 12) continue;
-      ++queries_;
-      TestRounds().Note();
-      // Question: labels, then type and class.
-      size_t i = 12;
-      std::string qname;
-      while (i < static_cast<size_t>(n) && q[i] != 0) {
-        const size_t len = q[i];
-        if (!qname.empty()) qname.push_back('.');
-        qname.append(reinterpret_cast<const char*>(q + i + 1), len);
-        i += len + 1;
-      }
-      const size_t qend = i + 5;  // root label, type, class
-      if (qend > static_cast<size_t>(n)) continue;
-      const uint16_t qtype = static_cast<uint16_t>(q[i + 1] << 8 | q[i + 2]);
-      const bool known = absl::AsciiStrToLower(qname) == name_;
-      std::vector<uint8_t> r(q, q + qend);
-      r[2] = 0x84 | (q[2] & 0x01);        // QR, AA, RD copied
-      r[3] = known ? 0 : 3;               // NOERROR / NXDOMAIN
-      r[4] = 0, r[5] = 1;                 // QDCOUNT
-      r[6] = 0, r[7] = (known && qtype == 1) ? 1 : 0;
-      r[8] = r[9] = r[10] = r[11] = 0;
-      if (known && qtype == 1) {
-        const uint8_t rr[] = {0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4,
-                              addr_[0], addr_[1], addr_[2], addr_[3]};
-        r.insert(r.end(), std::begin(rr), std::end(rr));
-      }
-      sendto(fd_, r.data(), r.size(), 0, reinterpret_cast<sockaddr*>(&from), flen);
+    sockaddr_in from{};
+    socklen_t flen = sizeof from;
+    const ssize_t n = recvfrom(fd, q, sizeof q, 0, reinterpret_cast<sockaddr*>(&from), &flen);
+    if (n < 12) return;
+    ++queries_;
+    TestRounds().Note();
+    // Question: labels, then type and class.
+    size_t i = 12;
+    std::string qname;
+    while (i < static_cast<size_t>(n) && q[i] != 0) {
+      const size_t len = q[i];
+      if (!qname.empty()) qname.push_back('.');
+      qname.append(reinterpret_cast<const char*>(q + i + 1), len);
+      i += len + 1;
     }
+    const size_t qend = i + 5;  // root label, type, class
+    if (qend > static_cast<size_t>(n)) return;
+    const uint16_t qtype = static_cast<uint16_t>(q[i + 1] << 8 | q[i + 2]);
+    const bool known = absl::AsciiStrToLower(qname) == name_;
+    std::vector<uint8_t> r(q, q + qend);
+    r[2] = 0x84 | (q[2] & 0x01);        // QR, AA, RD copied
+    r[3] = known ? 0 : 3;               // NOERROR / NXDOMAIN
+    r[4] = 0, r[5] = 1;                 // QDCOUNT
+    r[6] = 0, r[7] = (known && qtype == 1) ? 1 : 0;
+    r[8] = r[9] = r[10] = r[11] = 0;
+    if (known && qtype == 1) {
+      const uint8_t rr[] = {0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4,
+                            addr_[0], addr_[1], addr_[2], addr_[3]};
+      r.insert(r.end(), std::begin(rr), std::end(rr));
+    }
+    sendto(fd, r.data(), r.size(), 0, reinterpret_cast<sockaddr*>(&from), flen);
   }
 
   std::string name_;
   std::array<uint8_t, 4> addr_;
-  int fd_ = -1;
-  uint16_t port_ = 0;
   std::atomic<int> queries_{0};
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-// A loopback port where nothing listens (bound, not listening, so nothing
-// else can take it while the test runs): connects are refused at once.
-class ClosedPort {
- public:
-  ClosedPort() : fd_(BindLoopback(0, /*listen_too=*/false)), port_(PortOf(fd_)) {}
-  ~ClosedPort() { close(fd_); }
-  uint16_t port() const { return port_; }
-
- private:
-  int fd_;
-  uint16_t port_;
+  tests::LoopbackServer server_{[this](int fd) { Answer(fd); }};  // last: uses the above
 };
 
 // --------------------------------------------------------------------------
@@ -721,11 +645,8 @@ TEST_F(ProberTest, NameResolvedWithCaresEachInterval) {
 
 TEST_F(ProberTest, ResolveTimeoutIsCapped) {
   // A DNS "server" that never answers: a bound UDP socket nobody reads.
-  const int mute = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(mute, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const int mute = BindLoopback(SOCK_DGRAM, 0, /*backlog=*/0);
+  ASSERT_GE(mute, 0);
   StartProberOnFakeClock(absl::StrCat("127.0.0.1:", PortOf(mute)));
   HealthCheckConfig c = Check("slow-dns", HealthCheckType::kTcp, 80);
   c.ip_address.clear();
