@@ -74,23 +74,15 @@ std::string SniFor(const HealthCheckConfig& cfg) {
 }  // namespace
 
 std::optional<ProbeAddress> ProbeAddress::FromLiteral(const std::string& ip, uint16_t port) {
+  in_addr v4;
+  if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) return FromIpv4(v4, port);
   ProbeAddress a;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.ss);
-  if (inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    a.len = sizeof(sockaddr_in);
-    return a;
-  }
-  a = ProbeAddress();
   auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.ss);
-  if (inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    a.len = sizeof(sockaddr_in6);
-    return a;
-  }
-  return std::nullopt;
+  if (inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) != 1) return std::nullopt;
+  v6->sin6_family = AF_INET6;
+  v6->sin6_port = htons(port);
+  a.len = sizeof(sockaddr_in6);
+  return a;
 }
 
 ProbeAddress ProbeAddress::FromIpv4(const in_addr& addr, uint16_t port) {
@@ -181,7 +173,7 @@ void Probe::Start(const ProbeAddress& address) {
     Finish(false, ConnectErrorReason(errno));
     return;
   }
-  events_ = EPOLLOUT;
+  WaitFor(EPOLLOUT);
 }
 
 void Probe::SetPhase(Phase phase, Duration timeout) {
@@ -313,16 +305,13 @@ void Probe::DoSend() {
       sent_ += static_cast<size_t>(n);
       continue;
     }
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      events_ = EPOLLOUT;
-      return;
-    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return WaitFor(EPOLLOUT);
     if (errno == EINTR) continue;
     Finish(false, SocketErrorReason("send failed", errno));
     return;
   }
   phase_ = Phase::kReadingHead;  // still under the status deadline
-  events_ = EPOLLIN;
+  WaitFor(EPOLLIN);
   DoRead();  // TLS may hold decrypted bytes already
 }
 
@@ -352,10 +341,7 @@ void Probe::DoRead() {
     } else {
       n = recv(fd_, buf, sizeof buf, 0);
       if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-          events_ = EPOLLIN;
-          return;
-        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return WaitFor(EPOLLIN);
         if (errno == EINTR) continue;
         Finish(false, SocketErrorReason("receive failed", errno));
         return;
@@ -379,11 +365,11 @@ void Probe::DoRead() {
 
 bool Probe::WaitForTls(int ssl_error) {
   if (ssl_error == SSL_ERROR_WANT_READ) {
-    events_ = EPOLLIN;
+    WaitFor(EPOLLIN);
     return true;
   }
   if (ssl_error == SSL_ERROR_WANT_WRITE) {
-    events_ = EPOLLOUT;
+    WaitFor(EPOLLOUT);
     return true;
   }
   return false;

@@ -127,6 +127,8 @@ class Probe {
   void DoHandshake();
   void DoSend();
   void DoRead();
+  // The loop is to call back when the socket has `epoll_events`.
+  void WaitFor(uint32_t epoll_events) { events_ = epoll_events; }
   // SSL_ERROR_WANT_READ / _WANT_WRITE: waits for the socket to be readable
   // / writable (TLS may need either in any phase). False for other errors.
   bool WaitForTls(int ssl_error);
