@@ -13,7 +13,9 @@
 //
 // Example (a test):
 //   health::FakeClock clock;
-//   health::Prober prober(table, {.clock = &clock});
+//   health::ProberOptions options;
+//   options.clock = &clock;
+//   health::Prober prober(table, std::move(options));
 //   ...
 //   clock.Advance(std::chrono::seconds(1));  // the next interval's probes start
 //
