@@ -277,19 +277,23 @@ absl::Status ValidateCheck(std::string_view source, HealthCheckConfig* c,
     return absl::InvalidArgumentError(
         absl::StrCat(Where(source, c->line), "health check with an empty Id"));
   }
-  if (c->request_interval_s < HealthCheckConfig::kMinRequestInterval ||
-      c->request_interval_s > HealthCheckConfig::kMaxRequestInterval) {
-    return error(absl::StrCat("RequestInterval must be a whole number from ",
-                              HealthCheckConfig::kMinRequestInterval, " to ",
-                              HealthCheckConfig::kMaxRequestInterval, " (got ",
-                              c->request_interval_s, ")"));
+  // "FailureThreshold must be a whole number from 1 to 10 (got 11)".
+  auto in_range = [&](std::string_view field, int value, int lo, int hi) {
+    if (value >= lo && value <= hi) return absl::OkStatus();
+    return error(absl::StrCat(AV(field), " must be a whole number from ", lo, " to ", hi,
+                              " (got ", value, ")"));
+  };
+  if (absl::Status s = in_range("RequestInterval", c->request_interval_s,
+                                HealthCheckConfig::kMinRequestInterval,
+                                HealthCheckConfig::kMaxRequestInterval);
+      !s.ok()) {
+    return s;
   }
-  if (c->failure_threshold < HealthCheckConfig::kMinFailureThreshold ||
-      c->failure_threshold > HealthCheckConfig::kMaxFailureThreshold) {
-    return error(absl::StrCat("FailureThreshold must be a whole number from ",
-                              HealthCheckConfig::kMinFailureThreshold, " to ",
-                              HealthCheckConfig::kMaxFailureThreshold, " (got ",
-                              c->failure_threshold, ")"));
+  if (absl::Status s = in_range("FailureThreshold", c->failure_threshold,
+                                HealthCheckConfig::kMinFailureThreshold,
+                                HealthCheckConfig::kMaxFailureThreshold);
+      !s.ok()) {
+    return s;
   }
   if (c->type == HealthCheckType::kCalculated) {
     c->ip_address.clear();
@@ -302,11 +306,10 @@ absl::Status ValidateCheck(std::string_view source, HealthCheckConfig* c,
                                 " ids (at most ",
                                 HealthCheckConfig::kMaxChildren, ")"));
     }
-    if (c->health_threshold < 0 ||
-        c->health_threshold > static_cast<int>(HealthCheckConfig::kMaxChildren)) {
-      return error(absl::StrCat("HealthThreshold must be a whole number from 0 to ",
-                                HealthCheckConfig::kMaxChildren, " (got ",
-                                c->health_threshold, ")"));
+    if (absl::Status s = in_range("HealthThreshold", c->health_threshold, 0,
+                                  static_cast<int>(HealthCheckConfig::kMaxChildren));
+        !s.ok()) {
+      return s;
     }
     absl::flat_hash_set<std::string> seen;
     for (const std::string& child : c->children) {

@@ -9,26 +9,22 @@
 // (ARES_OPT_SOCK_STATE_CB + ares_process_fd), before every probe. HTTPS uses
 // OpenSSL on the same non-blocking socket and, like Route 53, does not
 // validate the certificate (it sends SNI when the check has a name).
+// Intervals and timeouts are read from a health::Clock (ProberOptions).
 //
-// What a probe must do to pass (Route 53's rules), and the reason it fails:
+// The parts, each with its own header:
+//   health/probe.h           one probe on its socket (TCP connect, HTTP(S)
+//                            request, TLS) and Route 53's timeouts; it
+//                            reports a raw result (ok, reason, latency)
+//   health/http_response.h   the request sent and how the response is read
+//                            (2xx/3xx pass, SearchString in the first 5,120
+//                            bytes of the body)
+//   health/state_updater.h   results -> state: first result, Inverted,
+//                            FailureThreshold (Route 53's hysteresis)
+//   health/clock.h           where time is read (a FakeClock in tests)
 //
-//   TCP    connect within 10 s                 "connect refused",
-//                                              "connect timeout after 10s"
-//   HTTP*  connect within 4 s, then a status   "connect timeout after 4s",
-//          line within 2 s; 2xx/3xx passes     "timeout after 2s", "HTTP 503"
-//   HTTPS* as HTTP; the TLS handshake counts   "TLS handshake failed: ..."
-//          towards the 2 s
-//   *_STR_MATCH  then the body within 2 more   "search string not found",
-//          seconds; SearchString must appear   "timeout after 2s reading body"
-//          in its first 5,120 bytes
-//   (name) resolved first (A record), within   "resolve failed: Domain name
-//          the cap below                       not found", "resolve timeout
-//                                              after 900ms"
-//
-// The request is "GET ResourcePath HTTP/1.1" with Host (see
-// HealthCheckConfig::HostHeader), a steerdns User-Agent and "Connection:
-// close"; 3xx is not followed. Connections are closed with a reset
-// (SO_LINGER 0), so probing leaves no TIME_WAIT sockets behind.
+// A name (FullyQualifiedDomainName without IPAddress) is resolved first (A
+// record) within the probe's cap: "resolve failed: Domain name not found",
+// "resolve timeout after 900ms".
 //
 // Every timeout is capped so that a probe ends before the next one is due:
 // a whole probe (resolve, connect, response) gets at most 90% of
@@ -40,14 +36,9 @@
 // so that thousands of checks do not start in the same millisecond.
 //
 // State (what goes into the slot):
-//   - A new check is healthy until its first result (an Inverted one
-//     unhealthy); the first result then sets the state. After that, the
-//     state flips only after FailureThreshold consecutive results that
-//     disagree with it (Route 53's hysteresis, both ways).
-//   - Inverted flips every result before the above.
-//   - Disabled: not probed; the result is always "healthy", then Inverted
-//     applies (so Disabled + Inverted is always unhealthy, Route 53's way of
-//     failing over by hand).
+//   - Probed checks: StateUpdater's rules (healthy until the first result,
+//     an Inverted one unhealthy; then FailureThreshold results in a row
+//     flip it, both ways). Disabled: not probed, "healthy", then Inverted.
 //   - CALCULATED: healthy iff at least HealthThreshold children are healthy
 //     (then Inverted applies); no hysteresis. Children are read from their
 //     geo::HealthTable slots, so an operator's forced state counts. Re-evaluated
@@ -83,9 +74,11 @@
 // thread also takes while it works (never during epoll_wait), so they wait
 // at most for one round of event handling. The query path never touches
 // the Prober, only the geo::HealthTable. The prober thread blocks SIGPIPE for
-// itself; nothing else is done to the process's signals.
-#ifndef STEERDNS_GEO_PROBER_H_
-#define STEERDNS_GEO_PROBER_H_
+// itself; nothing else is done to the process's signals. On a FakeClock,
+// timers that fall due run inside FakeClock::Advance(), on its caller's
+// thread (which should ignore SIGPIPE).
+#ifndef STEERDNS_HEALTH_PROBER_H_
+#define STEERDNS_HEALTH_PROBER_H_
 
 #include <chrono>
 #include <cstdint>
@@ -100,6 +93,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "geo/health.h"
+#include "health/clock.h"
 #include "health/health_checks.h"
 
 namespace health {
@@ -113,6 +107,14 @@ struct ProberOptions {
   // Default (empty): stderr. Called on the prober thread or inside Apply;
   // must not call back into the Prober.
   std::function<void(std::string_view line)> log;
+  // Where intervals, timeouts, latencies and state-change times are read.
+  // nullptr: RealClock(). Must outlive the Prober. Tests pass a FakeClock
+  // and advance it instead of sleeping.
+  Clock* clock = nullptr;
+  // Called after every round of the prober's work (a loop iteration, a
+  // FakeClock advance), with the Prober's lock held: must not call back
+  // into the Prober. Lets a test wait for a state instead of polling.
+  std::function<void()> after_round;
 };
 
 // One check's status, as `zonectl health` and /metrics show it.
@@ -191,6 +193,9 @@ class Prober {
   class Engine;  // prober.cc
 
  private:
+  // The clock, and our subscription to its jumps (FakeClock only).
+  Clock* const clock_;
+  uint64_t clock_subscription_ = 0;
   // Serializes Start/Stop (held while joining the thread, so never taken
   // by the prober thread).
   absl::Mutex lifecycle_mu_;
@@ -203,4 +208,4 @@ class Prober {
 
 }  // namespace health
 
-#endif  // STEERDNS_GEO_PROBER_H_
+#endif  // STEERDNS_HEALTH_PROBER_H_

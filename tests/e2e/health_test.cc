@@ -21,7 +21,9 @@
 //     refused; health checks loaded through the API persist in --data-dir;
 //     SIGHUP re-reads the file.
 //
-// Only 127.0.0.1 is used; every wait is bounded.
+// Only 127.0.0.1 is used; every wait is bounded, and none is a fixed sleep:
+// the server is another process, so a test polls (PollUntil) for the
+// answer or state it expects.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -44,6 +46,7 @@
 #include "tests/e2e/control_client.h"
 #include "tests/e2e/dns_client.h"
 #include "tests/e2e/server_process.h"
+#include "tests/health/loopback.h"
 
 namespace e2e {
 namespace {
@@ -51,6 +54,17 @@ namespace {
 using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
+
+// Polls `done` every 20 ms until it holds: the seconds that took, or -1 if
+// it did not within `limit`.
+double PollUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto start = Clock::now();
+  for (;;) {
+    if (done()) return std::chrono::duration<double>(Clock::now() - start).count();
+    if (Clock::now() - start >= limit) return -1;
+    std::this_thread::sleep_for(20ms);
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Endpoints the health checks probe.
@@ -67,55 +81,29 @@ class TestEndpoint {
 
   bool Start(uint16_t port = 0) {
     Stop();
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return false;
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port != 0 ? port : port_);
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(fd_, 64) != 0) {
-      close(fd_);
-      fd_ = -1;
-      return false;
-    }
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    stop_ = false;
-    thread_ = std::thread([this] { Loop(); });
-    return true;
+    return server_.Start(SOCK_STREAM, port != 0 ? port : server_.port(), /*backlog=*/64);
   }
 
   void Stop() {
-    if (!thread_.joinable()) return;
-    stop_ = true;
-    thread_.join();
-    close(fd_);
-    fd_ = -1;
+    server_.Stop();
     for (int c : hanging_) close(c);
     hanging_.clear();
   }
 
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return server_.port(); }
   void set_mode(Mode m) { mode_ = m; }
 
  private:
-  void Loop() {
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 20) <= 0) continue;
-      const int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (c < 0) continue;
-      const Mode mode = mode_;
-      if (mode == Mode::kHang) {
-        hanging_.push_back(c);  // never answered; closed by Stop()
-        continue;
-      }
-      Serve(c, mode);
-      close(c);
+  void Accept(int fd) {
+    const int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) return;
+    const Mode mode = mode_;
+    if (mode == Mode::kHang) {
+      hanging_.push_back(c);  // never answered; closed by Stop()
+      return;
     }
+    Serve(c, mode);
+    close(c);
   }
 
   // Reads the request head (bounded), then answers per `mode`. A TCP
@@ -147,12 +135,9 @@ class TestEndpoint {
     (void)!send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
   }
 
-  int fd_ = -1;
-  uint16_t port_ = 0;
-  std::atomic<bool> stop_{false};
   std::atomic<Mode> mode_{Mode::kOk};
-  std::thread thread_;
-  std::vector<int> hanging_;  // Loop thread only, then Stop()
+  std::vector<int> hanging_;  // the server's thread only, then Stop()
+  tests::LoopbackServer server_{[this](int fd) { Accept(fd); }};  // last: uses the above
 };
 
 // A UDP DNS server on 127.0.0.1 that answers `name` A with 127.0.0.1 (TTL
@@ -162,105 +147,63 @@ class TestResolver {
   explicit TestResolver(std::string name) : name_(std::move(name)) {}
   ~TestResolver() { Stop(); }
 
-  bool Start() {
-    fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return false;
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this] { Loop(); });
-    return true;
-  }
-  void Stop() {
-    if (!thread_.joinable()) return;
-    stop_ = true;
-    thread_.join();
-    close(fd_);
-  }
-  uint16_t port() const { return port_; }
+  bool Start() { return server_.Start(SOCK_DGRAM, 0, /*backlog=*/0); }
+  void Stop() { server_.Stop(); }
+  uint16_t port() const { return server_.port(); }
   void set_answering(bool on) { answering_ = on; }
   int queries() const { return queries_; }
 
  private:
-  void Loop() {
+  // Reads one query from `fd` and answers it.
+  void Answer(int fd) {
     uint8_t buf[1500];
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 20) <= 0) continue;
-      sockaddr_in from{};
-      socklen_t flen = sizeof from;
-      const ssize_t n = recvfrom(fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &flen);
-      if (n <= 0) continue;
-      ldns_pkt* q = nullptr;
-      if (ldns_wire2pkt(&q, buf, static_cast<size_t>(n)) != LDNS_STATUS_OK) continue;
-      ++queries_;
-      ldns_pkt* r = ldns_pkt_new();
-      ldns_pkt_set_id(r, ldns_pkt_id(q));
-      ldns_pkt_set_qr(r, true);
-      ldns_pkt_set_aa(r, true);
-      ldns_pkt_set_rd(r, ldns_pkt_rd(q));
-      ldns_rr_list* question = ldns_pkt_question(q);
-      bool hit = false;
-      if (ldns_rr_list_rr_count(question) == 1) {
-        const ldns_rr* qr = ldns_rr_list_rr(question, 0);
-        ldns_pkt_push_rr(r, LDNS_SECTION_QUESTION, ldns_rr_clone(qr));
-        char* owner = ldns_rdf2str(ldns_rr_owner(qr));
-        const std::string qname = owner != nullptr ? owner : "";
-        free(owner);
-        hit = answering_ && strcasecmp(qname.c_str(), name_.c_str()) == 0;
-        if (hit && ldns_rr_get_type(qr) == LDNS_RR_TYPE_A) {
-          ldns_rr* a = nullptr;
-          if (ldns_rr_new_frm_str(&a, (name_ + " 0 IN A 127.0.0.1").c_str(), 0, nullptr,
-                                  nullptr) == LDNS_STATUS_OK) {
-            ldns_pkt_push_rr(r, LDNS_SECTION_ANSWER, a);
-          }
+    sockaddr_in from{};
+    socklen_t flen = sizeof from;
+    const ssize_t n = recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &flen);
+    if (n <= 0) return;
+    ldns_pkt* q = nullptr;
+    if (ldns_wire2pkt(&q, buf, static_cast<size_t>(n)) != LDNS_STATUS_OK) return;
+    ++queries_;
+    ldns_pkt* r = ldns_pkt_new();
+    ldns_pkt_set_id(r, ldns_pkt_id(q));
+    ldns_pkt_set_qr(r, true);
+    ldns_pkt_set_aa(r, true);
+    ldns_pkt_set_rd(r, ldns_pkt_rd(q));
+    ldns_rr_list* question = ldns_pkt_question(q);
+    bool hit = false;
+    if (ldns_rr_list_rr_count(question) == 1) {
+      const ldns_rr* qr = ldns_rr_list_rr(question, 0);
+      ldns_pkt_push_rr(r, LDNS_SECTION_QUESTION, ldns_rr_clone(qr));
+      char* owner = ldns_rdf2str(ldns_rr_owner(qr));
+      const std::string qname = owner != nullptr ? owner : "";
+      free(owner);
+      hit = answering_ && strcasecmp(qname.c_str(), name_.c_str()) == 0;
+      if (hit && ldns_rr_get_type(qr) == LDNS_RR_TYPE_A) {
+        ldns_rr* a = nullptr;
+        if (ldns_rr_new_frm_str(&a, (name_ + " 0 IN A 127.0.0.1").c_str(), 0, nullptr,
+                                nullptr) == LDNS_STATUS_OK) {
+          ldns_pkt_push_rr(r, LDNS_SECTION_ANSWER, a);
         }
       }
-      ldns_pkt_set_rcode(r, hit ? LDNS_RCODE_NOERROR : LDNS_RCODE_NXDOMAIN);
-      uint8_t* wire = nullptr;
-      size_t wire_len = 0;
-      if (ldns_pkt2wire(&wire, r, &wire_len) == LDNS_STATUS_OK) {
-        sendto(fd_, wire, wire_len, 0, reinterpret_cast<sockaddr*>(&from), flen);
-        free(wire);
-      }
-      ldns_pkt_free(r);
-      ldns_pkt_free(q);
     }
+    ldns_pkt_set_rcode(r, hit ? LDNS_RCODE_NOERROR : LDNS_RCODE_NXDOMAIN);
+    uint8_t* wire = nullptr;
+    size_t wire_len = 0;
+    if (ldns_pkt2wire(&wire, r, &wire_len) == LDNS_STATUS_OK) {
+      sendto(fd, wire, wire_len, 0, reinterpret_cast<sockaddr*>(&from), flen);
+      free(wire);
+    }
+    ldns_pkt_free(r);
+    ldns_pkt_free(q);
   }
 
   const std::string name_;
-  int fd_ = -1;
-  uint16_t port_ = 0;
-  std::atomic<bool> stop_{false};
   std::atomic<bool> answering_{true};
   std::atomic<int> queries_{0};
-  std::thread thread_;
+  tests::LoopbackServer server_{[this](int fd) { Answer(fd); }};  // last: uses the above
 };
 
-// A loopback TCP port with nothing listening (bound, never listened on, so
-// no other test takes it while this object lives): connects are refused.
-class ClosedPort {
- public:
-  ClosedPort() {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-  }
-  ~ClosedPort() { close(fd_); }
-  uint16_t port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  uint16_t port_ = 0;
-};
+using tests::ClosedPort;
 
 // ---------------------------------------------------------------------------
 // Data: zone health.test., routed names, latency table, health checks.
@@ -436,19 +379,20 @@ class e2eHealth : public testing::Test {
   // first result, so answers reflect the endpoints.
   void StartAndSettle(const std::vector<std::string>& extra = {}) {
     ASSERT_TRUE(server_.Start(Options(extra)));
-    const auto deadline = Clock::now() + 5s;
-    for (;;) {
-      HttpReply r = Http(server_, "GET", "/v1/health-checks");
-      ASSERT_EQ(r.status, 200) << r.Describe();
-      bool settled = true;
-      for (const json& c : r.body_json["health_checks"]) {
-        if (c["type"] != "CALCULATED" && !c["disabled"].get<bool>() && c["checks"] == 0)
-          settled = false;
-      }
-      if (settled) return;
-      ASSERT_LT(Clock::now(), deadline) << "checks did not all report in 5 s\n" << server_.Log();
-      std::this_thread::sleep_for(50ms);
-    }
+    HttpReply r;
+    const double settled = PollUntil(
+        [&] {
+          r = Http(server_, "GET", "/v1/health-checks");
+          if (r.status != 200) return true;  // fails below
+          for (const json& c : r.body_json["health_checks"]) {
+            if (c["type"] != "CALCULATED" && !c["disabled"].get<bool>() && c["checks"] == 0)
+              return false;
+          }
+          return true;
+        },
+        5000ms);
+    ASSERT_EQ(r.status, 200) << r.Describe();
+    ASSERT_GE(settled, 0) << "checks did not all report in 5 s\n" << server_.Log();
   }
 
   // The A value answered for `name`.health.test. to a client in
@@ -471,16 +415,10 @@ class e2eHealth : public testing::Test {
     return "";
   }
 
-  // Seconds until Answer(name) == want, polling every 20 ms; -1 if not
-  // within `limit`.
+  // Seconds until Answer(name) == want; -1 if not within `limit`.
   double SecondsUntil(const std::string& name, const std::string& want,
                       std::chrono::milliseconds limit = 6000ms) {
-    const auto start = Clock::now();
-    while (Clock::now() - start < limit) {
-      if (Answer(name) == want) return std::chrono::duration<double>(Clock::now() - start).count();
-      std::this_thread::sleep_for(20ms);
-    }
-    return -1;
+    return PollUntil([&] { return Answer(name) == want; }, limit);
   }
 
   // The check `id` from GET /v1/health-checks.
@@ -599,9 +537,11 @@ TEST_F(e2eHealth, CalculatedCheckOverThreeChildren) {
   StartAndSettle();
   EXPECT_EQ(Answer("calc"), kEu);
   child_[0].Stop();
-  // One child down: 2 of 3 still healthy.
-  std::this_thread::sleep_for(2500ms);
-  EXPECT_EQ(CheckStatus("hc-child-0")["state"], "unhealthy");
+  // One child down: 2 of 3 still healthy. The prober evaluates the parent
+  // in the same round as the child's change, so once the child shows
+  // unhealthy the parent's answer is final.
+  PollUntil([&] { return CheckStatus("hc-child-0")["state"] == "unhealthy"; }, 5000ms);
+  EXPECT_EQ(CheckStatus("hc-child-0")["state"], "unhealthy") << server_.Log();
   EXPECT_EQ(Answer("calc"), kEu);
   const uint16_t port1 = child_[1].port();
   child_[1].Stop();
@@ -797,12 +737,12 @@ TEST_F(e2eHealth, SighupRereadsHealthChecks) {
   // hc-us now probes a closed port: us-east-1 goes unhealthy.
   for (json& c : checks["HealthChecks"])
     if (c["Id"] == "hc-us") c["HealthCheckConfig"]["Port"] = closed_.port();
-  std::this_thread::sleep_for(1100ms);  // a new mtime second
+  // No wait for a new mtime second: the server compares mtimes to the
+  // nanosecond and counts a file stamped within 2 s of its last write as
+  // changed anyway (ControlState's "racy" stamps).
   ASSERT_TRUE(WriteFile(HealthChecksPath(), checks.dump(2)));
   kill(server_.pid(), SIGHUP);
-  const auto deadline = Clock::now() + 5s;
-  while (CheckStatus("hc-us")["state"] != "unhealthy" && Clock::now() < deadline)
-    std::this_thread::sleep_for(50ms);
+  PollUntil([&] { return CheckStatus("hc-us")["state"] == "unhealthy"; }, 5000ms);
   EXPECT_EQ(CheckStatus("hc-us")["state"], "unhealthy") << server_.Log();
   EXPECT_THAT(server_.Log(), HasSubstr("health checks " + HealthChecksPath()));
 
@@ -812,9 +752,7 @@ TEST_F(e2eHealth, SighupRereadsHealthChecks) {
   checks["HealthChecks"] = kept;
   ASSERT_TRUE(WriteFile(HealthChecksPath(), checks.dump(2)));
   kill(server_.pid(), SIGHUP);
-  const auto deadline2 = Clock::now() + 5s;
-  while (server_.Log().find("reload failed") == std::string::npos && Clock::now() < deadline2)
-    std::this_thread::sleep_for(50ms);
+  PollUntil([&] { return server_.Log().find("reload failed") != std::string::npos; }, 5000ms);
   EXPECT_THAT(server_.Log(), HasSubstr("HealthCheckId 'hc-calc' is not a configured health check"));
   EXPECT_TRUE(CheckStatus("hc-calc").is_object()) << "old checks keep running";
   EXPECT_EQ(Answer("calc"), kEu);

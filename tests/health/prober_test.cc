@@ -1,8 +1,10 @@
 // Tests for health/prober.h against real endpoints on loopback that each test
 // starts and stops itself: a TCP listener, a tiny HTTP(S) server (the TLS
 // certificate is made here with OpenSSL), and a DNS responder c-ares is
-// pointed at. RequestInterval is 1 s (3 s where Route 53's 2 s timeout must
-// fit), so every wait is a few seconds at most.
+// pointed at. The prober reads a FakeClock that the tests advance (intervals,
+// thresholds, timeouts), so nothing sleeps: a test waits only for real
+// loopback I/O, for a bounded time, woken by every round of the prober's
+// work. The scale test alone runs on the real clock.
 #include "health/prober.h"
 
 #include <arpa/inet.h>
@@ -25,6 +27,7 @@
 #include <cstring>
 #include <functional>
 #include <mutex>
+#include <condition_variable>
 #include <optional>
 #include <string>
 #include <thread>
@@ -33,43 +36,71 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "geo/health.h"
+#include "health/clock.h"
 #include "health/health_checks.h"
+#include "tests/health/loopback.h"
 
 namespace health {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using Clock = std::chrono::steady_clock;
+using Clock = std::chrono::steady_clock;  // real time; health::Clock is the prober's
 using namespace std::chrono_literals;
 
 // --------------------------------------------------------------------------
-// Loopback endpoints.
+// Waiting without sleeping.
 
-// A TCP socket bound to 127.0.0.1:port (0 = any), optionally listening.
-int BindLoopback(uint16_t port, bool listen_too) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  const int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      (listen_too && listen(fd, 128) != 0)) {
-    close(fd);
-    return -1;
+// Rounds of work a test may be waiting for: the prober's (after_round) and
+// the test servers' (a request read). WaitFor re-checks its condition after
+// each.
+class Rounds {
+ public:
+  void Note() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      ++count_;
+    }
+    cv_.notify_all();
   }
-  return fd;
+  // Waits until `pred` holds (evaluated without our lock, so it may take
+  // the Prober's) or `timeout` passes.
+  bool WaitFor(const std::function<bool()>& pred, Clock::duration timeout) {
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+      uint64_t seen;
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        seen = count_;
+      }
+      if (pred()) return true;
+      std::unique_lock<std::mutex> l(mu_);
+      if (!cv_.wait_until(l, deadline, [&] { return count_ != seen; })) return pred();
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t count_ = 0;
+};
+
+Rounds& TestRounds() {
+  static Rounds* rounds = new Rounds();
+  return *rounds;
 }
 
-uint16_t PortOf(int fd) {
-  sockaddr_in a{};
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  return ntohs(a.sin_port);
+// Waits until `pred` holds, for `timeout` at most.
+bool WaitFor(const std::function<bool()>& pred, Clock::duration timeout) {
+  return TestRounds().WaitFor(pred, timeout);
 }
+
+// --------------------------------------------------------------------------
+// Loopback endpoints (tests/health/loopback.h has the sockets).
+
+using ::tests::BindLoopback;
+using ::tests::ClosedPort;
+using ::tests::PortOf;
 
 // Accepts connections on a thread and hands each to `serve` (which closes
 // it). Stop() closes the listening socket: new connects are refused.
@@ -77,42 +108,19 @@ class Listener {
  public:
   using Serve = std::function<void(int fd)>;
   explicit Listener(Serve serve = [](int fd) { close(fd); })
-      : serve_(std::move(serve)) {}
-  ~Listener() { Stop(); }
+      : serve_(std::move(serve)), server_([this](int fd) {
+          const int c = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+          if (c >= 0) serve_(c);
+        }) {}
 
   // Listens on `port` (0 = pick one). False if the port cannot be bound.
-  bool Start(uint16_t port = 0) {
-    fd_ = BindLoopback(port, /*listen_too=*/true);
-    if (fd_ < 0) return false;
-    port_ = PortOf(fd_);
-    stop_ = false;
-    thread_ = std::thread([this] { Loop(); });
-    return true;
-  }
-  void Stop() {
-    if (!thread_.joinable()) return;
-    stop_ = true;
-    thread_.join();
-    close(fd_);
-    fd_ = -1;
-  }
-  uint16_t port() const { return port_; }
+  bool Start(uint16_t port = 0) { return server_.Start(SOCK_STREAM, port, /*backlog=*/128); }
+  void Stop() { server_.Stop(); }
+  uint16_t port() const { return server_.port(); }
 
  private:
-  void Loop() {
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 20) <= 0) continue;
-      const int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (c >= 0) serve_(c);
-    }
-  }
-
   Serve serve_;
-  int fd_ = -1;
-  uint16_t port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
+  tests::LoopbackServer server_;  // last: its thread uses serve_
 };
 
 struct Response {
@@ -197,9 +205,10 @@ class HttpServer {
       if (r.hang) {
         hung_.push_back(fd);
         if (ssl) SSL_free(ssl);  // leaves the socket open
-        return;
       }
     }
+    TestRounds().Note();
+    if (r.hang) return;
     std::string out = absl::StrCat("HTTP/1.1 ", r.status, " Whatever\r\nConnection: close\r\n");
     if (r.chunked) {
       absl::StrAppend(&out, "Transfer-Encoding: chunked\r\n\r\n");
@@ -263,84 +272,52 @@ class DnsResponder {
  public:
   DnsResponder(std::string name, std::array<uint8_t, 4> addr)
       : name_(absl::AsciiStrToLower(name)), addr_(addr) {
-    fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    sockaddr_in b{};
-    socklen_t len = sizeof b;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&b), &len);
-    port_ = ntohs(b.sin_port);
-    thread_ = std::thread([this] { Loop(); });
+    server_.Start(SOCK_DGRAM, 0, /*backlog=*/0);
   }
-  ~DnsResponder() {
-    stop_ = true;
-    thread_.join();
-    close(fd_);
-  }
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return server_.port(); }
   int queries() const { return queries_; }
 
  private:
-  void Loop() {
+  // Reads one query from `fd` and answers it.
+  void Answer(int fd) {
     uint8_t q[512];
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 20) <= 0) continue;
-      sockaddr_in from{};
-      socklen_t flen = sizeof from;
-      const ssize_t n = recvfrom(fd_, q, sizeof q, 0, reinterpret_cast<sockaddr*>(&from), &flen);
-      if (n < 12) continue;
-      ++queries_;
-      // Question: labels, then type and class.
-      size_t i = 12;
-      std::string qname;
-      while (i < static_cast<size_t>(n) && q[i] != 0) {
-        const size_t len = q[i];
-        if (!qname.empty()) qname.push_back('.');
-        qname.append(reinterpret_cast<const char*>(q + i + 1), len);
-        i += len + 1;
-      }
-      const size_t qend = i + 5;  // root label, type, class
-      if (qend > static_cast<size_t>(n)) continue;
-      const uint16_t qtype = static_cast<uint16_t>(q[i + 1] << 8 | q[i + 2]);
-      const bool known = absl::AsciiStrToLower(qname) == name_;
-      std::vector<uint8_t> r(q, q + qend);
-      r[2] = 0x84 | (q[2] & 0x01);        // QR, AA, RD copied
-      r[3] = known ? 0 : 3;               // NOERROR / NXDOMAIN
-      r[4] = 0, r[5] = 1;                 // QDCOUNT
-      r[6] = 0, r[7] = (known && qtype == 1) ? 1 : 0;
-      r[8] = r[9] = r[10] = r[11] = 0;
-      if (known && qtype == 1) {
-        const uint8_t rr[] = {0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4,
-                              addr_[0], addr_[1], addr_[2], addr_[3]};
-        r.insert(r.end(), std::begin(rr), std::end(rr));
-      }
-      sendto(fd_, r.data(), r.size(), 0, reinterpret_cast<sockaddr*>(&from), flen);
+    sockaddr_in from{};
+    socklen_t flen = sizeof from;
+    const ssize_t n = recvfrom(fd, q, sizeof q, 0, reinterpret_cast<sockaddr*>(&from), &flen);
+    if (n < 12) return;
+    ++queries_;
+    TestRounds().Note();
+    // Question: labels, then type and class.
+    size_t i = 12;
+    std::string qname;
+    while (i < static_cast<size_t>(n) && q[i] != 0) {
+      const size_t len = q[i];
+      if (!qname.empty()) qname.push_back('.');
+      qname.append(reinterpret_cast<const char*>(q + i + 1), len);
+      i += len + 1;
     }
+    const size_t qend = i + 5;  // root label, type, class
+    if (qend > static_cast<size_t>(n)) return;
+    const uint16_t qtype = static_cast<uint16_t>(q[i + 1] << 8 | q[i + 2]);
+    const bool known = absl::AsciiStrToLower(qname) == name_;
+    std::vector<uint8_t> r(q, q + qend);
+    r[2] = 0x84 | (q[2] & 0x01);        // QR, AA, RD copied
+    r[3] = known ? 0 : 3;               // NOERROR / NXDOMAIN
+    r[4] = 0, r[5] = 1;                 // QDCOUNT
+    r[6] = 0, r[7] = (known && qtype == 1) ? 1 : 0;
+    r[8] = r[9] = r[10] = r[11] = 0;
+    if (known && qtype == 1) {
+      const uint8_t rr[] = {0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4,
+                            addr_[0], addr_[1], addr_[2], addr_[3]};
+      r.insert(r.end(), std::begin(rr), std::end(rr));
+    }
+    sendto(fd, r.data(), r.size(), 0, reinterpret_cast<sockaddr*>(&from), flen);
   }
 
   std::string name_;
   std::array<uint8_t, 4> addr_;
-  int fd_ = -1;
-  uint16_t port_ = 0;
   std::atomic<int> queries_{0};
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-// A loopback port where nothing listens (bound, not listening, so nothing
-// else can take it while the test runs): connects are refused at once.
-class ClosedPort {
- public:
-  ClosedPort() : fd_(BindLoopback(0, /*listen_too=*/false)), port_(PortOf(fd_)) {}
-  ~ClosedPort() { close(fd_); }
-  uint16_t port() const { return port_; }
-
- private:
-  int fd_;
-  uint16_t port_;
+  tests::LoopbackServer server_{[this](int fd) { Answer(fd); }};  // last: uses the above
 };
 
 // --------------------------------------------------------------------------
@@ -374,30 +351,51 @@ HealthChecksConfig Config(std::vector<HealthCheckConfig> checks) {
   return cfg.ok() ? *std::move(cfg) : HealthChecksConfig();
 }
 
-// Polls `pred` every 10 ms until it holds or `timeout` passes.
-bool WaitFor(const std::function<bool()>& pred, Clock::duration timeout) {
-  const auto end = Clock::now() + timeout;
-  while (Clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
-}
-
 class ProberTest : public ::testing::Test {
  protected:
-  void SetUp() override { signal(SIGPIPE, SIG_IGN); }  // our servers' writes
+  // Our servers' writes, and the prober's when FakeClock::Advance() runs
+  // its timers on the test's thread.
+  void SetUp() override { signal(SIGPIPE, SIG_IGN); }
 
-  // Starts a prober logging into logs_.
-  void StartProber(std::string dns_servers = "") {
+  // Options logging into logs_ and waking WaitFor, on clock_ (nullptr: the
+  // real clock).
+  ProberOptions Options(std::string dns_servers, health::Clock* clock) {
     ProberOptions opt;
     opt.dns_servers = std::move(dns_servers);
     opt.log = [this](std::string_view line) {
       std::lock_guard<std::mutex> l(log_mu_);
       logs_.emplace_back(line);
     };
-    prober_ = std::make_unique<Prober>(health_, std::move(opt));
+    opt.clock = clock;
+    opt.after_round = [] { TestRounds().Note(); };
+    return opt;
+  }
+  // Starts a prober on the real clock, logging into logs_.
+  void StartProber(std::string dns_servers = "") {
+    prober_ = std::make_unique<Prober>(health_, Options(std::move(dns_servers), nullptr));
     ASSERT_TRUE(prober_->Start().ok());
+  }
+  // Starts a prober on clock_: time moves only by Advance().
+  void StartProberOnFakeClock(std::string dns_servers = "") {
+    prober_ = std::make_unique<Prober>(health_, Options(std::move(dns_servers), &clock_));
+    ASSERT_TRUE(prober_->Start().ok());
+  }
+
+  // Every probe started so far has its result (loopback I/O, bounded).
+  bool Settle() {
+    return WaitFor(
+        [&] {
+          const Prober::Totals t = prober_->totals();
+          return t.results == t.probes_started;
+        },
+        3s);
+  }
+  // Moves clock_ by `d` once no probe is in flight (so none times out by
+  // the jump), then waits for the probes that fell due to report.
+  bool Advance(Clock::duration d) {
+    if (!Settle()) return false;
+    clock_.Advance(d);
+    return Settle();
   }
 
   HealthCheckStatus StatusOf(const std::string& id) {
@@ -429,6 +427,7 @@ class ProberTest : public ::testing::Test {
     return out;
   }
 
+  FakeClock clock_;  // outlives prober_
   geo::HealthTable health_;
   std::unique_ptr<Prober> prober_;
   std::mutex log_mu_;
@@ -441,7 +440,7 @@ TEST_F(ProberTest, TcpUpDownAndBack) {
   Listener server;
   ASSERT_TRUE(server.Start());
   const uint16_t port = server.port();
-  StartProber();
+  StartProberOnFakeClock();
   ASSERT_TRUE(prober_->Apply(Config({Check("tcp", HealthCheckType::kTcp, port, 1, 2)})).ok());
   ASSERT_TRUE(WaitResult("tcp"));
   HealthCheckStatus s = StatusOf("tcp");
@@ -453,9 +452,12 @@ TEST_F(ProberTest, TcpUpDownAndBack) {
 
   // Kill the endpoint: unhealthy within RequestInterval x FailureThreshold + 1 s.
   server.Stop();
-  const auto killed = Clock::now();
+  const SteadyTime killed = clock_.Now();
+  ASSERT_TRUE(Advance(1s));
+  EXPECT_TRUE(StatusOf("tcp").healthy) << "one failure, FailureThreshold 2";
+  ASSERT_TRUE(Advance(1s));
   ASSERT_TRUE(WaitHealthy("tcp", false, 3s));
-  const double flip_s = std::chrono::duration<double>(Clock::now() - killed).count();
+  const double flip_s = std::chrono::duration<double>(clock_.Now() - killed).count();
   EXPECT_LE(flip_s, 1 * 2 + 1);
   s = StatusOf("tcp");
   EXPECT_EQ(s.reason, "connect refused");
@@ -466,9 +468,12 @@ TEST_F(ProberTest, TcpUpDownAndBack) {
 
   // Restore it on the same port.
   ASSERT_TRUE(server.Start(port));
-  const auto restored = Clock::now();
+  const SteadyTime restored = clock_.Now();
+  ASSERT_TRUE(Advance(1s));
+  EXPECT_FALSE(StatusOf("tcp").healthy) << "one success, FailureThreshold 2";
+  ASSERT_TRUE(Advance(1s));
   ASSERT_TRUE(WaitHealthy("tcp", true, 3s));
-  EXPECT_LE(std::chrono::duration<double>(Clock::now() - restored).count(), 3.0);
+  EXPECT_LE(std::chrono::duration<double>(clock_.Now() - restored).count(), 3.0);
   EXPECT_TRUE(SlotHealthy("tcp"));
   s = StatusOf("tcp");
   EXPECT_GE(s.checks, 5u);
@@ -490,7 +495,7 @@ TEST_F(ProberTest, HttpStatusDecides) {
   std::atomic<int> code{503};
   HttpServer server([&](const std::string&) { return Response{code.load(), "x"}; });
   ASSERT_TRUE(server.Start());
-  StartProber();
+  StartProberOnFakeClock();
   HealthCheckConfig c = Check("http", HealthCheckType::kHttp, server.port());
   c.resource_path = "/health?x=1";
   ASSERT_TRUE(prober_->Apply(Config({c})).ok());
@@ -502,6 +507,7 @@ TEST_F(ProberTest, HttpStatusDecides) {
   EXPECT_THAT(req, HasSubstr(absl::StrCat("\r\nHost: 127.0.0.1:", server.port(), "\r\n")));
 
   code = 302;  // 3xx passes, not followed
+  ASSERT_TRUE(Advance(1s));
   ASSERT_TRUE(WaitHealthy("http", true));
   EXPECT_EQ(StatusOf("http").reason, "HTTP 302");
   EXPECT_TRUE(SlotHealthy("http"));
@@ -514,19 +520,27 @@ TEST_F(ProberTest, HangingServerTimesOut) {
     return r;
   });
   ASSERT_TRUE(server.Start());
-  StartProber();
+  StartProberOnFakeClock();
   // RequestInterval 3: Route 53's 2 s fits under the cap (2.7 s).
   HealthCheckConfig slow = Check("hang", HealthCheckType::kHttp, server.port(), 3, 1);
   // RequestInterval 1: the cap (900 ms) wins.
   HealthCheckConfig fast = Check("hang-fast", HealthCheckType::kHttp, server.port(), 1, 1);
   ASSERT_TRUE(prober_->Apply(Config({slow, fast})).ok());
+  // "hang" probes at once (t = 0), "hang-fast" half a second later; each
+  // waits for its status once the server has its request.
+  ASSERT_TRUE(WaitFor([&] { return server.requests() >= 1; }, 3s));
+  clock_.Advance(500ms);
+  ASSERT_TRUE(WaitFor([&] { return server.requests() >= 2; }, 3s));
+  clock_.Advance(900ms);  // t = 1.4 s: hang-fast's cap
+  ASSERT_TRUE(WaitHealthy("hang-fast", false, 3s));
+  EXPECT_EQ(StatusOf("hang-fast").reason, "timeout after 900ms");
+  EXPECT_TRUE(StatusOf("hang").healthy) << "no result yet";
+  clock_.Advance(600ms);  // t = 2 s: Route 53's status timeout
   ASSERT_TRUE(WaitHealthy("hang", false, 4s));
   HealthCheckStatus s = StatusOf("hang");
   EXPECT_EQ(s.reason, "timeout after 2s");
   EXPECT_GE(s.last_latency_ms, 1990);
   EXPECT_LE(s.last_latency_ms, 2600);  // the cap (2.7 s) never fired
-  ASSERT_TRUE(WaitHealthy("hang-fast", false, 3s));
-  EXPECT_EQ(StatusOf("hang-fast").reason, "timeout after 900ms");
   EXPECT_GE(server.requests(), 2);
 }
 
@@ -550,7 +564,7 @@ TEST_F(ProberTest, StrMatchSearchesTheFirst5120Bytes) {
     return r;
   });
   ASSERT_TRUE(server.Start());
-  StartProber();
+  StartProberOnFakeClock();
   std::vector<HealthCheckConfig> checks;
   for (const char* p : {"early", "edge", "late", "missing", "chunked", "bad"}) {
     HealthCheckConfig c = Check(p, HealthCheckType::kHttpStrMatch, server.port());
@@ -559,6 +573,7 @@ TEST_F(ProberTest, StrMatchSearchesTheFirst5120Bytes) {
     checks.push_back(c);
   }
   ASSERT_TRUE(prober_->Apply(Config(checks)).ok());
+  ASSERT_TRUE(Advance(1s));  // every first probe is due within a second
   for (const char* p : {"early", "edge", "late", "missing", "chunked", "bad"}) {
     ASSERT_TRUE(WaitResult(p)) << p;
   }
@@ -582,13 +597,14 @@ TEST_F(ProberTest, HttpsWithSelfSignedCertificate) {
   ASSERT_TRUE(server.Start());
   Listener plain([](int fd) { close(fd); });  // not TLS: closes at once
   ASSERT_TRUE(plain.Start());
-  StartProber();
+  StartProberOnFakeClock();
   HealthCheckConfig https = Check("https", HealthCheckType::kHttps, server.port());
   https.fqdn = "localhost";  // SNI and Host; IPAddress is what is probed
   HealthCheckConfig str = Check("https-str", HealthCheckType::kHttpsStrMatch, server.port());
   str.search_string = "READY";
   HealthCheckConfig bad = Check("https-bad", HealthCheckType::kHttps, plain.port());
   ASSERT_TRUE(prober_->Apply(Config({https, str, bad})).ok());
+  ASSERT_TRUE(Advance(1s));
   ASSERT_TRUE(WaitHealthy("https", true));
   EXPECT_EQ(StatusOf("https").reason, "HTTP 200");
   ASSERT_TRUE(WaitHealthy("https-str", true));
@@ -601,7 +617,7 @@ TEST_F(ProberTest, NameResolvedWithCaresEachInterval) {
   DnsResponder dns("web.steer.test", {127, 0, 0, 1});
   HttpServer server([](const std::string&) { return Response{}; });
   ASSERT_TRUE(server.Start());
-  StartProber(absl::StrCat("127.0.0.1:", dns.port()));
+  StartProberOnFakeClock(absl::StrCat("127.0.0.1:", dns.port()));
   HealthCheckConfig web;
   web.id = "web";
   web.type = HealthCheckType::kHttp;
@@ -613,6 +629,7 @@ TEST_F(ProberTest, NameResolvedWithCaresEachInterval) {
   ghost.id = "ghost";
   ghost.fqdn = "ghost.steer.test";
   ASSERT_TRUE(prober_->Apply(Config({web, ghost})).ok());
+  ASSERT_TRUE(Advance(1s));
   ASSERT_TRUE(WaitHealthy("web", true));
   HealthCheckStatus s = StatusOf("web");
   EXPECT_EQ(s.address, absl::StrCat("127.0.0.1:", server.port()));
@@ -622,21 +639,21 @@ TEST_F(ProberTest, NameResolvedWithCaresEachInterval) {
   EXPECT_THAT(StatusOf("ghost").reason, StartsWith("resolve failed: "));
   // Resolved again for every probe.
   const int before = dns.queries();
+  ASSERT_TRUE(Advance(1s));
   ASSERT_TRUE(WaitFor([&] { return dns.queries() >= before + 2; }, 3s));
 }
 
 TEST_F(ProberTest, ResolveTimeoutIsCapped) {
   // A DNS "server" that never answers: a bound UDP socket nobody reads.
-  const int mute = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(mute, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  StartProber(absl::StrCat("127.0.0.1:", PortOf(mute)));
+  const int mute = BindLoopback(SOCK_DGRAM, 0, /*backlog=*/0);
+  ASSERT_GE(mute, 0);
+  StartProberOnFakeClock(absl::StrCat("127.0.0.1:", PortOf(mute)));
   HealthCheckConfig c = Check("slow-dns", HealthCheckType::kTcp, 80);
   c.ip_address.clear();
   c.fqdn = "web.steer.test";
   ASSERT_TRUE(prober_->Apply(Config({c})).ok());
+  ASSERT_TRUE(WaitFor([&] { return prober_->totals().probes_started >= 1; }, 3s));
+  clock_.Advance(900ms);  // the cap, long before c-ares gives up (1 s a try)
   ASSERT_TRUE(WaitHealthy("slow-dns", false, 3s));
   EXPECT_EQ(StatusOf("slow-dns").reason, "resolve timeout after 900ms");
   prober_->Stop();
@@ -655,7 +672,7 @@ TEST_F(ProberTest, Ipv6Loopback) {
   socklen_t len = sizeof a;
   getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
   const uint16_t port = ntohs(a.sin6_port);
-  StartProber();
+  StartProberOnFakeClock();
   HealthCheckConfig c = Check("v6", HealthCheckType::kTcp, port);
   c.ip_address = "::1";
   ASSERT_TRUE(prober_->Apply(Config({c})).ok());
@@ -682,7 +699,7 @@ TEST_F(ProberTest, InvertedAndDisabled) {
 
   // Before the first result (Apply before Start, nothing probed yet): new
   // checks are healthy, inverted ones unhealthy.
-  prober_ = std::make_unique<Prober>(health_, ProberOptions{"", [](std::string_view) {}});
+  prober_ = std::make_unique<Prober>(health_, Options("", &clock_));
   ASSERT_TRUE(prober_->Apply(Config({inv_up, inv_down, dis, dis_inv})).ok());
   EXPECT_FALSE(SlotHealthy("inv-up"));
   EXPECT_FALSE(SlotHealthy("inv-down"));
@@ -692,13 +709,17 @@ TEST_F(ProberTest, InvertedAndDisabled) {
 
   ASSERT_TRUE(prober_->Start().ok());
   ASSERT_TRUE(WaitResult("inv-up"));
+  ASSERT_TRUE(Advance(500ms));  // the second check's first probe
   ASSERT_TRUE(WaitResult("inv-down"));
   EXPECT_FALSE(StatusOf("inv-up").healthy);  // endpoint up -> unhealthy
   EXPECT_TRUE(StatusOf("inv-up").last_ok);
   EXPECT_TRUE(StatusOf("inv-down").healthy);  // endpoint down -> healthy
   EXPECT_EQ(StatusOf("inv-down").reason, "connect refused");
   EXPECT_TRUE(SlotHealthy("inv-down"));
-  std::this_thread::sleep_for(1200ms);
+  // More intervals pass: the others are probed again, the disabled never.
+  const uint64_t probed = StatusOf("inv-up").checks;
+  ASSERT_TRUE(Advance(1200ms));
+  EXPECT_GT(StatusOf("inv-up").checks, probed);
   const HealthCheckStatus d = StatusOf("dis");
   EXPECT_TRUE(d.healthy);
   EXPECT_EQ(d.checks, 0u);  // never probed
@@ -713,7 +734,7 @@ TEST_F(ProberTest, CalculatedNeedsHealthThresholdChildren) {
   ASSERT_TRUE(a.Start());
   ASSERT_TRUE(b.Start());
   ClosedPort closed;
-  StartProber();
+  StartProberOnFakeClock();
   HealthCheckConfig inverted = Calculated("calc-inv", {"a", "b", "c"}, 2);
   inverted.inverted = true;
   ASSERT_TRUE(prober_
@@ -723,6 +744,7 @@ TEST_F(ProberTest, CalculatedNeedsHealthThresholdChildren) {
                                   Calculated("calc", {"a", "b", "c"}, 2), inverted,
                                   Calculated("top", {"calc"}, 1)}))
                   .ok());
+  ASSERT_TRUE(Advance(1s));  // every first probe is due within a second
   ASSERT_TRUE(WaitHealthy("c", false));
   ASSERT_TRUE(WaitResult("a"));
   ASSERT_TRUE(WaitResult("b"));
@@ -734,6 +756,7 @@ TEST_F(ProberTest, CalculatedNeedsHealthThresholdChildren) {
   EXPECT_TRUE(SlotHealthy("top"));
 
   b.Stop();  // 1 of 3
+  ASSERT_TRUE(Advance(1s));
   ASSERT_TRUE(WaitHealthy("calc", false, 3s));
   EXPECT_FALSE(SlotHealthy("calc"));
   EXPECT_TRUE(SlotHealthy("calc-inv"));
@@ -742,13 +765,14 @@ TEST_F(ProberTest, CalculatedNeedsHealthThresholdChildren) {
 
   // An operator's forced child counts (re-evaluated within a second).
   health_.Force(*health_.Find("c"), true);
+  ASSERT_TRUE(Advance(1s));
   ASSERT_TRUE(WaitHealthy("calc", true, 2s));
   EXPECT_TRUE(SlotHealthy("top"));
 }
 
 TEST_F(ProberTest, ForcedSlotIsLeftAloneUntilUnforced) {
   ClosedPort closed;
-  StartProber();
+  StartProberOnFakeClock();
   // The operator forces the slot before the prober's first result.
   const geo::HealthSlot slot = *health_.SlotFor("f");
   health_.Force(slot, true);
@@ -760,6 +784,7 @@ TEST_F(ProberTest, ForcedSlotIsLeftAloneUntilUnforced) {
   EXPECT_TRUE(health_.healthy(slot));
   EXPECT_THAT(LogsFor("f").back(), HasSubstr("forced by an operator"));
   health_.Unforce(slot);
+  ASSERT_TRUE(Advance(1s));  // the slots are rewritten once a second
   ASSERT_TRUE(WaitFor([&] { return !health_.healthy(slot); }, 2s));
 }
 
@@ -767,12 +792,13 @@ TEST_F(ProberTest, ReloadKeepsUnchangedChecks) {
   ClosedPort closed;
   Listener server;
   ASSERT_TRUE(server.Start());
-  StartProber();
+  StartProberOnFakeClock();
   HealthCheckConfig keep = Check("keep", HealthCheckType::kTcp, closed.port());
   HealthCheckConfig change = Check("change", HealthCheckType::kTcp, closed.port());
   HealthCheckConfig gone = Check("gone", HealthCheckType::kTcp, closed.port());
   ASSERT_TRUE(prober_->Apply(Config({keep, change, gone})).ok());
   ASSERT_TRUE(WaitHealthy("keep", false));
+  ASSERT_TRUE(Advance(1s));
   ASSERT_TRUE(WaitHealthy("change", false));
   const geo::HealthSlot keep_slot = *health_.Find("keep");
   const geo::HealthSlot change_slot = *health_.Find("change");
@@ -801,6 +827,7 @@ TEST_F(ProberTest, ReloadKeepsUnchangedChecks) {
   // Removed: gone from the status; its slot stays registered.
   EXPECT_TRUE(health_.Find("gone").has_value());
 
+  ASSERT_TRUE(Advance(1s));
   ASSERT_TRUE(WaitResult("change"));
   ASSERT_TRUE(WaitResult("new"));
   EXPECT_TRUE(StatusOf("change").healthy);
@@ -810,7 +837,7 @@ TEST_F(ProberTest, ReloadKeepsUnchangedChecks) {
 
 TEST_F(ProberTest, ApplyFailsWhenTheTableIsFull) {
   geo::HealthTable small(2);
-  Prober prober(small, ProberOptions{"", [](std::string_view) {}});
+  Prober prober(small, Options("", nullptr));
   ClosedPort closed;
   auto ok = Config({Check("a", HealthCheckType::kTcp, closed.port())});
   ASSERT_TRUE(prober.Apply(ok).ok());
@@ -822,7 +849,7 @@ TEST_F(ProberTest, ApplyFailsWhenTheTableIsFull) {
 }
 
 TEST_F(ProberTest, BadDnsServersFailStart) {
-  Prober prober(health_, ProberOptions{"not an address", [](std::string_view) {}});
+  Prober prober(health_, Options("not an address", nullptr));
   EXPECT_EQ(prober.Start().code(), absl::StatusCode::kInvalidArgument);
 }
 
