@@ -45,6 +45,29 @@ std::vector<std::pair<std::string, std::string>> NonUpRegionStates(
   return out;
 }
 
+// The latency table as GET /v1/latency shows it.
+LatencyInfo LatencyInfoOf(const Input<geo::LatencyTable>& latency) {
+  LatencyInfo info;
+  info.managed_by = latency.managed_by;
+  if (latency.value == nullptr) return info;
+  info.source = latency.source();
+  info.networks = latency.value->network_count();
+  info.regions = latency.value->region_count();
+  info.rankings = latency.value->ranking_count();
+  return info;
+}
+
+// The health checks as GET /v1/health-checks sums them up.
+HealthChecksSummary SummaryOf(const Input<health::HealthChecksConfig>& checks, bool probing) {
+  HealthChecksSummary out;
+  if (!checks.sources.empty()) out.source = checks.source();
+  out.managed_by = checks.managed_by;
+  out.checks = checks.value->size();
+  out.warnings = checks.value->warnings();
+  out.probing = probing;
+  return out;
+}
+
 }  // namespace
 
 ControlState::ControlState(dns::server::Config config, Logger log)
@@ -329,13 +352,7 @@ absl::StatusOr<LatencyInfo> ControlState::PutLatency(std::string_view csv) {
   absl::MutexLock lock(&mu_);
   absl::Status st = CommitLocked(change::LoadLatency{std::string(csv)});
   if (!st.ok()) return st;
-  LatencyInfo info;
-  info.source = inputs_.latency.source();
-  info.managed_by = inputs_.latency.managed_by;
-  info.networks = inputs_.latency.value->network_count();
-  info.regions = inputs_.latency.value->region_count();
-  info.rankings = inputs_.latency.value->ranking_count();
-  return info;
+  return LatencyInfoOf(inputs_.latency);
 }
 
 absl::StatusOr<RegionInfo> ControlState::SetRegionState(std::string_view name,
@@ -355,13 +372,7 @@ absl::StatusOr<HealthChecksSummary> ControlState::PutHealthChecks(std::string_vi
   absl::MutexLock lock(&mu_);
   absl::Status st = CommitLocked(change::LoadHealthChecks{std::string(json)});
   if (!st.ok()) return st;
-  HealthChecksSummary out;
-  out.source = inputs_.health_checks.source();
-  out.managed_by = inputs_.health_checks.managed_by;
-  out.checks = inputs_.health_checks.value->size();
-  out.warnings = inputs_.health_checks.value->warnings();
-  out.probing = probing_;
-  return out;
+  return SummaryOf(inputs_.health_checks, probing_);
 }
 
 // ---- Reads ----
@@ -442,15 +453,9 @@ std::vector<HealthCheckInfo> ControlState::HealthChecks() const {
 
 HealthChecksSummary ControlState::HealthChecksSummaryInfo() const {
   absl::MutexLock lock(&mu_);
-  HealthChecksSummary out;
-  const Input<health::HealthChecksConfig>& checks = inputs_.health_checks;
-  if (!checks.sources.empty()) out.source = checks.source();
-  out.managed_by = checks.managed_by;
-  out.checks = checks.value->size();
-  out.warnings = checks.value->warnings();
-  out.probing = probing_;
-  return out;
+  return SummaryOf(inputs_.health_checks, probing_);
 }
+
 
 absl::flat_hash_map<std::string, std::string> ControlState::HealthReasons() const {
   absl::flat_hash_map<std::string, std::string> out;
@@ -483,16 +488,9 @@ absl::StatusOr<ZoneInfo> ControlState::Zone(std::string_view origin) const {
 
 LatencyInfo ControlState::Latency() const {
   absl::MutexLock lock(&mu_);
-  LatencyInfo info;
-  const Input<geo::LatencyTable>& latency = inputs_.latency;
-  info.managed_by = latency.managed_by;
-  if (latency.value == nullptr) return info;
-  info.source = latency.source();
-  info.networks = latency.value->network_count();
-  info.regions = latency.value->region_count();
-  info.rankings = latency.value->ranking_count();
-  return info;
+  return LatencyInfoOf(inputs_.latency);
 }
+
 
 std::vector<RegionInfo> ControlState::Regions() const {
   absl::MutexLock lock(&mu_);

@@ -85,20 +85,22 @@ json ZoneJson(const ZoneInfo& z) {
               {"changes_applied", z.changes_applied}};
 }
 
+// An input's provenance: {"source": path|"api"|null, "managed_by": ...}.
+json ProvenanceJson(const std::optional<std::string>& source, ManagedBy managed_by) {
+  return json{{"source", source.has_value() ? json(*source) : json(nullptr)},
+              {"managed_by", ManagedByName(managed_by)}};
+}
+
 json LatencyJson(const LatencyInfo& l) {
-  return json{{"source", l.source.has_value() ? json(*l.source) : json(nullptr)},
-              {"managed_by", ManagedByName(l.managed_by)},
-              {"networks", l.networks},
-              {"regions", l.regions},
-              {"rankings", l.rankings}};
+  json j = ProvenanceJson(l.source, l.managed_by);
+  j.update(json{{"networks", l.networks}, {"regions", l.regions}, {"rankings", l.rankings}});
+  return j;
 }
 
 json HealthSummaryJson(const HealthChecksSummary& h) {
-  return json{{"source", h.source.has_value() ? json(*h.source) : json(nullptr)},
-              {"managed_by", ManagedByName(h.managed_by)},
-              {"checks", h.checks},
-              {"probing", h.probing},
-              {"warnings", h.warnings}};
+  json j = ProvenanceJson(h.source, h.managed_by);
+  j.update(json{{"checks", h.checks}, {"probing", h.probing}, {"warnings", h.warnings}});
+  return j;
 }
 
 json HealthCheckJson(const HealthCheckInfo& info) {

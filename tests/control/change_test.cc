@@ -21,6 +21,7 @@
 namespace dns::control {
 namespace {
 
+using ::control_test::Batch;
 using ::control_test::MakeTempDir;
 using ::control_test::MinimalZone;
 using ::control_test::WriteText;
@@ -33,12 +34,6 @@ constexpr char kRouted[] = R"({"ResourceRecordSets": [
    "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]}]})";
 constexpr char kChecks[] = R"({"HealthChecks": [
   {"Id": "hc-a", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "127.0.0.1", "Port": 9}}]})";
-
-std::string Batch(const std::string& action, const std::string& name, const std::string& ip) {
-  return absl::StrCat(R"({"Changes":[{"Action":")", action,
-                      R"(","ResourceRecordSet":{"Name":")", name,
-                      R"(","Type":"A","TTL":300,"ResourceRecords":[{"Value":")", ip, R"("}]}}]})");
-}
 
 change::ApplyBatch BatchChange(const std::string& origin, const std::string& body, int n) {
   return change::ApplyBatch{origin, body, "", absl::StrCat("/change/C", n),
