@@ -2,12 +2,12 @@
 //
 // Why a query got the answer it got. dns::HandleQuery fills a Trace when
 // given one (nullptr on the query path): the same code answers, with
-// tracing on. `zonectl explain` and `steerdns --explain` print it as JSON.
+// tracing on. `zonectl explain` and `steerdns --explain` print it as JSON
+// (dns/control/explain_json.h).
 //
 // Example:
 //   dns::Trace trace;
 //   size_t n = dns::HandleQuery(snap, q, len, req, out, sizeof out, nullptr, &trace);
-//   std::string json = dns::ExplainJson(trace, out, n);
 #ifndef STEERDNS_DNS_ANSWER_EXPLAIN_H_
 #define STEERDNS_DNS_ANSWER_EXPLAIN_H_
 
@@ -16,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "dns/answer/answer.h"
 #include "geo/latency_table.h"
 #include "geo/policy.h"
@@ -52,17 +51,6 @@ struct Trace {
   // The health table the decision read (set by HandleQuery; may be null).
   const geo::HealthTable* health = nullptr;
 };
-
-// The trace plus the decoded reply as one JSON object (pretty-printed):
-// zone, rcode, flags, answer/authority/additional records as text, and
-// for routed names the matched group, client, table row, candidates with
-// state and skip reasons, fail_open, TTL and scope. A candidate with a
-// HealthCheckId gets "health_check": {"id", "state" (healthy|unhealthy, as
-// the query path read it), "reason" (from `health_reasons`, by id, when
-// given: the check's last result)}.
-using HealthReasons = absl::flat_hash_map<std::string, std::string>;
-std::string ExplainJson(const Trace& trace, const uint8_t* reply, size_t reply_len,
-                        const HealthReasons* health_reasons = nullptr);
 
 }  // namespace dns
 

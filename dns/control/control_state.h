@@ -9,14 +9,16 @@
 //   control API (PUT/POST/DELETE) ───┤    zones by origin + provenance,       (workers)
 //   SIGHUP ──────────────────────────┘    latency table, region states
 //
-// Every change (API, SIGHUP) runs the same steps under one mutex, off the
-// query threads:
-//   1. compute the new inputs (unchanged zones are the same shared_ptr,
-//      never re-parsed; SIGHUP re-reads a file only when its stat changed);
-//   2. BuildSnapshot: validates everything (alias targets, ...);
+// Every change (start-up, API, SIGHUP) is a Change value (change.h) and
+// runs the same steps under one mutex, off the query threads (Commit):
+//   1. ApplyChange computes the new inputs from (current inputs, change)
+//      (unchanged zones are the same shared_ptr, never re-parsed; SIGHUP
+//      re-reads a file only when its stat changed);
+//   2. validate: BuildSnapshot checks everything (alias targets, ...);
 //   3. persist to the data dir, if any (DataStore: atomic writes);
 //   4. publish with one atomic swap; old snapshots are freed by the cell's
-//      reclaimer, never on a worker.
+//      reclaimer, never on a worker;
+//   5. count (ReloadCounts) and 6. log.
 // A failure at 1-3 returns its error and changes nothing: the old snapshot
 // keeps serving, and the data dir is not written (or, if step 3 failed
 // midway, holds only files the next start-up ignores).
@@ -41,8 +43,6 @@
 #ifndef STEERDNS_DNS_CONTROL_CONTROL_STATE_H_
 #define STEERDNS_DNS_CONTROL_CONTROL_STATE_H_
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -60,7 +60,9 @@
 #include "absl/synchronization/mutex.h"
 #include "dns/answer/routed_names.h"
 #include "dns/answer/snapshot.h"
+#include "dns/control/change.h"
 #include "dns/control/data_store.h"
+#include "dns/control/default_latency.h"
 #include "dns/server/config.h"
 #include "dns/server/snapshot_cell.h"
 #include "geo/health.h"
@@ -71,10 +73,6 @@
 #include "zones/zone.h"
 
 namespace dns::control {
-
-// Who owns a zone's (or the latency table's) current content.
-enum class ManagedBy { kCommandLine, kApi };
-const char* ManagedByName(ManagedBy m);  // "command-line", "api"
 
 // A zone as `GET /v1/zones` shows it.
 struct ZoneInfo {
@@ -163,7 +161,14 @@ class ControlState {
   // object's use of it; see the thread-safety note above).
   void Attach(dns::server::SnapshotCell* cell);
 
-  // ---- Changes (each: build → validate → persist → publish) ----
+  // ---- Changes (each a Change through Commit: build → validate →
+  // persist → publish → count → log) ----
+
+  // Commits `change` (what each method below does after describing its
+  // change): the errors of ApplyChange, of validation and of the data dir.
+  // Replaying the changes one state committed onto a fresh one gives the
+  // same inputs.
+  absl::Status Commit(const Change& change);
 
   // Loads or replaces zone `origin` ("example.com", any case, trailing dot
   // optional) from `files`. InvalidArgument "name:line: message" for bad
@@ -226,105 +231,37 @@ class ControlState {
   // the call). Returns false if there is none yet.
   bool WithSnapshot(const std::function<void(const Snapshot&)>& fn) const;
 
+  // The current inputs (sharing the parsed values).
+  ControlInputs Inputs() const;
+
   const geo::AdminStates& admin() const { return admin_; }
   const RoutedNames& routed_names() const { return names_; }
 
  private:
-  // stat() of one file a zone or table was read from.
-  struct FileStamp {
-    std::string path;
-    dev_t dev = 0;
-    ino_t ino = 0;
-    off_t size = -1;
-    int64_t mtime_ns = 0;
-    int64_t ctime_ns = 0;
-    // Modified within 2 s of being stamped: a later write in the same clock
-    // tick could leave every field equal (git's "racy clean" problem), so
-    // such a file always counts as changed.
-    bool racy = false;
-    bool Same(const FileStamp& o) const {
-      return !racy && !o.racy && path == o.path && dev == o.dev && ino == o.ino &&
-             size == o.size && mtime_ns == o.mtime_ns && ctime_ns == o.ctime_ns;
-    }
-  };
-  // Same files, same stat (racy or not): nothing was written since.
-  static bool SameFiles(const std::vector<FileStamp>& a, const std::vector<FileStamp>& b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-      FileStamp x = a[i], y = b[i];
-      x.racy = y.racy = false;
-      if (!x.Same(y)) return false;
-    }
-    return true;
-  }
-  // Unchanged for sure: same stat and none racy.
-  static bool AllSame(const std::vector<FileStamp>& a, const std::vector<FileStamp>& b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-      if (!a[i].Same(b[i])) return false;
-    return true;
-  }
-  struct ZoneEntry {
-    std::string origin_text;  // presentation form
-    std::shared_ptr<const zones::Zone> zone;
-    ManagedBy managed_by = ManagedBy::kCommandLine;
-    std::vector<std::string> sources;    // paths, or uploaded file names
-    std::vector<std::string> cli_paths;  // command line: the --zone paths
-    std::vector<FileStamp> stamps;       // command line: every file read
-    uint64_t changes_applied = 0;
-  };
-  using ZoneMap = std::map<std::string, ZoneEntry>;  // by wire origin
-
   ControlState(dns::server::Config config, Logger log);
 
-  static FileStamp Stamp(const std::string& path);
-  static std::vector<FileStamp> StampAll(const std::vector<std::string>& paths);
-  ZoneInfo InfoOf(const ZoneEntry& e) const;
-  absl::StatusOr<ZoneEntry> LoadCommandLineZone(const std::string& origin_text,
-                                                const std::vector<std::string>& paths) const;
-  absl::Status LoadRegistry(bool at_start) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status LoadAll() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Builds a snapshot of `zones` + `latency` (validation only; nothing
-  // published). HealthCheckIds must be in `checks` (null: the current
-  // health checks).
-  absl::StatusOr<std::unique_ptr<const Snapshot>> Build(
-      const ZoneMap& zones, std::shared_ptr<const geo::LatencyTable> latency,
-      const health::HealthChecksConfig* checks = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Loads the health checks at start-up (data dir, else --health-checks)
-  // and hands them to the prober (not started).
-  absl::Status LoadHealthChecksAtStart(const std::optional<std::string>& stored)
+  // The commit path: ApplyChange, then validate (build the snapshot;
+  // reserve the health slots of new checks) → persist (data dir) →
+  // publish (prober, region states, inputs_, snapshot) → count → log.
+  // A failure before publishing changes nothing (and counts as a failed
+  // API change or SIGHUP, except an API change naming no such zone or
+  // region).
+  absl::Status CommitLocked(const Change& change) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The data dir part of `change` (nothing without a data dir).
+  absl::Status Persist(const Change& change, const ControlInputs& next)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void LogHealthChecks(const health::HealthChecksConfig& cfg, std::string_view how)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Publish(std::unique_ptr<const Snapshot> snap) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The latency table a snapshot of `zones` is built with: the current
-  // one unless that is the default; else, when `zones` has latency record
-  // sets, the default table ranked for the regions they name (loaded on
-  // first use, so a zone with latency names loaded through the API or
-  // SIGHUP into a server started without any gets it too, and re-ranked
-  // when a region it does not rank comes into use). A default that does
-  // not load is logged once per set of regions and routing goes on
-  // without a table.
-  std::shared_ptr<const geo::LatencyTable> LatencyFor(const ZoneMap& zones)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Loads the default table ranking `regions` plus those it ranks already
-  // (never fewer, so zones coming and going do not make it reload);
-  // logs its one line. Keeps the old table on error.
-  absl::Status LoadDefaultLatency(const std::vector<std::string>& regions)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // After publishing a snapshot built with `latency` (from LatencyFor()):
-  // make it the current table (nullptr: keep the current one).
-  void AdoptLatency(std::shared_ptr<const geo::LatencyTable> latency)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-
-  // The --zone entries grouped by origin (wire), in order of first mention.
-  std::vector<std::pair<std::string, std::pair<std::string, std::vector<std::string>>>>
-  CommandLineZones() const;
   // With a data dir: make sure it holds a copy of command-line zone `e`
   // (its files as loaded) so that a change can be journaled on top.
-  absl::Status CopyToDataDir(const ZoneEntry& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  std::vector<std::pair<std::string, std::string>> NonUpRegionStates(
-      std::string_view changed, geo::AdminState state) const;
+  absl::Status CopyToDataDir(const ZoneInput& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Builds a snapshot of `inputs` (validation only; nothing published).
+  absl::StatusOr<std::unique_ptr<const Snapshot>> Build(const ControlInputs& inputs)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Publish(std::unique_ptr<const Snapshot> snap) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  ChangeContext Context() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  ZoneInfo InfoOf(const ZoneInput& e) const;
+  RegionInfo InfoOfRegion(const std::string& name, geo::AdminState state) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const dns::server::Config config_;
   const Logger log_;
@@ -338,28 +275,8 @@ class ControlState {
 
   mutable absl::Mutex mu_;
   std::unique_ptr<DataStore> store_ ABSL_GUARDED_BY(mu_);
-  std::shared_ptr<const geo::RegionRegistry> registry_ ABSL_GUARDED_BY(mu_);
-  FileStamp registry_stamp_ ABSL_GUARDED_BY(mu_);
-  ZoneMap zones_ ABSL_GUARDED_BY(mu_);
-  // Command-line origins unloaded through the API: SIGHUP leaves them out.
-  std::set<std::string> unloaded_ ABSL_GUARDED_BY(mu_);
-  std::shared_ptr<const geo::LatencyTable> latency_ ABSL_GUARDED_BY(mu_);
-  ManagedBy latency_by_ ABSL_GUARDED_BY(mu_) = ManagedBy::kCommandLine;
-  std::string latency_source_ ABSL_GUARDED_BY(mu_);
-  FileStamp latency_stamp_ ABSL_GUARDED_BY(mu_);
-  // The default table (--default-latency), loaded the first time latency
-  // record sets need one and no other table exists, ranking the regions
-  // in default_regions_ (sorted); latency_is_default_ while latency_ is it.
-  std::shared_ptr<const geo::LatencyTable> default_latency_ ABSL_GUARDED_BY(mu_);
-  FileStamp default_stamp_ ABSL_GUARDED_BY(mu_);  // its file when loaded (SIGHUP)
-  std::vector<std::string> default_regions_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::string> default_failed_for_ ABSL_GUARDED_BY(mu_);
-  bool latency_is_default_ ABSL_GUARDED_BY(mu_) = false;
-  // Never null (empty: no checks).
-  std::shared_ptr<const health::HealthChecksConfig> health_checks_ ABSL_GUARDED_BY(mu_);
-  ManagedBy health_checks_by_ ABSL_GUARDED_BY(mu_) = ManagedBy::kCommandLine;
-  std::string health_checks_source_ ABSL_GUARDED_BY(mu_);  // "" when none loaded
-  FileStamp health_checks_stamp_ ABSL_GUARDED_BY(mu_);
+  ControlInputs inputs_ ABSL_GUARDED_BY(mu_);
+  DefaultLatency default_latency_ ABSL_GUARDED_BY(mu_);
   bool probing_ ABSL_GUARDED_BY(mu_) = false;
   std::unique_ptr<const Snapshot> initial_ ABSL_GUARDED_BY(mu_);
   dns::server::SnapshotCell* cell_ ABSL_GUARDED_BY(mu_) = nullptr;

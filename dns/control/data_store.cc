@@ -89,6 +89,18 @@ absl::StatusOr<std::string> ReadText(const std::string& path) {
   return text;
 }
 
+// The whole file, or none if it does not exist.
+absl::StatusOr<std::optional<std::string>> ReadIfPresent(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return IoError(path, "stat", errno);
+  }
+  absl::StatusOr<std::string> text = ReadText(path);
+  if (!text.ok()) return text.status();
+  return std::optional<std::string>(*std::move(text));
+}
+
 std::string NowRfc3339() {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
 }
@@ -361,15 +373,7 @@ absl::Status DataStore::AppendChange(std::string_view origin_text, JournalEntry*
 }
 
 absl::StatusOr<std::optional<std::string>> DataStore::LoadLatency() const {
-  const std::string path = latency_path();
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return std::optional<std::string>();
-    return IoError(path, "stat", errno);
-  }
-  absl::StatusOr<std::string> text = ReadText(path);
-  if (!text.ok()) return text.status();
-  return std::optional<std::string>(*std::move(text));
+  return ReadIfPresent(latency_path());
 }
 
 absl::Status DataStore::PutLatency(std::string_view csv) {
@@ -377,15 +381,7 @@ absl::Status DataStore::PutLatency(std::string_view csv) {
 }
 
 absl::StatusOr<std::optional<std::string>> DataStore::LoadHealthChecks() const {
-  const std::string path = health_checks_path();
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return std::optional<std::string>();
-    return IoError(path, "stat", errno);
-  }
-  absl::StatusOr<std::string> text = ReadText(path);
-  if (!text.ok()) return text.status();
-  return std::optional<std::string>(*std::move(text));
+  return ReadIfPresent(health_checks_path());
 }
 
 absl::Status DataStore::PutHealthChecks(std::string_view json) {
@@ -396,15 +392,11 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 DataStore::LoadRegionStates() const {
   std::vector<std::pair<std::string, std::string>> out;
   const std::string path = dir_ + "/regions.json";
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return out;
-    return IoError(path, "stat", errno);
-  }
-  absl::StatusOr<std::string> text = ReadText(path);
+  absl::StatusOr<std::optional<std::string>> text = ReadIfPresent(path);
   if (!text.ok()) return text.status();
+  if (!text->has_value()) return out;
   try {
-    const json j = json::parse(*text);
+    const json j = json::parse(**text);
     for (const auto& [name, state] : j.at("regions").items()) {
       out.emplace_back(name, state.get<std::string>());
     }

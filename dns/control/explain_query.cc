@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "dns/answer/answer.h"
 #include "dns/answer/explain.h"
+#include "dns/control/explain_json.h"
 #include "dns/wire/name.h"
 #include "geo/address.h"
 

@@ -3,7 +3,7 @@
 // One query through the real answer path with tracing on, for
 // `steerdns --explain` and `GET /v1/explain`: builds the query packet
 // (RD clear, EDNS, an ECS option when a subnet is given), runs
-// dns::HandleQuery with a Trace and returns dns::ExplainJson.
+// dns::HandleQuery with a Trace and returns ExplainJson (explain_json.h).
 //
 // Example:
 //   absl::StatusOr<std::string> json = ExplainQuery(snap, {"app.example.com", "A",
@@ -16,7 +16,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "dns/answer/explain.h"
+#include "dns/control/explain_json.h"
 #include "dns/answer/snapshot.h"
 
 namespace dns::control {
@@ -29,7 +29,7 @@ struct ExplainRequest {
                        // address); "" = no ECS option
   // Health check id -> last result's reason (ControlState::HealthReasons),
   // shown per candidate; empty: state only.
-  dns::HealthReasons health_reasons;
+  HealthReasons health_reasons;
 };
 
 // The ExplainJson of the answer (pretty-printed). InvalidArgument naming

@@ -85,20 +85,22 @@ json ZoneJson(const ZoneInfo& z) {
               {"changes_applied", z.changes_applied}};
 }
 
+// An input's provenance: {"source": path|"api"|null, "managed_by": ...}.
+json ProvenanceJson(const std::optional<std::string>& source, ManagedBy managed_by) {
+  return json{{"source", source.has_value() ? json(*source) : json(nullptr)},
+              {"managed_by", ManagedByName(managed_by)}};
+}
+
 json LatencyJson(const LatencyInfo& l) {
-  return json{{"source", l.source.has_value() ? json(*l.source) : json(nullptr)},
-              {"managed_by", ManagedByName(l.managed_by)},
-              {"networks", l.networks},
-              {"regions", l.regions},
-              {"rankings", l.rankings}};
+  json j = ProvenanceJson(l.source, l.managed_by);
+  j.update(json{{"networks", l.networks}, {"regions", l.regions}, {"rankings", l.rankings}});
+  return j;
 }
 
 json HealthSummaryJson(const HealthChecksSummary& h) {
-  return json{{"source", h.source.has_value() ? json(*h.source) : json(nullptr)},
-              {"managed_by", ManagedByName(h.managed_by)},
-              {"checks", h.checks},
-              {"probing", h.probing},
-              {"warnings", h.warnings}};
+  json j = ProvenanceJson(h.source, h.managed_by);
+  j.update(json{{"checks", h.checks}, {"probing", h.probing}, {"warnings", h.warnings}});
+  return j;
 }
 
 json HealthCheckJson(const HealthCheckInfo& info) {
@@ -345,6 +347,244 @@ bool ControlApi::Authorized(const httplib::Request& req) const {
   return TokenMatches(options_.token, std::string_view(header).substr(kBearer.size()));
 }
 
+// ---- The endpoints (docs/control-api.md) ----
+namespace {
+
+// What a handler works on.
+struct Endpoint {
+  ControlState& state;
+  dns::server::Server* server;  // may be null
+  const ControlApiOptions& options;
+  const std::string& address;  // the control API's own
+};
+
+// A handler: `arg` is the path's one variable part (a zone origin, a
+// region name), "" for fixed paths.
+using Handler = void (*)(const Endpoint& e, const httplib::Request& req, const std::string& arg,
+                         httplib::Response& res);
+
+std::vector<uint32_t> LatestExpiry(const Endpoint& e) {
+  return e.server != nullptr ? e.server->LatestExpiry() : std::vector<uint32_t>();
+}
+
+void ListZones(const Endpoint& e, const httplib::Request&, const std::string&,
+               httplib::Response& res) {
+  json zones = json::array();
+  for (const ZoneInfo& z : e.state.Zones()) zones.push_back(ZoneJson(z));
+  SendJson(res, 200, json{{"zones", zones}});
+}
+
+void PostChanges(const Endpoint& e, const httplib::Request& req, const std::string& origin,
+                 httplib::Response& res) {
+  std::string comment;
+  try {
+    const json body = json::parse(req.body);
+    const json& batch = body.contains("ChangeBatch") ? body.at("ChangeBatch") : body;
+    if (batch.is_object() && batch.contains("Comment") && batch.at("Comment").is_string())
+      comment = batch.at("Comment").get<std::string>();
+  } catch (const json::exception&) {
+    // ApplyChangeBatch reports the syntax error with its line.
+  }
+  absl::StatusOr<ChangeResult> r = e.state.ApplyChanges(origin, req.body, comment);
+  if (!r.ok()) return SendStatus(res, r.status(), "InvalidChangeBatch", "NoSuchZone");
+  json info{{"Id", r->id}, {"Status", "INSYNC"}, {"SubmittedAt", r->submitted_at}};
+  if (!r->comment.empty()) info["Comment"] = r->comment;
+  SendJson(res, 200, json{{"ChangeInfo", info}});
+}
+
+void GetZone(const Endpoint& e, const httplib::Request&, const std::string& origin,
+             httplib::Response& res) {
+  absl::StatusOr<ZoneInfo> z = e.state.Zone(origin);
+  if (!z.ok()) return SendStatus(res, z.status(), "InvalidInput", "NoSuchZone");
+  SendJson(res, 200, ZoneJson(*z));
+}
+
+void DeleteZone(const Endpoint& e, const httplib::Request&, const std::string& origin,
+                httplib::Response& res) {
+  absl::StatusOr<std::string> gone = e.state.UnloadZone(origin);
+  if (!gone.ok()) return SendStatus(res, gone.status(), "InvalidInput", "NoSuchZone");
+  SendJson(res, 200, json{{"unloaded", *gone}});
+}
+
+void PutZone(const Endpoint& e, const httplib::Request& req, const std::string& origin,
+             httplib::Response& res) {
+  std::vector<ZoneFile> files;
+  try {
+    const json body = json::parse(req.body);
+    if (!body.is_object() || !body.contains("files") || !body.at("files").is_array() ||
+        body.at("files").empty()) {
+      return SendError(res, 400, "InvalidInput",
+                       "expected {\"files\":[{\"name\":...,\"format\":\"master\"|\"route53\","
+                       "\"content\":...}]}");
+    }
+    for (const json& f : body.at("files")) {
+      ZoneFile file;
+      file.name = f.at("name").get<std::string>();
+      file.format = f.value("format", "");
+      file.content = f.at("content").get<std::string>();
+      if (file.name.empty()) return SendError(res, 400, "InvalidInput", "a file has no name");
+      files.push_back(std::move(file));
+    }
+  } catch (const json::exception& ex) {
+    return SendError(res, 400, "InvalidInput", absl::StrCat("request body: ", ex.what()));
+  }
+  absl::StatusOr<ZoneInfo> z = e.state.PutZone(origin, std::move(files));
+  if (!z.ok()) return SendStatus(res, z.status(), "InvalidInput", "NoSuchZone");
+  SendJson(res, 200, ZoneJson(*z));
+}
+
+void GetLatency(const Endpoint& e, const httplib::Request&, const std::string&,
+                httplib::Response& res) {
+  SendJson(res, 200, LatencyJson(e.state.Latency()));
+}
+
+void PutLatency(const Endpoint& e, const httplib::Request& req, const std::string&,
+                httplib::Response& res) {
+  absl::StatusOr<LatencyInfo> l = e.state.PutLatency(req.body);
+  if (!l.ok()) return SendStatus(res, l.status(), "InvalidInput", "NotFound");
+  SendJson(res, 200,
+           json{{"networks", l->networks}, {"regions", l->regions}, {"rankings", l->rankings}});
+}
+
+void GetHealthChecks(const Endpoint& e, const httplib::Request&, const std::string&,
+                     httplib::Response& res) {
+  json checks = json::array();
+  for (const HealthCheckInfo& h : e.state.HealthChecks()) checks.push_back(HealthCheckJson(h));
+  json j = HealthSummaryJson(e.state.HealthChecksSummaryInfo());
+  j["health_checks"] = checks;
+  SendJson(res, 200, j);
+}
+
+void PutHealthChecks(const Endpoint& e, const httplib::Request& req, const std::string&,
+                     httplib::Response& res) {
+  absl::StatusOr<HealthChecksSummary> h = e.state.PutHealthChecks(req.body);
+  if (!h.ok()) return SendStatus(res, h.status(), "InvalidInput", "NotFound");
+  SendJson(res, 200, HealthSummaryJson(*h));
+}
+
+void ListRegions(const Endpoint& e, const httplib::Request&, const std::string&,
+                 httplib::Response& res) {
+  const absl::Time now = absl::Now();
+  const std::vector<uint32_t> expiry = LatestExpiry(e);
+  json regions = json::array();
+  for (const RegionInfo& r : e.state.Regions()) regions.push_back(RegionJson(r, expiry, now));
+  SendJson(res, 200, json{{"regions", regions}});
+}
+
+void GetRegion(const Endpoint& e, const httplib::Request&, const std::string& name,
+               httplib::Response& res) {
+  absl::StatusOr<RegionInfo> r = e.state.Region(name);
+  if (!r.ok()) return SendStatus(res, r.status(), "InvalidInput", "NoSuchRegion");
+  SendJson(res, 200, RegionJson(*r, LatestExpiry(e), absl::Now()));
+}
+
+void PostRegion(const Endpoint& e, const httplib::Request& req, const std::string& name,
+                httplib::Response& res) {
+  std::optional<geo::AdminState> state;
+  try {
+    const json body = json::parse(req.body);
+    state = geo::ParseAdminState(body.at("state").get<std::string>());
+  } catch (const json::exception& ex) {
+    return SendError(res, 400, "InvalidInput",
+                     absl::StrCat("expected {\"state\":\"up\"|\"drain\"|\"down\"}: ", ex.what()));
+  }
+  if (!state.has_value()) {
+    return SendError(res, 400, "InvalidInput", "state must be \"up\", \"drain\" or \"down\"");
+  }
+  absl::StatusOr<RegionInfo> r = e.state.SetRegionState(name, *state);
+  if (!r.ok()) return SendStatus(res, r.status(), "InvalidInput", "NoSuchRegion");
+  // Every batch that may still have read the old state finishes first, so
+  // the expiry reported covers every answer handed out.
+  if (e.server != nullptr) (void)e.server->WaitForWorkers(kDrainSync);
+  GetRegion(e, req, name, res);
+}
+
+void Explain(const Endpoint& e, const httplib::Request& req, const std::string&,
+             httplib::Response& res) {
+  ExplainRequest er;
+  er.name = req.get_param_value("name");
+  er.type = req.has_param("type") ? req.get_param_value("type") : "A";
+  er.client = req.get_param_value("client");
+  er.subnet = req.get_param_value("subnet");
+  if (er.name.empty()) return SendError(res, 400, "InvalidInput", "missing ?name=");
+  er.health_reasons = e.state.HealthReasons();
+  absl::StatusOr<std::string> out = absl::InternalError("no snapshot");
+  e.state.WithSnapshot([&](const Snapshot& snap) { out = ExplainQuery(snap, er); });
+  if (!out.ok()) return SendStatus(res, out.status(), "InvalidInput", "NotFound");
+  res.status = 200;
+  res.set_content(*out + "\n", "application/json");
+}
+
+void Status(const Endpoint& e, const httplib::Request&, const std::string&,
+            httplib::Response& res) {
+  const absl::Time now = absl::Now();
+  const ReloadCounts reloads = e.state.reloads();
+  const std::string data_dir = e.state.data_dir();
+  dns::server::Server* server = e.server;
+  json j{{"version", e.options.version},
+         {"started_at", Rfc3339(e.options.started_at)},
+         {"uptime_s", absl::ToInt64Seconds(now - e.options.started_at)},
+         {"threads", server != nullptr ? server->threads() : 0},
+         {"listen", server != nullptr ? server->listening() : std::vector<std::string>()},
+         {"control", e.address},
+         {"data_dir", data_dir.empty() ? json(nullptr) : json(data_dir)},
+         {"zones", e.state.zone_count()},
+         {"snapshot_generation", reloads.generation},
+         {"reloads", reloads.api + reloads.sighup},
+         {"reload_failures", reloads.api_failures + reloads.sighup_failures},
+         {"queries", server != nullptr ? server->Totals().queries : 0}};
+  SendJson(res, 200, j);
+}
+
+void Metrics(const Endpoint& e, const httplib::Request&, const std::string&,
+             httplib::Response& res) {
+  const MetricsData data =
+      CollectMetrics(e.server, e.state, e.options.version,
+                     static_cast<double>(absl::ToUnixSeconds(e.options.started_at)));
+  res.status = 200;
+  res.set_content(FormatMetrics(data), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+// One endpoint and method. `path` is a regular expression matching the
+// whole path, with at most one group (the handler's `arg`).
+struct Route {
+  const char* method;
+  const char* path;
+  Handler handler;
+};
+
+// Every endpoint of the API, in the order a path is matched; the methods
+// of one path in the order a 405's Allow header lists them.
+constexpr Route kRoutes[] = {
+    {"GET", "/v1/zones/?", ListZones},
+    {"POST", "/v1/zones/([^/]+)/changes/?", PostChanges},
+    {"GET", "/v1/zones/([^/]+)/?", GetZone},
+    {"PUT", "/v1/zones/([^/]+)/?", PutZone},
+    {"DELETE", "/v1/zones/([^/]+)/?", DeleteZone},
+    {"GET", "/v1/latency/?", GetLatency},
+    {"PUT", "/v1/latency/?", PutLatency},
+    {"GET", "/v1/health-checks/?", GetHealthChecks},
+    {"PUT", "/v1/health-checks/?", PutHealthChecks},
+    {"GET", "/v1/regions/?", ListRegions},
+    {"GET", "/v1/regions/([^/]+)/?", GetRegion},
+    {"POST", "/v1/regions/([^/]+)/?", PostRegion},
+    {"GET", "/v1/explain", Explain},
+    {"GET", "/v1/status", Status},
+    {"GET", "/metrics", Metrics},
+};
+
+// kRoutes' paths, compiled once.
+const std::vector<std::regex>& RoutePatterns() {
+  static const std::vector<std::regex>* patterns = [] {
+    auto* out = new std::vector<std::regex>;
+    for (const Route& r : kRoutes) out->emplace_back(r.path);
+    return out;
+  }();
+  return *patterns;
+}
+
+}  // namespace
+
 void ControlApi::Handle(const httplib::Request& req, httplib::Response& res) {
   if (!Authorized(req)) {
     res.set_header("WWW-Authenticate", "Bearer");
@@ -352,201 +592,25 @@ void ControlApi::Handle(const httplib::Request& req, httplib::Response& res) {
               "missing or wrong token (send Authorization: Bearer <token>)");
     return;
   }
-  static const std::regex kZone("^/v1/zones/([^/]+)/?$");
-  static const std::regex kChanges("^/v1/zones/([^/]+)/changes/?$");
-  static const std::regex kRegion("^/v1/regions/([^/]+)/?$");
-  const std::string& path = req.path;
-  const std::string& m = req.method;
-  std::smatch match;
-  auto allow = [&](std::initializer_list<const char*> methods) {
-    for (const char* x : methods)
-      if (m == x) return true;
-    std::string list;
-    for (const char* x : methods) absl::StrAppend(&list, list.empty() ? "" : ", ", x);
-    res.set_header("Allow", list);
-    SendError(res, 405, "MethodNotAllowed", absl::StrCat(m, " is not allowed on ", path));
-    return false;
-  };
-  const absl::Time now = absl::Now();
-
-  if (path == "/v1/zones" || path == "/v1/zones/") {
-    if (!allow({"GET"})) return;
-    json zones = json::array();
-    for (const ZoneInfo& z : state_->Zones()) zones.push_back(ZoneJson(z));
-    SendJson(res, 200, json{{"zones", zones}});
-    return;
-  }
-  if (std::regex_match(path, match, kChanges)) {
-    if (!allow({"POST"})) return;
-    const std::string origin = match[1];
-    std::string comment;
-    try {
-      const json body = json::parse(req.body);
-      const json& batch = body.contains("ChangeBatch") ? body.at("ChangeBatch") : body;
-      if (batch.is_object() && batch.contains("Comment") && batch.at("Comment").is_string())
-        comment = batch.at("Comment").get<std::string>();
-    } catch (const json::exception&) {
-      // ApplyChangeBatch reports the syntax error with its line.
-    }
-    absl::StatusOr<ChangeResult> r = state_->ApplyChanges(origin, req.body, comment);
-    if (!r.ok()) {
-      SendStatus(res, r.status(), "InvalidChangeBatch", "NoSuchZone");
+  const Endpoint endpoint{*state_, server_, options_, address_};
+  const std::vector<std::regex>& patterns = RoutePatterns();
+  std::string allowed;  // the methods of the routes matching the path
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    std::smatch match;
+    if (!std::regex_match(req.path, match, patterns[i])) continue;
+    if (req.method == kRoutes[i].method) {
+      kRoutes[i].handler(endpoint, req, match.size() > 1 ? match[1].str() : std::string(), res);
       return;
     }
-    json info{{"Id", r->id}, {"Status", "INSYNC"}, {"SubmittedAt", r->submitted_at}};
-    if (!r->comment.empty()) info["Comment"] = r->comment;
-    SendJson(res, 200, json{{"ChangeInfo", info}});
+    absl::StrAppend(&allowed, allowed.empty() ? "" : ", ", kRoutes[i].method);
+  }
+  if (!allowed.empty()) {
+    res.set_header("Allow", allowed);
+    SendError(res, 405, "MethodNotAllowed",
+              absl::StrCat(req.method, " is not allowed on ", req.path));
     return;
   }
-  if (std::regex_match(path, match, kZone)) {
-    if (!allow({"GET", "PUT", "DELETE"})) return;
-    const std::string origin = match[1];
-    if (m == "GET") {
-      absl::StatusOr<ZoneInfo> z = state_->Zone(origin);
-      if (!z.ok()) return SendStatus(res, z.status(), "InvalidInput", "NoSuchZone");
-      SendJson(res, 200, ZoneJson(*z));
-      return;
-    }
-    if (m == "DELETE") {
-      absl::StatusOr<std::string> gone = state_->UnloadZone(origin);
-      if (!gone.ok()) return SendStatus(res, gone.status(), "InvalidInput", "NoSuchZone");
-      SendJson(res, 200, json{{"unloaded", *gone}});
-      return;
-    }
-    std::vector<ZoneFile> files;
-    try {
-      const json body = json::parse(req.body);
-      if (!body.is_object() || !body.contains("files") || !body.at("files").is_array() ||
-          body.at("files").empty()) {
-        return SendError(res, 400, "InvalidInput",
-                         "expected {\"files\":[{\"name\":...,\"format\":\"master\"|\"route53\","
-                         "\"content\":...}]}");
-      }
-      for (const json& f : body.at("files")) {
-        ZoneFile file;
-        file.name = f.at("name").get<std::string>();
-        file.format = f.value("format", "");
-        file.content = f.at("content").get<std::string>();
-        if (file.name.empty()) return SendError(res, 400, "InvalidInput", "a file has no name");
-        files.push_back(std::move(file));
-      }
-    } catch (const json::exception& e) {
-      return SendError(res, 400, "InvalidInput", absl::StrCat("request body: ", e.what()));
-    }
-    absl::StatusOr<ZoneInfo> z = state_->PutZone(origin, std::move(files));
-    if (!z.ok()) return SendStatus(res, z.status(), "InvalidInput", "NoSuchZone");
-    SendJson(res, 200, ZoneJson(*z));
-    return;
-  }
-  if (path == "/v1/latency" || path == "/v1/latency/") {
-    if (!allow({"GET", "PUT"})) return;
-    if (m == "GET") {
-      SendJson(res, 200, LatencyJson(state_->Latency()));
-      return;
-    }
-    absl::StatusOr<LatencyInfo> l = state_->PutLatency(req.body);
-    if (!l.ok()) return SendStatus(res, l.status(), "InvalidInput", "NotFound");
-    SendJson(res, 200, json{{"networks", l->networks}, {"regions", l->regions},
-                            {"rankings", l->rankings}});
-    return;
-  }
-  if (path == "/v1/health-checks" || path == "/v1/health-checks/") {
-    if (!allow({"GET", "PUT"})) return;
-    if (m == "GET") {
-      json checks = json::array();
-      for (const HealthCheckInfo& h : state_->HealthChecks()) checks.push_back(HealthCheckJson(h));
-      json j = HealthSummaryJson(state_->HealthChecksSummaryInfo());
-      j["health_checks"] = checks;
-      SendJson(res, 200, j);
-      return;
-    }
-    absl::StatusOr<HealthChecksSummary> h = state_->PutHealthChecks(req.body);
-    if (!h.ok()) return SendStatus(res, h.status(), "InvalidInput", "NotFound");
-    SendJson(res, 200, HealthSummaryJson(*h));
-    return;
-  }
-  if (path == "/v1/regions" || path == "/v1/regions/") {
-    if (!allow({"GET"})) return;
-    const std::vector<uint32_t> expiry =
-        server_ != nullptr ? server_->LatestExpiry() : std::vector<uint32_t>();
-    json regions = json::array();
-    for (const RegionInfo& r : state_->Regions()) regions.push_back(RegionJson(r, expiry, now));
-    SendJson(res, 200, json{{"regions", regions}});
-    return;
-  }
-  if (std::regex_match(path, match, kRegion)) {
-    if (!allow({"GET", "POST"})) return;
-    const std::string name = match[1];
-    if (m == "POST") {
-      std::optional<geo::AdminState> state;
-      try {
-        const json body = json::parse(req.body);
-        state = geo::ParseAdminState(body.at("state").get<std::string>());
-      } catch (const json::exception& e) {
-        return SendError(res, 400, "InvalidInput",
-                         absl::StrCat("expected {\"state\":\"up\"|\"drain\"|\"down\"}: ", e.what()));
-      }
-      if (!state.has_value()) {
-        return SendError(res, 400, "InvalidInput", "state must be \"up\", \"drain\" or \"down\"");
-      }
-      absl::StatusOr<RegionInfo> r = state_->SetRegionState(name, *state);
-      if (!r.ok()) return SendStatus(res, r.status(), "InvalidInput", "NoSuchRegion");
-      // Every batch that may still have read the old state finishes first,
-      // so the expiry reported below covers every answer handed out.
-      if (server_ != nullptr) (void)server_->WaitForWorkers(kDrainSync);
-    }
-    absl::StatusOr<RegionInfo> r = state_->Region(name);
-    if (!r.ok()) return SendStatus(res, r.status(), "InvalidInput", "NoSuchRegion");
-    const std::vector<uint32_t> expiry =
-        server_ != nullptr ? server_->LatestExpiry() : std::vector<uint32_t>();
-    SendJson(res, 200, RegionJson(*r, expiry, absl::Now()));
-    return;
-  }
-  if (path == "/v1/explain") {
-    if (!allow({"GET"})) return;
-    ExplainRequest er;
-    er.name = req.get_param_value("name");
-    er.type = req.has_param("type") ? req.get_param_value("type") : "A";
-    er.client = req.get_param_value("client");
-    er.subnet = req.get_param_value("subnet");
-    if (er.name.empty()) return SendError(res, 400, "InvalidInput", "missing ?name=");
-    er.health_reasons = state_->HealthReasons();
-    absl::StatusOr<std::string> out = absl::InternalError("no snapshot");
-    state_->WithSnapshot([&](const Snapshot& snap) { out = ExplainQuery(snap, er); });
-    if (!out.ok()) return SendStatus(res, out.status(), "InvalidInput", "NotFound");
-    res.status = 200;
-    res.set_content(*out + "\n", "application/json");
-    return;
-  }
-  if (path == "/v1/status") {
-    if (!allow({"GET"})) return;
-    const ReloadCounts reloads = state_->reloads();
-    const std::string data_dir = state_->data_dir();
-    json j{{"version", options_.version},
-           {"started_at", Rfc3339(options_.started_at)},
-           {"uptime_s", absl::ToInt64Seconds(now - options_.started_at)},
-           {"threads", server_ != nullptr ? server_->threads() : 0},
-           {"listen", server_ != nullptr ? server_->listening() : std::vector<std::string>()},
-           {"control", address_},
-           {"data_dir", data_dir.empty() ? json(nullptr) : json(data_dir)},
-           {"zones", state_->zone_count()},
-           {"snapshot_generation", reloads.generation},
-           {"reloads", reloads.api + reloads.sighup},
-           {"reload_failures", reloads.api_failures + reloads.sighup_failures},
-           {"queries", server_ != nullptr ? server_->Totals().queries : 0}};
-    SendJson(res, 200, j);
-    return;
-  }
-  if (path == "/metrics") {
-    if (!allow({"GET"})) return;
-    const MetricsData data =
-        CollectMetrics(server_, *state_, options_.version,
-                       static_cast<double>(absl::ToUnixSeconds(options_.started_at)));
-    res.status = 200;
-    res.set_content(FormatMetrics(data), "text/plain; version=0.0.4; charset=utf-8");
-    return;
-  }
-  SendError(res, 404, "NotFound", absl::StrCat("no such endpoint: ", m, " ", path));
+  SendError(res, 404, "NotFound", absl::StrCat("no such endpoint: ", req.method, " ", req.path));
 }
 
 }  // namespace dns::control

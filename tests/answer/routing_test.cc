@@ -33,6 +33,7 @@
 
 #include "dns/answer/explain.h"
 #include "dns/answer/snapshot.h"
+#include "dns/control/explain_json.h"
 #include "dns/wire/name.h"
 #include "geo/health.h"
 #include "geo/latency_table.h"
@@ -472,7 +473,7 @@ class RoutingTest : public ::testing::Test {
     Trace trace;
     const size_t n = HandleQuery(*snapshot_, query.data(), query.size(), req, out_,
                                  sizeof out_, &outcome_, &trace);
-    const std::string text = ExplainJson(trace, out_, n);
+    const std::string text = control::ExplainJson(trace, out_, n);
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     EXPECT_FALSE(j.is_discarded()) << "explain output is not JSON:\n" << text;
     return j;

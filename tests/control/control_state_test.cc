@@ -19,6 +19,7 @@
 namespace dns::control {
 namespace {
 
+using ::control_test::Batch;
 using ::control_test::MakeTempDir;
 using ::control_test::MinimalZone;
 using ::control_test::WriteText;
@@ -26,12 +27,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr char kOrigin[] = "example.test.";
-
-std::string Batch(const std::string& action, const std::string& name, const std::string& ip) {
-  return absl::StrCat(R"({"Changes":[{"Action":")", action,
-                      R"(","ResourceRecordSet":{"Name":")", name,
-                      R"(","Type":"A","TTL":300,"ResourceRecords":[{"Value":")", ip, R"("}]}}]})");
-}
 
 class ControlStateTest : public ::testing::Test {
  protected:
@@ -65,6 +60,15 @@ class ControlStateTest : public ::testing::Test {
     std::string wire;
     EXPECT_TRUE(NameFromText(name, &wire));
     return z != nullptr && z->Find(wire) != nullptr;
+  }
+
+  // Writes DIR/locations.csv (the header, then `rows`) and makes it the
+  // default latency table; returns its path.
+  std::string UseDefaultLatency(const std::string& rows) {
+    const std::string locations = dir_ + "/locations.csv";
+    WriteText(locations, "network,latitude,longitude,country\n" + rows);
+    config_.default_latency = locations;
+    return locations;
   }
 
   std::string dir_, zone_path_, log_;
@@ -264,11 +268,8 @@ std::string LatencyRecordSets(const std::string& origin, const std::vector<std::
 }
 
 TEST_F(ControlStateTest, DefaultLatencyTableLoadsWhenRoutedNamesArriveLater) {
-  const std::string locations = dir_ + "/locations.csv";
-  WriteText(locations,
-            "network,latitude,longitude,country\n81.2.69.0/24,51.5,-0.12,GB\n"
-            "8.8.8.0/24,40.7,-74.0,US\n");
-  config_.default_latency = locations;
+  const std::string locations =
+      UseDefaultLatency("81.2.69.0/24,51.5,-0.12,GB\n8.8.8.0/24,40.7,-74.0,US\n");
   auto state = Start();
   ASSERT_NE(state, nullptr);
   EXPECT_FALSE(state->Latency().source.has_value());  // nothing routed yet
@@ -293,11 +294,8 @@ TEST_F(ControlStateTest, DefaultLatencyTableLoadsWhenRoutedNamesArriveLater) {
 // ranked by a reload of the default table; answers for the regions it
 // already ranked stay as they were.
 TEST_F(ControlStateTest, DefaultLatencyTableRanksTheRegionsInUse) {
-  const std::string locations = dir_ + "/locations.csv";
-  WriteText(locations,
-            "network,latitude,longitude,country\n81.2.69.0/24,51.5,-0.12,GB\n"
-            "8.8.8.0/24,40.7,-74.0,US\n1.0.0.0/24,1.3,103.8,SG\n");
-  config_.default_latency = locations;
+  const std::string locations = UseDefaultLatency(
+      "81.2.69.0/24,51.5,-0.12,GB\n8.8.8.0/24,40.7,-74.0,US\n1.0.0.0/24,1.3,103.8,SG\n");
   auto state = Start();
   ASSERT_NE(state, nullptr);
   const std::string weighted = R"({"ResourceRecordSets": [
@@ -346,13 +344,10 @@ TEST_F(ControlStateTest, SighupReloadsAChangedDefaultTable) {
   const std::string json = dir_ + "/example.test.json";
   WriteText(json, LatencyRecordSets("example.test.", {"eu-west-1", "us-east-1"}));
   config_.zones.push_back({kOrigin, json});
-  const std::string locations = dir_ + "/locations.csv";
-  WriteText(locations,
-            "network,latitude,longitude,country\n81.2.69.0/24,51.5,-0.12,GB\n");
+  const std::string locations = UseDefaultLatency("81.2.69.0/24,51.5,-0.12,GB\n");
   ASSERT_EQ(system(absl::StrCat("touch -d '-1 hour' ", zone_path_, " ", json, " ",
                                 locations).c_str()),
             0);
-  config_.default_latency = locations;
   auto state = Start();
   ASSERT_NE(state, nullptr);
   const size_t before = state->Latency().networks;
@@ -387,11 +382,8 @@ TEST_F(ControlStateTest, DefaultLatencyTableWhenRoutedNamesHaveNone) {
     {"Name": "app.example.test.", "Type": "A", "SetIdentifier": "use1",
      "Region": "us-east-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]}]})");
   config_.zones.push_back({kOrigin, json});
-  const std::string locations = dir_ + "/locations.csv";
-  WriteText(locations,
-            "network,latitude,longitude,country\n81.2.69.0/24,51.5,-0.12,GB\n"
-            "8.8.8.0/24,40.7,-74.0,US\n");
-  config_.default_latency = locations;
+  const std::string locations =
+      UseDefaultLatency("81.2.69.0/24,51.5,-0.12,GB\n8.8.8.0/24,40.7,-74.0,US\n");
   {
     auto state = Start();
     ASSERT_NE(state, nullptr);

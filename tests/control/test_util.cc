@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
+
 namespace control_test {
 
 std::string MakeTempDir() {
@@ -55,6 +57,12 @@ std::string MinimalZone(const std::string& origin, int serial) {
     << "ns1 IN A 192.0.2.1\n"
     << "www IN A 192.0.2.10\n";
   return z.str();
+}
+
+std::string Batch(const std::string& action, const std::string& name, const std::string& ip) {
+  return absl::StrCat(R"({"Changes":[{"Action":")", action,
+                      R"(","ResourceRecordSet":{"Name":")", name,
+                      R"(","Type":"A","TTL":300,"ResourceRecords":[{"Value":")", ip, R"("}]}}]})");
 }
 
 }  // namespace control_test

@@ -22,6 +22,9 @@ std::vector<std::string> List(const std::string& dir);
 std::string ExamplePath(const std::string& file);
 // A minimal valid master file for `origin` ("example.test.").
 std::string MinimalZone(const std::string& origin, int serial = 1);
+// A Route 53 change batch of one A record: {"Changes":[{"Action": action,
+// ... "Name": name ... "Value": ip}]}.
+std::string Batch(const std::string& action, const std::string& name, const std::string& ip);
 
 }  // namespace control_test
 

@@ -1,4 +1,4 @@
-#include "dns/answer/explain.h"
+#include "dns/control/explain_json.h"
 
 // ldns defines bool/true/false itself unless <stdbool.h> came first.
 #include <stdbool.h>
@@ -12,7 +12,7 @@
 #include "dns/wire/types.h"
 #include "geo/regions.h"
 
-namespace dns {
+namespace dns::control {
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -166,4 +166,4 @@ std::string ExplainJson(const Trace& trace, const uint8_t* reply, size_t reply_l
   return j.dump(2);
 }
 
-}  // namespace dns
+}  // namespace dns::control

@@ -1,0 +1,198 @@
+// File: dns/control/change.h
+//
+// The control plane's state as one value, and its changes as values.
+//
+// ControlInputs holds every input the server answers from: the region
+// registry, the zones, the latency table, the health checks (each an
+// Input<T>: the parsed value, who manages it, where it came from and the
+// stat of the files it was read from), plus the command-line zones
+// unloaded through the API and the region admin states set through it.
+// It is cheap to copy: parsed values are shared, never re-parsed.
+//
+// A Change describes one mutation (an API call, SIGHUP, start-up) by
+// value, and ApplyChange computes the new inputs from (current inputs,
+// change). It reads the files the change names (SIGHUP, start-up) and
+// nothing else of the outside world: it does not build or publish
+// snapshots, write the data dir or log (the lines to log are returned).
+// ControlState runs every change through it and then the same steps:
+// validate (build the snapshot) → persist (data dir) → publish → count →
+// log. Replaying the same changes onto a fresh ControlInputs gives the same
+// inputs, which is what replicating them needs.
+//
+// Example:
+//   ChangeContext ctx{config, default_latency, admin};
+//   std::vector<std::string> notes;
+//   absl::StatusOr<Transition> t =
+//       ApplyChange(current, change::LoadLatency{csv}, ctx, &notes);
+//   if (t.ok()) current = std::move(t->next);
+//
+// Thread safety: values; ApplyChange is as thread-safe as the
+// ChangeContext it is given (DefaultLatency is thread-compatible).
+#ifndef STEERDNS_DNS_CONTROL_CHANGE_H_
+#define STEERDNS_DNS_CONTROL_CHANGE_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "dns/control/data_store.h"
+#include "dns/control/default_latency.h"
+#include "dns/control/file_stamp.h"
+#include "dns/server/config.h"
+#include "geo/latency_table.h"
+#include "geo/regions.h"
+#include "health/health_checks.h"
+#include "zones/zone.h"
+
+namespace dns::control {
+
+// Who owns an input's current content: its command-line file (SIGHUP
+// re-reads it), or the control API (and the data dir).
+enum class ManagedBy { kCommandLine, kApi };
+const char* ManagedByName(ManagedBy m);  // "command-line", "api"
+
+// One input: its value and where it came from.
+template <typename T>
+struct Input {
+  std::shared_ptr<const T> value;  // null: none loaded
+  ManagedBy managed_by = ManagedBy::kCommandLine;
+  // Where the value came from: paths, uploaded file names, or "api";
+  // empty: nowhere (none loaded).
+  std::vector<std::string> sources;
+  // Command line: the stat of every file read, for SIGHUP.
+  std::vector<FileStamp> stamps;
+
+  // The first source ("" for none): the one of a table.
+  std::string source() const { return sources.empty() ? std::string() : sources.front(); }
+};
+
+// A zone, with its presentation origin and the change batches applied.
+struct ZoneInput : Input<zones::Zone> {
+  std::string origin_text;
+  uint64_t changes_applied = 0;  // since it was last loaded
+};
+
+// Every input of the control plane.
+struct ControlInputs {
+  Input<geo::RegionRegistry> regions;      // null: no regions file loaded
+  std::map<std::string, ZoneInput> zones;  // by wire origin
+  // Command-line origins unloaded through the API: SIGHUP leaves them out.
+  std::set<std::string> unloaded;
+  Input<geo::LatencyTable> latency;  // null: no table
+  // latency.value is the default table (DefaultLatency's).
+  bool latency_is_default = false;
+  // Never null once started (empty: no checks).
+  Input<health::HealthChecksConfig> health_checks;
+  // Region admin states set through the API or read from the data dir.
+  std::map<std::string, geo::AdminState> region_states;
+};
+
+// What the data dir held at start-up.
+struct StoredInputs {
+  std::string dir;  // "" without a data dir
+  std::vector<StoredZone> zones;
+  std::optional<std::string> latency;  // CSV
+  std::string latency_path;
+  std::optional<std::string> health_checks;  // Route 53 JSON
+  std::string health_checks_path;
+  std::vector<std::pair<std::string, std::string>> region_states;  // (name, "drain")
+};
+
+// The changes. Origins are presentation form, canonical (ControlState
+// parses what the API was given).
+namespace change {
+// Start-up: the command-line inputs (the config's files) under what the
+// data dir holds.
+struct StartUp {
+  StoredInputs stored;
+};
+// PUT /v1/zones/ORIGIN: the zone from uploaded files (format set).
+struct LoadZone {
+  std::string origin;
+  std::vector<ZoneFile> files;
+};
+// DELETE /v1/zones/ORIGIN.
+struct UnloadZone {
+  std::string origin;
+};
+// POST /v1/zones/ORIGIN/changes: a Route 53 change batch.
+struct ApplyBatch {
+  std::string origin;
+  std::string body;  // the request body as received
+  std::string comment;
+  std::string id;  // "/change/C<n>"
+  std::string submitted_at;  // RFC 3339
+};
+// PUT /v1/latency.
+struct LoadLatency {
+  std::string csv;
+};
+// POST /v1/regions/NAME.
+struct SetRegionState {
+  std::string region;
+  geo::AdminState state = geo::AdminState::kUp;
+};
+// PUT /v1/health-checks: Route 53 JSON.
+struct LoadHealthChecks {
+  std::string json;
+};
+// SIGHUP: re-read the command-line files whose stat changed.
+struct ReloadFiles {};
+}  // namespace change
+
+using Change = std::variant<change::StartUp, change::LoadZone, change::UnloadZone,
+                            change::ApplyBatch, change::LoadLatency, change::SetRegionState,
+                            change::LoadHealthChecks, change::ReloadFiles>;
+
+// Which ReloadCounts a change counts in.
+enum class ChangeCounter { kNone, kApi, kSighup };
+ChangeCounter CounterOf(const Change& change);
+
+// What a change may read besides the current inputs.
+struct ChangeContext {
+  const dns::server::Config& config;  // the command-line files
+  DefaultLatency& default_latency;    // the default table, loaded on first use
+  geo::AdminStates& admin;            // region names -> ids (registered as seen)
+};
+
+// What the snapshot does on a change.
+enum class SnapshotEffect {
+  kNone,      // not built (a region state, a SIGHUP that found nothing new)
+  kValidate,  // built to validate, not published (health checks)
+  kPublish,   // built and published
+};
+
+// The result of ApplyChange.
+struct Transition {
+  ControlInputs next;
+  SnapshotEffect snapshot = SnapshotEffect::kPublish;
+  bool counted = true;            // counts in CounterOf(change) once committed
+  std::vector<std::string> log;   // to log once committed
+};
+
+// The new inputs: `current` with `change` applied. Lines to log whether or
+// not the change then commits (start-up's, the default table's) are
+// appended to `notes`. Errors (nothing changed): InvalidArgument
+// "name:line: message" for bad data, NotFound for no such zone or region,
+// DataLoss for a data dir that no longer loads (start-up), the file's
+// error for a command-line file (start-up, SIGHUP).
+absl::StatusOr<Transition> ApplyChange(const ControlInputs& current, const Change& change,
+                                       ChangeContext& ctx, std::vector<std::string>* notes);
+
+// Origin text from the API ("Example.COM", "example.com.") -> wire and
+// canonical text. InvalidArgument if it is not a name.
+absl::Status ParseOrigin(std::string_view origin, std::string* wire, std::string* text);
+
+// The regions latency record sets of `zones` name, sorted, each once.
+std::vector<std::string> LatencyRegionsInUse(const std::map<std::string, ZoneInput>& zones);
+
+}  // namespace dns::control
+
+#endif  // STEERDNS_DNS_CONTROL_CHANGE_H_
