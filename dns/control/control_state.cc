@@ -87,7 +87,7 @@ const char* ManagedByName(ManagedBy m) {
   return m == ManagedBy::kApi ? "api" : "command-line";
 }
 
-ControlState::ControlState(dns::server::Config config, Logger log)
+ControlState::ControlState(Config config, Logger log)
     : config_(std::move(config)),
       log_(std::move(log)),
       health_checks_(std::make_shared<const health::HealthChecksConfig>()) {
@@ -128,7 +128,7 @@ std::vector<ControlState::FileStamp> ControlState::StampAll(
 }
 
 absl::StatusOr<std::unique_ptr<ControlState>> ControlState::Create(
-    const dns::server::Config& config, Logger log) {
+    const Config& config, Logger log) {
   std::unique_ptr<ControlState> state(new ControlState(config, std::move(log)));
   absl::MutexLock lock(&state->mu_);
   absl::Status st = state->LoadAll();
@@ -140,7 +140,7 @@ std::vector<std::pair<std::string, std::pair<std::string, std::vector<std::strin
 ControlState::CommandLineZones() const {
   std::vector<std::pair<std::string, std::pair<std::string, std::vector<std::string>>>> out;
   absl::flat_hash_map<std::string, size_t> index;
-  for (const dns::server::ZoneSource& z : config_.zones) {
+  for (const ZoneSource& z : config_.zones) {
     std::string wire;
     if (!NameFromText(z.origin, &wire)) wire = z.origin;  // LoadZone reports it
     auto [it, added] = index.try_emplace(wire, out.size());

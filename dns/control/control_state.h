@@ -60,8 +60,8 @@
 #include "absl/synchronization/mutex.h"
 #include "dns/answer/routed_names.h"
 #include "dns/answer/snapshot.h"
+#include "dns/control/config.h"
 #include "dns/control/data_store.h"
-#include "dns/server/config.h"
 #include "dns/server/snapshot_cell.h"
 #include "geo/health.h"
 #include "health/health_checks.h"
@@ -151,7 +151,7 @@ class ControlState {
   // line per zone and table through `log`. Errors: the first bad input,
   // as "file:line: message" (data dir files are named by their path).
   static absl::StatusOr<std::unique_ptr<ControlState>> Create(
-      const dns::server::Config& config, Logger log);
+      const Config& config, Logger log);
   ~ControlState();
   ControlState(const ControlState&) = delete;
   ControlState& operator=(const ControlState&) = delete;
@@ -275,7 +275,7 @@ class ControlState {
   };
   using ZoneMap = std::map<std::string, ZoneEntry>;  // by wire origin
 
-  ControlState(dns::server::Config config, Logger log);
+  ControlState(Config config, Logger log);
 
   static FileStamp Stamp(const std::string& path);
   static std::vector<FileStamp> StampAll(const std::vector<std::string>& paths);
@@ -326,7 +326,7 @@ class ControlState {
   std::vector<std::pair<std::string, std::string>> NonUpRegionStates(
       std::string_view changed, geo::AdminState state) const;
 
-  const dns::server::Config config_;
+  const Config config_;
   const Logger log_;
 
   // Outlive every snapshot (snapshots point at them).
