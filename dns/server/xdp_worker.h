@@ -48,10 +48,11 @@ class XdpWorker final : public Worker {
   // Creates the UMEM and the AF_XDP socket on `ifname` queue `queue`,
   // answering UDP to `port` (host order). With `filter` (attached by the
   // caller; the workers share it, the last one detaches it) the socket
-  // joins its map and binds in its mode (native: zero-copy, else copy; SKB: copy). Without it libxdp
-  // loads its default program: native zero-copy, native copy, then SKB
-  // copy are tried in turn. Keeps the first mode the kernel accepts. Errors
-  // name the interface, the call that failed and errno for each mode tried.
+  // joins its map and binds in its mode (native: zero-copy, else copy;
+  // SKB: copy). Without it libxdp loads its default program: native
+  // zero-copy, native copy, then SKB copy are tried in turn. Keeps the
+  // first mode the kernel accepts. Errors name the interface, the call that
+  // failed and errno for each mode tried.
   static absl::StatusOr<std::unique_ptr<XdpWorker>> Create(
       const std::string& ifname, uint32_t queue, uint16_t port, uint16_t max_udp_size,
       std::shared_ptr<const XdpFilter> filter = nullptr);
