@@ -47,8 +47,9 @@ EXTERNAL = [
 
 def cmake_files():
     for d, dirs, files in os.walk(ROOT):
-        dirs[:] = [x for x in dirs if not x.startswith(".") and not x.startswith("build")
-                   and x not in ("tests", "bench", "node_modules")]
+        top = os.path.abspath(d) == ROOT
+        dirs[:] = [x for x in dirs if not x.startswith(".") and x != "node_modules"
+                   and not (top and (x.startswith("build") or x in ("tests", "bench")))]
         if "CMakeLists.txt" in files:
             yield os.path.join(d, "CMakeLists.txt")
 

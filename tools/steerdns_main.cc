@@ -23,10 +23,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "dns/control/config.h"
 #include "dns/control/control_state.h"
 #include "dns/control/explain_query.h"
 #include "dns/control/http_api.h"
-#include "dns/server/config.h"
 #include "dns/server/server.h"
 #include "geo/build/location_table.h"
 
@@ -36,7 +36,7 @@
 
 namespace {
 
-using dns::server::Config;
+using dns::control::Config;
 
 void Log(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
 
@@ -93,13 +93,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   absl::StatusOr<Config> config =
-      dns::server::ParseFlags(static_cast<int>(args.size()), args.data());
+      dns::control::ParseFlags(static_cast<int>(args.size()), args.data());
   if (!config.ok()) {
     Log(absl::StrCat("steerdns: ", config.status().message()));
     return 1;
   }
   if (config->help) {
-    std::fputs(dns::server::UsageText().c_str(), stdout);
+    std::fputs(dns::control::UsageText().c_str(), stdout);
     return 0;
   }
   // Routed names without --latency use the table made at set-up time.

@@ -51,10 +51,10 @@ absl::StatusOr<std::shared_ptr<const zones::Zone>> BuildZoneFromFiles(
 // The --zone entries grouped by origin: (wire, (origin as given, paths)),
 // in order of first mention.
 std::vector<std::pair<std::string, std::pair<std::string, std::vector<std::string>>>>
-CommandLineZones(const dns::server::Config& config) {
+CommandLineZones(const Config& config) {
   std::vector<std::pair<std::string, std::pair<std::string, std::vector<std::string>>>> out;
   absl::flat_hash_map<std::string, size_t> index;
-  for (const dns::server::ZoneSource& z : config.zones) {
+  for (const ZoneSource& z : config.zones) {
     std::string wire;
     if (!NameFromText(z.origin, &wire)) wire = z.origin;  // LoadZone reports it
     auto [it, added] = index.try_emplace(wire, out.size());
@@ -451,7 +451,7 @@ absl::StatusOr<Transition> ReloadFiles(const ControlInputs& current, ChangeConte
   Transition t;
   t.next = current;
   ControlInputs& next = t.next;
-  const dns::server::Config& config = ctx.config;
+  const Config& config = ctx.config;
   absl::Status st = LoadRegistry(next, /*at_start=*/false, ctx, notes);
   if (!st.ok()) return st;
   std::vector<std::string> changed;

@@ -45,7 +45,7 @@
 #include "dns/control/data_store.h"
 #include "dns/control/default_latency.h"
 #include "dns/control/file_stamp.h"
-#include "dns/server/config.h"
+#include "dns/control/config.h"
 #include "geo/latency_table.h"
 #include "geo/regions.h"
 #include "health/health_checks.h"
@@ -157,7 +157,7 @@ ChangeCounter CounterOf(const Change& change);
 
 // What a change may read besides the current inputs.
 struct ChangeContext {
-  const dns::server::Config& config;  // the command-line files
+  const Config& config;  // the command-line files
   DefaultLatency& default_latency;    // the default table, loaded on first use
   geo::AdminStates& admin;            // region names -> ids (registered as seen)
 };

@@ -70,7 +70,7 @@ HealthChecksSummary SummaryOf(const Input<health::HealthChecksConfig>& checks, b
 
 }  // namespace
 
-ControlState::ControlState(dns::server::Config config, Logger log)
+ControlState::ControlState(Config config, Logger log)
     : config_(std::move(config)),
       log_(std::move(log)),
       default_latency_(config_.default_latency) {
@@ -87,7 +87,7 @@ ControlState::~ControlState() {
 }
 
 absl::StatusOr<std::unique_ptr<ControlState>> ControlState::Create(
-    const dns::server::Config& config, Logger log) {
+    const Config& config, Logger log) {
   std::unique_ptr<ControlState> state(new ControlState(config, std::move(log)));
   absl::MutexLock lock(&state->mu_);
   // What the operator changed through the API, from the data dir.

@@ -63,7 +63,7 @@
 #include "dns/control/change.h"
 #include "dns/control/data_store.h"
 #include "dns/control/default_latency.h"
-#include "dns/server/config.h"
+#include "dns/control/config.h"
 #include "dns/server/snapshot_cell.h"
 #include "geo/health.h"
 #include "health/health_checks.h"
@@ -149,7 +149,7 @@ class ControlState {
   // line per zone and table through `log`. Errors: the first bad input,
   // as "file:line: message" (data dir files are named by their path).
   static absl::StatusOr<std::unique_ptr<ControlState>> Create(
-      const dns::server::Config& config, Logger log);
+      const Config& config, Logger log);
   ~ControlState();
   ControlState(const ControlState&) = delete;
   ControlState& operator=(const ControlState&) = delete;
@@ -238,7 +238,7 @@ class ControlState {
   const RoutedNames& routed_names() const { return names_; }
 
  private:
-  ControlState(dns::server::Config config, Logger log);
+  ControlState(Config config, Logger log);
 
   // The commit path: ApplyChange, then validate (build the snapshot;
   // reserve the health slots of new checks) → persist (data dir) →
@@ -263,7 +263,7 @@ class ControlState {
   RegionInfo InfoOfRegion(const std::string& name, geo::AdminState state) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  const dns::server::Config config_;
+  const Config config_;
   const Logger log_;
 
   // Outlive every snapshot (snapshots point at them).

@@ -223,7 +223,7 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
   return std::string(token);
 }
 
-absl::StatusOr<std::string> CheckControlSettings(const dns::server::Config& config,
+absl::StatusOr<std::string> CheckControlSettings(const Config& config,
                                                  std::string* token) {
   token->clear();
   if (config.control == "off") return std::string();

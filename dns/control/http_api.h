@@ -31,8 +31,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "dns/control/config.h"
 #include "dns/control/control_state.h"
-#include "dns/server/config.h"
 #include "dns/server/server.h"
 
 namespace httplib {
@@ -57,7 +57,7 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
 // The control settings of `config` checked: "" address for --control off;
 // InvalidArgument for a non-loopback address without a token file.
 // `*token` gets the token ("" if none).
-absl::StatusOr<std::string> CheckControlSettings(const dns::server::Config& config,
+absl::StatusOr<std::string> CheckControlSettings(const Config& config,
                                                  std::string* token);
 
 struct ControlApiOptions {

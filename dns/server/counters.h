@@ -179,14 +179,14 @@ inline uint32_t CoarseNowSeconds() noexcept {
   return static_cast<uint32_t>(ts.tv_sec);
 }
 
-// Counters of one worker (UDP or TCP). alignas(64): each worker's counters
-// sit on their own cache lines, so workers never false-share.
+// Counters of one worker (UDP, TCP or AF_XDP). alignas(64): each worker's
+// counters sit on their own cache lines, so workers never false-share.
 struct alignas(64) WorkerCounters {
   Counter queries{0};    // messages handed to the engine
   Counter replies{0};    // replies sent (or queued, for TCP)
   Counter dropped{0};    // no reply: engine said drop, or send failed
   Counter formerr{0};    // malformed queries (FORMERR or dropped as such)
-  Counter truncated{0};  // replies with TC set (UDP)
+  Counter truncated{0};  // replies with TC set
   // UDP: replies above the interface MTU (EMSGSIZE with DF set), answered
   // again for UdpWorker::kFallbackUdpSize octets.
   Counter reanswered_smaller{0};
@@ -208,9 +208,8 @@ struct alignas(64) WorkerCounters {
   }
 };
 
-// The worker's bookkeeping for one handled query beyond the basic counters
-// (which the workers bump themselves): per-type/rcode replies, ECS, routed
-// answers and drain expiry. `reply_len` 0 = nothing sent; `now_s` from
+// The metrics part of RecordAnswer (below): per-type/rcode replies, ECS,
+// routed answers and drain expiry. `reply_len` 0 = nothing sent; `now_s` from
 // CoarseNowSeconds(), read once per batch. Owner only; no allocation.
 inline void RecordOutcome(WorkerCounters& c, const Outcome& oc, size_t reply_len,
                           uint32_t now_s) noexcept {
@@ -226,6 +225,33 @@ inline void RecordOutcome(WorkerCounters& c, const Outcome& oc, size_t reply_len
     c.routed.Bump(r.name_id, r.region, r.reason);
     c.expiry.Note(r.region, now_s + r.ttl);
   }
+}
+
+// The bookkeeping after a worker handed one query to the engine, the same
+// for UDP, TCP and AF_XDP (the query itself is already counted): the
+// metrics of RecordOutcome, a malformed query, a drop (`reply_len` 0), TC
+// and the reply's RCODE. True if there is a reply to send; `replies` is
+// counted by the worker when it leaves. Owner only; no allocation.
+inline bool RecordAnswer(WorkerCounters& c, const Outcome& oc, size_t reply_len,
+                         uint32_t now_s) noexcept {
+  RecordOutcome(c, oc, reply_len, now_s);
+  if (oc.malformed) Bump(c.formerr);
+  if (reply_len == 0) {
+    Bump(c.dropped);
+    return false;
+  }
+  if (oc.truncated) Bump(c.truncated);
+  Bump(c.by_rcode[WorkerCounters::RcodeSlot(static_cast<uint16_t>(oc.rcode))]);
+  return true;
+}
+
+// A query the worker could not even hand to the engine (longer than it
+// reads, a broken frame): counted as a malformed query, dropped.
+inline void RecordUnreadable(WorkerCounters& c) noexcept {
+  Bump(c.queries);
+  Bump(c.dropped);
+  Bump(c.formerr);
+  Bump(c.dropped_malformed);
 }
 
 // Plain totals, summed by the reader.

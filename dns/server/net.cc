@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
 #include "base/string_view.h"
 
 namespace dns::server {
@@ -105,6 +106,43 @@ std::string FormatAddress(const sockaddr_storage& addr) {
     return absl::StrCat(buf, ":", ntohs(sin->sin_port));
   }
   return "(unknown address family)";
+}
+
+namespace {
+
+const char* ProtocolName(int type) { return type == SOCK_STREAM ? "TCP" : "UDP"; }
+
+}  // namespace
+
+absl::StatusOr<UniqueFd> OpenWorkerSocket(const ListenAddress& address, int type) {
+  auto error = [&](const char* call) {
+    const std::string why = base::ErrnoText(errno);
+    return absl::InternalError(absl::StrCat(
+        ProtocolName(type), " ", FormatAddress(address.addr), ": ", call, ": ", why));
+  };
+  const int family = address.addr.ss_family;
+  UniqueFd fd(::socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return error("socket");
+  const int one = 1;
+  if ((type == SOCK_STREAM &&
+       ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) ||
+      ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+    return error("SO_REUSEPORT");
+  }
+  if (family == AF_INET6 &&
+      ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) {
+    return error("IPV6_V6ONLY");
+  }
+  return fd;
+}
+
+absl::Status BindSocket(int fd, const ListenAddress& address, int type) {
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address.addr), address.len) != 0) {
+    const std::string why = base::ErrnoText(errno);
+    return absl::UnavailableError(absl::StrCat(
+        "cannot bind ", ProtocolName(type), " ", FormatAddress(address.addr), ": ", why));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace dns::server

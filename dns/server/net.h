@@ -1,9 +1,10 @@
 // File: dns/server/net.h
 //
-// Small socket helpers shared by the UDP and TCP workers and the config
-// parser: an owning file descriptor, listen-address parsing ("ADDR:PORT",
-// IPv6 as "[ADDR]:PORT"), and conversions between socket addresses and the
-// engine's dns::ClientAddress.
+// Small socket helpers shared by the workers, the server and the daemon's
+// config parser: an owning file descriptor, listen-address parsing
+// ("ADDR:PORT", IPv6 as "[ADDR]:PORT"), opening and binding worker sockets,
+// and conversions between socket addresses and the engine's
+// dns::ClientAddress.
 //
 // Example:
 //   absl::StatusOr<ListenAddress> a = ParseListenAddress("[::1]:5300");
@@ -20,6 +21,7 @@
 #include <string_view>
 #include <utility>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "dns/answer/answer.h"
@@ -68,6 +70,18 @@ absl::StatusOr<ListenAddress> ParseListenAddress(std::string_view text);
 
 // "1.2.3.4:53" or "[2001:db8::1]:53".
 std::string FormatAddress(const sockaddr_storage& addr);
+
+// A worker's socket, not bound yet: `type` (SOCK_DGRAM or SOCK_STREAM) in
+// the family of `address`, non-blocking, close-on-exec, SO_REUSEPORT (every
+// worker binds the same address), SO_REUSEADDR for TCP (restart while old
+// connections sit in TIME_WAIT) and IPV6_V6ONLY on IPv6. Errors name the
+// protocol, the address and the call ("UDP 127.0.0.1:5300: SO_REUSEPORT:
+// ...").
+absl::StatusOr<UniqueFd> OpenWorkerSocket(const ListenAddress& address, int type);
+
+// Binds `fd` (of `type`) to `address`. Unavailable "cannot bind UDP
+// 127.0.0.1:5300: Address already in use" on error.
+absl::Status BindSocket(int fd, const ListenAddress& address, int type);
 
 // The engine's view of a peer address. Not allocating; for the query path.
 inline void ToClientAddress(const sockaddr_storage& addr,

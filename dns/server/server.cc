@@ -12,12 +12,7 @@
 #include "absl/time/time.h"
 #include "base/errno_status.h"
 #include "dns/server/net.h"
-#include "dns/server/tcp_worker.h"
-#include "dns/server/udp_worker.h"
-#ifdef STEER_HAVE_XDP
-#include "dns/server/xdp_filter.h"
-#include "dns/server/xdp_worker.h"
-#endif
+#include "dns/server/worker.h"
 
 namespace dns::server {
 namespace {
@@ -42,11 +37,7 @@ absl::Status ProbeAndFixPort(ListenAddress* address) {
     (void)::setsockopt(udp.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     (void)::setsockopt(tcp.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
   }
-  if (::bind(udp.get(), reinterpret_cast<const sockaddr*>(&address->addr),
-             address->len) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot bind UDP ", where, ": ", base::ErrnoText(errno)));
-  }
+  if (absl::Status st = BindSocket(udp.get(), *address, SOCK_DGRAM); !st.ok()) return st;
   if (address->port() == 0) {
     sockaddr_storage bound{};
     socklen_t len = sizeof bound;
@@ -62,12 +53,7 @@ absl::Status ProbeAndFixPort(ListenAddress* address) {
   // SO_REUSEADDR as the real listeners have it: TIME_WAIT leftovers of a
   // previous run do not count as "in use", a listening socket does.
   (void)::setsockopt(tcp.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(tcp.get(), reinterpret_cast<const sockaddr*>(&address->addr),
-             address->len) != 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot bind TCP ", FormatAddress(address->addr), ": ", base::ErrnoText(errno)));
-  }
-  return absl::OkStatus();
+  return BindSocket(tcp.get(), *address, SOCK_STREAM);
 }
 
 void NameThread(std::thread& t, const std::string& name) {
@@ -81,137 +67,65 @@ Server::Server() = default;
 
 Server::~Server() { Stop(); }
 
-absl::Status Server::Start(const Config& config,
+absl::Status Server::Start(const ServerOptions& options,
                            std::unique_ptr<const Snapshot> initial) {
   if (started_) return absl::FailedPreconditionError("server already started");
   started_ = true;
 
-  if (config.listen.empty()) {
+  if (options.listen.empty()) {
     return absl::InvalidArgumentError("no listen address");
   }
-  std::vector<ListenAddress> addresses;
-  for (const std::string& text : config.listen) {
+  WorkerPlan plan;
+  plan.options = options;
+  for (const std::string& text : options.listen) {
     absl::StatusOr<ListenAddress> a = ParseListenAddress(text);
     if (!a.ok()) return a.status();
-    addresses.push_back(*a);
+    plan.addresses.push_back(*a);
   }
+  std::vector<ListenAddress>& addresses = plan.addresses;
   for (size_t i = 0; i < addresses.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (addresses[j].port() != 0 &&
           FormatAddress(addresses[i].addr) == FormatAddress(addresses[j].addr)) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "listen address ", config.listen[i], " given twice"));
+            "listen address ", options.listen[i], " given twice"));
       }
     }
   }
-
-  threads_ = config.threads > 0
-                 ? config.threads
+  threads_ = options.threads > 0
+                 ? options.threads
                  : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  plan.threads = threads_;
 
-  // 1. Bind everything.
+  // 1. Bind everything: the ports, then every worker's sockets.
   for (ListenAddress& a : addresses) {
     absl::Status st = ProbeAndFixPort(&a);
     if (!st.ok()) return st;
   }
-  std::vector<std::vector<UniqueFd>> udp_fds(threads_), tcp_fds(threads_);
-  std::vector<bool> pktinfo;
-  for (const ListenAddress& a : addresses) pktinfo.push_back(a.is_wildcard());
-  for (int t = 0; t < threads_; ++t) {
-    for (const ListenAddress& a : addresses) {
-      absl::StatusOr<UniqueFd> u = UdpWorker::OpenSocket(a);
-      if (!u.ok()) return u.status();
-      udp_fds[t].push_back(std::move(*u));
-      absl::StatusOr<UniqueFd> l = TcpWorker::OpenListener(a);
-      if (!l.ok()) return l.status();
-      tcp_fds[t].push_back(std::move(*l));
-    }
+  WorkerSet set;
+  for (auto add : {AddUdpWorkers, AddTcpWorkers, AddXdpWorkers}) {
+    absl::Status st = add(plan, &set);
+    if (!st.ok()) return st;  // `set` closes what was opened
   }
   for (const ListenAddress& a : addresses) {
     listening_.push_back(FormatAddress(a.addr));
   }
+  xdp_serving_ = std::move(set.xdp_serving);
+  xdp_warnings_ = std::move(set.warnings);
 
-  // AF_XDP: one worker per receive queue, at most one per thread.
-  int xdp_workers = 0;
-  if (!config.xdp.empty()) {
-#ifdef STEER_HAVE_XDP
-    xdp_workers = static_cast<int>(
-        std::min<uint32_t>(XdpQueueCount(config.xdp), static_cast<uint32_t>(threads_)));
-#else
-    return absl::FailedPreconditionError(absl::StrCat(
-        "--xdp ", config.xdp, ": this steerdns was built without AF_XDP "
-        "(libxdp/libbpf not found at build time; see STEER_XDP)"));
-#endif
-  }
-
-  // 2. Build the workers.
-  cell_ = std::make_unique<SnapshotCell>(2 * threads_ + xdp_workers,
+  // 2. One cell slot per worker.
+  cell_ = std::make_unique<SnapshotCell>(static_cast<int>(set.workers.size()),
                                          std::move(initial));
-  TcpWorker::Options tcp_options;
-  tcp_options.idle_timeout_ms = config.tcp_idle_timeout * 1000;
-  // Each TCP worker enforces its share of the cap (rounded up, at least
-  // one), since connections never move between workers.
-  tcp_options.max_connections =
-      (config.tcp_max_connections + threads_ - 1) / threads_;
-  const uint16_t max_udp = static_cast<uint16_t>(
-      std::clamp(config.max_udp_size, 512, 65535));
-  for (int t = 0; t < threads_; ++t) {
-    udp_.push_back(std::make_unique<UdpWorker>(
-        t, cell_.get(), std::move(udp_fds[t]), pktinfo, max_udp, &stop_));
-    absl::StatusOr<std::unique_ptr<TcpWorker>> w = TcpWorker::Create(
-        threads_ + t, cell_.get(), std::move(tcp_fds[t]), tcp_options, &stop_);
-    if (!w.ok()) {
-      udp_.clear();
-      tcp_.clear();
-      return w.status();
-    }
-    tcp_.push_back(std::move(*w));
+  workers_ = std::move(set.workers);
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    workers_[i]->Attach(cell_.get(), static_cast<int>(i));
   }
-#ifdef STEER_HAVE_XDP
-  if (xdp_workers > 0 && XdpFilter::Available()) {
-    absl::StatusOr<std::unique_ptr<XdpFilter>> f =
-        XdpFilter::Attach(config.xdp, addresses[0].port());
-    if (!f.ok()) {
-      udp_.clear();
-      tcp_.clear();
-      return f.status();
-    }
-    xdp_filter_ = std::move(*f);
-  }
-  for (int q = 0; q < xdp_workers; ++q) {
-    const uint16_t port = addresses[0].port();
-    absl::StatusOr<std::unique_ptr<XdpWorker>> x = XdpWorker::Create(
-        config.xdp, static_cast<uint32_t>(q), port, 2 * threads_ + q,
-        cell_.get(), max_udp, &stop_, xdp_filter_.get());
-    if (!x.ok()) {
-      udp_.clear();
-      tcp_.clear();
-      xdp_.clear();
-      xdp_filter_.reset();
-      return x.status();
-    }
-    xdp_serving_.push_back(absl::StrCat((*x)->Describe(), " port ", port));
-    xdp_.push_back(std::move(*x));
-  }
-  if (xdp_workers > 0) {
-    if (std::string caveat = XdpLoopbackCaveat(config.xdp); !caveat.empty())
-      xdp_warnings_.push_back(std::move(caveat));
-  }
-#endif
 
   // 3. Start the threads.
-  for (int t = 0; t < threads_; ++t) {
-    threads_list_.emplace_back([w = udp_[t].get()] { w->Run(); });
-    NameThread(threads_list_.back(), absl::StrCat("steer-udp-", t));
-    threads_list_.emplace_back([w = tcp_[t].get()] { w->Run(); });
-    NameThread(threads_list_.back(), absl::StrCat("steer-tcp-", t));
+  for (const std::unique_ptr<Worker>& w : workers_) {
+    threads_list_.emplace_back([w = w.get()] { w->Run(); });
+    NameThread(threads_list_.back(), w->thread_name());
   }
-#ifdef STEER_HAVE_XDP
-  for (size_t q = 0; q < xdp_.size(); ++q) {
-    threads_list_.emplace_back([w = xdp_[q].get()] { w->Run(); });
-    NameThread(threads_list_.back(), absl::StrCat("steer-xdp-", q));
-  }
-#endif
   reclaim_thread_ = std::thread([this] { ReclaimLoop(); });
   NameThread(reclaim_thread_, "steer-reclaim");
   return absl::OkStatus();
@@ -235,7 +149,7 @@ void Server::Stop() {
     stopped_ = true;
     reclaim_stop_ = true;
   }
-  stop_.store(true, std::memory_order_relaxed);
+  for (const std::unique_ptr<Worker>& w : workers_) w->RequestStop();
   for (std::thread& t : threads_list_) t.join();
   threads_list_.clear();
   if (reclaim_thread_.joinable()) reclaim_thread_.join();
@@ -243,48 +157,31 @@ void Server::Stop() {
   if (cell_ != nullptr) cell_->Reclaim();
 
   absl::MutexLock lock(&mu_);
-  for (const auto& w : udp_) final_totals_.Add(w->counters());
-  for (const auto& w : tcp_) final_totals_.Add(w->counters());
-#ifdef STEER_HAVE_XDP
-  for (const auto& w : xdp_) final_totals_.Add(w->counters());
-  xdp_.clear();  // closes the AF_XDP sockets (libxdp's default program goes too)
-  xdp_filter_.reset();  // detaches our XDP program
-#endif
-  udp_.clear();  // closes the sockets
-  tcp_.clear();
+  for (const std::unique_ptr<Worker>& w : workers_) final_totals_.Add(w->counters());
+  // Closes the sockets (an AF_XDP worker's too; the last one detaches the
+  // XDP program).
+  workers_.clear();
 }
 
 CounterTotals Server::Totals() const {
   absl::MutexLock lock(&mu_);
-  if (stopped_ && udp_.empty() && tcp_.empty()) return final_totals_;
+  if (stopped_ && workers_.empty()) return final_totals_;
   CounterTotals totals;
-  for (const auto& w : udp_) totals.Add(w->counters());
-  for (const auto& w : tcp_) totals.Add(w->counters());
-#ifdef STEER_HAVE_XDP
-  for (const auto& w : xdp_) totals.Add(w->counters());
-#endif
+  for (const std::unique_ptr<Worker>& w : workers_) totals.Add(w->counters());
   return totals;
 }
 
 void Server::VisitCounters(
     absl::FunctionRef<void(Transport, const WorkerCounters&)> fn) const {
   absl::MutexLock lock(&mu_);
-  for (const auto& w : udp_) fn(Transport::kUdp, w->counters());
-  for (const auto& w : tcp_) fn(Transport::kTcp, w->counters());
-#ifdef STEER_HAVE_XDP
-  for (const auto& w : xdp_) fn(Transport::kUdp, w->counters());  // UDP too
-#endif
+  for (const std::unique_ptr<Worker>& w : workers_) fn(w->transport(), w->counters());
 }
 
 std::vector<uint32_t> Server::LatestExpiry() const {
-  std::vector<const dns::server::RegionExpiry*> all;
+  std::vector<const RegionExpiry*> all;
   absl::MutexLock lock(&mu_);
-  if (udp_.empty() && tcp_.empty()) return {};
-  for (const auto& w : udp_) all.push_back(&w->counters().expiry);
-  for (const auto& w : tcp_) all.push_back(&w->counters().expiry);
-#ifdef STEER_HAVE_XDP
-  for (const auto& w : xdp_) all.push_back(&w->counters().expiry);
-#endif
+  if (workers_.empty()) return {};
+  for (const std::unique_ptr<Worker>& w : workers_) all.push_back(&w->counters().expiry);
   std::vector<uint32_t> out;
   MergeExpiry(all, &out);
   return out;

@@ -1,18 +1,18 @@
 // File: dns/server/server.h
 //
 // The DNS server proper: binds every listen address, owns the snapshot
-// cell, and runs the worker threads.
+// cell, and runs the worker threads (worker.h), one list of them:
 //
-//   Server ─┬─ SnapshotCell (slots 0..N-1: UDP workers, N..2N-1: TCP workers)
+//   Server ─┬─ SnapshotCell (one slot per worker, in list order)
 //           ├─ N UdpWorker threads, each with one socket per listen address
 //           ├─ N TcpWorker threads, each with one listener per listen address
-//           ├─ with --xdp IFNAME: one XdpWorker thread per receive queue of
-//           │  IFNAME (at most N), slots 2N.., UDP through AF_XDP
+//           ├─ with options.xdp = IFNAME: one XdpWorker thread per receive
+//           │  queue of IFNAME (at most N), UDP through AF_XDP
 //           └─ 1 reclaim thread: cell().Reclaim() about once a second
 //
 // Example:
 //   Server server;
-//   absl::Status st = server.Start(config, std::move(snapshot));
+//   absl::Status st = server.Start(options, std::move(snapshot));
 //   if (!st.ok()) { ...print st.message()...; return 1; }
 //   ... wait for SIGTERM; on SIGHUP: server.cell()->Publish(std::move(next));
 //   server.Stop();
@@ -23,7 +23,6 @@
 #ifndef STEERDNS_DNS_SERVER_SERVER_H_
 #define STEERDNS_DNS_SERVER_SERVER_H_
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -36,16 +35,13 @@
 #include "absl/time/time.h"
 #include "dns/answer/answer.h"
 #include "dns/answer/snapshot.h"
-#include "dns/server/config.h"
 #include "dns/server/counters.h"
+#include "dns/server/server_options.h"
 #include "dns/server/snapshot_cell.h"
 
 namespace dns::server {
 
-class UdpWorker;
-class TcpWorker;
-class XdpWorker;
-class XdpFilter;
+class Worker;
 
 class Server {
  public:
@@ -59,12 +55,13 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds every address in config.listen (UDP and TCP, one socket per
+  // Binds every address in options.listen (UDP and TCP, one socket per
   // worker thread each), then starts the threads serving `initial`. Binds
   // all sockets before starting any thread: on error nothing runs and the
   // Status names the address (e.g. "cannot bind UDP 127.0.0.1:5300:
   // Address already in use"). Call at most once.
-  absl::Status Start(const Config& config, std::unique_ptr<const Snapshot> initial);
+  absl::Status Start(const ServerOptions& options,
+                     std::unique_ptr<const Snapshot> initial);
 
   // Asks every thread to stop, joins them (within ~250 ms) and closes the
   // sockets. Idempotent.
@@ -74,8 +71,8 @@ class Server {
   // nullptr before Start().
   SnapshotCell* cell() { return cell_.get(); }
 
-  // The addresses actually bound, in config order ("127.0.0.1:5300"; a
-  // port 0 in the config shows the port the kernel chose).
+  // The addresses actually bound, in options order ("127.0.0.1:5300"; a
+  // port 0 in the options shows the port the kernel chose).
   const std::vector<std::string>& listening() const { return listening_; }
   // Worker threads per protocol.
   int threads() const { return threads_; }
@@ -108,17 +105,13 @@ class Server {
   void ReclaimLoop();
 
   std::unique_ptr<SnapshotCell> cell_;
-  std::vector<std::unique_ptr<UdpWorker>> udp_;
-  std::vector<std::unique_ptr<TcpWorker>> tcp_;
-#ifdef STEER_HAVE_XDP
-  std::unique_ptr<XdpFilter> xdp_filter_;  // outlives xdp_ (reset after)
-  std::vector<std::unique_ptr<XdpWorker>> xdp_;
-#endif
+  // Every worker, UDP then TCP then AF_XDP; worker i has cell slot i.
+  // Emptied (sockets closed) by Stop().
+  std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::string> xdp_serving_;
   std::vector<std::string> xdp_warnings_;
   std::vector<std::thread> threads_list_;
   std::thread reclaim_thread_;
-  std::atomic<bool> stop_{false};
   std::vector<std::string> listening_;
   int threads_ = 0;
   bool started_ = false;

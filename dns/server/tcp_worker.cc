@@ -18,6 +18,22 @@
 namespace dns::server {
 namespace {
 
+// Events taken per epoll_wait(). Each is a few microseconds of work, so
+// 64 keeps one wake short (the QSBR grace period) and fair.
+constexpr int kEventsPerWait = 64;
+// Connections accepted per readiness of a listening socket before the
+// worker serves its established connections again.
+constexpr int kAcceptBurst = 64;
+// Kernel queue of not-yet-accepted connections per socket.
+constexpr int kListenBacklog = 1024;
+// Input and output buffer size given to a new connection.
+constexpr size_t kInitialBuffer = 4096;
+// Stop answering pipelined queries once this much output is waiting; the
+// rest are answered after it is sent.
+constexpr size_t kOutputHighWater = 64 * 1024;
+// Largest DNS message plus its length prefix.
+constexpr size_t kMaxFrame = 2 + 65535;
+
 int64_t NowMs() {
   timespec ts;
   // Coarse is plenty for second-scale timeouts and costs no syscall.
@@ -92,56 +108,31 @@ struct TcpWorker::Connection {
 };
 
 absl::StatusOr<UniqueFd> TcpWorker::OpenListener(const ListenAddress& address) {
-  const std::string where = FormatAddress(address.addr);
-  const int family = address.addr.ss_family;
-  UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) {
-    return absl::InternalError(
-        absl::StrCat("TCP ", where, ": socket: ", base::ErrnoText(errno)));
-  }
-  const int one = 1;
-  // SO_REUSEADDR: restart while old connections sit in TIME_WAIT.
-  if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-      ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
-    return absl::InternalError(
-        absl::StrCat("TCP ", where, ": SO_REUSEPORT: ", base::ErrnoText(errno)));
-  }
-  if (family == AF_INET6 &&
-      ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0) {
-    return absl::InternalError(
-        absl::StrCat("TCP ", where, ": IPV6_V6ONLY: ", base::ErrnoText(errno)));
-  }
-  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address.addr),
-             address.len) != 0) {
+  absl::StatusOr<UniqueFd> fd = OpenWorkerSocket(address, SOCK_STREAM);
+  if (!fd.ok()) return fd.status();
+  if (absl::Status st = BindSocket(fd->get(), address, SOCK_STREAM); !st.ok()) return st;
+  if (::listen(fd->get(), kListenBacklog) != 0) {
+    const std::string why = base::ErrnoText(errno);
     return absl::UnavailableError(
-        absl::StrCat("cannot bind TCP ", where, ": ", base::ErrnoText(errno)));
-  }
-  if (::listen(fd.get(), kListenBacklog) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on TCP ", where, ": ", base::ErrnoText(errno)));
+        absl::StrCat("cannot listen on TCP ", FormatAddress(address.addr), ": ", why));
   }
   return fd;
 }
 
-TcpWorker::TcpWorker(int slot, SnapshotCell* cell,
-                     std::vector<UniqueFd> listeners, Options options,
-                     const std::atomic<bool>* stop)
-    : slot_(slot),
-      cell_(cell),
+TcpWorker::TcpWorker(int index, std::string_view where, std::vector<UniqueFd> listeners,
+                     Options options)
+    : Worker(Transport::kTcp, "tcp", index, where),
       listeners_(std::move(listeners)),
       options_(options),
-      stop_(stop),
       scratch_(new uint8_t[kMaxFrame]) {}
 
 TcpWorker::~TcpWorker() = default;
 
 absl::StatusOr<std::unique_ptr<TcpWorker>> TcpWorker::Create(
-    int slot, SnapshotCell* cell, std::vector<UniqueFd> listeners,
-    Options options, const std::atomic<bool>* stop) {
+    int index, std::string_view where, std::vector<UniqueFd> listeners, Options options) {
   options.max_connections = std::max(options.max_connections, 1);
   options.idle_timeout_ms = std::max(options.idle_timeout_ms, 1);
-  std::unique_ptr<TcpWorker> w(
-      new TcpWorker(slot, cell, std::move(listeners), options, stop));
+  std::unique_ptr<TcpWorker> w(new TcpWorker(index, where, std::move(listeners), options));
   w->epoll_.Reset(::epoll_create1(EPOLL_CLOEXEC));
   if (!w->epoll_.valid()) {
     return absl::InternalError(absl::StrCat("epoll: ", base::ErrnoText(errno)));
@@ -160,13 +151,12 @@ absl::StatusOr<std::unique_ptr<TcpWorker>> TcpWorker::Create(
 
 void TcpWorker::Run() {
   epoll_event events[kEventsPerWait];
-  while (!stop_->load(std::memory_order_relaxed)) {
-    cell_->Offline(slot_);
+  while (!stopping()) {
+    Offline();
     int n = ::epoll_wait(epoll_.get(), events, kEventsPerWait, kIdleWaitMs);
     const int64_t now = NowMs();
     if (n > 0) {
-      snapshot_ = cell_->Enter(slot_);
-      now_s_ = CoarseNowSeconds();  // drain tracking, once per wake
+      (void)BeginBatch();  // this wake's snapshot, for AnswerBuffered
       for (int i = 0; i < n; ++i) {
         uint64_t key = events[i].data.u64;
         uint32_t generation = static_cast<uint32_t>(key >> 32);
@@ -179,11 +169,10 @@ void TcpWorker::Run() {
           OnEvent(index, events[i].events, now);
         }
       }
-      snapshot_ = nullptr;
     }
     SweepIdle(now);
   }
-  cell_->Offline(slot_);
+  Offline();
 }
 
 void TcpWorker::Accept(size_t listener, int64_t now_ms) {
@@ -328,29 +317,19 @@ bool TcpWorker::AnswerBuffered(Connection& c) {
     const uint8_t* p = c.in.begin();
     size_t len = (size_t{p[0]} << 8) | p[1];
     if (c.in.size() < 2 + len) break;  // the rest has not arrived yet
-    Bump(counters_.queries);
     Request request;
     request.transport = Transport::kTcp;
     request.source = c.peer;
     Outcome outcome;
-    size_t n = 0;
-    if (snapshot_ != nullptr) {
-      n = HandleQuery(*snapshot_, p + 2, len, request, scratch_.get() + 2,
-                      kMaxFrame - 2, &outcome);
-    }
+    const size_t n =
+        Answer(p + 2, len, request, scratch_.get() + 2, kMaxFrame - 2, &outcome);
     c.in.Consume(2 + len);
     answered = true;
-    RecordOutcome(counters_, outcome, n, now_s_);
-    if (outcome.malformed) Bump(counters_.formerr);
-    if (n == 0) {
-      Bump(counters_.dropped);
-    } else {
+    if (n != 0) {
       scratch_[0] = static_cast<uint8_t>(n >> 8);
       scratch_[1] = static_cast<uint8_t>(n);
       c.out.Append(scratch_.get(), n + 2);
       Bump(counters_.replies);
-      Bump(counters_.by_rcode[WorkerCounters::RcodeSlot(
-          static_cast<uint16_t>(outcome.rcode))]);
     }
     // A client that sends garbage is not worth keeping (RFC 7766 §6.2.4
     // lets a server close at any time; the reply, if any, goes first).
@@ -447,6 +426,26 @@ void TcpWorker::LruAppend(Connection& c) {
     lru_head_ = static_cast<int32_t>(c.index);
   }
   lru_tail_ = static_cast<int32_t>(c.index);
+}
+
+absl::Status AddTcpWorkers(const WorkerPlan& plan, WorkerSet* set) {
+  TcpWorker::Options options;
+  options.idle_timeout_ms = plan.options.tcp_idle_timeout * 1000;
+  // Each worker enforces its share of the cap (rounded up, at least one),
+  // since connections never move between workers.
+  options.max_connections =
+      (plan.options.tcp_max_connections + plan.threads - 1) / plan.threads;
+  const std::string where = plan.where();
+  for (int t = 0; t < plan.threads; ++t) {
+    absl::StatusOr<std::vector<UniqueFd>> listeners =
+        plan.OpenSockets(TcpWorker::OpenListener);
+    if (!listeners.ok()) return listeners.status();
+    absl::StatusOr<std::unique_ptr<TcpWorker>> w =
+        TcpWorker::Create(t, where, *std::move(listeners), options);
+    if (!w.ok()) return w.status();
+    set->workers.push_back(*std::move(w));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace dns::server

@@ -29,75 +29,50 @@
 // grow only for a message or a burst of replies that does not fit, once
 // per connection; nothing is allocated per query in the steady state.
 //
-// Thread safety: Run() is called by exactly one thread; counters() may be
-// read from any thread (see counters.h).
+// Built by AddTcpWorkers (worker.h). Thread safety: as every Worker.
 #ifndef STEERDNS_DNS_SERVER_TCP_WORKER_H_
 #define STEERDNS_DNS_SERVER_TCP_WORKER_H_
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "dns/server/counters.h"
 #include "dns/server/net.h"
-#include "dns/server/snapshot_cell.h"
+#include "dns/server/worker.h"
 
 namespace dns::server {
 
-class TcpWorker {
+class TcpWorker final : public Worker {
  public:
-  // How long epoll_wait() blocks before the worker looks at the stop flag
-  // and the idle timers again; it is offline in the cell while it waits.
-  static constexpr int kIdleWaitMs = 250;
-  // Events taken per epoll_wait(). Each is a few microseconds of work, so
-  // 64 keeps one wake short (the QSBR grace period) and fair.
-  static constexpr int kEventsPerWait = 64;
-  // Connections accepted per readiness of a listening socket before the
-  // worker serves its established connections again.
-  static constexpr int kAcceptBurst = 64;
-  // Kernel queue of not-yet-accepted connections per socket.
-  static constexpr int kListenBacklog = 1024;
-  // Input and output buffer size given to a new connection.
-  static constexpr size_t kInitialBuffer = 4096;
-  // Stop answering pipelined queries once this much output is waiting; the
-  // rest are answered after it is sent.
-  static constexpr size_t kOutputHighWater = 64 * 1024;
-  // Largest DNS message plus its length prefix.
-  static constexpr size_t kMaxFrame = 2 + 65535;
-
   struct Options {
-    int idle_timeout_ms = 10'000;  // see Config::tcp_idle_timeout
+    int idle_timeout_ms = 10'000;  // see ServerOptions::tcp_idle_timeout
     int max_connections = 1024;    // this worker's share of the cap
   };
 
-  // Opens, binds and listens: non-blocking, SO_REUSEADDR + SO_REUSEPORT,
-  // IPV6_V6ONLY on IPv6. Errors name the address.
+  // Opens (OpenWorkerSocket, net.h), binds and listens. Errors name the
+  // address.
   static absl::StatusOr<UniqueFd> OpenListener(const ListenAddress& address);
 
-  // Creates the worker and its epoll set over `listeners` (owned).
+  // Creates worker number `index`, serving `where` (the addresses, for
+  // its name), and its epoll set over `listeners` (owned).
   static absl::StatusOr<std::unique_ptr<TcpWorker>> Create(
-      int slot, SnapshotCell* cell, std::vector<UniqueFd> listeners,
-      Options options, const std::atomic<bool>* stop);
-  ~TcpWorker();
-  TcpWorker(const TcpWorker&) = delete;
-  TcpWorker& operator=(const TcpWorker&) = delete;
+      int index, std::string_view where, std::vector<UniqueFd> listeners,
+      Options options);
+  // Closes the open connections.
+  ~TcpWorker() override;
 
-  // The thread body: serves until *stop is true, then returns offline.
-  // Open connections are closed when the worker is destroyed.
-  void Run();
-
-  const WorkerCounters& counters() const { return counters_; }
+  void Run() override;
 
  private:
   struct Buffer;
   struct Connection;
 
-  TcpWorker(int slot, SnapshotCell* cell, std::vector<UniqueFd> listeners,
-            Options options, const std::atomic<bool>* stop);
+  TcpWorker(int index, std::string_view where, std::vector<UniqueFd> listeners,
+            Options options);
 
   void Accept(size_t listener, int64_t now_ms);
   void OnEvent(uint32_t index, uint32_t events, int64_t now_ms);
@@ -116,11 +91,8 @@ class TcpWorker {
   void LruUnlink(Connection& c);
   void LruAppend(Connection& c);
 
-  const int slot_;
-  SnapshotCell* const cell_;
   std::vector<UniqueFd> listeners_;
   const Options options_;
-  const std::atomic<bool>* const stop_;
   UniqueFd epoll_;
 
   // Connection slots; std::deque so references stay valid as it grows.
@@ -134,10 +106,7 @@ class TcpWorker {
   int64_t listeners_paused_until_ms_ = 0;
   bool listeners_paused_ = false;
 
-  const Snapshot* snapshot_ = nullptr;  // this wake's snapshot (Enter)
-  uint32_t now_s_ = 0;                  // this wake's CoarseNowSeconds()
   std::unique_ptr<uint8_t[]> scratch_;  // kMaxFrame: one framed reply
-  WorkerCounters counters_;
 };
 
 }  // namespace dns::server

@@ -40,8 +40,19 @@ struct XdpWorker::Rings {
 
 namespace {
 
-constexpr size_t kUmemBytes =
-    static_cast<size_t>(XdpWorker::kFrames) * XdpWorker::kFrameSize;
+// Descriptors handled per ring peek.
+constexpr uint32_t kBatch = 64;
+// UMEM geometry: 4096 frames of 2048 octets. A frame's data starts after
+// the kernel's 256-octet headroom, so a reply frame may be 1792 octets:
+// 1232 DNS octets (the default) plus 62 of headers fit.
+constexpr uint32_t kFrames = 4096;
+constexpr uint32_t kFrameSize = 2048;
+constexpr uint32_t kRxRing = 2048;
+constexpr uint32_t kTxRing = 2048;
+// Fill and completion rings hold every frame, so a frame can always go back.
+constexpr uint32_t kFillRing = kFrames;
+constexpr uint32_t kCompRing = kFrames;
+constexpr size_t kUmemBytes = static_cast<size_t>(kFrames) * kFrameSize;
 
 struct ModeAttempt {
   XdpWorker::Mode mode;
@@ -71,7 +82,7 @@ const char* XdpWorker::ModeName(Mode mode) {
 
 std::string XdpWorker::Describe() const {
   return absl::StrCat(ifname_, " queue ", queue_, " (", ModeName(mode_),
-                      own_filter_ ? ", steerdns XDP filter: UDP to the port only"
+                      filter_ != nullptr ? ", steerdns XDP filter: UDP to the port only"
                                   : ", libxdp default program: every frame",
                       ")");
 }
@@ -124,13 +135,14 @@ std::string XdpLoopbackCaveat(const std::string& ifname, const std::string& sys_
                       missing);
 }
 
-XdpWorker::XdpWorker(int slot, SnapshotCell* cell, uint16_t port,
-                     uint16_t max_udp_size, const std::atomic<bool>* stop)
-    : slot_(slot),
-      cell_(cell),
+XdpWorker::XdpWorker(const std::string& ifname, uint32_t queue, uint16_t port,
+                     uint16_t max_udp_size, std::shared_ptr<const XdpFilter> filter)
+    : Worker(Transport::kUdp, "xdp", static_cast<int>(queue), ifname),
+      filter_(std::move(filter)),
       port_(port),
       max_udp_size_(std::max<uint16_t>(max_udp_size, 512)),
-      stop_(stop),
+      ifname_(ifname),
+      queue_(queue),
       scratch_(new uint8_t[UdpWorker::kMaxQuery]) {}
 
 XdpWorker::~XdpWorker() {
@@ -142,18 +154,14 @@ XdpWorker::~XdpWorker() {
 }
 
 absl::StatusOr<std::unique_ptr<XdpWorker>> XdpWorker::Create(
-    const std::string& ifname, uint32_t queue, uint16_t port, int slot,
-    SnapshotCell* cell, uint16_t max_udp_size, const std::atomic<bool>* stop,
-    const XdpFilter* filter) {
+    const std::string& ifname, uint32_t queue, uint16_t port, uint16_t max_udp_size,
+    std::shared_ptr<const XdpFilter> filter) {
   const std::string where = absl::StrCat("AF_XDP on ", ifname, " queue ", queue);
   if (::if_nametoindex(ifname.c_str()) == 0) {
     return absl::NotFoundError(absl::StrCat(
         where, ": if_nametoindex: ", base::ErrnoText(errno), " (no such interface?)"));
   }
-  std::unique_ptr<XdpWorker> w(
-      new XdpWorker(slot, cell, port, max_udp_size, stop));
-  w->ifname_ = ifname;
-  w->queue_ = queue;
+  std::unique_ptr<XdpWorker> w(new XdpWorker(ifname, queue, port, max_udp_size, filter));
   void* area = ::mmap(nullptr, kUmemBytes, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (area == MAP_FAILED) {
@@ -163,7 +171,6 @@ absl::StatusOr<std::unique_ptr<XdpWorker>> XdpWorker::Create(
   w->umem_area_ = area;
 
   std::string errors;
-  w->own_filter_ = filter != nullptr;
   for (const ModeAttempt& attempt : kAttempts) {
     if (filter != nullptr &&
         (attempt.xdp_flags == XDP_FLAGS_DRV_MODE) != filter->native()) {
@@ -235,16 +242,16 @@ absl::StatusOr<std::unique_ptr<XdpWorker>> XdpWorker::Create(
 void XdpWorker::Run() {
   Rings& r = *rings_;
   pollfd pfd{r.fd, POLLIN, 0};
-  while (!stop_->load(std::memory_order_relaxed)) {
+  while (!stopping()) {
     RecycleCompletions();
     if (ServeBatch() > 0) continue;
     if (tx_outstanding_ > 0) KickTx();
-    cell_->Offline(slot_);
+    Offline();
     // poll() also wakes the driver up for the fill ring (need_wakeup).
     // While replies are in flight, look again soon for their completions.
     (void)::poll(&pfd, 1, tx_outstanding_ > 0 ? 1 : kIdleWaitMs);
   }
-  cell_->Offline(slot_);
+  Offline();
 }
 
 void XdpWorker::KickTx() {
@@ -297,8 +304,7 @@ uint32_t XdpWorker::ServeBatch() {
   uint32_t ndrop = 0;
   uint32_t ntx = 0;
   uint8_t* const umem = static_cast<uint8_t*>(umem_area_);
-  const Snapshot* snapshot = cell_->Enter(slot_);
-  const uint32_t now_s = CoarseNowSeconds();
+  (void)BeginBatch();
   for (uint32_t i = 0; i < n; ++i) {
     const xdp_desc* desc = xsk_ring_cons__rx_desc(&r.rx, idx_rx + i);
     const uint64_t addr = desc->addr;
@@ -308,18 +314,15 @@ uint32_t XdpWorker::ServeBatch() {
     const FrameVerdict verdict = ParseUdpFrame(frame, desc->len, port_, &p);
     if (verdict != FrameVerdict::kOk) {
       if (verdict == FrameVerdict::kMalformed) {
-        Bump(counters_.queries);
-        Bump(counters_.dropped);
-        Bump(counters_.formerr);
-        Bump(counters_.dropped_malformed);
+        CountUnreadable();
       } else {
         Bump(not_ours_);
       }
       drops[ndrop++] = addr;
       continue;
     }
-    Bump(counters_.queries);
     if (ntx >= tx_room || p.payload_len > UdpWorker::kMaxQuery) {
+      Bump(counters_.queries);
       Bump(counters_.dropped);
       drops[ndrop++] = addr;
       continue;
@@ -333,21 +336,12 @@ uint32_t XdpWorker::ServeBatch() {
         static_cast<uint16_t>(std::min<size_t>(max_udp_size_, room));
     request.source = p.source;
     Outcome outcome;
-    size_t len = 0;
-    if (snapshot != nullptr) {
-      len = HandleQuery(*snapshot, scratch_.get(), p.payload_len, request,
-                        frame + p.payload_offset, room, &outcome);
-    }
-    RecordOutcome(counters_, outcome, len, now_s);
-    if (outcome.malformed) Bump(counters_.formerr);
+    const size_t len = Answer(scratch_.get(), p.payload_len, request,
+                              frame + p.payload_offset, room, &outcome);
     if (len == 0) {
-      Bump(counters_.dropped);
       drops[ndrop++] = addr;
       continue;
     }
-    if (outcome.truncated) Bump(counters_.truncated);
-    Bump(counters_.by_rcode[WorkerCounters::RcodeSlot(
-        static_cast<uint16_t>(outcome.rcode))]);
     xdp_desc* out = xsk_ring_prod__tx_desc(&r.tx, idx_tx + ntx);
     out->addr = addr;
     out->len = static_cast<uint32_t>(BuildReplyFrame(frame, p, len));

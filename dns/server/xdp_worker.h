@@ -22,12 +22,11 @@
 // TCP, ...) are then dropped and counted in not_ours(), so the interface
 // must be the server's alone (static neighbour entries on the peers).
 //
-// Thread safety: Create() and the destructor run on the control thread,
-// Run() on exactly one worker thread; counters() may be read anywhere.
+// Built by AddXdpWorkers (worker.h). Thread safety: as every Worker;
+// Create() and the destructor run on the control thread.
 #ifndef STEERDNS_DNS_SERVER_XDP_WORKER_H_
 #define STEERDNS_DNS_SERVER_XDP_WORKER_H_
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -35,52 +34,34 @@
 
 #include "absl/status/statusor.h"
 #include "dns/server/counters.h"
-#include "dns/server/snapshot_cell.h"
+#include "dns/server/worker.h"
 
 namespace dns::server {
 
 class XdpFilter;
 
-class XdpWorker {
+class XdpWorker final : public Worker {
  public:
-  // Descriptors handled per ring peek.
-  static constexpr uint32_t kBatch = 64;
-  // UMEM geometry: 4096 frames of 2048 octets. A frame's data starts after
-  // the kernel's 256-octet headroom, so a reply frame may be 1792 octets:
-  // 1232 DNS octets (the default) plus 62 of headers fit.
-  static constexpr uint32_t kFrames = 4096;
-  static constexpr uint32_t kFrameSize = 2048;
-  static constexpr uint32_t kRxRing = 2048;
-  static constexpr uint32_t kTxRing = 2048;
-  // Fill and completion rings hold every frame, so a frame can always go back.
-  static constexpr uint32_t kFillRing = kFrames;
-  static constexpr uint32_t kCompRing = kFrames;
-  // Idle wait in poll() before the stop flag is looked at again.
-  static constexpr int kIdleWaitMs = 250;
-
   // How the socket got attached; see mode_name().
   enum class Mode { kNativeZeroCopy, kNativeCopy, kSkbCopy };
 
   // Creates the UMEM and the AF_XDP socket on `ifname` queue `queue`,
   // answering UDP to `port` (host order). With `filter` (attached by the
-  // caller, outliving the worker) the socket joins its map and binds in
-  // its mode (native: zero-copy, else copy; SKB: copy). Without it libxdp
-  // loads its default program: native zero-copy, native copy, then SKB
-  // copy are tried in turn. Keeps the first mode the kernel accepts. Errors
-  // name the interface, the call that failed and errno for each mode tried.
+  // caller; the workers share it, the last one detaches it) the socket
+  // joins its map and binds in its mode (native: zero-copy, else copy;
+  // SKB: copy). Without it libxdp loads its default program: native
+  // zero-copy, native copy, then SKB copy are tried in turn. Keeps the
+  // first mode the kernel accepts. Errors name the interface, the call that
+  // failed and errno for each mode tried.
   static absl::StatusOr<std::unique_ptr<XdpWorker>> Create(
-      const std::string& ifname, uint32_t queue, uint16_t port, int slot,
-      SnapshotCell* cell, uint16_t max_udp_size, const std::atomic<bool>* stop,
-      const XdpFilter* filter = nullptr);
+      const std::string& ifname, uint32_t queue, uint16_t port, uint16_t max_udp_size,
+      std::shared_ptr<const XdpFilter> filter = nullptr);
 
   // Closes the socket (libxdp detaches its program with the last socket)
-  // and frees the UMEM.
-  ~XdpWorker();
-  XdpWorker(const XdpWorker&) = delete;
-  XdpWorker& operator=(const XdpWorker&) = delete;
+  // and frees the UMEM; then lets go of the filter.
+  ~XdpWorker() override;
 
-  // The thread body: serves until *stop is true, then returns offline.
-  void Run();
+  void Run() override;
 
   Mode mode() const { return mode_; }
   // "native zero-copy", "native copy" or "skb copy".
@@ -88,7 +69,6 @@ class XdpWorker {
   // "IFNAME queue N (mode, program)".
   std::string Describe() const;
 
-  const WorkerCounters& counters() const { return counters_; }
   // Frames that were not UDP to our port (ARP, ICMP, TCP, other ports,
   // IPv4 options/fragments, IPv6 extension headers): dropped, not queries.
   uint64_t not_ours() const { return Load(not_ours_); }
@@ -96,8 +76,8 @@ class XdpWorker {
  private:
   struct Rings;  // libxdp ring structs, kept out of this header
 
-  XdpWorker(int slot, SnapshotCell* cell, uint16_t port, uint16_t max_udp_size,
-            const std::atomic<bool>* stop);
+  XdpWorker(const std::string& ifname, uint32_t queue, uint16_t port,
+            uint16_t max_udp_size, std::shared_ptr<const XdpFilter> filter);
 
   // Serves what the RX ring holds (at most kBatch). Returns how many
   // descriptors were consumed.
@@ -107,20 +87,17 @@ class XdpWorker {
   // Asks the kernel to send the TX ring if it wants to be asked.
   void KickTx();
 
-  const int slot_;
-  SnapshotCell* const cell_;
+  // Declared first, destroyed last: the sockets go before the program.
+  const std::shared_ptr<const XdpFilter> filter_;
   const uint16_t port_;
   const uint16_t max_udp_size_;
-  const std::atomic<bool>* const stop_;
-  std::string ifname_;
-  uint32_t queue_ = 0;
+  const std::string ifname_;
+  const uint32_t queue_;
   Mode mode_ = Mode::kSkbCopy;
-  bool own_filter_ = false;
   std::unique_ptr<Rings> rings_;
   void* umem_area_ = nullptr;
   std::unique_ptr<uint8_t[]> scratch_;  // one query, kMaxQuery octets
   uint32_t tx_outstanding_ = 0;         // frames in TX + completion rings
-  WorkerCounters counters_;
   Counter not_ours_{0};
 };
 

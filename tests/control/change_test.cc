@@ -114,7 +114,7 @@ class ChangeTest : public ::testing::Test {
   }
 
   std::string dir_;
-  dns::server::Config config_;
+  dns::control::Config config_;
 };
 
 TEST_F(ChangeTest, ReplayingTheChangesOntoAFreshStateGivesTheSameInputs) {

@@ -72,7 +72,7 @@ class ControlStateTest : public ::testing::Test {
   }
 
   std::string dir_, zone_path_, log_;
-  dns::server::Config config_;
+  dns::control::Config config_;
 };
 
 TEST_F(ControlStateTest, ChangesAreReplayedFromTheJournalAfterARestart) {

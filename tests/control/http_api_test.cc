@@ -38,7 +38,7 @@ TEST(IsLoopbackAddressTest, Families) {
 }
 
 TEST(CheckControlSettingsTest, NonLoopbackNeedsAToken) {
-  dns::server::Config c;
+  dns::control::Config c;
   std::string token;
   EXPECT_EQ(CheckControlSettings(c, &token).value(), "127.0.0.1:8053");
   c.control = "off";
@@ -59,7 +59,7 @@ TEST(CheckControlSettingsTest, NonLoopbackNeedsAToken) {
 class LiveApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dns::server::Config config;  // no zones: nothing to load
+    dns::control::Config config;  // no zones: nothing to load
     config.control = "127.0.0.1:0";
     absl::StatusOr<std::unique_ptr<ControlState>> s =
         ControlState::Create(config, [](const std::string&) {});

@@ -2,13 +2,24 @@
 //
 // DNS over TCP (RFC 1035 §4.2.2, RFC 7766): 2-octet framing, several
 // queries pipelined in one write and answered in order, messages split
-// across writes, several connections at once, and c-ares with USEVC.
+// across writes (each read by the server on its own: /proc/net/tcp shows
+// when), several connections at once, and c-ares with USEVC.
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -82,20 +93,77 @@ TEST_F(e2eTcp, SeveralQueriesOneAfterAnotherOnOneConnection) {
   }
 }
 
+// The octets the server has not read yet on its end of the IPv4
+// connection from local port `client_port` to `server_port` (its receive
+// queue, from /proc/net/tcp), or -1 while the kernel does not list it.
+long ServerUnread(uint16_t client_port, uint16_t server_port) {
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    // "  0: 0100007F:14B4 0100007F:D2F0 01 00000000:00000005 ..."
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues;
+    fields >> slot >> local >> remote >> state >> queues;
+    auto port_of = [](const std::string& address) {
+      return std::stoul(address.substr(address.find(':') + 1), nullptr, 16);
+    };
+    if (state == "01" && port_of(local) == server_port && port_of(remote) == client_port) {
+      return std::stol(queues.substr(queues.find(':') + 1), nullptr, 16);
+    }
+  }
+  return -1;
+}
+
+// Waits until the server has read everything sent on `c` so far: the next
+// write then reaches it as a read of its own. Bounded: fails after 10 s.
+testing::AssertionResult ServerReadAll(const TcpConnection& c, uint16_t server_port) {
+  sockaddr_in local{};
+  socklen_t len = sizeof local;
+  if (getsockname(c.fd(), reinterpret_cast<sockaddr*>(&local), &len) != 0) {
+    return testing::AssertionFailure() << "getsockname: " << std::strerror(errno);
+  }
+  const uint16_t client_port = ntohs(local.sin_port);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  long unread = -1;
+  while ((unread = ServerUnread(client_port, server_port)) != 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return testing::AssertionFailure()
+             << "the server has not read its socket within 10 s (unread: " << unread << ")";
+    }
+    std::this_thread::sleep_for(milliseconds(1));  // poll interval, not a timing
+  }
+  return testing::AssertionSuccess();
+}
+
+// True if a reply (or anything) is waiting to be read on `c`.
+bool ReplyWaiting(const TcpConnection& c) {
+  pollfd p{c.fd(), POLLIN, 0};
+  return poll(&p, 1, 0) > 0;
+}
+
 TEST_F(e2eTcp, MessageSplitAcrossWritesIsReassembled) {
   TcpConnection c;
   ASSERT_TRUE(c.Connect(v4()));
+  // Every write leaves at once as a segment of its own.
+  const int one = 1;
+  ASSERT_EQ(setsockopt(c.fd(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one), 0);
   Bytes q = MakeQuery("www.example.com.", LDNS_RR_TYPE_A);
   Bytes f = Frame(q);
-  // The length octets one at a time, then the message in two halves.
-  ASSERT_TRUE(c.SendRaw(Bytes(f.begin(), f.begin() + 1)));
-  std::this_thread::sleep_for(milliseconds(30));
-  ASSERT_TRUE(c.SendRaw(Bytes(f.begin() + 1, f.begin() + 2)));
-  std::this_thread::sleep_for(milliseconds(30));
+  // The length octets one at a time, then the message in two halves; the
+  // server reads each piece before the next is sent, and answers only
+  // once the message is complete.
   const size_t half = 2 + q.size() / 2;
-  ASSERT_TRUE(c.SendRaw(Bytes(f.begin() + 2, f.begin() + static_cast<long>(half))));
-  std::this_thread::sleep_for(milliseconds(30));
-  ASSERT_TRUE(c.SendRaw(Bytes(f.begin() + static_cast<long>(half), f.end())));
+  const std::vector<std::pair<size_t, size_t>> pieces = {
+      {0, 1}, {1, 2}, {2, half}, {half, f.size()}};
+  for (const auto& [from, to] : pieces) {
+    SCOPED_TRACE(testing::Message() << "octets " << from << ".." << to);
+    ASSERT_TRUE(c.SendRaw(Bytes(f.begin() + static_cast<long>(from),
+                                f.begin() + static_cast<long>(to))));
+    if (to == f.size()) break;
+    ASSERT_TRUE(ServerReadAll(c, server_.port()));
+    EXPECT_FALSE(ReplyWaiting(c)) << "a reply before the message was complete";
+  }
   Reply r;
   ASSERT_TRUE(CheckReply(q, c.ReadFramed(), &r));
   EXPECT_TRUE(SectionEquals(r.answer(), {"www.example.com. 3600 IN A 192.0.2.10"}));

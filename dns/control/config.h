@@ -1,4 +1,4 @@
-// File: dns/server/config.h
+// File: dns/control/config.h
 //
 // The daemon's settings: a plain struct with in-class defaults, filled from
 // an optional YAML file (--config) and then from command-line flags, which
@@ -7,15 +7,18 @@
 //
 // Settings fixed at start (sockets, threads) live here beside the paths of
 // reloadable data (zones, tables); reloads re-read the files, not the flags.
+// The DNS server gets only its part, dns::server::ServerOptions (the base
+// of Config); it knows no flags and no YAML.
 //
 // Example:
 //   absl::StatusOr<Config> config = ParseFlags(argc, argv);
 //   if (!config.ok()) { fprintf(stderr, "%s\n", ...); return 1; }
 //   if (config->help) { fputs(UsageText().c_str(), stdout); return 0; }
+//   server.Start(*config, ...);  // its ServerOptions
 //
 // Thread safety: plain data; ParseFlags/LoadConfigFile are thread-compatible.
-#ifndef STEERDNS_DNS_SERVER_CONFIG_H_
-#define STEERDNS_DNS_SERVER_CONFIG_H_
+#ifndef STEERDNS_DNS_CONTROL_CONFIG_H_
+#define STEERDNS_DNS_CONTROL_CONFIG_H_
 
 #include <cstdint>
 #include <string>
@@ -24,8 +27,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "dns/server/server_options.h"
 
-namespace dns::server {
+namespace dns::control {
 
 // One --zone ORIGIN=PATH. The same origin may appear twice (a master file
 // and a Route 53 .json for the same zone); both entries are kept, in order.
@@ -36,12 +40,11 @@ struct ZoneSource {
   friend bool operator==(const ZoneSource&, const ZoneSource&) = default;
 };
 
-struct Config {
-  // Addresses to serve DNS on, UDP and TCP, as "ADDR:PORT" ("[ADDR]:PORT"
-  // for IPv6). Port 0 picks a free port (useful in tests). Numeric only.
-  // The default is used only when neither the file nor the flags list any.
-  std::vector<std::string> listen = {"127.0.0.1:5300"};
-
+// The daemon's settings: the server's (listen, threads, max_udp_size,
+// tcp_idle_timeout, tcp_max_connections, xdp; see ServerOptions, whose
+// defaults are the daemon's) and the control plane's. A Config is passed to
+// Server::Start as it is: the server sees only its part.
+struct Config : dns::server::ServerOptions {
   // Zones to load at start and on reload, in order.
   std::vector<ZoneSource> zones;
 
@@ -70,29 +73,6 @@ struct Config {
   // the control API persist (docs/data-dir.md); empty: in memory only.
   std::string data_dir;
 
-  // Worker threads: this many UDP workers and as many TCP workers.
-  // 0 = std::thread::hardware_concurrency().
-  int threads = 0;
-
-  // Largest UDP reply (512..65535). 1232 avoids IP fragmentation on any
-  // path (DNS Flag Day 2020); the client's EDNS size caps it further.
-  int max_udp_size = 1232;
-
-  // Seconds a TCP connection may stay idle before it is closed (1..3600).
-  // RFC 7766 §6.2.3 asks for timeouts "of the order of seconds"; 10 s
-  // covers a resolver's pipelined burst without hoarding sockets.
-  int tcp_idle_timeout = 10;
-  // Concurrent TCP connections across all workers (>= 1). At the cap a new
-  // connection closes the least recently active one instead of being
-  // refused, so a flood of idle sockets cannot lock real clients out.
-  int tcp_max_connections = 1024;
-
-  // Interface to also serve UDP on through AF_XDP (dns/server/xdp_worker.h),
-  // for the port of the first --listen address; empty: sockets only. One
-  // AF_XDP worker per receive queue of the interface (at most `threads`).
-  // Needs a build with libxdp (STEER_XDP); TCP stays on sockets.
-  std::string xdp;
-
   // The YAML file given with --config, or empty.
   std::string config_file;
 
@@ -109,8 +89,9 @@ absl::StatusOr<Config> ParseFlags(int argc, const char* const* argv);
 
 // Reads the YAML file at `path` into `config` (keys as the flags, without
 // the dashes; list keys accept a sequence or a single value and append).
-// Errors: NotFound if unreadable; InvalidArgument "path:line: message" for
-// bad YAML, unknown keys and bad values.
+// Errors: as base::ReadFile if unreadable (NotFound "path: cannot open:
+// ..." for a missing file); InvalidArgument "path:line: message" for bad
+// YAML, unknown keys and bad values.
 absl::Status LoadConfigFile(const std::string& path, Config* config);
 
 // Parses YAML text; `display_name` stands for the file in messages.
@@ -120,6 +101,6 @@ absl::Status LoadConfigText(std::string_view text,
 // The --help text.
 std::string UsageText();
 
-}  // namespace dns::server
+}  // namespace dns::control
 
-#endif  // STEERDNS_DNS_SERVER_CONFIG_H_
+#endif  // STEERDNS_DNS_CONTROL_CONFIG_H_

@@ -1,22 +1,20 @@
-#include "dns/server/config.h"
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include "dns/control/config.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "base/errno_status.h"
+#include "base/file.h"
 #include "base/string_view.h"
 #include "dns/server/net.h"
 #include "dns/wire/name.h"
 #include "yaml-cpp/yaml.h"
 
-namespace dns::server {
+namespace dns::control {
 namespace {
+
+using dns::server::ListenAddress;
+using dns::server::ParseListenAddress;
 
 // Parsing state shared by the file and the flags.
 struct ParseState {
@@ -28,13 +26,17 @@ struct ParseState {
 enum class Kind { kString, kList, kInt };
 
 // One setting: its name (the flag without "--", and the YAML key), and how
-// to apply one value. `apply` returns a message without location on error.
+// to apply one value: a plain string or number goes to its field, anything
+// else through `apply`, which returns a message without location on error.
 struct Setting {
   const char* name;
   Kind kind;
   const char* arg;   // for --help
   const char* help;  // for --help
-  absl::Status (*apply)(std::string_view value, Config* c, ParseState* s);
+  std::string Config::*text = nullptr;  // kString: a non-empty value
+  int Config::*number = nullptr;        // kInt: a value in [lo, hi]
+  int lo = 0, hi = 0;
+  absl::Status (*apply)(std::string_view value, Config* c, ParseState* s) = nullptr;
 };
 
 absl::Status IntIn(std::string_view value, int lo, int hi, int* out) {
@@ -90,99 +92,96 @@ absl::Status ApplyControl(std::string_view v, Config* c, ParseState*) {
 }
 
 const Setting kSettings[] = {
-    {"listen", Kind::kList, "ADDR:PORT",
-     "Serve DNS (UDP and TCP) on this address; repeatable. IPv6 as\n"
-     "[::1]:5300. Port 0 picks a free port. Default 127.0.0.1:5300.",
-     ApplyListen},
-    {"zone", Kind::kList, "ORIGIN=PATH",
-     "Load a zone: an RFC 1035 master file, or Route 53 record sets if PATH\n"
-     "ends in .json. Repeatable; one origin may be given a master file and\n"
-     "a .json. Relative paths are relative to the working directory.",
-     ApplyZone},
-    {"latency", Kind::kString, "PATH",
-     "Latency table CSV (network,region,rtt_ms; 0.0.0.0/0 and ::/0 rows\n"
-     "give the default ranking). Re-read on SIGHUP.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return NonEmpty(v, &c->latency);
-     }},
-    {"default-latency", Kind::kString, "PATH",
-     "Network locations CSV (network,latitude,longitude,country) ranked at\n"
-     "start-up against --regions with the distance model: the latency table\n"
-     "when routed record sets exist and neither --latency nor the data dir\n"
-     "gives one. Default: default-locations.csv in the build tree (made from\n"
-     "tor-geoipdb by the build); \"off\" disables it.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return NonEmpty(v, &c->default_latency);
-     }},
-    {"regions", Kind::kString, "PATH",
-     "Region coordinates CSV (region,latitude,longitude). Default: the AWS\n"
-     "regions shipped in data/aws_regions.csv.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return NonEmpty(v, &c->regions);
-     }},
-    {"health-checks", Kind::kString, "PATH",
-     "Route 53 health checks JSON ({\"HealthChecks\":[...]}, as `aws route53\n"
-     "list-health-checks` prints it), probed from one thread; an unhealthy\n"
-     "member is skipped. Re-read on SIGHUP unless loaded through the API.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return NonEmpty(v, &c->health_checks);
-     }},
-    {"health-check-resolver", Kind::kString, "ADDR:PORT",
-     "DNS server(s) that resolve FullyQualifiedDomainName health checks,\n"
-     "comma-separated (127.0.0.1:5353,[::1]:53). Default: /etc/resolv.conf.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return NonEmpty(v, &c->health_check_resolver);
-     }},
-    {"control", Kind::kString, "ADDR:PORT",
-     "HTTP admin API (zonectl, /metrics). Default 127.0.0.1:8053; \"off\"\n"
-     "disables it. A non-loopback address needs --control-token-file.",
-     ApplyControl},
-    {"control-token-file", Kind::kString, "PATH",
-     "File with the bearer token every control API request must send\n"
-     "(Authorization: Bearer TOKEN). Required for a non-loopback --control.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return NonEmpty(v, &c->control_token_file);
-     }},
-    {"data-dir", Kind::kString, "DIR",
-     "Persist zones, change batches, the latency table and region states\n"
-     "accepted by the control API here, and load them at start-up (they\n"
-     "override --zone/--latency for what they cover). Without it, API\n"
-     "changes live in memory only.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return NonEmpty(v, &c->data_dir);
-     }},
-    {"threads", Kind::kInt, "N",
-     "UDP worker threads, and as many TCP worker threads (0..1024).\n"
-     "Default 0 = one per CPU.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return IntIn(v, 0, 1024, &c->threads);
-     }},
-    {"max-udp-size", Kind::kInt, "BYTES",
-     "Largest UDP reply (512..65535). Default 1232, which is never\n"
-     "fragmented; a smaller EDNS buffer size from the client wins.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return IntIn(v, 512, 65535, &c->max_udp_size);
-     }},
-    {"tcp-idle-timeout", Kind::kInt, "SECONDS",
-     "Close TCP connections idle this long (1..3600). Default 10.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return IntIn(v, 1, 3600, &c->tcp_idle_timeout);
-     }},
-    {"tcp-max-connections", Kind::kInt, "N",
-     "Concurrent TCP connections (1..1000000). At the cap a new\n"
-     "connection closes the least recently active one. Default 1024.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return IntIn(v, 1, 1000000, &c->tcp_max_connections);
-     }},
-    {"xdp", Kind::kString, "IFNAME",
-     "Also serve UDP on this interface through AF_XDP (kernel bypass), for\n"
-     "the port of the first --listen address; TCP stays on sockets. Every\n"
-     "frame of the interface goes to steerdns (non-DNS ones are dropped):\n"
-     "give it an interface of its own. Needs root and a build with libxdp.",
-     [](std::string_view v, Config* c, ParseState*) {
-       return NonEmpty(v, &c->xdp);
-     }},
+    {.name = "listen", .kind = Kind::kList, .arg = "ADDR:PORT",
+     .help =
+         "Serve DNS (UDP and TCP) on this address; repeatable. IPv6 as\n"
+         "[::1]:5300. Port 0 picks a free port. Default 127.0.0.1:5300.",
+     .apply = ApplyListen},
+    {.name = "zone", .kind = Kind::kList, .arg = "ORIGIN=PATH",
+     .help =
+         "Load a zone: an RFC 1035 master file, or Route 53 record sets if PATH\n"
+         "ends in .json. Repeatable; one origin may be given a master file and\n"
+         "a .json. Relative paths are relative to the working directory.",
+     .apply = ApplyZone},
+    {.name = "latency", .kind = Kind::kString, .arg = "PATH",
+     .help =
+         "Latency table CSV (network,region,rtt_ms; 0.0.0.0/0 and ::/0 rows\n"
+         "give the default ranking). Re-read on SIGHUP.",
+     .text = &Config::latency},
+    {.name = "default-latency", .kind = Kind::kString, .arg = "PATH",
+     .help =
+         "Network locations CSV (network,latitude,longitude,country) ranked at\n"
+         "start-up against --regions with the distance model: the latency table\n"
+         "when routed record sets exist and neither --latency nor the data dir\n"
+         "gives one. Default: default-locations.csv in the build tree (made from\n"
+         "tor-geoipdb by the build); \"off\" disables it.",
+     .text = &Config::default_latency},
+    {.name = "regions", .kind = Kind::kString, .arg = "PATH",
+     .help =
+         "Region coordinates CSV (region,latitude,longitude). Default: the AWS\n"
+         "regions shipped in data/aws_regions.csv.",
+     .text = &Config::regions},
+    {.name = "health-checks", .kind = Kind::kString, .arg = "PATH",
+     .help =
+         "Route 53 health checks JSON ({\"HealthChecks\":[...]}, as `aws route53\n"
+         "list-health-checks` prints it), probed from one thread; an unhealthy\n"
+         "member is skipped. Re-read on SIGHUP unless loaded through the API.",
+     .text = &Config::health_checks},
+    {.name = "health-check-resolver", .kind = Kind::kString, .arg = "ADDR:PORT",
+     .help =
+         "DNS server(s) that resolve FullyQualifiedDomainName health checks,\n"
+         "comma-separated (127.0.0.1:5353,[::1]:53). Default: /etc/resolv.conf.",
+     .text = &Config::health_check_resolver},
+    {.name = "control", .kind = Kind::kString, .arg = "ADDR:PORT",
+     .help =
+         "HTTP admin API (zonectl, /metrics). Default 127.0.0.1:8053; \"off\"\n"
+         "disables it. A non-loopback address needs --control-token-file.",
+     .apply = ApplyControl},
+    {.name = "control-token-file", .kind = Kind::kString, .arg = "PATH",
+     .help =
+         "File with the bearer token every control API request must send\n"
+         "(Authorization: Bearer TOKEN). Required for a non-loopback --control.",
+     .text = &Config::control_token_file},
+    {.name = "data-dir", .kind = Kind::kString, .arg = "DIR",
+     .help =
+         "Persist zones, change batches, the latency table and region states\n"
+         "accepted by the control API here, and load them at start-up (they\n"
+         "override --zone/--latency for what they cover). Without it, API\n"
+         "changes live in memory only.",
+     .text = &Config::data_dir},
+    {.name = "threads", .kind = Kind::kInt, .arg = "N",
+     .help =
+         "UDP worker threads, and as many TCP worker threads (0..1024).\n"
+         "Default 0 = one per CPU.",
+     .number = &Config::threads, .lo = 0, .hi = 1024},
+    {.name = "max-udp-size", .kind = Kind::kInt, .arg = "BYTES",
+     .help =
+         "Largest UDP reply (512..65535). Default 1232, which is never\n"
+         "fragmented; a smaller EDNS buffer size from the client wins.",
+     .number = &Config::max_udp_size, .lo = 512, .hi = 65535},
+    {.name = "tcp-idle-timeout", .kind = Kind::kInt, .arg = "SECONDS",
+     .help =
+         "Close TCP connections idle this long (1..3600). Default 10.",
+     .number = &Config::tcp_idle_timeout, .lo = 1, .hi = 3600},
+    {.name = "tcp-max-connections", .kind = Kind::kInt, .arg = "N",
+     .help =
+         "Concurrent TCP connections (1..1000000). At the cap a new\n"
+         "connection closes the least recently active one. Default 1024.",
+     .number = &Config::tcp_max_connections, .lo = 1, .hi = 1000000},
+    {.name = "xdp", .kind = Kind::kString, .arg = "IFNAME",
+     .help =
+         "Also serve UDP on this interface through AF_XDP (kernel bypass), for\n"
+         "the port of the first --listen address; TCP stays on sockets. Every\n"
+         "frame of the interface goes to steerdns (non-DNS ones are dropped):\n"
+         "give it an interface of its own. Needs root and a build with libxdp.",
+     .text = &Config::xdp},
 };
+
+absl::Status Apply(const Setting& s, std::string_view value, Config* c, ParseState* state) {
+  if (s.apply != nullptr) return s.apply(value, c, state);
+  if (s.text != nullptr) return NonEmpty(value, &(c->*s.text));
+  return IntIn(value, s.lo, s.hi, &(c->*s.number));
+}
 
 const Setting* FindSetting(std::string_view name) {
   for (const Setting& s : kSettings) {
@@ -237,7 +236,7 @@ absl::Status LoadYaml(const YAML::Node& root, const std::string& file,
             absl::StrCat(Where(file, item.IsNull() ? key.Mark() : item.Mark()),
                          ": ", name, ": expected ", want));
       }
-      absl::Status st = setting->apply(item.Scalar(), config, state);
+      absl::Status st = Apply(*setting, item.Scalar(), config, state);
       if (!st.ok()) {
         return absl::InvalidArgumentError(absl::StrCat(
             Where(file, item.Mark()), ": ", name, ": ", st.message()));
@@ -261,18 +260,9 @@ absl::Status LoadText(std::string_view text, const std::string& file,
 
 absl::Status LoadFile(const std::string& path, Config* config,
                       ParseState* state) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot open: ", base::ErrnoText(errno)));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cannot read: ", base::ErrnoText(errno)));
-  }
-  return LoadText(text.str(), path, config, state);
+  absl::StatusOr<std::string> text = base::ReadFile(path);
+  if (!text.ok()) return text.status();
+  return LoadText(*text, path, config, state);
 }
 
 }  // namespace
@@ -357,7 +347,7 @@ absl::StatusOr<Config> ParseFlags(int argc, const char* const* argv) {
   for (const Arg& arg : args) {
     if (arg.name == "config") continue;
     const Setting* setting = FindSetting(arg.name);
-    absl::Status st = setting->apply(arg.value, &config, &state);
+    absl::Status st = Apply(*setting, arg.value, &config, &state);
     if (!st.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--", arg.name, ": ", st.message()));
@@ -407,4 +397,4 @@ std::string UsageText() {
   return out;
 }
 
-}  // namespace dns::server
+}  // namespace dns::control
