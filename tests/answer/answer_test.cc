@@ -4,7 +4,7 @@
 #include "dns/answer/answer.h"
 
 // ldns defines bool/true/false itself unless <stdbool.h> came first.
-#include <stdbool.h>
+#include <stdbool.h>  // NOLINT(modernize-deprecated-headers)
 #include <ldns/ldns.h>
 
 #include <cstring>
@@ -14,11 +14,17 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/answer/ldns_oracle.h"
 #include "zones/builder.h"
 #include "zones/master_file.h"
 
 namespace dns {
 namespace {
+
+using ::dns::testing::AppendEcs;
+using ::dns::testing::BuildQuery;
+using ::dns::testing::QueryWire;
+using ::dns::testing::SectionText;
 
 constexpr char kZone[] = R"($ORIGIN example.com.
 $TTL 3600
@@ -97,22 +103,13 @@ class Reply {
   const std::vector<uint8_t>& raw() const { return raw_; }
 
   // Section records as presentation strings ("www.example.com.\t3600\tIN\tA\t192.0.2.1").
-  std::vector<std::string> Section(ldns_pkt_section s) const {
-    std::vector<std::string> out;
-    ldns_rr_list* list = ldns_pkt_get_section_clone(pkt_, s);
-    for (size_t i = 0; i < ldns_rr_list_rr_count(list); ++i) {
-      char* text = ldns_rr2str(ldns_rr_list_rr(list, i));
-      std::string line(text);
-      free(text);
-      while (!line.empty() && line.back() == '\n') line.pop_back();
-      out.push_back(line);
-    }
-    ldns_rr_list_deep_free(list);
-    return out;
+  std::vector<std::string> answer() const { return SectionText(pkt_, LDNS_SECTION_ANSWER); }
+  std::vector<std::string> authority() const {
+    return SectionText(pkt_, LDNS_SECTION_AUTHORITY);
   }
-  std::vector<std::string> answer() const { return Section(LDNS_SECTION_ANSWER); }
-  std::vector<std::string> authority() const { return Section(LDNS_SECTION_AUTHORITY); }
-  std::vector<std::string> additional() const { return Section(LDNS_SECTION_ADDITIONAL); }
+  std::vector<std::string> additional() const {
+    return SectionText(pkt_, LDNS_SECTION_ADDITIONAL);
+  }
 
  private:
   ldns_pkt* pkt_ = nullptr;
@@ -120,46 +117,10 @@ class Reply {
   std::vector<uint8_t> raw_;
 };
 
-struct QueryOptions {
-  int edns_udp = 0;  // 0 = no EDNS
-  int edns_version = 0;
-  uint16_t qclass = LDNS_RR_CLASS_IN;
+// The query's EDNS and class (QueryWire), and how it arrives.
+struct QueryOptions : QueryWire {
   Transport transport = Transport::kUdp;
 };
-
-std::vector<uint8_t> BuildQuery(const std::string& name, ldns_rr_type type,
-                                const QueryOptions& opt = {}) {
-  ldns_rdf* qname = ldns_dname_new_frm_str(name.c_str());
-  ldns_pkt* pkt = ldns_pkt_query_new(qname, type, static_cast<ldns_rr_class>(opt.qclass), LDNS_RD);
-  ldns_pkt_set_id(pkt, 0x1234);
-  if (opt.edns_udp > 0) {
-    ldns_pkt_set_edns_udp_size(pkt, opt.edns_udp);
-    ldns_pkt_set_edns_version(pkt, opt.edns_version);
-  }
-  uint8_t* wire = nullptr;
-  size_t len = 0;
-  EXPECT_EQ(ldns_pkt2wire(&wire, pkt, &len), LDNS_STATUS_OK);
-  std::vector<uint8_t> bytes(wire, wire + len);
-  free(wire);
-  ldns_pkt_free(pkt);
-  return bytes;
-}
-
-// Appends an OPT RR carrying an ECS option to a query without EDNS.
-std::vector<uint8_t> WithEcs(std::vector<uint8_t> q, uint16_t family, uint8_t source,
-                             std::vector<uint8_t> address) {
-  const uint16_t optlen = static_cast<uint16_t>(4 + address.size());
-  const uint16_t rdlen = static_cast<uint16_t>(4 + optlen);
-  const uint8_t opt[] = {0, 0, 41, 0x10, 0x00, 0, 0, 0, 0,
-                         static_cast<uint8_t>(rdlen >> 8), static_cast<uint8_t>(rdlen),
-                         0, 8, static_cast<uint8_t>(optlen >> 8), static_cast<uint8_t>(optlen),
-                         static_cast<uint8_t>(family >> 8), static_cast<uint8_t>(family),
-                         source, 0};
-  q.insert(q.end(), std::begin(opt), std::end(opt));
-  q.insert(q.end(), address.begin(), address.end());
-  q[11] = static_cast<uint8_t>(q[11] + 1);  // ARCOUNT
-  return q;
-}
 
 class AnswerTest : public ::testing::Test {
  protected:
@@ -182,6 +143,23 @@ class AnswerTest : public ::testing::Test {
   std::unique_ptr<Reply> Ask(const std::string& name, ldns_rr_type type,
                              const QueryOptions& opt = {}) {
     return Ask(BuildQuery(name, type, opt), opt.transport);
+  }
+
+  // NODATA: NOERROR, no answer RRs, one RR (the SOA) in authority.
+  void ExpectNoData(const std::string& name, ldns_rr_type type) {
+    SCOPED_TRACE(name);
+    auto r = Ask(name, type);
+    EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR);
+    EXPECT_EQ(r->an(), 0u);
+    EXPECT_EQ(r->ns(), 1u);
+  }
+  // A referral to sub.example.com.: AA clear, no answer RRs, its two NS RRs
+  // in authority.
+  void ExpectReferralToSub(const std::string& name, ldns_rr_type type) {
+    auto r = Ask(name, type);
+    EXPECT_FALSE(r->aa());
+    EXPECT_EQ(r->an(), 0u);
+    EXPECT_EQ(r->ns(), 2u);
   }
 
   static Snapshot* snapshot_;
@@ -245,12 +223,8 @@ TEST_F(AnswerTest, NoDataCarriesSoa) {
 }
 
 TEST_F(AnswerTest, EmptyNonTerminalIsNoData) {
-  for (const char* name : {"b.c.example.com.", "c.example.com."}) {
-    auto r = Ask(name, LDNS_RR_TYPE_A);
-    EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR) << name;
-    EXPECT_EQ(r->an(), 0u) << name;
-    EXPECT_EQ(r->ns(), 1u) << name;
-  }
+  ExpectNoData("b.c.example.com.", LDNS_RR_TYPE_A);
+  ExpectNoData("c.example.com.", LDNS_RR_TYPE_A);
   auto r = Ask("a.b.c.example.com.", LDNS_RR_TYPE_A);
   EXPECT_EQ(r->an(), 1u);
 }
@@ -307,10 +281,7 @@ TEST_F(AnswerTest, WildcardSynthesis) {
 }
 
 TEST_F(AnswerTest, WildcardNoData) {
-  auto r = Ask("anything.wild.example.com.", LDNS_RR_TYPE_AAAA);
-  EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR);
-  EXPECT_EQ(r->an(), 0u);
-  EXPECT_EQ(r->ns(), 1u);
+  ExpectNoData("anything.wild.example.com.", LDNS_RR_TYPE_AAAA);
 }
 
 TEST_F(AnswerTest, WildcardDoesNotApplyBelowExistingName) {
@@ -343,10 +314,7 @@ TEST_F(AnswerTest, ReferralAtAndBelowCut) {
 }
 
 TEST_F(AnswerTest, NsQueryAtCutIsReferral) {
-  auto r = Ask("sub.example.com.", LDNS_RR_TYPE_NS);
-  EXPECT_FALSE(r->aa());
-  EXPECT_EQ(r->an(), 0u);
-  EXPECT_EQ(r->ns(), 2u);
+  ExpectReferralToSub("sub.example.com.", LDNS_RR_TYPE_NS);
 }
 
 TEST_F(AnswerTest, DsAtCutAnsweredByParent) {
@@ -357,10 +325,7 @@ TEST_F(AnswerTest, DsAtCutAnsweredByParent) {
 }
 
 TEST_F(AnswerTest, GlueNotServedAuthoritatively) {
-  auto r = Ask("ns.sub.example.com.", LDNS_RR_TYPE_A);
-  EXPECT_FALSE(r->aa());
-  EXPECT_EQ(r->an(), 0u);
-  EXPECT_EQ(r->ns(), 2u);
+  ExpectReferralToSub("ns.sub.example.com.", LDNS_RR_TYPE_A);
 }
 
 TEST_F(AnswerTest, AdditionalAddressesForMxSrvNs) {
@@ -485,7 +450,7 @@ TEST_F(AnswerTest, TruncationCappedAtOurUdpLimit) {
 TEST_F(AnswerTest, LargeUdpLimitConfigurable) {
   Request req;
   req.max_udp_size = 4096;
-  std::vector<uint8_t> q = BuildQuery("big.example.com.", LDNS_RR_TYPE_TXT, {4096});
+  std::vector<uint8_t> q = BuildQuery("big.example.com.", LDNS_RR_TYPE_TXT, {.edns_udp = 4096});
   size_t n = HandleQuery(*snapshot_, q.data(), q.size(), req, out_, sizeof out_, &outcome_);
   Reply r(out_, n);
   EXPECT_FALSE(r.tc());
@@ -511,7 +476,7 @@ TEST_F(AnswerTest, TcpCarriesWholeAnswer) {
 
 TEST_F(AnswerTest, EcsEchoedWithScopeZeroOnStaticAnswers) {
   std::vector<uint8_t> q =
-      WithEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 24, {198, 51, 100});
+      AppendEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 24, 0, {198, 51, 100});
   auto r = Ask(q);
   ASSERT_FALSE(r->empty());
   EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR);
@@ -525,13 +490,14 @@ TEST_F(AnswerTest, EcsEchoedWithScopeZeroOnStaticAnswers) {
 
 TEST_F(AnswerTest, MalformedEcsIsFormErr) {
   // Address longer than the source prefix needs.
-  auto r = Ask(WithEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 8, {10, 1}));
+  auto r = Ask(AppendEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 8, 0, {10, 1}));
   EXPECT_EQ(r->rcode(), LDNS_RCODE_FORMERR);
   // Unknown family.
-  auto f = Ask(WithEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 3, 8, {10}));
+  auto f = Ask(AppendEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 3, 8, 0, {10}));
   EXPECT_EQ(f->rcode(), LDNS_RCODE_FORMERR);
   // Bits set past the prefix.
-  auto b = Ask(WithEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 20, {10, 1, 0xff}));
+  auto b =
+      Ask(AppendEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 20, 0, {10, 1, 0xff}));
   EXPECT_EQ(b->rcode(), LDNS_RCODE_FORMERR);
 }
 

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 
 // ldns defines bool/true/false itself unless <stdbool.h> came first.
-#include <stdbool.h>
+#include <stdbool.h>  // NOLINT(modernize-deprecated-headers)
 #include <ldns/ldns.h>
 
 #include <algorithm>
@@ -39,6 +39,7 @@
 #include "geo/regions.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/answer/ldns_oracle.h"
 #include "zones/builder.h"
 #include "zones/master_file.h"
 #include "zones/route53_json.h"
@@ -47,6 +48,9 @@
 namespace dns {
 namespace {
 
+using ::dns::testing::AppendEcs;
+using ::dns::testing::BuildQuery;
+using ::dns::testing::SectionText;
 using ::testing::AnyOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -241,6 +245,36 @@ absl::StatusOr<std::shared_ptr<const zones::Zone>> MakeZone(const std::string& o
   return std::move(builder).Build();
 }
 
+// What MakeSnapshot builds from.
+struct SnapshotSpec {
+  std::string json = RecordSets();  // example.com.'s Route 53 JSON, beside kZone
+  std::string net_zone = "";        // example.net. master text; "" = no such zone
+  bool latency = true;              // with the latency table kTable
+  geo::AdminStates* admin = nullptr;
+  geo::HealthTable* health = nullptr;
+};
+
+// BuildSnapshot of `spec`; the first error.
+absl::StatusOr<std::unique_ptr<const Snapshot>> MakeSnapshot(const SnapshotSpec& spec) {
+  SnapshotInputs in;
+  auto zone = MakeZone("example.com.", kZone, spec.json);
+  if (!zone.ok()) return zone.status();
+  in.zones.Put(*zone);
+  if (!spec.net_zone.empty()) {
+    auto other = MakeZone("example.net.", spec.net_zone, "");
+    if (!other.ok()) return other.status();
+    in.zones.Put(*other);
+  }
+  if (spec.latency) {
+    auto table = geo::LatencyTable::ParseCsv(kTable, "latency.csv");
+    if (!table.ok()) return table.status();
+    in.latency = *table;
+  }
+  in.admin = spec.admin;
+  in.health = spec.health;
+  return BuildSnapshot(std::move(in));
+}
+
 // ---------------------------------------------------------------------------
 // Queries and replies.
 
@@ -269,35 +303,10 @@ Ecs EcsFor(const std::string& prefix) {
   return e;
 }
 
-std::vector<uint8_t> BuildQuery(const std::string& name, ldns_rr_type type,
-                                int edns_udp = 0) {
-  ldns_rdf* qname = ldns_dname_new_frm_str(name.c_str());
-  ldns_pkt* pkt = ldns_pkt_query_new(qname, type, LDNS_RR_CLASS_IN, LDNS_RD);
-  ldns_pkt_set_id(pkt, 0x4242);
-  if (edns_udp > 0) ldns_pkt_set_edns_udp_size(pkt, edns_udp);
-  uint8_t* wire = nullptr;
-  size_t len = 0;
-  EXPECT_EQ(ldns_pkt2wire(&wire, pkt, &len), LDNS_STATUS_OK);
-  std::vector<uint8_t> bytes(wire, wire + len);
-  free(wire);
-  ldns_pkt_free(pkt);
-  return bytes;
-}
-
 // Appends an OPT RR carrying `ecs` to a query without EDNS (bytes built by
 // hand, so malformed options can be sent too).
 std::vector<uint8_t> WithEcs(std::vector<uint8_t> q, const Ecs& e) {
-  const uint16_t optlen = static_cast<uint16_t>(4 + e.address.size());
-  const uint16_t rdlen = static_cast<uint16_t>(4 + optlen);
-  const uint8_t opt[] = {0, 0, 41, 0x10, 0x00, 0, 0, 0, 0,
-                         static_cast<uint8_t>(rdlen >> 8), static_cast<uint8_t>(rdlen),
-                         0, 8, static_cast<uint8_t>(optlen >> 8), static_cast<uint8_t>(optlen),
-                         static_cast<uint8_t>(e.family >> 8), static_cast<uint8_t>(e.family),
-                         e.source, e.scope};
-  q.insert(q.end(), std::begin(opt), std::end(opt));
-  q.insert(q.end(), e.address.begin(), e.address.end());
-  q[11] = static_cast<uint8_t>(q[11] + 1);  // ARCOUNT
-  return q;
+  return AppendEcs(std::move(q), e.family, e.source, e.scope, e.address);
 }
 
 ClientAddress Source(const std::string& text) {
@@ -339,20 +348,6 @@ std::string RdfText(const ldns_rdf* rdf) {
   std::string s = t != nullptr ? t : "";
   free(t);
   return s;
-}
-
-std::vector<std::string> SectionText(ldns_pkt* pkt, ldns_pkt_section s) {
-  std::vector<std::string> out;
-  ldns_rr_list* list = ldns_pkt_get_section_clone(pkt, s);
-  for (size_t i = 0; i < ldns_rr_list_rr_count(list); ++i) {
-    char* text = ldns_rr2str(ldns_rr_list_rr(list, i));
-    std::string line(text);
-    free(text);
-    while (!line.empty() && line.back() == '\n') line.pop_back();
-    out.push_back(line);
-  }
-  ldns_rr_list_deep_free(list);
-  return out;
 }
 
 Decoded Decode(const uint8_t* wire, size_t len) {
@@ -409,6 +404,14 @@ Decoded Decode(const uint8_t* wire, size_t len) {
   return d;
 }
 
+// `snap`'s reply to `query` (a UDP query from no particular source).
+Decoded AnswerFrom(const Snapshot& snap, const std::vector<uint8_t>& query) {
+  uint8_t out[4096];
+  Request req;
+  const size_t n = HandleQuery(snap, query.data(), query.size(), req, out, sizeof out, nullptr);
+  return Decode(out, n);
+}
+
 // ---------------------------------------------------------------------------
 // The fixture: one snapshot per test, with this test's health and admin
 // state.
@@ -416,16 +419,7 @@ Decoded Decode(const uint8_t* wire, size_t len) {
 class RoutingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto zone = MakeZone("example.com.", kZone, RecordSets());
-    ASSERT_TRUE(zone.ok()) << zone.status();
-    auto table = geo::LatencyTable::ParseCsv(kTable, "latency.csv");
-    ASSERT_TRUE(table.ok()) << table.status();
-    SnapshotInputs in;
-    in.zones.Put(*zone);
-    in.latency = *table;
-    in.admin = &admin_;
-    in.health = &health_;
-    auto snap = BuildSnapshot(std::move(in));
+    auto snap = MakeSnapshot({.admin = &admin_, .health = &health_});
     ASSERT_TRUE(snap.ok()) << snap.status();
     snapshot_ = std::move(*snap);
   }
@@ -717,7 +711,8 @@ TEST_F(RoutingTest, PacketSourceWithoutEcs) {
     EXPECT_FALSE(r.ecs.has_value());
   }
   // EDNS without ECS: routed by the source, no ECS option in the reply.
-  Decoded r = Ask(BuildQuery("app.example.com.", LDNS_RR_TYPE_A, 1232), Source("203.0.113.9"));
+  Decoded r = Ask(BuildQuery("app.example.com.", LDNS_RR_TYPE_A, {.edns_udp = 1232}),
+                  Source("203.0.113.9"));
   EXPECT_EQ(r.value(), "192.0.2.103");
   EXPECT_TRUE(r.has_opt);
   EXPECT_FALSE(r.ecs.has_value());
@@ -1247,23 +1242,6 @@ struct BadAlias {
   std::string target;         // ... and the alias target it is about
 };
 
-absl::Status LoadAll(const std::string& json_text, const std::string& extra_zone,
-                     geo::AdminStates* admin, geo::HealthTable* health) {
-  auto zone = MakeZone("example.com.", kZone, json_text);
-  if (!zone.ok()) return zone.status();
-  SnapshotInputs in;
-  in.zones.Put(*zone);
-  if (!extra_zone.empty()) {
-    auto other = MakeZone("example.net.", extra_zone, "");
-    if (!other.ok()) return other.status();
-    in.zones.Put(*other);
-  }
-  in.admin = admin;
-  in.health = health;
-  auto snap = BuildSnapshot(std::move(in));
-  return snap.ok() ? absl::OkStatus() : snap.status();
-}
-
 constexpr char kNetZone[] = R"($ORIGIN example.net.
 $TTL 3600
 @     IN SOA ns1 hostmaster 1 7200 3600 1209600 300
@@ -1320,7 +1298,12 @@ TEST(RoutingSnapshotTest, AliasErrorsNameTheRecord) {
     SCOPED_TRACE(c.what);
     geo::AdminStates admin;
     geo::HealthTable health;
-    absl::Status st = LoadAll(c.json, c.extra_zone, &admin, &health);
+    absl::Status st = MakeSnapshot({.json = c.json,
+                                    .net_zone = c.extra_zone,
+                                    .latency = false,
+                                    .admin = &admin,
+                                    .health = &health})
+                          .status();
     ASSERT_FALSE(st.ok()) << "must be refused";
     EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
     const std::string msg(st.message());
@@ -1363,23 +1346,13 @@ TEST(RoutingSnapshotTest, UnknownHealthCheckIdNamesTheRecord) {
 TEST(RoutingSnapshotTest, AliasTargetInAnotherLoadedZone) {
   geo::AdminStates admin;
   geo::HealthTable health;
-  auto zone = MakeZone("example.com.", kZone,
-                       Sets({Alias("out.example.com.", "host.example.net.", false)}));
-  ASSERT_TRUE(zone.ok()) << zone.status();
-  auto other = MakeZone("example.net.", kNetZone, "");
-  ASSERT_TRUE(other.ok()) << other.status();
-  SnapshotInputs in;
-  in.zones.Put(*zone);
-  in.zones.Put(*other);
-  in.admin = &admin;
-  in.health = &health;
-  auto snap = BuildSnapshot(std::move(in));
+  auto snap = MakeSnapshot({.json = Sets({Alias("out.example.com.", "host.example.net.", false)}),
+                            .net_zone = kNetZone,
+                            .latency = false,
+                            .admin = &admin,
+                            .health = &health});
   ASSERT_TRUE(snap.ok()) << snap.status();
-  std::vector<uint8_t> q = BuildQuery("out.example.com.", LDNS_RR_TYPE_A);
-  uint8_t out[4096];
-  Request req;
-  const size_t n = HandleQuery(**snap, q.data(), q.size(), req, out, sizeof out, nullptr);
-  Decoded r = Decode(out, n);
+  Decoded r = AnswerFrom(**snap, BuildQuery("out.example.com.", LDNS_RR_TYPE_A));
   EXPECT_EQ(r.rcode, LDNS_RCODE_NOERROR);
   EXPECT_EQ(r.value(), "192.0.2.77");
   ASSERT_EQ(r.owners.size(), 1u);
@@ -1389,17 +1362,9 @@ TEST(RoutingSnapshotTest, AliasTargetInAnotherLoadedZone) {
 TEST(RoutingSnapshotTest, NoTableNoStatesStillAnswers) {
   // A snapshot without a latency table, admin or health state: every
   // member healthy and up, the ranking empty (members in file order).
-  auto zone = MakeZone("example.com.", kZone, RecordSets());
-  ASSERT_TRUE(zone.ok()) << zone.status();
-  SnapshotInputs in;
-  in.zones.Put(*zone);
-  auto snap = BuildSnapshot(std::move(in));
+  auto snap = MakeSnapshot({.latency = false});
   ASSERT_TRUE(snap.ok()) << snap.status();
-  std::vector<uint8_t> q = BuildQuery("app.example.com.", LDNS_RR_TYPE_A);
-  uint8_t out[4096];
-  Request req;
-  const size_t n = HandleQuery(**snap, q.data(), q.size(), req, out, sizeof out, nullptr);
-  Decoded r = Decode(out, n);
+  Decoded r = AnswerFrom(**snap, BuildQuery("app.example.com.", LDNS_RR_TYPE_A));
   EXPECT_EQ(r.rcode, LDNS_RCODE_NOERROR);
   EXPECT_EQ(r.value(), "192.0.2.101");
 }
@@ -1409,30 +1374,16 @@ TEST(RoutingSnapshotTest, SlotsAreKeptAcrossSnapshots) {
   // and admin state survive it.
   geo::AdminStates admin;
   geo::HealthTable health;
-  auto build = [&] {
-    auto zone = MakeZone("example.com.", kZone, RecordSets());
-    EXPECT_TRUE(zone.ok()) << zone.status();
-    auto table = geo::LatencyTable::ParseCsv(kTable, "latency.csv");
-    EXPECT_TRUE(table.ok()) << table.status();
-    SnapshotInputs in;
-    in.zones.Put(*zone);
-    in.latency = *table;
-    in.admin = &admin;
-    in.health = &health;
-    auto snap = BuildSnapshot(std::move(in));
-    EXPECT_TRUE(snap.ok()) << snap.status();
-    return std::move(*snap);
-  };
-  auto first = build();
+  auto first = MakeSnapshot({.admin = &admin, .health = &health});
+  ASSERT_TRUE(first.ok()) << first.status();
   health.Set(*health.Find("hc-euw1"), false);
   admin.Set(*admin.Find("us-east-1"), geo::AdminState::kDrain);
-  auto second = build();
+  auto second = MakeSnapshot({.admin = &admin, .health = &health});
+  ASSERT_TRUE(second.ok()) << second.status();
   std::vector<uint8_t> q = WithEcs(BuildQuery("app.example.com.", LDNS_RR_TYPE_A),
                                    EcsFor("198.51.100.0/24"));
-  uint8_t out[4096];
-  Request req;
-  const size_t n = HandleQuery(*second, q.data(), q.size(), req, out, sizeof out, nullptr);
-  EXPECT_EQ(Decode(out, n).value(), "192.0.2.103");  // euw1 unhealthy, us-east-1 drained
+  // euw1 unhealthy, us-east-1 drained.
+  EXPECT_EQ(AnswerFrom(**second, q).value(), "192.0.2.103");
 }
 
 // ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,6 +53,10 @@ struct Endpoint {
   static Endpoint V6(uint16_t port) { return {AF_INET6, port}; }
   std::string ToString() const;
 };
+
+// Fills *out with `endpoint`'s loopback address and port; returns its
+// length, for bind/connect.
+socklen_t LoopbackAddress(const Endpoint& endpoint, sockaddr_storage* out);
 
 // ---------------------------------------------------------------------------
 // Raw transport.
@@ -127,7 +132,7 @@ struct QueryOptions {
   uint8_t edns_version = 0;
   bool do_bit = false;
   // Raw EDNS options (code, length, data ...) for the OPT RDATA, when `edns`.
-  Bytes edns_options;
+  Bytes edns_options = {};
   ldns_pkt_opcode opcode = LDNS_PACKET_QUERY;
   bool rd = false;
   bool qr = false;
@@ -207,6 +212,28 @@ class Reply {
   std::shared_ptr<ldns_pkt> pkt_;
 };
 
+// ---------------------------------------------------------------------------
+// EDNS Client Subnet (RFC 7871 §6).
+
+// FAMILY (1 IPv4, 2 IPv6), SOURCE and SCOPE PREFIX-LENGTH, and the
+// significant octets of the address.
+struct EcsSubnet {
+  uint16_t family = 1;
+  uint8_t source = 0;
+  uint8_t scope = 0;
+  Bytes address;
+};
+
+// "198.51.100.0/24" or "2001:db8::/48" as an ECS subnet with scope 0.
+EcsSubnet ParseEcsPrefix(const std::string& prefix);
+// Query options with EDNS and an ECS option for `prefix` (as above).
+QueryOptions WithEcs(const std::string& prefix);
+// The reply's ECS option, if any (the last one); *count (if not null) gets
+// how many ECS options the reply had.
+std::optional<EcsSubnet> ReplyEcs(const Reply& reply, int* count = nullptr);
+
+// ---------------------------------------------------------------------------
+
 // Checks that `reply_wire` answers `query`: it decodes, QR=1, same ID and
 // opcode, and (when `check_question`) the question section equals the
 // query's octet for octet. Fills *out.
@@ -260,6 +287,18 @@ struct AresResult {
   Bytes abuf;  // the reply, when c-ares delivered one
   std::string StatusText() const;
 };
+
+// The A records of a c-ares reply, as ares_parse_a_reply reads them.
+struct AresARecords {
+  int status = ARES_EBADRESP;          // ares_parse_a_reply's result
+  std::vector<std::string> addresses;  // dotted quads, in order
+  std::vector<int> ttls;               // their TTLs
+  std::string name;                    // the hostent's h_name
+  std::set<std::string> aliases;       // the hostent's h_aliases
+};
+// Parses `abuf` (a reply c-ares delivered) with ares_parse_a_reply; at
+// most 64 addresses.
+AresARecords ParseAresA(const Bytes& abuf);
 
 // One c-ares channel aimed at one loopback endpoint only.
 class AresClient {

@@ -5,7 +5,6 @@
 // Subnet, asked with ldns) get their nearest region. Also the default
 // table: `--format locations` written and given as --default-latency, and
 // the one line the server logs about it.
-#include <arpa/inet.h>
 #include <signal.h>
 
 #include <chrono>
@@ -18,20 +17,15 @@
 #include "tests/e2e/dns_client.h"
 #include "tests/e2e/server_process.h"
 #include "tests/geo/build/mmdb_writer.h"
+#include "tests/geo/build/test_regions.h"
 
 namespace e2e {
 namespace {
 
+using ::geo::testing::kThreeRegionsCsv;
 using ::geo::testing::MmdbValue;
 using ::geo::testing::MmdbWriter;
 using ::testing::HasSubstr;
-
-constexpr char kRegions[] =
-    "region,latitude,longitude\n"
-    "eu-west-1,53.35,-6.26\n"        // Dublin
-    "us-east-1,38.9,-77.4\n"         // Virginia
-    "ap-southeast-1,1.29,103.85\n"   // Singapore
-    "us-gov-west-1,,\n";             // no location: not ranked
 
 constexpr char kZone[] =
     "$ORIGIN lab.test.\n$TTL 300\n"
@@ -69,27 +63,12 @@ std::vector<std::string> Values(const Reply& r) {
   return out;
 }
 
-// An ECS query option for "a.b.c.0/24" or "2001:db8::/32".
-QueryOptions Ecs(const std::string& prefix) {
-  const size_t slash = prefix.find('/');
-  const std::string addr = prefix.substr(0, slash);
-  const int len = std::stoi(prefix.substr(slash + 1));
-  uint8_t bytes[16] = {};
-  const bool v6 = addr.find(':') != std::string::npos;
-  EXPECT_EQ(inet_pton(v6 ? AF_INET6 : AF_INET, addr.c_str(), bytes), 1) << addr;
-  QueryOptions o;
-  o.edns = true;
-  o.edns_options = EcsOption(static_cast<uint8_t>(len),
-                             Bytes(bytes, bytes + (len + 7) / 8), 0, v6 ? 2 : 1);
-  return o;
-}
-
 class e2eLatencyBuild : public testing::Test {
  protected:
   void SetUp() override {
     signal(SIGPIPE, SIG_IGN);
     dir_ = MakeTempDir();
-    ASSERT_TRUE(WriteFile(dir_ + "/regions.csv", kRegions));
+    ASSERT_TRUE(WriteFile(dir_ + "/regions.csv", kThreeRegionsCsv));
     ASSERT_TRUE(WriteFile(dir_ + "/lab.test.zone", kZone));
     ASSERT_TRUE(WriteFile(dir_ + "/lab.test.json", kRecordSets));
   }
@@ -120,7 +99,7 @@ class e2eLatencyBuild : public testing::Test {
     for (const auto& c : cases) {
       Reply r;
       ASSERT_TRUE(AskUdp(Endpoint::V4(server.port()), "app.lab.test.", LDNS_RR_TYPE_A,
-                         Ecs(c.subnet), &r));
+                         WithEcs(c.subnet), &r));
       EXPECT_EQ(Values(r), std::vector<std::string>{c.want})
           << c.where << " " << c.subnet << "\n" << r.ToString();
     }

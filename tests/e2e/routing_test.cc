@@ -11,15 +11,10 @@
 // that breaks Route 53's rules (naming the record).
 //
 // Only 127.0.0.1 and ::1 are used; every wait is bounded.
-#include <arpa/inet.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <map>
 #include <optional>
-#include <set>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -43,60 +38,6 @@ using json = nlohmann::json;
 constexpr char kDig[] = "/usr/bin/dig";
 constexpr milliseconds kToolTimeout{10000};
 constexpr milliseconds kExitTimeout{5000};
-
-// ---------------------------------------------------------------------------
-// ECS helpers.
-
-struct Subnet {
-  uint16_t family = 1;
-  uint8_t source = 0;
-  uint8_t scope = 0;
-  Bytes address;  // the significant octets
-};
-
-// "198.51.100.0/24" or "2001:db8::/48".
-Subnet ParseSubnet(const std::string& prefix) {
-  Subnet s;
-  const size_t slash = prefix.find('/');
-  const std::string addr = prefix.substr(0, slash);
-  s.source = static_cast<uint8_t>(std::stoi(prefix.substr(slash + 1)));
-  uint8_t bytes[16] = {};
-  if (addr.find(':') != std::string::npos) {
-    s.family = 2;
-    EXPECT_EQ(inet_pton(AF_INET6, addr.c_str(), bytes), 1) << addr;
-  } else {
-    EXPECT_EQ(inet_pton(AF_INET, addr.c_str(), bytes), 1) << addr;
-  }
-  s.address.assign(bytes, bytes + (s.source + 7) / 8);
-  return s;
-}
-
-QueryOptions WithEcs(const std::string& prefix) {
-  const Subnet s = ParseSubnet(prefix);
-  QueryOptions o;
-  o.edns = true;
-  o.edns_options = EcsOption(s.source, s.address, 0, s.family);
-  return o;
-}
-
-// The reply's ECS option, if any (and how many there were).
-std::optional<Subnet> ReplyEcs(const Reply& r, int* count = nullptr) {
-  std::optional<Subnet> out;
-  int n = 0;
-  for (const auto& [code, data] : EdnsOptions(r.pkt())) {
-    if (code != 8) continue;
-    ++n;
-    if (data.size() < 4) continue;
-    Subnet s;
-    s.family = static_cast<uint16_t>(data[0] << 8 | data[1]);
-    s.source = data[2];
-    s.scope = data[3];
-    s.address.assign(data.begin() + 4, data.end());
-    out = s;
-  }
-  if (count != nullptr) *count = n;
-  return out;
-}
 
 std::string RdataText(const ldns_rr* rr) {
   char* t = ldns_rdf2str(ldns_rr_rdf(rr, 0));
@@ -162,10 +103,10 @@ void CheckRoutes(const Endpoint& ep, const std::string& qname,
       EXPECT_EQ(a.owners[0], qname);
       ASSERT_TRUE(r.has_opt());
       int count = 0;
-      const std::optional<Subnet> ecs = ReplyEcs(r, &count);
+      const std::optional<EcsSubnet> ecs = ReplyEcs(r, &count);
       ASSERT_TRUE(ecs.has_value()) << "no ECS in the reply\n" << r.ToString();
       EXPECT_EQ(count, 1);
-      const Subnet sent = ParseSubnet(c.prefix);
+      const EcsSubnet sent = ParseEcsPrefix(c.prefix);
       EXPECT_EQ(ecs->family, sent.family);
       EXPECT_EQ(ecs->source, sent.source);
       EXPECT_EQ(ecs->address, sent.address);
@@ -173,25 +114,6 @@ void CheckRoutes(const Endpoint& ep, const std::string& qname,
       EXPECT_LE(ecs->scope, c.scope_hi) << r.ToString();
     }
   }
-}
-
-// Each line with runs of blanks collapsed to one space.
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string w, joined;
-    while (words >> w) joined += (joined.empty() ? "" : " ") + w;
-    out.push_back(joined);
-  }
-  return out;
-}
-
-bool HasLine(const std::string& text, const std::string& wanted) {
-  auto lines = Lines(text);
-  return std::find(lines.begin(), lines.end(), wanted) != lines.end();
 }
 
 // dig's "; CLIENT-SUBNET: 198.51.100.0/24/24" line: the scope, or -1.
@@ -207,11 +129,7 @@ std::string Dig(uint16_t port, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {kDig, "@127.0.0.1", "-p", std::to_string(port),
                                    "+norec", "+time=2", "+tries=1"};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::string output;
-  ExitInfo info = RunProgram(argv, kToolTimeout, &output);
-  EXPECT_TRUE(info.exited_in_time && info.exited && info.exit_code == 0)
-      << "dig: " << info.Describe() << "\n" << output;
-  return output;
+  return RunTool(argv, kToolTimeout);
 }
 
 // ---------------------------------------------------------------------------
@@ -281,7 +199,7 @@ TEST_F(e2eRouting, PacketSourceRoutesWithoutEcs) {
 
 TEST_F(e2eRouting, StaticNamesBesideRoutedOnesAreUnaffected) {
   const std::string prefix = "198.51.100.0/24";
-  const Subnet sent = ParseSubnet(prefix);
+  const EcsSubnet sent = ParseEcsPrefix(prefix);
   const struct {
     const char* name;
     ldns_rr_type type;

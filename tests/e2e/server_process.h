@@ -151,6 +151,18 @@ ExitInfo RunProgram(const std::vector<std::string>& argv,
                     std::chrono::milliseconds timeout, std::string* output,
                     std::string* stderr_only = nullptr);
 
+// Runs argv like RunProgram and expects it to exit 0 in time (else a test
+// failure naming argv[0], with what it printed); returns its output. For
+// client tools such as dig and kdig.
+std::string RunTool(const std::vector<std::string>& argv,
+                    std::chrono::milliseconds timeout);
+
+// The lines of a tool's output, each with runs of blanks collapsed to one
+// space ("www.example.com. 3600 IN A 192.0.2.10").
+std::vector<std::string> Lines(const std::string& text);
+// Whether `text` has a line equal to `wanted` (blanks collapsed as in Lines).
+bool HasLine(const std::string& text, const std::string& wanted);
+
 // Starts argv (argv[0] a path) in the background with stdout and stderr
 // going to the file `log_path`; returns its pid (-1 if fork failed). For
 // servers that ServerProcess cannot start, e.g. inside a network namespace
