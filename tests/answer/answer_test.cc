@@ -14,17 +14,19 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/answer/ldns_oracle.h"
+#include "tests/ldns_oracle.h"
 #include "zones/builder.h"
 #include "zones/master_file.h"
 
 namespace dns {
 namespace {
 
-using ::dns::testing::AppendEcs;
-using ::dns::testing::BuildQuery;
-using ::dns::testing::QueryWire;
-using ::dns::testing::SectionText;
+using ::steer_test::AppendEcs;
+using ::steer_test::BuildQuery;
+using ::steer_test::QueryWire;
+using ::steer_test::SectionText;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 constexpr char kZone[] = R"($ORIGIN example.com.
 $TTL 3600
@@ -145,13 +147,20 @@ class AnswerTest : public ::testing::Test {
     return Ask(BuildQuery(name, type, opt), opt.transport);
   }
 
-  // NODATA: NOERROR, no answer RRs, one RR (the SOA) in authority.
-  void ExpectNoData(const std::string& name, ldns_rr_type type) {
+  // A negative answer: `rcode` (NXDOMAIN, or NOERROR for NODATA), AA, no
+  // answer RRs, and one authority RR, the SOA, whose text contains `soa`.
+  void ExpectNegative(const std::string& name, ldns_rr_type type, int rcode,
+                      const std::string& soa = "\tSOA\t") {
     SCOPED_TRACE(name);
     auto r = Ask(name, type);
-    EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR);
+    EXPECT_EQ(r->rcode(), rcode);
+    EXPECT_TRUE(r->aa());
     EXPECT_EQ(r->an(), 0u);
-    EXPECT_EQ(r->ns(), 1u);
+    ASSERT_EQ(r->authority().size(), 1u);
+    EXPECT_THAT(r->authority()[0], HasSubstr(soa));
+  }
+  void ExpectNoData(const std::string& name, ldns_rr_type type) {
+    ExpectNegative(name, type, LDNS_RCODE_NOERROR);
   }
   // A referral to sub.example.com.: AA clear, no answer RRs, its two NS RRs
   // in authority.
@@ -167,9 +176,6 @@ class AnswerTest : public ::testing::Test {
   Outcome outcome_;
 };
 Snapshot* AnswerTest::snapshot_ = nullptr;
-
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 
 TEST_F(AnswerTest, AuthoritativeAnswer) {
   auto r = Ask("www.example.com.", LDNS_RR_TYPE_A);
@@ -203,23 +209,14 @@ TEST_F(AnswerTest, QuestionCasePreserved) {
 }
 
 TEST_F(AnswerTest, NxDomainCarriesSoaWithNegativeTtl) {
-  auto r = Ask("nothere.example.com.", LDNS_RR_TYPE_A);
-  EXPECT_EQ(r->rcode(), LDNS_RCODE_NXDOMAIN);
-  EXPECT_TRUE(r->aa());
-  EXPECT_EQ(r->an(), 0u);
-  ASSERT_EQ(r->authority().size(), 1u);
   // min(SOA TTL 3600, MINIMUM 300) = 300 (RFC 2308 §5).
-  EXPECT_THAT(r->authority()[0], HasSubstr("example.com.\t300\tIN\tSOA\tns1.example.com. "
-                                           "hostmaster.example.com. 2026112701"));
+  ExpectNegative("nothere.example.com.", LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN,
+                 "example.com.\t300\tIN\tSOA\tns1.example.com. "
+                 "hostmaster.example.com. 2026112701");
 }
 
 TEST_F(AnswerTest, NoDataCarriesSoa) {
-  auto r = Ask("www.example.com.", LDNS_RR_TYPE_TXT);
-  EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR);
-  EXPECT_TRUE(r->aa());
-  EXPECT_EQ(r->an(), 0u);
-  ASSERT_EQ(r->authority().size(), 1u);
-  EXPECT_THAT(r->authority()[0], HasSubstr("\t300\tIN\tSOA\t"));
+  ExpectNegative("www.example.com.", LDNS_RR_TYPE_TXT, LDNS_RCODE_NOERROR, "\t300\tIN\tSOA\t");
 }
 
 TEST_F(AnswerTest, EmptyNonTerminalIsNoData) {
@@ -318,10 +315,7 @@ TEST_F(AnswerTest, NsQueryAtCutIsReferral) {
 }
 
 TEST_F(AnswerTest, DsAtCutAnsweredByParent) {
-  auto r = Ask("sub.example.com.", LDNS_RR_TYPE_DS);
-  EXPECT_TRUE(r->aa());
-  EXPECT_EQ(r->an(), 0u);
-  EXPECT_THAT(r->authority(), ElementsAre(HasSubstr("\tSOA\t")));
+  ExpectNegative("sub.example.com.", LDNS_RR_TYPE_DS, LDNS_RCODE_NOERROR);
 }
 
 TEST_F(AnswerTest, GlueNotServedAuthoritatively) {

@@ -39,7 +39,8 @@
 #include "geo/regions.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/answer/ldns_oracle.h"
+#include "tests/ldns_oracle.h"
+#include "tests/ecs_subnet.h"
 #include "zones/builder.h"
 #include "zones/master_file.h"
 #include "zones/route53_json.h"
@@ -48,9 +49,12 @@
 namespace dns {
 namespace {
 
-using ::dns::testing::AppendEcs;
-using ::dns::testing::BuildQuery;
-using ::dns::testing::SectionText;
+using ::steer_test::AppendEcs;
+using ::steer_test::BuildQuery;
+using ::steer_test::EdnsOptions;
+using ::steer_test::ParseEcsPrefix;
+using ::steer_test::ReadEcsOption;
+using ::steer_test::SectionText;
 using ::testing::AnyOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -278,30 +282,8 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> MakeSnapshot(const SnapshotSpec&
 // ---------------------------------------------------------------------------
 // Queries and replies.
 
-struct Ecs {
-  uint16_t family = 1;
-  uint8_t source = 0;
-  uint8_t scope = 0;
-  std::vector<uint8_t> address;  // the significant octets
-};
-
-// "198.51.100.0/24" or "2001:db8::/48" → an ECS option for it.
-Ecs EcsFor(const std::string& prefix) {
-  Ecs e;
-  const size_t slash = prefix.find('/');
-  const std::string addr = prefix.substr(0, slash);
-  e.source = static_cast<uint8_t>(std::stoi(prefix.substr(slash + 1)));
-  uint8_t bytes[16] = {};
-  if (addr.find(':') != std::string::npos) {
-    e.family = 2;
-    EXPECT_EQ(inet_pton(AF_INET6, addr.c_str(), bytes), 1) << addr;
-  } else {
-    e.family = 1;
-    EXPECT_EQ(inet_pton(AF_INET, addr.c_str(), bytes), 1) << addr;
-  }
-  e.address.assign(bytes, bytes + (e.source + 7) / 8);
-  return e;
-}
+// An ECS option's fields (tests/ecs_subnet.h).
+using Ecs = ::steer_test::EcsSubnet;
 
 // Appends an OPT RR carrying `ecs` to a query without EDNS (bytes built by
 // hand, so malformed options can be sent too).
@@ -375,31 +357,13 @@ Decoded Decode(const uint8_t* wire, size_t len) {
   // ldns keeps the OPT out of the sections; the ARCOUNT octets count it.
   const size_t additional = ldns_rr_list_rr_count(ldns_pkt_additional(pkt));
   d.has_opt = (static_cast<size_t>(wire[10] << 8 | wire[11]) == additional + 1);
-  if (const ldns_rdf* data = ldns_pkt_edns_data(pkt)) {
-    const uint8_t* p = ldns_rdf_data(data);
-    const size_t n = ldns_rdf_size(data);
-    size_t i = 0;
-    while (i + 4 <= n) {
-      const uint16_t code = static_cast<uint16_t>(p[i] << 8 | p[i + 1]);
-      const size_t olen = static_cast<size_t>(p[i + 2] << 8 | p[i + 3]);
-      if (i + 4 + olen > n) {
-        ADD_FAILURE() << "OPT option overruns the RDATA";
-        break;
-      }
-      if (code == 8) {
-        ++d.ecs_options;
-        if (olen >= 4) {
-          Ecs e;
-          e.family = static_cast<uint16_t>(p[i + 4] << 8 | p[i + 5]);
-          e.source = p[i + 6];
-          e.scope = p[i + 7];
-          e.address.assign(p + i + 8, p + i + 4 + olen);
-          d.ecs = e;
-        }
-      }
-      i += 4 + olen;
-    }
+  bool complete = true;
+  for (const auto& [code, data] : EdnsOptions(pkt, &complete)) {
+    if (code != 8) continue;
+    ++d.ecs_options;
+    if (std::optional<Ecs> e = ReadEcsOption(data)) d.ecs = e;
   }
+  if (!complete) ADD_FAILURE() << "OPT option overruns the RDATA";
   ldns_pkt_free(pkt);
   return d;
 }
@@ -415,6 +379,14 @@ Decoded AnswerFrom(const Snapshot& snap, const std::vector<uint8_t>& query) {
 // ---------------------------------------------------------------------------
 // The fixture: one snapshot per test, with this test's health and admin
 // state.
+
+// One step of a walk through health and admin states (RunSteps).
+struct StateStep {
+  const char* what;
+  std::vector<std::string> unhealthy;  // app member ids
+  std::vector<std::pair<std::string, geo::AdminState>> admin;
+  const char* value;  // the member that answers then
+};
 
 class RoutingTest : public ::testing::Test {
  protected:
@@ -451,12 +423,29 @@ class RoutingTest : public ::testing::Test {
   // With ECS for `prefix` ("198.51.100.0/24").
   Decoded AskEcs(const std::string& name, const std::string& prefix,
                  ldns_rr_type type = LDNS_RR_TYPE_A, const ClientAddress& source = {}) {
-    return Ask(WithEcs(BuildQuery(name, type), EcsFor(prefix)), source);
+    return Ask(WithEcs(BuildQuery(name, type), ParseEcsPrefix(prefix)), source);
   }
   // Without EDNS, from `source`.
   Decoded AskFrom(const std::string& name, const std::string& source,
                   ldns_rr_type type = LDNS_RR_TYPE_A) {
     return Ask(BuildQuery(name, type), Source(source));
+  }
+
+  // Walks `steps`: before each, every app member healthy and its region up,
+  // then the step's unhealthy members and admin states; `ask` must get
+  // NOERROR with the step's value. `client` names the client in traces.
+  void RunSteps(const std::string& client, const std::vector<StateStep>& steps,
+                const std::function<Decoded()>& ask) {
+    for (const StateStep& s : steps) {
+      SCOPED_TRACE(client + ": " + s.what);
+      SetAllAppHealth(true);
+      for (const AppMember& m : kApp) SetAdmin(m.region, geo::AdminState::kUp);
+      for (const auto& id : s.unhealthy) SetAppHealth(id, false);
+      for (const auto& [region, state] : s.admin) SetAdmin(region, state);
+      Decoded r = ask();
+      ASSERT_EQ(r.rcode, LDNS_RCODE_NOERROR);
+      EXPECT_EQ(r.value(), s.value);
+    }
   }
 
   // The explain JSON for `query` from `source`.
@@ -526,7 +515,7 @@ TEST_F(RoutingTest, NearestRegionPerClientSubnet) {
     EXPECT_EQ(r.ttls[0], c.ttl) << "the answer carries the member's TTL";
     EXPECT_EQ(r.owners[0], "app.example.com.");
     ASSERT_TRUE(r.ecs.has_value()) << "the reply must echo ECS";
-    const Ecs sent = EcsFor(c.prefix);
+    const Ecs sent = ParseEcsPrefix(c.prefix);
     EXPECT_EQ(r.ecs->family, sent.family);
     EXPECT_EQ(r.ecs->source, sent.source);
     EXPECT_EQ(r.ecs->address, sent.address);
@@ -558,69 +547,42 @@ TEST_F(RoutingTest, EcsScopeLongerThanSourceWhenTheSubnetIsSplit) {
   EXPECT_GE(r.scope(), 16) << "scope <= 8 would hand 20.1.0.0/16 the wrong region";
 }
 
-struct StateStep {
-  const char* what;
-  std::vector<std::string> unhealthy;  // app member ids
-  std::vector<std::pair<std::string, geo::AdminState>> admin;
-  const char* value;
-};
-
-// Walks down a client's ranking as members fail; unranked regions come
-// after every ranked one, in file order; with nothing eligible, fail-open
-// answers the nearest.
-void RunSteps(const std::string& prefix, const std::vector<StateStep>& steps,
-              const std::function<void(const StateStep&)>& apply,
-              const std::function<Decoded()>& ask) {
-  for (const StateStep& s : steps) {
-    SCOPED_TRACE(prefix + ": " + s.what);
-    apply(s);
-    Decoded r = ask();
-    ASSERT_EQ(r.rcode, LDNS_RCODE_NOERROR);
-    EXPECT_EQ(r.value(), s.value);
-  }
-}
-
-TEST_F(RoutingTest, UnhealthyNearestFallsToNextThenUnrankedInFileOrderThenFailOpen) {
-  // 198.51.100.0/24 ranks eu-west-1, us-east-1, ap-southeast-1, sa-east-1;
-  // eu-central-1 and ca-central-1 are unranked (file order: euc1, cac1).
-  const std::vector<StateStep> steps = {
-      {"all healthy", {}, {}, "192.0.2.102"},
-      {"euw1 unhealthy", {"euw1"}, {}, "192.0.2.101"},
-      {"+use1", {"euw1", "use1"}, {}, "192.0.2.103"},
-      {"+apse1", {"euw1", "use1", "apse1"}, {}, "192.0.2.104"},
-      {"+sae1: first unranked", {"euw1", "use1", "apse1", "sae1"}, {}, "192.0.2.105"},
-      {"+euc1", {"euw1", "use1", "apse1", "sae1", "euc1"}, {}, "192.0.2.106"},
-      {"all unhealthy: fail-open to nearest",
-       {"euw1", "use1", "apse1", "sae1", "euc1", "cac1"}, {}, "192.0.2.102"},
-      {"nearest healthy again", {"use1", "apse1", "sae1", "euc1", "cac1"}, {}, "192.0.2.102"},
-      {"only an unranked one healthy", {"euw1", "use1", "apse1", "sae1", "euc1"}, {},
-       "192.0.2.106"},
-  };
-  RunSteps("198.51.100.0/24", steps,
-           [&](const StateStep& s) {
-             SetAllAppHealth(true);
-             for (const auto& id : s.unhealthy) SetAppHealth(id, false);
-           },
-           [&] { return AskEcs("app.example.com.", "198.51.100.0/24"); });
-}
-
-TEST_F(RoutingTest, RowRankingOnlyOneRegionPutsTheRestInFileOrder) {
-  // 10.9.0.0/16 ranks eu-west-1 only: the other five members come after it
-  // in file order (use1, apse1, sae1, euc1, cac1), not in the /0's order.
-  const std::vector<StateStep> steps = {
+// app's members failing one by one, nearest first, for a client whose
+// nearest region is eu-west-1 and whose other regions come in file order
+// (use1, apse1, sae1, euc1, cac1): who answers after each step.
+std::vector<StateStep> FailFromEuWestInFileOrder() {
+  return {
       {"all healthy", {}, {}, "192.0.2.102"},
       {"euw1 unhealthy", {"euw1"}, {}, "192.0.2.101"},
       {"+use1", {"euw1", "use1"}, {}, "192.0.2.103"},
       {"+apse1", {"euw1", "use1", "apse1"}, {}, "192.0.2.104"},
       {"+sae1", {"euw1", "use1", "apse1", "sae1"}, {}, "192.0.2.105"},
       {"+euc1", {"euw1", "use1", "apse1", "sae1", "euc1"}, {}, "192.0.2.106"},
-      {"all: fail-open", {"euw1", "use1", "apse1", "sae1", "euc1", "cac1"}, {}, "192.0.2.102"},
+      {"all unhealthy: fail-open to nearest",
+       {"euw1", "use1", "apse1", "sae1", "euc1", "cac1"}, {}, "192.0.2.102"},
   };
-  RunSteps("10.9.0.0/16", steps,
-           [&](const StateStep& s) {
-             SetAllAppHealth(true);
-             for (const auto& id : s.unhealthy) SetAppHealth(id, false);
-           },
+}
+
+// Walks down a client's ranking as members fail; unranked regions come
+// after every ranked one, in file order; with nothing eligible, fail-open
+// answers the nearest.
+TEST_F(RoutingTest, UnhealthyNearestFallsToNextThenUnrankedInFileOrderThenFailOpen) {
+  // 198.51.100.0/24 ranks eu-west-1, us-east-1, ap-southeast-1, sa-east-1;
+  // eu-central-1 and ca-central-1 are unranked (file order: euc1, cac1), so
+  // sae1 is the last ranked member and euc1 the first unranked one.
+  std::vector<StateStep> steps = FailFromEuWestInFileOrder();
+  steps.push_back({"nearest healthy again", {"use1", "apse1", "sae1", "euc1", "cac1"}, {},
+                   "192.0.2.102"});
+  steps.push_back({"only an unranked one healthy", {"euw1", "use1", "apse1", "sae1", "euc1"},
+                   {}, "192.0.2.106"});
+  RunSteps("198.51.100.0/24", steps,
+           [&] { return AskEcs("app.example.com.", "198.51.100.0/24"); });
+}
+
+TEST_F(RoutingTest, RowRankingOnlyOneRegionPutsTheRestInFileOrder) {
+  // 10.9.0.0/16 ranks eu-west-1 only: the other five members come after it
+  // in file order (use1, apse1, sae1, euc1, cac1), not in the /0's order.
+  RunSteps("10.9.0.0/16", FailFromEuWestInFileOrder(),
            [&] { return AskEcs("app.example.com.", "10.9.0.0/16"); });
 }
 
@@ -651,12 +613,6 @@ TEST_F(RoutingTest, DrainedAndDownRegionsAreSkipped) {
       {"back up", {}, {}, "192.0.2.101"},
   };
   RunSteps("packet source 192.168.1.1 (default row)", steps,
-           [&](const StateStep& s) {
-             SetAllAppHealth(true);
-             for (const AppMember& m : kApp) SetAdmin(m.region, AdminState::kUp);
-             for (const auto& id : s.unhealthy) SetAppHealth(id, false);
-             for (const auto& [region, state] : s.admin) SetAdmin(region, state);
-           },
            [&] { return AskFrom("app.example.com.", "192.168.1.1"); });
 }
 
@@ -733,7 +689,7 @@ TEST_F(RoutingTest, EcsWinsOverPacketSource) {
   ASSERT_TRUE(v6.ecs.has_value());
   EXPECT_EQ(v6.ecs->family, 2);
   EXPECT_EQ(v6.ecs->source, 56);
-  EXPECT_EQ(v6.ecs->address, EcsFor("2001:db8:eeee:1200::/56").address);
+  EXPECT_EQ(v6.ecs->address, ParseEcsPrefix("2001:db8:eeee:1200::/56").address);
   EXPECT_GE(v6.scope(), 48);
   EXPECT_LE(v6.scope(), 56);
 }
@@ -860,8 +816,8 @@ TEST_F(RoutingTest, StaticNegativeAndReferralRepliesCarryScopeZero) {
       }
       ASSERT_TRUE(r.ecs.has_value());
       EXPECT_EQ(r.scope(), 0);
-      EXPECT_EQ(r.ecs->source, EcsFor(prefix).source);
-      EXPECT_EQ(r.ecs->address, EcsFor(prefix).address);
+      EXPECT_EQ(r.ecs->source, ParseEcsPrefix(prefix).source);
+      EXPECT_EQ(r.ecs->address, ParseEcsPrefix(prefix).address);
     }
   }
   // The referral's authority is the delegation, without AA.
@@ -936,7 +892,7 @@ TEST_F(RoutingTest, QueryNameCaseDoesNotMatter) {
 
 TEST_F(RoutingTest, TcpAnswersTheSame) {
   Decoded r = Ask(WithEcs(BuildQuery("app.example.com.", LDNS_RR_TYPE_A),
-                          EcsFor("192.0.2.0/25")),
+                          ParseEcsPrefix("192.0.2.0/25")),
                   {}, Transport::kTcp);
   EXPECT_EQ(r.value(), "192.0.2.104");
   EXPECT_EQ(r.scope(), 25);
@@ -1381,7 +1337,7 @@ TEST(RoutingSnapshotTest, SlotsAreKeptAcrossSnapshots) {
   auto second = MakeSnapshot({.admin = &admin, .health = &health});
   ASSERT_TRUE(second.ok()) << second.status();
   std::vector<uint8_t> q = WithEcs(BuildQuery("app.example.com.", LDNS_RR_TYPE_A),
-                                   EcsFor("198.51.100.0/24"));
+                                   ParseEcsPrefix("198.51.100.0/24"));
   // euw1 unhealthy, us-east-1 drained.
   EXPECT_EQ(AnswerFrom(**second, q).value(), "192.0.2.103");
 }
@@ -1401,7 +1357,7 @@ TEST_F(RoutingTest, ExplainLatencyDecisionFromEcs) {
   SetAppHealth("euw1", false);
   SetAdmin("us-east-1", geo::AdminState::kDrain);
   json j = Explain(WithEcs(BuildQuery("app.example.com.", LDNS_RR_TYPE_A),
-                           EcsFor("198.51.100.0/24")),
+                           ParseEcsPrefix("198.51.100.0/24")),
                    Source("203.0.113.9"));
   ASSERT_TRUE(j.is_object());
   SCOPED_TRACE(j.dump(2));
@@ -1476,7 +1432,7 @@ TEST_F(RoutingTest, ExplainPacketSourceAndFailOpen) {
 
 TEST_F(RoutingTest, ExplainNestedAliasHasOneDecisionPerGroup) {
   json j = Explain(WithEcs(BuildQuery("geo.example.com.", LDNS_RR_TYPE_A),
-                           EcsFor("198.51.100.0/24")));
+                           ParseEcsPrefix("198.51.100.0/24")));
   ASSERT_TRUE(j.is_object());
   SCOPED_TRACE(j.dump(2));
   ASSERT_EQ(j["decisions"].size(), 2u);
@@ -1492,7 +1448,7 @@ TEST_F(RoutingTest, ExplainNestedAliasHasOneDecisionPerGroup) {
 
 TEST_F(RoutingTest, ExplainStaticName) {
   json j = Explain(WithEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A),
-                           EcsFor("198.51.100.0/24")));
+                           ParseEcsPrefix("198.51.100.0/24")));
   ASSERT_TRUE(j.is_object());
   SCOPED_TRACE(j.dump(2));
   EXPECT_EQ(j.value("zone", ""), "example.com.");

@@ -333,39 +333,6 @@ Bytes EcsOption(uint8_t source_prefix, const Bytes& address, uint8_t scope,
   return b;
 }
 
-std::vector<std::pair<uint16_t, Bytes>> EdnsOptions(const ldns_pkt* reply) {
-  std::vector<std::pair<uint16_t, Bytes>> out;
-  const ldns_rdf* data = ldns_pkt_edns_data(reply);
-  if (data == nullptr) return out;
-  const uint8_t* p = ldns_rdf_data(data);
-  const size_t n = ldns_rdf_size(data);
-  size_t i = 0;
-  while (i + 4 <= n) {
-    const uint16_t code = static_cast<uint16_t>(p[i] << 8 | p[i + 1]);
-    const size_t len = static_cast<size_t>(p[i + 2] << 8 | p[i + 3]);
-    if (i + 4 + len > n) break;
-    out.emplace_back(code, Bytes(p + i + 4, p + i + 4 + len));
-    i += 4 + len;
-  }
-  return out;
-}
-
-EcsSubnet ParseEcsPrefix(const std::string& prefix) {
-  EcsSubnet s;
-  const size_t slash = prefix.find('/');
-  const std::string addr = prefix.substr(0, slash);
-  s.source = static_cast<uint8_t>(std::stoi(prefix.substr(slash + 1)));
-  uint8_t bytes[16] = {};
-  if (addr.find(':') != std::string::npos) {
-    s.family = 2;
-    EXPECT_EQ(inet_pton(AF_INET6, addr.c_str(), bytes), 1) << addr;
-  } else {
-    EXPECT_EQ(inet_pton(AF_INET, addr.c_str(), bytes), 1) << addr;
-  }
-  s.address.assign(bytes, bytes + (s.source + 7) / 8);
-  return s;
-}
-
 QueryOptions WithEcs(const std::string& prefix) {
   const EcsSubnet s = ParseEcsPrefix(prefix);
   QueryOptions o;
@@ -380,13 +347,7 @@ std::optional<EcsSubnet> ReplyEcs(const Reply& reply, int* count) {
   for (const auto& [code, data] : EdnsOptions(reply.pkt())) {
     if (code != 8) continue;
     ++n;
-    if (data.size() < 4) continue;
-    EcsSubnet s;
-    s.family = static_cast<uint16_t>(data[0] << 8 | data[1]);
-    s.source = data[2];
-    s.scope = data[3];
-    s.address.assign(data.begin() + 4, data.end());
-    out = s;
+    if (std::optional<EcsSubnet> s = steer_test::ReadEcsOption(data)) out = s;
   }
   if (count != nullptr) *count = n;
   return out;

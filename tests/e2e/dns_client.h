@@ -36,6 +36,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/ecs_subnet.h"
+#include "tests/ldns_oracle.h"
 
 namespace e2e {
 
@@ -147,8 +149,9 @@ Bytes MakeQuery(const std::string& qname, ldns_rr_type qtype,
 // holds the ceil(source/8) significant octets.
 Bytes EcsOption(uint8_t source_prefix, const Bytes& address, uint8_t scope = 0,
                 uint16_t family = 1);
-// The options in the reply's OPT RDATA: (code, data) pairs, in order.
-std::vector<std::pair<uint16_t, Bytes>> EdnsOptions(const ldns_pkt* reply);
+// The options in the reply's OPT RDATA: (code, data) pairs, in order
+// (tests/ldns_oracle.h).
+using steer_test::EdnsOptions;
 
 // Same, with `qtype` as a number (for types ldns does not name).
 Bytes MakeQuery(const std::string& qname, uint16_t qtype,
@@ -215,17 +218,10 @@ class Reply {
 // ---------------------------------------------------------------------------
 // EDNS Client Subnet (RFC 7871 §6).
 
-// FAMILY (1 IPv4, 2 IPv6), SOURCE and SCOPE PREFIX-LENGTH, and the
-// significant octets of the address.
-struct EcsSubnet {
-  uint16_t family = 1;
-  uint8_t source = 0;
-  uint8_t scope = 0;
-  Bytes address;
-};
-
-// "198.51.100.0/24" or "2001:db8::/48" as an ECS subnet with scope 0.
-EcsSubnet ParseEcsPrefix(const std::string& prefix);
+// An ECS option's fields, and "198.51.100.0/24" or "2001:db8::/48" read as
+// one (tests/ecs_subnet.h).
+using steer_test::EcsSubnet;
+using steer_test::ParseEcsPrefix;
 // Query options with EDNS and an ECS option for `prefix` (as above).
 QueryOptions WithEcs(const std::string& prefix);
 // The reply's ECS option, if any (the last one); *count (if not null) gets

@@ -13,6 +13,7 @@
 // Only 127.0.0.1 and ::1 are used; every wait is bounded.
 #include <unistd.h>
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -622,8 +623,24 @@ TEST_P(e2eRoutingStartup, RefusedWithReason) {
   for (const std::string& e : c.expect) EXPECT_THAT(output, HasSubstr(e));
 }
 
-std::string Rules(const std::string& sets) {
-  return "{\n  \"ResourceRecordSets\": [\n" + sets + "\n  ]\n}\n";
+// A Route 53 JSON file of `sets`.
+std::string Rules(std::initializer_list<std::string> sets) {
+  std::string out = "{\n  \"ResourceRecordSets\": [\n";
+  const char* sep = "";
+  for (const std::string& set : sets) {
+    out += sep + set;
+    sep = ",\n";
+  }
+  return out + "\n  ]\n}\n";
+}
+
+// A record set NAME.example.com. A with one value, SetIdentifier `id` and
+// the routing policy `policy` (its JSON members, e.g. R"("Weight": 1)").
+std::string RoutedA(const std::string& name, const std::string& id, const std::string& policy,
+                    const std::string& value, int ttl = 60) {
+  return R"(    {"Name": ")" + name + R"(.example.com.", "Type": "A", "SetIdentifier": ")" + id +
+         R"(", )" + policy + R"(, "TTL": )" + std::to_string(ttl) +
+         R"(, "ResourceRecords": [{"Value": ")" + value + R"("}]})";
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -646,55 +663,43 @@ INSTANTIATE_TEST_SUITE_P(
                  "region,latitude,longitude\nus-east-1,38.9,-77.0\n"
                  "eu-west-1,123.4,-6.2\n"},
         BadInput{"DuplicateSetIdentifier", "",
-                 Rules(R"(    {"Name": "dup.example.com.", "Type": "A", "SetIdentifier": "one",
-     "Weight": 1, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
-    {"Name": "dup.example.com.", "Type": "A", "SetIdentifier": "one",
-     "Weight": 2, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]})"),
+                 Rules({RoutedA("dup", "one", R"("Weight": 1)", "192.0.2.1"),
+                        RoutedA("dup", "one", R"("Weight": 2)", "192.0.2.2")}),
                  {"rules.json", "dup.example.com."}},
         BadInput{"WeightOver255", "",
-                 Rules(R"(    {"Name": "heavy.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Weight": 256, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"),
+                 Rules({RoutedA("heavy", "a", R"("Weight": 256)", "192.0.2.1")}),
                  {"rules.json", "heavy.example.com."}},
         BadInput{"TwoPrimaries", "",
-                 Rules(R"(    {"Name": "twoprim.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Failover": "PRIMARY", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
-    {"Name": "twoprim.example.com.", "Type": "A", "SetIdentifier": "b",
-     "Failover": "PRIMARY", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]})"),
+                 Rules({RoutedA("twoprim", "a", R"("Failover": "PRIMARY")", "192.0.2.1"),
+                        RoutedA("twoprim", "b", R"("Failover": "PRIMARY")", "192.0.2.2")}),
                  {"rules.json", "twoprim.example.com."}},
         BadInput{"SameRegionTwice", "",
-                 Rules(R"(    {"Name": "twice.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
-    {"Name": "twice.example.com.", "Type": "A", "SetIdentifier": "b",
-     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]})"),
+                 Rules({RoutedA("twice", "a", R"("Region": "eu-west-1")", "192.0.2.1"),
+                        RoutedA("twice", "b", R"("Region": "eu-west-1")", "192.0.2.2")}),
                  {"rules.json", "twice.example.com."}},
         BadInput{"WeightedTtlsDiffer", "",
-                 Rules(R"(    {"Name": "ttl.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Weight": 1, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
-    {"Name": "ttl.example.com.", "Type": "A", "SetIdentifier": "b",
-     "Weight": 1, "TTL": 30, "ResourceRecords": [{"Value": "192.0.2.2"}]})"),
+                 Rules({RoutedA("ttl", "a", R"("Weight": 1)", "192.0.2.1", 60),
+                        RoutedA("ttl", "b", R"("Weight": 1)", "192.0.2.2", 30)}),
                  {"rules.json", "ttl.example.com."}},
         BadInput{"MixedPolicies", "",
-                 Rules(R"(    {"Name": "mixed.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Weight": 1, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
-    {"Name": "mixed.example.com.", "Type": "A", "SetIdentifier": "b",
-     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]})"),
+                 Rules({RoutedA("mixed", "a", R"("Weight": 1)", "192.0.2.1"),
+                        RoutedA("mixed", "b", R"("Region": "eu-west-1")", "192.0.2.2")}),
                  {"rules.json", "mixed.example.com."}},
         BadInput{"RoutedBesideStaticOfSameType", "",
-                 Rules(R"(    {"Name": "www.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"),
+                 Rules({RoutedA("www", "a", R"("Region": "eu-west-1")", "192.0.2.1")}),
                  {"www.example.com."}},
         BadInput{"AliasTargetMissing", "",
-                 Rules(R"(    {"Name": "lost.example.com.", "Type": "A",
+                 Rules({R"(    {"Name": "lost.example.com.", "Type": "A",
      "AliasTarget": {"HostedZoneId": "Z1", "DNSName": "nowhere.example.com.",
-                     "EvaluateTargetHealth": false}})"),
+                     "EvaluateTargetHealth": false}})"}),
                  {"lost.example.com.", "nowhere.example.com"}},
         BadInput{"AliasCycle", "",
-                 Rules(R"(    {"Name": "loop-a.example.com.", "Type": "A",
+                 Rules({R"(    {"Name": "loop-a.example.com.", "Type": "A",
      "AliasTarget": {"HostedZoneId": "Z1", "DNSName": "loop-b.example.com.",
-                     "EvaluateTargetHealth": false}},
-    {"Name": "loop-b.example.com.", "Type": "A",
+                     "EvaluateTargetHealth": false}})",
+                        R"(    {"Name": "loop-b.example.com.", "Type": "A",
      "AliasTarget": {"HostedZoneId": "Z1", "DNSName": "loop-a.example.com.",
-                     "EvaluateTargetHealth": false}})"),
+                     "EvaluateTargetHealth": false}})"}),
                  {"loop-"}}),
     [](const testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });
 

@@ -1,17 +1,18 @@
-// File: tests/answer/ldns_oracle.h
+// File: tests/ldns_oracle.h
 //
-// ldns as the independent oracle of the in-process answer tests: queries
-// built by ldns (and EDNS Client Subnet options appended octet by octet, so
-// that malformed ones can be sent too), reply sections printed by ldns.
-// Our own parser never grades our own writer.
+// ldns as the independent oracle of the tests (the in-process answer tests
+// and the end-to-end clients): queries built by ldns (and EDNS Client
+// Subnet options appended octet by octet, so that malformed ones can be
+// sent too), reply sections printed and EDNS options read by ldns. Our own
+// parser never grades our own writer. Header-only; no steerdns code.
 //
 // Example:
 //   std::vector<uint8_t> q = BuildQuery("www.example.com.", LDNS_RR_TYPE_A);
 //   ... dns::HandleQuery(...) -> reply octets ...
 //   ldns_pkt* pkt; ldns_wire2pkt(&pkt, out, n);
 //   SectionText(pkt, LDNS_SECTION_ANSWER)  // {"www.example.com.\t3600\tIN\tA\t192.0.2.1"}
-#ifndef STEERDNS_TESTS_ANSWER_LDNS_ORACLE_H_
-#define STEERDNS_TESTS_ANSWER_LDNS_ORACLE_H_
+#ifndef STEERDNS_TESTS_LDNS_ORACLE_H_
+#define STEERDNS_TESTS_LDNS_ORACLE_H_
 
 // ldns defines bool/true/false itself unless <stdbool.h> came first.
 #include <stdbool.h>  // NOLINT(modernize-deprecated-headers)
@@ -21,11 +22,12 @@
 #include <cstdlib>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
 
-namespace dns::testing {
+namespace steer_test {
 
 // What BuildQuery puts in a query besides the question.
 struct QueryWire {
@@ -90,6 +92,31 @@ inline std::vector<std::string> SectionText(const ldns_pkt* pkt, ldns_pkt_sectio
   return out;
 }
 
-}  // namespace dns::testing
+// The options in the OPT RDATA of `reply`: (code, data) pairs, in order.
+// *complete (if not null) is false if an option overran the RDATA (the
+// options before it are returned).
+inline std::vector<std::pair<uint16_t, std::vector<uint8_t>>> EdnsOptions(
+    const ldns_pkt* reply, bool* complete = nullptr) {
+  std::vector<std::pair<uint16_t, std::vector<uint8_t>>> out;
+  if (complete != nullptr) *complete = true;
+  const ldns_rdf* data = ldns_pkt_edns_data(reply);
+  if (data == nullptr) return out;
+  const uint8_t* p = ldns_rdf_data(data);
+  const size_t n = ldns_rdf_size(data);
+  size_t i = 0;
+  while (i + 4 <= n) {
+    const uint16_t code = static_cast<uint16_t>(p[i] << 8 | p[i + 1]);
+    const size_t len = static_cast<size_t>(p[i + 2] << 8 | p[i + 3]);
+    if (i + 4 + len > n) {
+      if (complete != nullptr) *complete = false;
+      break;
+    }
+    out.emplace_back(code, std::vector<uint8_t>(p + i + 4, p + i + 4 + len));
+    i += 4 + len;
+  }
+  return out;
+}
 
-#endif  // STEERDNS_TESTS_ANSWER_LDNS_ORACLE_H_
+}  // namespace steer_test
+
+#endif  // STEERDNS_TESTS_LDNS_ORACLE_H_
