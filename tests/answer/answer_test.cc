@@ -21,12 +21,9 @@
 namespace dns {
 namespace {
 
-using ::steer_test::AppendEcs;
-using ::steer_test::BuildQuery;
-using ::steer_test::QueryWire;
-using ::steer_test::SectionText;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
+using ::steer_test::AppendEcs, ::steer_test::BuildQuery, ::steer_test::QueryWire,
+    ::steer_test::SectionText;
+using ::testing::ElementsAre, ::testing::HasSubstr;
 
 constexpr char kZone[] = R"($ORIGIN example.com.
 $TTL 3600
@@ -119,11 +116,6 @@ class Reply {
   std::vector<uint8_t> raw_;
 };
 
-// The query's EDNS and class (QueryWire), and how it arrives.
-struct QueryOptions : QueryWire {
-  Transport transport = Transport::kUdp;
-};
-
 class AnswerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { snapshot_ = MakeSnapshot().release(); }
@@ -143,8 +135,9 @@ class AnswerTest : public ::testing::Test {
     return std::make_unique<Reply>(out_, n);
   }
   std::unique_ptr<Reply> Ask(const std::string& name, ldns_rr_type type,
-                             const QueryOptions& opt = {}) {
-    return Ask(BuildQuery(name, type, opt), opt.transport);
+                             const QueryWire& wire = {},
+                             Transport transport = Transport::kUdp) {
+    return Ask(BuildQuery(name, type, wire), transport);
   }
 
   // A negative answer: `rcode` (NXDOMAIN, or NOERROR for NODATA), AA, no
@@ -343,17 +336,15 @@ TEST_F(AnswerTest, RefusedOutsideLoadedZones) {
 }
 
 TEST_F(AnswerTest, ChaosClassRefused) {
-  QueryOptions opt;
-  opt.qclass = LDNS_RR_CLASS_CH;
-  auto r = Ask("version.bind.", LDNS_RR_TYPE_TXT, opt);
+  auto r = Ask("version.bind.", LDNS_RR_TYPE_TXT, {.qclass = LDNS_RR_CLASS_CH});
   EXPECT_EQ(r->rcode(), LDNS_RCODE_REFUSED);
 }
 
 TEST_F(AnswerTest, ZoneTransfersRefused) {
-  QueryOptions tcp;
-  tcp.transport = Transport::kTcp;
-  EXPECT_EQ(Ask("example.com.", LDNS_RR_TYPE_AXFR, tcp)->rcode(), LDNS_RCODE_REFUSED);
-  EXPECT_EQ(Ask("example.com.", LDNS_RR_TYPE_IXFR, tcp)->rcode(), LDNS_RCODE_REFUSED);
+  EXPECT_EQ(Ask("example.com.", LDNS_RR_TYPE_AXFR, {}, Transport::kTcp)->rcode(),
+            LDNS_RCODE_REFUSED);
+  EXPECT_EQ(Ask("example.com.", LDNS_RR_TYPE_IXFR, {}, Transport::kTcp)->rcode(),
+            LDNS_RCODE_REFUSED);
 }
 
 TEST_F(AnswerTest, AnyAnsweredMinimally) {
@@ -401,10 +392,7 @@ TEST_F(AnswerTest, ResponsesAndRuntsAreNeverAnswered) {
 }
 
 TEST_F(AnswerTest, BadVersForEdnsVersion1) {
-  QueryOptions opt;
-  opt.edns_udp = 1232;
-  opt.edns_version = 1;
-  auto r = Ask("www.example.com.", LDNS_RR_TYPE_A, opt);
+  auto r = Ask("www.example.com.", LDNS_RR_TYPE_A, {.edns_udp = 1232, .edns_version = 1});
   ASSERT_FALSE(r->empty());
   // BADVERS = 16: header RCODE 0, OPT extended RCODE 1 (RFC 6891 §6.1.3).
   EXPECT_EQ(r->rcode(), 0);
@@ -416,9 +404,7 @@ TEST_F(AnswerTest, BadVersForEdnsVersion1) {
 TEST_F(AnswerTest, OptOnlyWhenQueried) {
   auto plain = Ask("www.example.com.", LDNS_RR_TYPE_A);
   EXPECT_FALSE(ldns_pkt_edns(plain->pkt()));
-  QueryOptions opt;
-  opt.edns_udp = 4096;
-  auto edns = Ask("www.example.com.", LDNS_RR_TYPE_A, opt);
+  auto edns = Ask("www.example.com.", LDNS_RR_TYPE_A, {.edns_udp = 4096});
   EXPECT_TRUE(ldns_pkt_edns(edns->pkt()));
   EXPECT_EQ(ldns_pkt_edns_udp_size(edns->pkt()), 1232);
   EXPECT_EQ(ldns_pkt_edns_version(edns->pkt()), 0);
@@ -433,9 +419,7 @@ TEST_F(AnswerTest, TruncationWithoutEdns) {
 }
 
 TEST_F(AnswerTest, TruncationCappedAtOurUdpLimit) {
-  QueryOptions opt;
-  opt.edns_udp = 4096;
-  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, opt);
+  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, {.edns_udp = 4096});
   EXPECT_TRUE(r->tc());
   EXPECT_LE(r->size(), 1232u);
   EXPECT_TRUE(ldns_pkt_edns(r->pkt()));  // OPT survives truncation
@@ -453,17 +437,13 @@ TEST_F(AnswerTest, LargeUdpLimitConfigurable) {
 }
 
 TEST_F(AnswerTest, ClientBufferSizeRespected) {
-  QueryOptions opt;
-  opt.edns_udp = 600;
-  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, opt);
+  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, {.edns_udp = 600});
   EXPECT_TRUE(r->tc());
   EXPECT_LE(r->size(), 600u);
 }
 
 TEST_F(AnswerTest, TcpCarriesWholeAnswer) {
-  QueryOptions opt;
-  opt.transport = Transport::kTcp;
-  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, opt);
+  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, {}, Transport::kTcp);
   EXPECT_FALSE(r->tc());
   EXPECT_EQ(r->an(), 40u);
 }

@@ -49,15 +49,9 @@
 namespace dns {
 namespace {
 
-using ::steer_test::AppendEcs;
-using ::steer_test::BuildQuery;
-using ::steer_test::EdnsOptions;
-using ::steer_test::ParseEcsPrefix;
-using ::steer_test::ReadEcsOption;
-using ::steer_test::SectionText;
-using ::testing::AnyOf;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
+using ::steer_test::AppendEcs, ::steer_test::BuildQuery, ::steer_test::EdnsOptions,
+    ::steer_test::ParseEcsPrefix, ::steer_test::ReadEcsOption, ::steer_test::SectionText;
+using ::testing::AnyOf, ::testing::ElementsAre, ::testing::HasSubstr;
 using json = nlohmann::json;
 
 // ---------------------------------------------------------------------------
