@@ -583,4 +583,15 @@ bool RunIp(const std::vector<std::string>& args, std::string* output) {
   return info.exited_in_time && info.exited && info.exit_code == 0;
 }
 
+Netns::~Netns() {
+  std::string why;
+  for (const std::string& name : names_) RunIp({"netns", "del", name}, &why);
+}
+
+bool Netns::Add(const std::string& name, std::string* why) {
+  if (!RunIp({"netns", "add", name}, why)) return false;
+  names_.push_back(name);
+  return true;
+}
+
 }  // namespace e2e

@@ -179,6 +179,23 @@ bool RunIp(const std::vector<std::string>& args, std::string* output);
 // Path of `ip`, or "" if iproute2 is not installed.
 std::string IpPath();
 
+// The network namespaces a test made (`ip netns add`); deleted again, with
+// whatever was moved into them, when this goes out of scope (after the
+// fixture's TearDown).
+class Netns {
+ public:
+  Netns() = default;
+  Netns(const Netns&) = delete;
+  Netns& operator=(const Netns&) = delete;
+  ~Netns();
+
+  // Adds namespace `name`; false (and why in *why) if `ip` fails.
+  bool Add(const std::string& name, std::string* why);
+
+ private:
+  std::vector<std::string> names_;
+};
+
 // Why an AF_XDP end-to-end test cannot run here ("" if it can): not root,
 // no `ip`, no dig, or a steerdns built without AF_XDP. For GTEST_SKIP.
 std::string XdpTestUnavailable();
