@@ -29,6 +29,26 @@
 
 namespace e2e {
 
+// A fixture for tests that start the binaries themselves: SIGPIPE ignored,
+// and a fresh temporary directory tmp_ for the files they write.
+class TempDirTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    signal(SIGPIPE, SIG_IGN);
+    tmp_ = MakeTempDir();
+    ASSERT_FALSE(tmp_.empty());
+  }
+
+  // Writes `text` to tmp_/`name` (a failure if it cannot); returns the path.
+  std::string WriteTemp(const std::string& name, const std::string& text) {
+    const std::string path = tmp_ + "/" + name;
+    EXPECT_TRUE(WriteFile(path, text));
+    return path;
+  }
+
+  std::string tmp_;
+};
+
 // A dig-style one-liner for failure messages: "www.example.com./A".
 inline std::string Q(const std::string& qname, ldns_rr_type type) {
   char* t = ldns_rr_type2str(type);
