@@ -267,13 +267,14 @@ class e2eAresAnswers : public ServerTest {
     EXPECT_EQ(client.init_error(), "");
     return client.Query(name, type);
   }
-  // Asks for the A records of `name`, expects ARES_SUCCESS, and reads the
-  // reply with ares_parse_a_reply (a failure if it cannot). *abuf (if not
-  // null) gets the reply.
-  AresARecords AskA(const std::string& name, Bytes* abuf = nullptr) {
-    AresResult res = Ask(name, kTypeA);
+  // Asks for the addresses of `name` in `family` (A or AAAA), expects
+  // ARES_SUCCESS, and reads the reply with c-ares' parser (a failure if it
+  // cannot). *abuf (if not null) gets the reply.
+  AresAddresses AskAddresses(const std::string& name, int family = AF_INET,
+                             Bytes* abuf = nullptr) {
+    AresResult res = Ask(name, family == AF_INET ? kTypeA : kTypeAaaa);
     EXPECT_EQ(res.status, ARES_SUCCESS) << res.StatusText();
-    AresARecords a = ParseAresA(res.abuf);
+    AresAddresses a = ParseAresAddresses(res.abuf, family);
     EXPECT_EQ(a.status, ARES_SUCCESS);
     if (abuf != nullptr) *abuf = res.abuf;
     return a;
@@ -308,7 +309,7 @@ class e2eAresAnswers : public ServerTest {
 
 TEST_F(e2eAresAnswers, A) {
   Bytes abuf;
-  const AresARecords a = AskA("www.example.com", &abuf);
+  const AresAddresses a = AskAddresses("www.example.com", AF_INET, &abuf);
   EXPECT_TRUE(Aa(abuf));
   ASSERT_EQ(a.addresses.size(), 1u);
   EXPECT_EQ(a.addresses[0], "192.0.2.10");
@@ -317,22 +318,14 @@ TEST_F(e2eAresAnswers, A) {
 }
 
 TEST_F(e2eAresAnswers, Aaaa) {
-  AresResult res = Ask("www.example.com", kTypeAaaa);
-  ASSERT_EQ(res.status, ARES_SUCCESS) << res.StatusText();
-  ares_addr6ttl ttls[8];
-  int nttls = 8;
-  ASSERT_EQ(ares_parse_aaaa_reply(res.abuf.data(), static_cast<int>(res.abuf.size()),
-                                  nullptr, ttls, &nttls),
-            ARES_SUCCESS);
-  ASSERT_EQ(nttls, 1);
-  char text[INET6_ADDRSTRLEN];
-  inet_ntop(AF_INET6, &ttls[0].ip6addr, text, sizeof text);
-  EXPECT_STREQ(text, "2001:db8::10");
-  EXPECT_EQ(ttls[0].ttl, 3600);
+  const AresAddresses a = AskAddresses("www.example.com", AF_INET6);
+  ASSERT_EQ(a.addresses.size(), 1u);
+  EXPECT_EQ(a.addresses[0], "2001:db8::10");
+  EXPECT_EQ(a.ttls[0], 3600);
 }
 
 TEST_F(e2eAresAnswers, CnameChainResolvesToTheFinalAddress) {
-  const AresARecords a = AskA("blog.example.com");
+  const AresAddresses a = AskAddresses("blog.example.com");
   ASSERT_EQ(a.addresses.size(), 1u);
   EXPECT_EQ(a.addresses[0], "192.0.2.10");
   // (c-ares 1.18 names the host after the first CNAME's target, so h_name
@@ -417,7 +410,7 @@ TEST_F(e2eAresAnswers, TruncatedUdpAnswerIsRetriedOverTcp) {
   // 40 A records do not fit in 512 octets: c-ares sees TC=1 and retries
   // over TCP on its own, getting all of them.
   Bytes abuf;
-  const AresARecords a = AskA("big.example.com", &abuf);
+  const AresAddresses a = AskAddresses("big.example.com", AF_INET, &abuf);
   EXPECT_FALSE(Tc(abuf));
   EXPECT_EQ(a.addresses.size(), 40u);
 }

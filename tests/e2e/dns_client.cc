@@ -584,19 +584,27 @@ std::string AresResult::StatusText() const {
   return s + ares_strerror(status) + " (" + std::to_string(status) + ")";
 }
 
-AresARecords ParseAresA(const Bytes& abuf) {
-  AresARecords out;
+AresAddresses ParseAresAddresses(const Bytes& abuf, int family) {
+  AresAddresses out;
   hostent* host = nullptr;
-  ares_addrttl ttls[64];
-  int nttls = 64;
-  out.status = ares_parse_a_reply(abuf.data(), static_cast<int>(abuf.size()), &host,
-                                  ttls, &nttls);
-  if (out.status != ARES_SUCCESS) return out;
-  for (int i = 0; i < nttls; ++i) {
-    char text[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &ttls[i].ipaddr, text, sizeof text);
-    out.addresses.push_back(text);
-    out.ttls.push_back(ttls[i].ttl);
+  constexpr int kMax = 64;
+  int n = kMax;
+  char text[INET6_ADDRSTRLEN];
+  if (family == AF_INET) {
+    ares_addrttl ttls[kMax];
+    out.status = ares_parse_a_reply(abuf.data(), static_cast<int>(abuf.size()), &host, ttls, &n);
+    for (int i = 0; out.status == ARES_SUCCESS && i < n; ++i) {
+      out.addresses.push_back(inet_ntop(AF_INET, &ttls[i].ipaddr, text, sizeof text));
+      out.ttls.push_back(ttls[i].ttl);
+    }
+  } else {
+    ares_addr6ttl ttls[kMax];
+    out.status =
+        ares_parse_aaaa_reply(abuf.data(), static_cast<int>(abuf.size()), &host, ttls, &n);
+    for (int i = 0; out.status == ARES_SUCCESS && i < n; ++i) {
+      out.addresses.push_back(inet_ntop(AF_INET6, &ttls[i].ip6addr, text, sizeof text));
+      out.ttls.push_back(ttls[i].ttl);
+    }
   }
   if (host != nullptr) {
     if (host->h_name != nullptr) out.name = host->h_name;

@@ -284,17 +284,18 @@ struct AresResult {
   std::string StatusText() const;
 };
 
-// The A records of a c-ares reply, as ares_parse_a_reply reads them.
-struct AresARecords {
-  int status = ARES_EBADRESP;          // ares_parse_a_reply's result
-  std::vector<std::string> addresses;  // dotted quads, in order
+// The A or AAAA records of a c-ares reply, as ares_parse_a_reply or
+// ares_parse_aaaa_reply reads them.
+struct AresAddresses {
+  int status = ARES_EBADRESP;          // the parser's result
+  std::vector<std::string> addresses;  // as text, in order
   std::vector<int> ttls;               // their TTLs
   std::string name;                    // the hostent's h_name
   std::set<std::string> aliases;       // the hostent's h_aliases
 };
-// Parses `abuf` (a reply c-ares delivered) with ares_parse_a_reply; at
-// most 64 addresses.
-AresARecords ParseAresA(const Bytes& abuf);
+// Parses `abuf` (a reply c-ares delivered) for the addresses of `family`
+// (AF_INET: A, AF_INET6: AAAA); at most 64.
+AresAddresses ParseAresAddresses(const Bytes& abuf, int family);
 
 // One c-ares channel aimed at one loopback endpoint only.
 class AresClient {

@@ -56,7 +56,7 @@ TEST_F(e2eIpv6, CaresOverIpv6) {
     ASSERT_EQ(client.init_error(), "");
     AresResult res = client.Query("mail.example.com", 1);
     ASSERT_EQ(res.status, ARES_SUCCESS) << res.StatusText();
-    const AresARecords a = ParseAresA(res.abuf);
+    const AresAddresses a = ParseAresAddresses(res.abuf, AF_INET);
     ASSERT_EQ(a.status, ARES_SUCCESS);
     EXPECT_EQ(a.addresses.size(), 1u);
   }

@@ -184,13 +184,13 @@ std::string IpPath();
 // fixture's TearDown).
 class Netns {
  public:
-  Netns() = default;
-  Netns(const Netns&) = delete;
-  Netns& operator=(const Netns&) = delete;
-  ~Netns();
-
   // Adds namespace `name`; false (and why in *why) if `ip` fails.
   bool Add(const std::string& name, std::string* why);
+
+  Netns() = default;
+  ~Netns();
+  Netns(const Netns&) = delete;
+  Netns& operator=(const Netns&) = delete;
 
  private:
   std::vector<std::string> names_;
