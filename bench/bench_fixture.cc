@@ -44,7 +44,15 @@ geo::HealthTable& Health() {
   return *h;
 }
 
-const dns::Snapshot& Build(dns::SnapshotInputs in) {
+// A snapshot of one zone and a latency table, with the admin and health
+// state above; dies on any error.
+const dns::Snapshot& Build(absl::StatusOr<std::shared_ptr<const zones::Zone>> zone,
+                           absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> table) {
+  if (!zone.ok()) Die(zone.status().ToString());
+  if (!table.ok()) Die(table.status().ToString());
+  dns::SnapshotInputs in;
+  in.zones.Put(*std::move(zone));
+  in.latency = *std::move(table);
   in.admin = &Admin();
   in.health = &Health();
   auto snap = dns::BuildSnapshot(std::move(in));
@@ -125,15 +133,9 @@ dns::ClientAddress V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
 const dns::Snapshot& ExampleSnapshot() {
   static const dns::Snapshot& snap = []() -> const dns::Snapshot& {
     const std::string root = SourceDir();
-    auto zone = zones::LoadZone("example.com.", {root + "/examples/example.com.zone",
-                                                 root + "/examples/route53/example.com.json"});
-    if (!zone.ok()) Die(zone.status().ToString());
-    auto table = geo::LatencyTable::LoadCsv(root + "/examples/latency.csv");
-    if (!table.ok()) Die(table.status().ToString());
-    dns::SnapshotInputs in;
-    in.zones.Put(*std::move(zone));
-    in.latency = *std::move(table);
-    return Build(std::move(in));
+    return Build(zones::LoadZone("example.com.", {root + "/examples/example.com.zone",
+                                                  root + "/examples/route53/example.com.json"}),
+                 geo::LatencyTable::LoadCsv(root + "/examples/latency.csv"));
   }();
   return snap;
 }
@@ -146,14 +148,8 @@ const dns::Snapshot& PeersSnapshot() {
     absl::Status s = zones::ReadMasterText(PeersZoneText(), "bench.test.zone", &b);
     if (s.ok()) s = zones::ReadRoute53JsonText(PeersJson(), "bench.test.json", &b);
     if (!s.ok()) Die(s.ToString());
-    auto zone = std::move(b).Build();
-    if (!zone.ok()) Die(zone.status().ToString());
-    auto table = geo::LatencyTable::ParseCsv(PeersLatencyCsv(), "latency.csv");
-    if (!table.ok()) Die(table.status().ToString());
-    dns::SnapshotInputs in;
-    in.zones.Put(*std::move(zone));
-    in.latency = *std::move(table);
-    return Build(std::move(in));
+    return Build(std::move(b).Build(),
+                 geo::LatencyTable::ParseCsv(PeersLatencyCsv(), "latency.csv"));
   }();
   return snap;
 }

@@ -192,81 +192,69 @@ void Counters(benchmark::State& state) {
   state.counters["lpm_build_s"] = f.lpm_build_s;
 }
 
-void BM_LookupV4Random(benchmark::State& state) {
-  const Fixture& f = Get();
+// Runs `probe` on probes[0], probes[1], ... probes[count - 1] in turn
+// (`count` a power of two).
+template <typename Probe>
+void ProbeEach(benchmark::State& state, const std::vector<geo::Address>& probes,
+               size_t count, Probe probe) {
   size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(f.lpm.Lookup(f.v4_probes[i++ & (kProbes - 1)]));
+    benchmark::DoNotOptimize(probe(probes[i++ & (count - 1)]));
   }
+}
+
+// Looks up probes[i], where i depends on the previous result.
+void LookupChained(benchmark::State& state, const std::vector<geo::Address>& probes) {
+  const geo::PrefixTable& lpm = Get().lpm;
+  size_t i = 0;
+  for (auto _ : state) {
+    const geo::PrefixTable::Result r = lpm.Lookup(probes[i]);
+    i = (i + 1 + r.value + r.scope) & (kProbes - 1);  // depends on the result
+  }
+  benchmark::DoNotOptimize(i);
+}
+
+void BM_LookupV4Random(benchmark::State& state) {
+  const Fixture& f = Get();
+  ProbeEach(state, f.v4_probes, kProbes, [&f](const geo::Address& a) { return f.lpm.Lookup(a); });
   Counters(state);
 }
 BENCHMARK(BM_LookupV4Random);
 
 void BM_LookupV4Hot(benchmark::State& state) {
   const Fixture& f = Get();
-  size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(f.lpm.Lookup(f.v4_probes[i++ & (kHot - 1)]));
-  }
+  ProbeEach(state, f.v4_probes, kHot, [&f](const geo::Address& a) { return f.lpm.Lookup(a); });
 }
 BENCHMARK(BM_LookupV4Hot);
 
-void BM_LookupV4Chained(benchmark::State& state) {
-  const Fixture& f = Get();
-  size_t i = 0;
-  for (auto _ : state) {
-    const geo::PrefixTable::Result r = f.lpm.Lookup(f.v4_probes[i]);
-    i = (i + 1 + r.value + r.scope) & (kProbes - 1);  // depends on the result
-  }
-  benchmark::DoNotOptimize(i);
-}
+void BM_LookupV4Chained(benchmark::State& state) { LookupChained(state, Get().v4_probes); }
 BENCHMARK(BM_LookupV4Chained);
 
 void BM_LookupV6Random(benchmark::State& state) {
   const Fixture& f = Get();
-  size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(f.lpm.Lookup(f.v6_probes[i++ & (kProbes - 1)]));
-  }
+  ProbeEach(state, f.v6_probes, kProbes, [&f](const geo::Address& a) { return f.lpm.Lookup(a); });
   Counters(state);
 }
 BENCHMARK(BM_LookupV6Random);
 
 void BM_LookupV6Hot(benchmark::State& state) {
   const Fixture& f = Get();
-  size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(f.lpm.Lookup(f.v6_probes[i++ & (kHot - 1)]));
-  }
+  ProbeEach(state, f.v6_probes, kHot, [&f](const geo::Address& a) { return f.lpm.Lookup(a); });
 }
 BENCHMARK(BM_LookupV6Hot);
 
-void BM_LookupV6Chained(benchmark::State& state) {
-  const Fixture& f = Get();
-  size_t i = 0;
-  for (auto _ : state) {
-    const geo::PrefixTable::Result r = f.lpm.Lookup(f.v6_probes[i]);
-    i = (i + 1 + r.value + r.scope) & (kProbes - 1);
-  }
-  benchmark::DoNotOptimize(i);
-}
+void BM_LookupV6Chained(benchmark::State& state) { LookupChained(state, Get().v6_probes); }
 BENCHMARK(BM_LookupV6Chained);
 
 void BM_RankV4Random(benchmark::State& state) {
   const Fixture& f = Get();
-  size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(f.table->Rank(f.v4_probes[i++ & (kProbes - 1)]));
-  }
+  ProbeEach(state, f.v4_probes, kProbes, [&f](const geo::Address& a) { return f.table->Rank(a); });
 }
 BENCHMARK(BM_RankV4Random);
 
 void BM_RankV6Random(benchmark::State& state) {
   const Fixture& f = Get();
-  size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(f.table->Rank(f.v6_probes[i++ & (kProbes - 1)]));
-  }
+  ProbeEach(state, f.v6_probes, kProbes, [&f](const geo::Address& a) { return f.table->Rank(a); });
 }
 BENCHMARK(BM_RankV6Random);
 
@@ -304,41 +292,43 @@ PolicyFixture& Policies() {
   return *p;
 }
 
-void BM_PickLatency(benchmark::State& state) {
+// Runs `pick(members, states)` over the policy fixture.
+template <typename Pick>
+void PickEach(benchmark::State& state, Pick pick) {
   PolicyFixture& p = Policies();
   const geo::MemberStates st{&p.health, &p.admin, nullptr};
   for (auto _ : state) {
-    benchmark::DoNotOptimize(geo::PickLatency(p.members, p.ranking, st));
+    benchmark::DoNotOptimize(pick(p, st));
   }
+}
+
+void BM_PickLatency(benchmark::State& state) {
+  PickEach(state, [](const PolicyFixture& p, const geo::MemberStates& st) {
+    return geo::PickLatency(p.members, p.ranking, st);
+  });
 }
 BENCHMARK(BM_PickLatency);
 
 void BM_PickWeighted(benchmark::State& state) {
-  PolicyFixture& p = Policies();
-  const geo::MemberStates st{&p.health, &p.admin, nullptr};
   geo::Rng rng(1);
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(geo::PickWeighted(p.members, st, rng));
-  }
+  PickEach(state, [&rng](const PolicyFixture& p, const geo::MemberStates& st) {
+    return geo::PickWeighted(p.members, st, rng);
+  });
 }
 BENCHMARK(BM_PickWeighted);
 
 void BM_PickFailover(benchmark::State& state) {
-  PolicyFixture& p = Policies();
-  const geo::MemberStates st{&p.health, &p.admin, nullptr};
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(geo::PickFailover(p.members, st));
-  }
+  PickEach(state, [](const PolicyFixture& p, const geo::MemberStates& st) {
+    return geo::PickFailover(p.members, st);
+  });
 }
 BENCHMARK(BM_PickFailover);
 
 void BM_PickMultivalue(benchmark::State& state) {
-  PolicyFixture& p = Policies();
-  const geo::MemberStates st{&p.health, &p.admin, nullptr};
   geo::Rng rng(2);
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(geo::PickMultivalue(p.members, st, rng));
-  }
+  PickEach(state, [&rng](const PolicyFixture& p, const geo::MemberStates& st) {
+    return geo::PickMultivalue(p.members, st, rng);
+  });
 }
 BENCHMARK(BM_PickMultivalue);
 

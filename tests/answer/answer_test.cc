@@ -4,7 +4,7 @@
 #include "dns/answer/answer.h"
 
 // ldns defines bool/true/false itself unless <stdbool.h> came first.
-#include <stdbool.h>
+#include <stdbool.h>  // NOLINT(modernize-deprecated-headers)
 #include <ldns/ldns.h>
 
 #include <cstring>
@@ -14,11 +14,16 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/ldns_oracle.h"
 #include "zones/builder.h"
 #include "zones/master_file.h"
 
 namespace dns {
 namespace {
+
+using ::steer_test::AppendEcs, ::steer_test::BuildQuery, ::steer_test::QueryWire,
+    ::steer_test::SectionText;
+using ::testing::ElementsAre, ::testing::HasSubstr;
 
 constexpr char kZone[] = R"($ORIGIN example.com.
 $TTL 3600
@@ -97,69 +102,19 @@ class Reply {
   const std::vector<uint8_t>& raw() const { return raw_; }
 
   // Section records as presentation strings ("www.example.com.\t3600\tIN\tA\t192.0.2.1").
-  std::vector<std::string> Section(ldns_pkt_section s) const {
-    std::vector<std::string> out;
-    ldns_rr_list* list = ldns_pkt_get_section_clone(pkt_, s);
-    for (size_t i = 0; i < ldns_rr_list_rr_count(list); ++i) {
-      char* text = ldns_rr2str(ldns_rr_list_rr(list, i));
-      std::string line(text);
-      free(text);
-      while (!line.empty() && line.back() == '\n') line.pop_back();
-      out.push_back(line);
-    }
-    ldns_rr_list_deep_free(list);
-    return out;
+  std::vector<std::string> answer() const { return SectionText(pkt_, LDNS_SECTION_ANSWER); }
+  std::vector<std::string> authority() const {
+    return SectionText(pkt_, LDNS_SECTION_AUTHORITY);
   }
-  std::vector<std::string> answer() const { return Section(LDNS_SECTION_ANSWER); }
-  std::vector<std::string> authority() const { return Section(LDNS_SECTION_AUTHORITY); }
-  std::vector<std::string> additional() const { return Section(LDNS_SECTION_ADDITIONAL); }
+  std::vector<std::string> additional() const {
+    return SectionText(pkt_, LDNS_SECTION_ADDITIONAL);
+  }
 
  private:
   ldns_pkt* pkt_ = nullptr;
   size_t size_ = 0;
   std::vector<uint8_t> raw_;
 };
-
-struct QueryOptions {
-  int edns_udp = 0;  // 0 = no EDNS
-  int edns_version = 0;
-  uint16_t qclass = LDNS_RR_CLASS_IN;
-  Transport transport = Transport::kUdp;
-};
-
-std::vector<uint8_t> BuildQuery(const std::string& name, ldns_rr_type type,
-                                const QueryOptions& opt = {}) {
-  ldns_rdf* qname = ldns_dname_new_frm_str(name.c_str());
-  ldns_pkt* pkt = ldns_pkt_query_new(qname, type, static_cast<ldns_rr_class>(opt.qclass), LDNS_RD);
-  ldns_pkt_set_id(pkt, 0x1234);
-  if (opt.edns_udp > 0) {
-    ldns_pkt_set_edns_udp_size(pkt, opt.edns_udp);
-    ldns_pkt_set_edns_version(pkt, opt.edns_version);
-  }
-  uint8_t* wire = nullptr;
-  size_t len = 0;
-  EXPECT_EQ(ldns_pkt2wire(&wire, pkt, &len), LDNS_STATUS_OK);
-  std::vector<uint8_t> bytes(wire, wire + len);
-  free(wire);
-  ldns_pkt_free(pkt);
-  return bytes;
-}
-
-// Appends an OPT RR carrying an ECS option to a query without EDNS.
-std::vector<uint8_t> WithEcs(std::vector<uint8_t> q, uint16_t family, uint8_t source,
-                             std::vector<uint8_t> address) {
-  const uint16_t optlen = static_cast<uint16_t>(4 + address.size());
-  const uint16_t rdlen = static_cast<uint16_t>(4 + optlen);
-  const uint8_t opt[] = {0, 0, 41, 0x10, 0x00, 0, 0, 0, 0,
-                         static_cast<uint8_t>(rdlen >> 8), static_cast<uint8_t>(rdlen),
-                         0, 8, static_cast<uint8_t>(optlen >> 8), static_cast<uint8_t>(optlen),
-                         static_cast<uint8_t>(family >> 8), static_cast<uint8_t>(family),
-                         source, 0};
-  q.insert(q.end(), std::begin(opt), std::end(opt));
-  q.insert(q.end(), address.begin(), address.end());
-  q[11] = static_cast<uint8_t>(q[11] + 1);  // ARCOUNT
-  return q;
-}
 
 class AnswerTest : public ::testing::Test {
  protected:
@@ -180,8 +135,33 @@ class AnswerTest : public ::testing::Test {
     return std::make_unique<Reply>(out_, n);
   }
   std::unique_ptr<Reply> Ask(const std::string& name, ldns_rr_type type,
-                             const QueryOptions& opt = {}) {
-    return Ask(BuildQuery(name, type, opt), opt.transport);
+                             const QueryWire& wire = {},
+                             Transport transport = Transport::kUdp) {
+    return Ask(BuildQuery(name, type, wire), transport);
+  }
+
+  // A negative answer: `rcode` (NXDOMAIN, or NOERROR for NODATA), AA, no
+  // answer RRs, and one authority RR, the SOA, whose text contains `soa`.
+  void ExpectNegative(const std::string& name, ldns_rr_type type, int rcode,
+                      const std::string& soa = "\tSOA\t") {
+    SCOPED_TRACE(name);
+    auto r = Ask(name, type);
+    EXPECT_EQ(r->rcode(), rcode);
+    EXPECT_TRUE(r->aa());
+    EXPECT_EQ(r->an(), 0u);
+    ASSERT_EQ(r->authority().size(), 1u);
+    EXPECT_THAT(r->authority()[0], HasSubstr(soa));
+  }
+  void ExpectNoData(const std::string& name, ldns_rr_type type) {
+    ExpectNegative(name, type, LDNS_RCODE_NOERROR);
+  }
+  // A referral to sub.example.com.: AA clear, no answer RRs, its two NS RRs
+  // in authority.
+  void ExpectReferralToSub(const std::string& name, ldns_rr_type type) {
+    auto r = Ask(name, type);
+    EXPECT_FALSE(r->aa());
+    EXPECT_EQ(r->an(), 0u);
+    EXPECT_EQ(r->ns(), 2u);
   }
 
   static Snapshot* snapshot_;
@@ -189,9 +169,6 @@ class AnswerTest : public ::testing::Test {
   Outcome outcome_;
 };
 Snapshot* AnswerTest::snapshot_ = nullptr;
-
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 
 TEST_F(AnswerTest, AuthoritativeAnswer) {
   auto r = Ask("www.example.com.", LDNS_RR_TYPE_A);
@@ -225,32 +202,19 @@ TEST_F(AnswerTest, QuestionCasePreserved) {
 }
 
 TEST_F(AnswerTest, NxDomainCarriesSoaWithNegativeTtl) {
-  auto r = Ask("nothere.example.com.", LDNS_RR_TYPE_A);
-  EXPECT_EQ(r->rcode(), LDNS_RCODE_NXDOMAIN);
-  EXPECT_TRUE(r->aa());
-  EXPECT_EQ(r->an(), 0u);
-  ASSERT_EQ(r->authority().size(), 1u);
   // min(SOA TTL 3600, MINIMUM 300) = 300 (RFC 2308 §5).
-  EXPECT_THAT(r->authority()[0], HasSubstr("example.com.\t300\tIN\tSOA\tns1.example.com. "
-                                           "hostmaster.example.com. 2026112701"));
+  ExpectNegative("nothere.example.com.", LDNS_RR_TYPE_A, LDNS_RCODE_NXDOMAIN,
+                 "example.com.\t300\tIN\tSOA\tns1.example.com. "
+                 "hostmaster.example.com. 2026112701");
 }
 
 TEST_F(AnswerTest, NoDataCarriesSoa) {
-  auto r = Ask("www.example.com.", LDNS_RR_TYPE_TXT);
-  EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR);
-  EXPECT_TRUE(r->aa());
-  EXPECT_EQ(r->an(), 0u);
-  ASSERT_EQ(r->authority().size(), 1u);
-  EXPECT_THAT(r->authority()[0], HasSubstr("\t300\tIN\tSOA\t"));
+  ExpectNegative("www.example.com.", LDNS_RR_TYPE_TXT, LDNS_RCODE_NOERROR, "\t300\tIN\tSOA\t");
 }
 
 TEST_F(AnswerTest, EmptyNonTerminalIsNoData) {
-  for (const char* name : {"b.c.example.com.", "c.example.com."}) {
-    auto r = Ask(name, LDNS_RR_TYPE_A);
-    EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR) << name;
-    EXPECT_EQ(r->an(), 0u) << name;
-    EXPECT_EQ(r->ns(), 1u) << name;
-  }
+  ExpectNoData("b.c.example.com.", LDNS_RR_TYPE_A);
+  ExpectNoData("c.example.com.", LDNS_RR_TYPE_A);
   auto r = Ask("a.b.c.example.com.", LDNS_RR_TYPE_A);
   EXPECT_EQ(r->an(), 1u);
 }
@@ -307,10 +271,7 @@ TEST_F(AnswerTest, WildcardSynthesis) {
 }
 
 TEST_F(AnswerTest, WildcardNoData) {
-  auto r = Ask("anything.wild.example.com.", LDNS_RR_TYPE_AAAA);
-  EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR);
-  EXPECT_EQ(r->an(), 0u);
-  EXPECT_EQ(r->ns(), 1u);
+  ExpectNoData("anything.wild.example.com.", LDNS_RR_TYPE_AAAA);
 }
 
 TEST_F(AnswerTest, WildcardDoesNotApplyBelowExistingName) {
@@ -343,24 +304,15 @@ TEST_F(AnswerTest, ReferralAtAndBelowCut) {
 }
 
 TEST_F(AnswerTest, NsQueryAtCutIsReferral) {
-  auto r = Ask("sub.example.com.", LDNS_RR_TYPE_NS);
-  EXPECT_FALSE(r->aa());
-  EXPECT_EQ(r->an(), 0u);
-  EXPECT_EQ(r->ns(), 2u);
+  ExpectReferralToSub("sub.example.com.", LDNS_RR_TYPE_NS);
 }
 
 TEST_F(AnswerTest, DsAtCutAnsweredByParent) {
-  auto r = Ask("sub.example.com.", LDNS_RR_TYPE_DS);
-  EXPECT_TRUE(r->aa());
-  EXPECT_EQ(r->an(), 0u);
-  EXPECT_THAT(r->authority(), ElementsAre(HasSubstr("\tSOA\t")));
+  ExpectNegative("sub.example.com.", LDNS_RR_TYPE_DS, LDNS_RCODE_NOERROR);
 }
 
 TEST_F(AnswerTest, GlueNotServedAuthoritatively) {
-  auto r = Ask("ns.sub.example.com.", LDNS_RR_TYPE_A);
-  EXPECT_FALSE(r->aa());
-  EXPECT_EQ(r->an(), 0u);
-  EXPECT_EQ(r->ns(), 2u);
+  ExpectReferralToSub("ns.sub.example.com.", LDNS_RR_TYPE_A);
 }
 
 TEST_F(AnswerTest, AdditionalAddressesForMxSrvNs) {
@@ -384,17 +336,15 @@ TEST_F(AnswerTest, RefusedOutsideLoadedZones) {
 }
 
 TEST_F(AnswerTest, ChaosClassRefused) {
-  QueryOptions opt;
-  opt.qclass = LDNS_RR_CLASS_CH;
-  auto r = Ask("version.bind.", LDNS_RR_TYPE_TXT, opt);
+  auto r = Ask("version.bind.", LDNS_RR_TYPE_TXT, {.qclass = LDNS_RR_CLASS_CH});
   EXPECT_EQ(r->rcode(), LDNS_RCODE_REFUSED);
 }
 
 TEST_F(AnswerTest, ZoneTransfersRefused) {
-  QueryOptions tcp;
-  tcp.transport = Transport::kTcp;
-  EXPECT_EQ(Ask("example.com.", LDNS_RR_TYPE_AXFR, tcp)->rcode(), LDNS_RCODE_REFUSED);
-  EXPECT_EQ(Ask("example.com.", LDNS_RR_TYPE_IXFR, tcp)->rcode(), LDNS_RCODE_REFUSED);
+  EXPECT_EQ(Ask("example.com.", LDNS_RR_TYPE_AXFR, {}, Transport::kTcp)->rcode(),
+            LDNS_RCODE_REFUSED);
+  EXPECT_EQ(Ask("example.com.", LDNS_RR_TYPE_IXFR, {}, Transport::kTcp)->rcode(),
+            LDNS_RCODE_REFUSED);
 }
 
 TEST_F(AnswerTest, AnyAnsweredMinimally) {
@@ -442,10 +392,7 @@ TEST_F(AnswerTest, ResponsesAndRuntsAreNeverAnswered) {
 }
 
 TEST_F(AnswerTest, BadVersForEdnsVersion1) {
-  QueryOptions opt;
-  opt.edns_udp = 1232;
-  opt.edns_version = 1;
-  auto r = Ask("www.example.com.", LDNS_RR_TYPE_A, opt);
+  auto r = Ask("www.example.com.", LDNS_RR_TYPE_A, {.edns_udp = 1232, .edns_version = 1});
   ASSERT_FALSE(r->empty());
   // BADVERS = 16: header RCODE 0, OPT extended RCODE 1 (RFC 6891 §6.1.3).
   EXPECT_EQ(r->rcode(), 0);
@@ -457,9 +404,7 @@ TEST_F(AnswerTest, BadVersForEdnsVersion1) {
 TEST_F(AnswerTest, OptOnlyWhenQueried) {
   auto plain = Ask("www.example.com.", LDNS_RR_TYPE_A);
   EXPECT_FALSE(ldns_pkt_edns(plain->pkt()));
-  QueryOptions opt;
-  opt.edns_udp = 4096;
-  auto edns = Ask("www.example.com.", LDNS_RR_TYPE_A, opt);
+  auto edns = Ask("www.example.com.", LDNS_RR_TYPE_A, {.edns_udp = 4096});
   EXPECT_TRUE(ldns_pkt_edns(edns->pkt()));
   EXPECT_EQ(ldns_pkt_edns_udp_size(edns->pkt()), 1232);
   EXPECT_EQ(ldns_pkt_edns_version(edns->pkt()), 0);
@@ -474,9 +419,7 @@ TEST_F(AnswerTest, TruncationWithoutEdns) {
 }
 
 TEST_F(AnswerTest, TruncationCappedAtOurUdpLimit) {
-  QueryOptions opt;
-  opt.edns_udp = 4096;
-  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, opt);
+  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, {.edns_udp = 4096});
   EXPECT_TRUE(r->tc());
   EXPECT_LE(r->size(), 1232u);
   EXPECT_TRUE(ldns_pkt_edns(r->pkt()));  // OPT survives truncation
@@ -485,7 +428,7 @@ TEST_F(AnswerTest, TruncationCappedAtOurUdpLimit) {
 TEST_F(AnswerTest, LargeUdpLimitConfigurable) {
   Request req;
   req.max_udp_size = 4096;
-  std::vector<uint8_t> q = BuildQuery("big.example.com.", LDNS_RR_TYPE_TXT, {4096});
+  std::vector<uint8_t> q = BuildQuery("big.example.com.", LDNS_RR_TYPE_TXT, {.edns_udp = 4096});
   size_t n = HandleQuery(*snapshot_, q.data(), q.size(), req, out_, sizeof out_, &outcome_);
   Reply r(out_, n);
   EXPECT_FALSE(r.tc());
@@ -494,24 +437,20 @@ TEST_F(AnswerTest, LargeUdpLimitConfigurable) {
 }
 
 TEST_F(AnswerTest, ClientBufferSizeRespected) {
-  QueryOptions opt;
-  opt.edns_udp = 600;
-  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, opt);
+  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, {.edns_udp = 600});
   EXPECT_TRUE(r->tc());
   EXPECT_LE(r->size(), 600u);
 }
 
 TEST_F(AnswerTest, TcpCarriesWholeAnswer) {
-  QueryOptions opt;
-  opt.transport = Transport::kTcp;
-  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, opt);
+  auto r = Ask("big.example.com.", LDNS_RR_TYPE_TXT, {}, Transport::kTcp);
   EXPECT_FALSE(r->tc());
   EXPECT_EQ(r->an(), 40u);
 }
 
 TEST_F(AnswerTest, EcsEchoedWithScopeZeroOnStaticAnswers) {
   std::vector<uint8_t> q =
-      WithEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 24, {198, 51, 100});
+      AppendEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 24, 0, {198, 51, 100});
   auto r = Ask(q);
   ASSERT_FALSE(r->empty());
   EXPECT_EQ(r->rcode(), LDNS_RCODE_NOERROR);
@@ -525,13 +464,14 @@ TEST_F(AnswerTest, EcsEchoedWithScopeZeroOnStaticAnswers) {
 
 TEST_F(AnswerTest, MalformedEcsIsFormErr) {
   // Address longer than the source prefix needs.
-  auto r = Ask(WithEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 8, {10, 1}));
+  auto r = Ask(AppendEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 8, 0, {10, 1}));
   EXPECT_EQ(r->rcode(), LDNS_RCODE_FORMERR);
   // Unknown family.
-  auto f = Ask(WithEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 3, 8, {10}));
+  auto f = Ask(AppendEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 3, 8, 0, {10}));
   EXPECT_EQ(f->rcode(), LDNS_RCODE_FORMERR);
   // Bits set past the prefix.
-  auto b = Ask(WithEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 20, {10, 1, 0xff}));
+  auto b =
+      Ask(AppendEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A), 1, 20, 0, {10, 1, 0xff}));
   EXPECT_EQ(b->rcode(), LDNS_RCODE_FORMERR);
 }
 

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 
 // ldns defines bool/true/false itself unless <stdbool.h> came first.
-#include <stdbool.h>
+#include <stdbool.h>  // NOLINT(modernize-deprecated-headers)
 #include <ldns/ldns.h>
 
 #include <algorithm>
@@ -40,6 +40,8 @@
 #include "geo/regions.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/ldns_oracle.h"
+#include "tests/ecs_subnet.h"
 #include "zones/builder.h"
 #include "zones/master_file.h"
 #include "zones/route53_json.h"
@@ -48,9 +50,9 @@
 namespace dns {
 namespace {
 
-using ::testing::AnyOf;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
+using ::steer_test::AppendEcs, ::steer_test::BuildQuery, ::steer_test::EdnsOptions,
+    ::steer_test::ParseEcsPrefix, ::steer_test::ReadEcsOption, ::steer_test::SectionText;
+using ::testing::AnyOf, ::testing::ElementsAre, ::testing::HasSubstr;
 using json = nlohmann::json;
 
 // ---------------------------------------------------------------------------
@@ -242,63 +244,46 @@ absl::StatusOr<std::shared_ptr<const zones::Zone>> MakeZone(const std::string& o
   return std::move(builder).Build();
 }
 
+// What MakeSnapshot builds from.
+struct SnapshotSpec {
+  std::string json = RecordSets();  // example.com.'s Route 53 JSON, beside kZone
+  std::string net_zone = "";        // example.net. master text; "" = no such zone
+  bool latency = true;              // with the latency table kTable
+  geo::AdminStates* admin = nullptr;
+  geo::HealthTable* health = nullptr;
+};
+
+// BuildSnapshot of `spec`; the first error.
+absl::StatusOr<std::unique_ptr<const Snapshot>> MakeSnapshot(const SnapshotSpec& spec) {
+  SnapshotInputs in;
+  auto zone = MakeZone("example.com.", kZone, spec.json);
+  if (!zone.ok()) return zone.status();
+  in.zones.Put(*zone);
+  if (!spec.net_zone.empty()) {
+    auto other = MakeZone("example.net.", spec.net_zone, "");
+    if (!other.ok()) return other.status();
+    in.zones.Put(*other);
+  }
+  if (spec.latency) {
+    auto table = geo::LatencyTable::ParseCsv(kTable, "latency.csv");
+    if (!table.ok()) return table.status();
+    in.latency = *table;
+  }
+  in.admin = spec.admin;
+  in.health = spec.health;
+  return BuildSnapshot(std::move(in));
+}
+
 // ---------------------------------------------------------------------------
 // Queries and replies.
 
-struct Ecs {
-  uint16_t family = 1;
-  uint8_t source = 0;
-  uint8_t scope = 0;
-  std::vector<uint8_t> address;  // the significant octets
-};
-
-// "198.51.100.0/24" or "2001:db8::/48" → an ECS option for it.
-Ecs EcsFor(const std::string& prefix) {
-  Ecs e;
-  const size_t slash = prefix.find('/');
-  const std::string addr = prefix.substr(0, slash);
-  e.source = static_cast<uint8_t>(std::stoi(prefix.substr(slash + 1)));
-  uint8_t bytes[16] = {};
-  if (addr.find(':') != std::string::npos) {
-    e.family = 2;
-    EXPECT_EQ(inet_pton(AF_INET6, addr.c_str(), bytes), 1) << addr;
-  } else {
-    e.family = 1;
-    EXPECT_EQ(inet_pton(AF_INET, addr.c_str(), bytes), 1) << addr;
-  }
-  e.address.assign(bytes, bytes + (e.source + 7) / 8);
-  return e;
-}
-
-std::vector<uint8_t> BuildQuery(const std::string& name, ldns_rr_type type,
-                                int edns_udp = 0) {
-  ldns_rdf* qname = ldns_dname_new_frm_str(name.c_str());
-  ldns_pkt* pkt = ldns_pkt_query_new(qname, type, LDNS_RR_CLASS_IN, LDNS_RD);
-  ldns_pkt_set_id(pkt, 0x4242);
-  if (edns_udp > 0) ldns_pkt_set_edns_udp_size(pkt, edns_udp);
-  uint8_t* wire = nullptr;
-  size_t len = 0;
-  EXPECT_EQ(ldns_pkt2wire(&wire, pkt, &len), LDNS_STATUS_OK);
-  std::vector<uint8_t> bytes(wire, wire + len);
-  free(wire);
-  ldns_pkt_free(pkt);
-  return bytes;
-}
+// An ECS option's fields (tests/ecs_subnet.h).
+using Ecs = ::steer_test::EcsSubnet;
 
 // Appends an OPT RR carrying `ecs` to a query without EDNS (bytes built by
 // hand, so malformed options can be sent too).
 std::vector<uint8_t> WithEcs(std::vector<uint8_t> q, const Ecs& e) {
-  const uint16_t optlen = static_cast<uint16_t>(4 + e.address.size());
-  const uint16_t rdlen = static_cast<uint16_t>(4 + optlen);
-  const uint8_t opt[] = {0, 0, 41, 0x10, 0x00, 0, 0, 0, 0,
-                         static_cast<uint8_t>(rdlen >> 8), static_cast<uint8_t>(rdlen),
-                         0, 8, static_cast<uint8_t>(optlen >> 8), static_cast<uint8_t>(optlen),
-                         static_cast<uint8_t>(e.family >> 8), static_cast<uint8_t>(e.family),
-                         e.source, e.scope};
-  q.insert(q.end(), std::begin(opt), std::end(opt));
-  q.insert(q.end(), e.address.begin(), e.address.end());
-  q[11] = static_cast<uint8_t>(q[11] + 1);  // ARCOUNT
-  return q;
+  return AppendEcs(std::move(q), e.family, e.source, e.scope, e.address);
 }
 
 ClientAddress Source(const std::string& text) {
@@ -342,20 +327,6 @@ std::string RdfText(const ldns_rdf* rdf) {
   return s;
 }
 
-std::vector<std::string> SectionText(ldns_pkt* pkt, ldns_pkt_section s) {
-  std::vector<std::string> out;
-  ldns_rr_list* list = ldns_pkt_get_section_clone(pkt, s);
-  for (size_t i = 0; i < ldns_rr_list_rr_count(list); ++i) {
-    char* text = ldns_rr2str(ldns_rr_list_rr(list, i));
-    std::string line(text);
-    free(text);
-    while (!line.empty() && line.back() == '\n') line.pop_back();
-    out.push_back(line);
-  }
-  ldns_rr_list_deep_free(list);
-  return out;
-}
-
 Decoded Decode(const uint8_t* wire, size_t len) {
   Decoded d;
   if (len == 0) return d;
@@ -381,52 +352,41 @@ Decoded Decode(const uint8_t* wire, size_t len) {
   // ldns keeps the OPT out of the sections; the ARCOUNT octets count it.
   const size_t additional = ldns_rr_list_rr_count(ldns_pkt_additional(pkt));
   d.has_opt = (static_cast<size_t>(wire[10] << 8 | wire[11]) == additional + 1);
-  if (const ldns_rdf* data = ldns_pkt_edns_data(pkt)) {
-    const uint8_t* p = ldns_rdf_data(data);
-    const size_t n = ldns_rdf_size(data);
-    size_t i = 0;
-    while (i + 4 <= n) {
-      const uint16_t code = static_cast<uint16_t>(p[i] << 8 | p[i + 1]);
-      const size_t olen = static_cast<size_t>(p[i + 2] << 8 | p[i + 3]);
-      if (i + 4 + olen > n) {
-        ADD_FAILURE() << "OPT option overruns the RDATA";
-        break;
-      }
-      if (code == 8) {
-        ++d.ecs_options;
-        if (olen >= 4) {
-          Ecs e;
-          e.family = static_cast<uint16_t>(p[i + 4] << 8 | p[i + 5]);
-          e.source = p[i + 6];
-          e.scope = p[i + 7];
-          e.address.assign(p + i + 8, p + i + 4 + olen);
-          d.ecs = e;
-        }
-      }
-      i += 4 + olen;
-    }
+  bool complete = true;
+  for (const auto& [code, data] : EdnsOptions(pkt, &complete)) {
+    if (code != 8) continue;
+    ++d.ecs_options;
+    if (std::optional<Ecs> e = ReadEcsOption(data)) d.ecs = e;
   }
+  if (!complete) ADD_FAILURE() << "OPT option overruns the RDATA";
   ldns_pkt_free(pkt);
   return d;
+}
+
+// `snap`'s reply to `query` (a UDP query from no particular source).
+Decoded AnswerFrom(const Snapshot& snap, const std::vector<uint8_t>& query) {
+  uint8_t out[4096];
+  Request req;
+  const size_t n = HandleQuery(snap, query.data(), query.size(), req, out, sizeof out, nullptr);
+  return Decode(out, n);
 }
 
 // ---------------------------------------------------------------------------
 // The fixture: one snapshot per test, with this test's health and admin
 // state.
 
+// One step of a walk through health and admin states (RunSteps).
+struct StateStep {
+  const char* what;
+  std::vector<std::string> unhealthy;  // app member ids
+  std::vector<std::pair<std::string, geo::AdminState>> admin;
+  const char* value;  // the member that answers then
+};
+
 class RoutingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto zone = MakeZone("example.com.", kZone, RecordSets());
-    ASSERT_TRUE(zone.ok()) << zone.status();
-    auto table = geo::LatencyTable::ParseCsv(kTable, "latency.csv");
-    ASSERT_TRUE(table.ok()) << table.status();
-    SnapshotInputs in;
-    in.zones.Put(*zone);
-    in.latency = *table;
-    in.admin = &admin_;
-    in.health = &health_;
-    auto snap = BuildSnapshot(std::move(in));
+    auto snap = MakeSnapshot({.admin = &admin_, .health = &health_});
     ASSERT_TRUE(snap.ok()) << snap.status();
     snapshot_ = std::move(*snap);
   }
@@ -458,12 +418,29 @@ class RoutingTest : public ::testing::Test {
   // With ECS for `prefix` ("198.51.100.0/24").
   Decoded AskEcs(const std::string& name, const std::string& prefix,
                  ldns_rr_type type = LDNS_RR_TYPE_A, const ClientAddress& source = {}) {
-    return Ask(WithEcs(BuildQuery(name, type), EcsFor(prefix)), source);
+    return Ask(WithEcs(BuildQuery(name, type), ParseEcsPrefix(prefix)), source);
   }
   // Without EDNS, from `source`.
   Decoded AskFrom(const std::string& name, const std::string& source,
                   ldns_rr_type type = LDNS_RR_TYPE_A) {
     return Ask(BuildQuery(name, type), Source(source));
+  }
+
+  // Walks `steps`: before each, every app member healthy and its region up,
+  // then the step's unhealthy members and admin states; `ask` must get
+  // NOERROR with the step's value. `client` names the client in traces.
+  void RunSteps(const std::string& client, const std::vector<StateStep>& steps,
+                const std::function<Decoded()>& ask) {
+    for (const StateStep& s : steps) {
+      SCOPED_TRACE(client + ": " + s.what);
+      SetAllAppHealth(true);
+      for (const AppMember& m : kApp) SetAdmin(m.region, geo::AdminState::kUp);
+      for (const auto& id : s.unhealthy) SetAppHealth(id, false);
+      for (const auto& [region, state] : s.admin) SetAdmin(region, state);
+      Decoded r = ask();
+      ASSERT_EQ(r.rcode, LDNS_RCODE_NOERROR);
+      EXPECT_EQ(r.value(), s.value);
+    }
   }
 
   // The explain JSON for `query` from `source`.
@@ -533,7 +510,7 @@ TEST_F(RoutingTest, NearestRegionPerClientSubnet) {
     EXPECT_EQ(r.ttls[0], c.ttl) << "the answer carries the member's TTL";
     EXPECT_EQ(r.owners[0], "app.example.com.");
     ASSERT_TRUE(r.ecs.has_value()) << "the reply must echo ECS";
-    const Ecs sent = EcsFor(c.prefix);
+    const Ecs sent = ParseEcsPrefix(c.prefix);
     EXPECT_EQ(r.ecs->family, sent.family);
     EXPECT_EQ(r.ecs->source, sent.source);
     EXPECT_EQ(r.ecs->address, sent.address);
@@ -565,69 +542,42 @@ TEST_F(RoutingTest, EcsScopeLongerThanSourceWhenTheSubnetIsSplit) {
   EXPECT_GE(r.scope(), 16) << "scope <= 8 would hand 20.1.0.0/16 the wrong region";
 }
 
-struct StateStep {
-  const char* what;
-  std::vector<std::string> unhealthy;  // app member ids
-  std::vector<std::pair<std::string, geo::AdminState>> admin;
-  const char* value;
-};
-
-// Walks down a client's ranking as members fail; unranked regions come
-// after every ranked one, in file order; with nothing eligible, fail-open
-// answers the nearest.
-void RunSteps(const std::string& prefix, const std::vector<StateStep>& steps,
-              const std::function<void(const StateStep&)>& apply,
-              const std::function<Decoded()>& ask) {
-  for (const StateStep& s : steps) {
-    SCOPED_TRACE(prefix + ": " + s.what);
-    apply(s);
-    Decoded r = ask();
-    ASSERT_EQ(r.rcode, LDNS_RCODE_NOERROR);
-    EXPECT_EQ(r.value(), s.value);
-  }
-}
-
-TEST_F(RoutingTest, UnhealthyNearestFallsToNextThenUnrankedInFileOrderThenFailOpen) {
-  // 198.51.100.0/24 ranks eu-west-1, us-east-1, ap-southeast-1, sa-east-1;
-  // eu-central-1 and ca-central-1 are unranked (file order: euc1, cac1).
-  const std::vector<StateStep> steps = {
-      {"all healthy", {}, {}, "192.0.2.102"},
-      {"euw1 unhealthy", {"euw1"}, {}, "192.0.2.101"},
-      {"+use1", {"euw1", "use1"}, {}, "192.0.2.103"},
-      {"+apse1", {"euw1", "use1", "apse1"}, {}, "192.0.2.104"},
-      {"+sae1: first unranked", {"euw1", "use1", "apse1", "sae1"}, {}, "192.0.2.105"},
-      {"+euc1", {"euw1", "use1", "apse1", "sae1", "euc1"}, {}, "192.0.2.106"},
-      {"all unhealthy: fail-open to nearest",
-       {"euw1", "use1", "apse1", "sae1", "euc1", "cac1"}, {}, "192.0.2.102"},
-      {"nearest healthy again", {"use1", "apse1", "sae1", "euc1", "cac1"}, {}, "192.0.2.102"},
-      {"only an unranked one healthy", {"euw1", "use1", "apse1", "sae1", "euc1"}, {},
-       "192.0.2.106"},
-  };
-  RunSteps("198.51.100.0/24", steps,
-           [&](const StateStep& s) {
-             SetAllAppHealth(true);
-             for (const auto& id : s.unhealthy) SetAppHealth(id, false);
-           },
-           [&] { return AskEcs("app.example.com.", "198.51.100.0/24"); });
-}
-
-TEST_F(RoutingTest, RowRankingOnlyOneRegionPutsTheRestInFileOrder) {
-  // 10.9.0.0/16 ranks eu-west-1 only: the other five members come after it
-  // in file order (use1, apse1, sae1, euc1, cac1), not in the /0's order.
-  const std::vector<StateStep> steps = {
+// app's members failing one by one, nearest first, for a client whose
+// nearest region is eu-west-1 and whose other regions come in file order
+// (use1, apse1, sae1, euc1, cac1): who answers after each step.
+std::vector<StateStep> FailFromEuWestInFileOrder() {
+  return {
       {"all healthy", {}, {}, "192.0.2.102"},
       {"euw1 unhealthy", {"euw1"}, {}, "192.0.2.101"},
       {"+use1", {"euw1", "use1"}, {}, "192.0.2.103"},
       {"+apse1", {"euw1", "use1", "apse1"}, {}, "192.0.2.104"},
       {"+sae1", {"euw1", "use1", "apse1", "sae1"}, {}, "192.0.2.105"},
       {"+euc1", {"euw1", "use1", "apse1", "sae1", "euc1"}, {}, "192.0.2.106"},
-      {"all: fail-open", {"euw1", "use1", "apse1", "sae1", "euc1", "cac1"}, {}, "192.0.2.102"},
+      {"all unhealthy: fail-open to nearest",
+       {"euw1", "use1", "apse1", "sae1", "euc1", "cac1"}, {}, "192.0.2.102"},
   };
-  RunSteps("10.9.0.0/16", steps,
-           [&](const StateStep& s) {
-             SetAllAppHealth(true);
-             for (const auto& id : s.unhealthy) SetAppHealth(id, false);
-           },
+}
+
+// Walks down a client's ranking as members fail; unranked regions come
+// after every ranked one, in file order; with nothing eligible, fail-open
+// answers the nearest.
+TEST_F(RoutingTest, UnhealthyNearestFallsToNextThenUnrankedInFileOrderThenFailOpen) {
+  // 198.51.100.0/24 ranks eu-west-1, us-east-1, ap-southeast-1, sa-east-1;
+  // eu-central-1 and ca-central-1 are unranked (file order: euc1, cac1), so
+  // sae1 is the last ranked member and euc1 the first unranked one.
+  std::vector<StateStep> steps = FailFromEuWestInFileOrder();
+  steps.push_back({"nearest healthy again", {"use1", "apse1", "sae1", "euc1", "cac1"}, {},
+                   "192.0.2.102"});
+  steps.push_back({"only an unranked one healthy", {"euw1", "use1", "apse1", "sae1", "euc1"},
+                   {}, "192.0.2.106"});
+  RunSteps("198.51.100.0/24", steps,
+           [&] { return AskEcs("app.example.com.", "198.51.100.0/24"); });
+}
+
+TEST_F(RoutingTest, RowRankingOnlyOneRegionPutsTheRestInFileOrder) {
+  // 10.9.0.0/16 ranks eu-west-1 only: the other five members come after it
+  // in file order (use1, apse1, sae1, euc1, cac1), not in the /0's order.
+  RunSteps("10.9.0.0/16", FailFromEuWestInFileOrder(),
            [&] { return AskEcs("app.example.com.", "10.9.0.0/16"); });
 }
 
@@ -658,12 +608,6 @@ TEST_F(RoutingTest, DrainedAndDownRegionsAreSkipped) {
       {"back up", {}, {}, "192.0.2.101"},
   };
   RunSteps("packet source 192.168.1.1 (default row)", steps,
-           [&](const StateStep& s) {
-             SetAllAppHealth(true);
-             for (const AppMember& m : kApp) SetAdmin(m.region, AdminState::kUp);
-             for (const auto& id : s.unhealthy) SetAppHealth(id, false);
-             for (const auto& [region, state] : s.admin) SetAdmin(region, state);
-           },
            [&] { return AskFrom("app.example.com.", "192.168.1.1"); });
 }
 
@@ -718,7 +662,8 @@ TEST_F(RoutingTest, PacketSourceWithoutEcs) {
     EXPECT_FALSE(r.ecs.has_value());
   }
   // EDNS without ECS: routed by the source, no ECS option in the reply.
-  Decoded r = Ask(BuildQuery("app.example.com.", LDNS_RR_TYPE_A, 1232), Source("203.0.113.9"));
+  Decoded r = Ask(BuildQuery("app.example.com.", LDNS_RR_TYPE_A, {.edns_udp = 1232}),
+                  Source("203.0.113.9"));
   EXPECT_EQ(r.value(), "192.0.2.103");
   EXPECT_TRUE(r.has_opt);
   EXPECT_FALSE(r.ecs.has_value());
@@ -739,7 +684,7 @@ TEST_F(RoutingTest, EcsWinsOverPacketSource) {
   ASSERT_TRUE(v6.ecs.has_value());
   EXPECT_EQ(v6.ecs->family, 2);
   EXPECT_EQ(v6.ecs->source, 56);
-  EXPECT_EQ(v6.ecs->address, EcsFor("2001:db8:eeee:1200::/56").address);
+  EXPECT_EQ(v6.ecs->address, ParseEcsPrefix("2001:db8:eeee:1200::/56").address);
   EXPECT_GE(v6.scope(), 48);
   EXPECT_LE(v6.scope(), 56);
 }
@@ -866,8 +811,8 @@ TEST_F(RoutingTest, StaticNegativeAndReferralRepliesCarryScopeZero) {
       }
       ASSERT_TRUE(r.ecs.has_value());
       EXPECT_EQ(r.scope(), 0);
-      EXPECT_EQ(r.ecs->source, EcsFor(prefix).source);
-      EXPECT_EQ(r.ecs->address, EcsFor(prefix).address);
+      EXPECT_EQ(r.ecs->source, ParseEcsPrefix(prefix).source);
+      EXPECT_EQ(r.ecs->address, ParseEcsPrefix(prefix).address);
     }
   }
   // The referral's authority is the delegation, without AA.
@@ -942,7 +887,7 @@ TEST_F(RoutingTest, QueryNameCaseDoesNotMatter) {
 
 TEST_F(RoutingTest, TcpAnswersTheSame) {
   Decoded r = Ask(WithEcs(BuildQuery("app.example.com.", LDNS_RR_TYPE_A),
-                          EcsFor("192.0.2.0/25")),
+                          ParseEcsPrefix("192.0.2.0/25")),
                   {}, Transport::kTcp);
   EXPECT_EQ(r.value(), "192.0.2.104");
   EXPECT_EQ(r.scope(), 25);
@@ -1248,23 +1193,6 @@ struct BadAlias {
   std::string target;         // ... and the alias target it is about
 };
 
-absl::Status LoadAll(const std::string& json_text, const std::string& extra_zone,
-                     geo::AdminStates* admin, geo::HealthTable* health) {
-  auto zone = MakeZone("example.com.", kZone, json_text);
-  if (!zone.ok()) return zone.status();
-  SnapshotInputs in;
-  in.zones.Put(*zone);
-  if (!extra_zone.empty()) {
-    auto other = MakeZone("example.net.", extra_zone, "");
-    if (!other.ok()) return other.status();
-    in.zones.Put(*other);
-  }
-  in.admin = admin;
-  in.health = health;
-  auto snap = BuildSnapshot(std::move(in));
-  return snap.ok() ? absl::OkStatus() : snap.status();
-}
-
 constexpr char kNetZone[] = R"($ORIGIN example.net.
 $TTL 3600
 @     IN SOA ns1 hostmaster 1 7200 3600 1209600 300
@@ -1321,7 +1249,12 @@ TEST(RoutingSnapshotTest, AliasErrorsNameTheRecord) {
     SCOPED_TRACE(c.what);
     geo::AdminStates admin;
     geo::HealthTable health;
-    absl::Status st = LoadAll(c.json, c.extra_zone, &admin, &health);
+    absl::Status st = MakeSnapshot({.json = c.json,
+                                    .net_zone = c.extra_zone,
+                                    .latency = false,
+                                    .admin = &admin,
+                                    .health = &health})
+                          .status();
     ASSERT_FALSE(st.ok()) << "must be refused";
     EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
     const std::string msg(st.message());
@@ -1364,23 +1297,13 @@ TEST(RoutingSnapshotTest, UnknownHealthCheckIdNamesTheRecord) {
 TEST(RoutingSnapshotTest, AliasTargetInAnotherLoadedZone) {
   geo::AdminStates admin;
   geo::HealthTable health;
-  auto zone = MakeZone("example.com.", kZone,
-                       Sets({Alias("out.example.com.", "host.example.net.", false)}));
-  ASSERT_TRUE(zone.ok()) << zone.status();
-  auto other = MakeZone("example.net.", kNetZone, "");
-  ASSERT_TRUE(other.ok()) << other.status();
-  SnapshotInputs in;
-  in.zones.Put(*zone);
-  in.zones.Put(*other);
-  in.admin = &admin;
-  in.health = &health;
-  auto snap = BuildSnapshot(std::move(in));
+  auto snap = MakeSnapshot({.json = Sets({Alias("out.example.com.", "host.example.net.", false)}),
+                            .net_zone = kNetZone,
+                            .latency = false,
+                            .admin = &admin,
+                            .health = &health});
   ASSERT_TRUE(snap.ok()) << snap.status();
-  std::vector<uint8_t> q = BuildQuery("out.example.com.", LDNS_RR_TYPE_A);
-  uint8_t out[4096];
-  Request req;
-  const size_t n = HandleQuery(**snap, q.data(), q.size(), req, out, sizeof out, nullptr);
-  Decoded r = Decode(out, n);
+  Decoded r = AnswerFrom(**snap, BuildQuery("out.example.com.", LDNS_RR_TYPE_A));
   EXPECT_EQ(r.rcode, LDNS_RCODE_NOERROR);
   EXPECT_EQ(r.value(), "192.0.2.77");
   ASSERT_EQ(r.owners.size(), 1u);
@@ -1390,17 +1313,9 @@ TEST(RoutingSnapshotTest, AliasTargetInAnotherLoadedZone) {
 TEST(RoutingSnapshotTest, NoTableNoStatesStillAnswers) {
   // A snapshot without a latency table, admin or health state: every
   // member healthy and up, the ranking empty (members in file order).
-  auto zone = MakeZone("example.com.", kZone, RecordSets());
-  ASSERT_TRUE(zone.ok()) << zone.status();
-  SnapshotInputs in;
-  in.zones.Put(*zone);
-  auto snap = BuildSnapshot(std::move(in));
+  auto snap = MakeSnapshot({.latency = false});
   ASSERT_TRUE(snap.ok()) << snap.status();
-  std::vector<uint8_t> q = BuildQuery("app.example.com.", LDNS_RR_TYPE_A);
-  uint8_t out[4096];
-  Request req;
-  const size_t n = HandleQuery(**snap, q.data(), q.size(), req, out, sizeof out, nullptr);
-  Decoded r = Decode(out, n);
+  Decoded r = AnswerFrom(**snap, BuildQuery("app.example.com.", LDNS_RR_TYPE_A));
   EXPECT_EQ(r.rcode, LDNS_RCODE_NOERROR);
   EXPECT_EQ(r.value(), "192.0.2.101");
 }
@@ -1410,30 +1325,16 @@ TEST(RoutingSnapshotTest, SlotsAreKeptAcrossSnapshots) {
   // and admin state survive it.
   geo::AdminStates admin;
   geo::HealthTable health;
-  auto build = [&] {
-    auto zone = MakeZone("example.com.", kZone, RecordSets());
-    EXPECT_TRUE(zone.ok()) << zone.status();
-    auto table = geo::LatencyTable::ParseCsv(kTable, "latency.csv");
-    EXPECT_TRUE(table.ok()) << table.status();
-    SnapshotInputs in;
-    in.zones.Put(*zone);
-    in.latency = *table;
-    in.admin = &admin;
-    in.health = &health;
-    auto snap = BuildSnapshot(std::move(in));
-    EXPECT_TRUE(snap.ok()) << snap.status();
-    return std::move(*snap);
-  };
-  auto first = build();
+  auto first = MakeSnapshot({.admin = &admin, .health = &health});
+  ASSERT_TRUE(first.ok()) << first.status();
   health.Set(*health.Find("hc-euw1"), false);
   admin.Set(*admin.Find("us-east-1"), geo::AdminState::kDrain);
-  auto second = build();
+  auto second = MakeSnapshot({.admin = &admin, .health = &health});
+  ASSERT_TRUE(second.ok()) << second.status();
   std::vector<uint8_t> q = WithEcs(BuildQuery("app.example.com.", LDNS_RR_TYPE_A),
-                                   EcsFor("198.51.100.0/24"));
-  uint8_t out[4096];
-  Request req;
-  const size_t n = HandleQuery(*second, q.data(), q.size(), req, out, sizeof out, nullptr);
-  EXPECT_EQ(Decode(out, n).value(), "192.0.2.103");  // euw1 unhealthy, us-east-1 drained
+                                   ParseEcsPrefix("198.51.100.0/24"));
+  // euw1 unhealthy, us-east-1 drained.
+  EXPECT_EQ(AnswerFrom(**second, q).value(), "192.0.2.103");
 }
 
 // ---------------------------------------------------------------------------
@@ -1451,7 +1352,7 @@ TEST_F(RoutingTest, ExplainLatencyDecisionFromEcs) {
   SetAppHealth("euw1", false);
   SetAdmin("us-east-1", geo::AdminState::kDrain);
   json j = Explain(WithEcs(BuildQuery("app.example.com.", LDNS_RR_TYPE_A),
-                           EcsFor("198.51.100.0/24")),
+                           ParseEcsPrefix("198.51.100.0/24")),
                    Source("203.0.113.9"));
   ASSERT_TRUE(j.is_object());
   SCOPED_TRACE(j.dump(2));
@@ -1526,7 +1427,7 @@ TEST_F(RoutingTest, ExplainPacketSourceAndFailOpen) {
 
 TEST_F(RoutingTest, ExplainNestedAliasHasOneDecisionPerGroup) {
   json j = Explain(WithEcs(BuildQuery("geo.example.com.", LDNS_RR_TYPE_A),
-                           EcsFor("198.51.100.0/24")));
+                           ParseEcsPrefix("198.51.100.0/24")));
   ASSERT_TRUE(j.is_object());
   SCOPED_TRACE(j.dump(2));
   ASSERT_EQ(j["decisions"].size(), 2u);
@@ -1542,7 +1443,7 @@ TEST_F(RoutingTest, ExplainNestedAliasHasOneDecisionPerGroup) {
 
 TEST_F(RoutingTest, ExplainStaticName) {
   json j = Explain(WithEcs(BuildQuery("www.example.com.", LDNS_RR_TYPE_A),
-                           EcsFor("198.51.100.0/24")));
+                           ParseEcsPrefix("198.51.100.0/24")));
   ASSERT_TRUE(j.is_object());
   SCOPED_TRACE(j.dump(2));
   EXPECT_EQ(j.value("zone", ""), "example.com.");

@@ -85,12 +85,18 @@ TEST(ReaderTest, BytesTakeSkipSeek) {
   EXPECT_EQ(r5.ReadU8(), 0);
 }
 
+// A reader of `b` that has read the name at `at` into *n (see r.ok()).
+Reader ReadNameAt(const std::string& b, size_t at, Name* n) {
+  Reader r(U8(b), b.size());
+  r.Seek(at);
+  r.ReadName(n);
+  return r;
+}
+
 TEST(ReaderTest, ReadsUncompressedNameLowerCased) {
   const std::string b = kHeader + "\003WwW\007Example\003COM\000\000\001"s;
-  Reader r(U8(b), b.size());
-  r.Seek(12);
   Name n;
-  r.ReadName(&n);
+  Reader r = ReadNameAt(b, 12, &n);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(n.wire(), "\003www\007example\003com\000"s);
   EXPECT_EQ(n.label_count(), 3);
@@ -100,10 +106,9 @@ TEST(ReaderTest, ReadsUncompressedNameLowerCased) {
 
 TEST(ReaderTest, ReadsRootName) {
   const std::string b = "\000"s;
-  Reader r(U8(b), b.size());
   Name n;
   ASSERT_TRUE(n.ParseText("not.root."));
-  r.ReadName(&n);
+  Reader r = ReadNameAt(b, 0, &n);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(n.length(), 1u);
   EXPECT_EQ(r.position(), 1u);
@@ -115,10 +120,8 @@ TEST(ReaderTest, FollowsBackwardPointers) {
   const std::string b = kHeader + "\003www\007Example\003com\000"s +
                         "\004MAIL\300\020"s + "\300\035"s + "\001a\300\035"s +
                         "\377"s;
-  Reader r(U8(b), b.size());
-  r.Seek(29);
   Name n;
-  r.ReadName(&n);
+  Reader r = ReadNameAt(b, 29, &n);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(n.wire(), "\004mail\007example\003com\000"s);
   EXPECT_EQ(r.position(), 36u);  // after the pointer, not the target
@@ -137,21 +140,16 @@ TEST(ReaderTest, FollowsBackwardPointers) {
 TEST(ReaderTest, PointerIntoMiddleOfEarlierName) {
   const std::string b = kHeader + "\003www\007example\003com\000"s +
                         "\300\030"s;  // -> "com" at 24
-  Reader r(U8(b), b.size());
-  r.Seek(29);
   Name n;
-  r.ReadName(&n);
-  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(ReadNameAt(b, 29, &n).ok());
   EXPECT_EQ(n.wire(), "\003com\000"s);
 }
 
 TEST(ReaderTest, PointerChainToPointers) {
   // 12: "x" root; 15: ptr 12; 17: ptr 15; 19: ptr 17.
   const std::string b = kHeader + "\001x\000"s + "\300\014\300\017\300\021"s;
-  Reader r(U8(b), b.size());
-  r.Seek(19);
   Name n;
-  r.ReadName(&n);
+  Reader r = ReadNameAt(b, 19, &n);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(n.wire(), "\001x\000"s);
   EXPECT_EQ(r.position(), 21u);
@@ -159,11 +157,9 @@ TEST(ReaderTest, PointerChainToPointers) {
 
 // Reads a name at `at` and expects failure.
 void ExpectBadName(const std::string& b, size_t at) {
-  Reader r(U8(b), b.size());
-  r.Seek(at);
   Name n;
   ASSERT_TRUE(n.ParseText("keep.me."));
-  r.ReadName(&n);
+  Reader r = ReadNameAt(b, at, &n);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(n.length(), 1u);  // cleared to root
   EXPECT_EQ(r.ReadU8(), 0);   // sticky
@@ -208,11 +204,8 @@ TEST(ReaderTest, ExpandedLengthLimit) {
   // A 16-octet label + pointer to it expands to exactly 255 octets.
   std::string ok_prefix = "\017" + std::string(15, 'c');  // 16 octets
   std::string b = kHeader + base + ok_prefix + "\300\014"s;
-  Reader r(U8(b), b.size());
-  r.Seek(12 + base.size());
   Name n;
-  r.ReadName(&n);
-  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(ReadNameAt(b, 12 + base.size(), &n).ok());
   EXPECT_EQ(n.length(), 255u);
 
   std::string long_prefix = "\020" + std::string(16, 'c');  // 17 octets

@@ -72,6 +72,14 @@ class WriterTest : public ::testing::Test {
     return names_.back();
   }
 
+  // Appends the name `wire` and returns the octets that took ("<no room>"
+  // if AppendName failed).
+  static std::string AppendedName(Writer& w, std::string_view wire) {
+    const size_t at = w.size();
+    if (!w.AppendName(wire)) return "<no room>";
+    return Bytes(w, at);
+  }
+
   std::deque<std::string> names_;
   const std::string qname_sent_ = "\003WWW\007Example\003com\000"s;
   const std::string qname_ = W("www.example.com.");
@@ -131,44 +139,19 @@ TEST_F(WriterTest, QuestionKeepsClientCaseAndSetsQdcount) {
 TEST_F(WriterTest, CompressesAgainstLongestSuffix) {
   Writer w(buf_, sizeof buf_);
   StartReply(w);  // qname at 12; "example" at 16; "com" at 24
-  size_t at = w.size();
-  ASSERT_TRUE(w.AppendName(N("www.example.com.")));
-  EXPECT_EQ(Bytes(w, at), "\300\014"s);
-
-  at = w.size();
-  const size_t mail_at = at;
-  ASSERT_TRUE(w.AppendName(N("mail.example.com.")));
-  EXPECT_EQ(Bytes(w, at), "\004mail\300\020"s);
-
-  at = w.size();
-  ASSERT_TRUE(w.AppendName(N("example.com.")));
-  EXPECT_EQ(Bytes(w, at), "\300\020"s);
-
-  at = w.size();
-  ASSERT_TRUE(w.AppendName(N("com.")));
-  EXPECT_EQ(Bytes(w, at), "\300\030"s);
-
-  at = w.size();
-  const size_t org_at = at;
-  ASSERT_TRUE(w.AppendName(N("org.")));
-  EXPECT_EQ(Bytes(w, at), "\003org\000"s);
-
-  at = w.size();
-  ASSERT_TRUE(w.AppendName(N("a.mail.example.com.")));
-  EXPECT_EQ(Bytes(w, at),
-            "\001a\300"s + static_cast<char>(mail_at));
-
-  at = w.size();
-  ASSERT_TRUE(w.AppendName(N("x.org.")));
-  EXPECT_EQ(Bytes(w, at), "\001x\300"s + static_cast<char>(org_at));
-
-  at = w.size();
-  ASSERT_TRUE(w.AppendName("\000"s));  // the root is never a pointer
-  EXPECT_EQ(Bytes(w, at), "\000"s);
-
-  at = w.size();
-  ASSERT_TRUE(w.AppendName(N("net.")));  // no common suffix
-  EXPECT_EQ(Bytes(w, at), "\003net\000"s);
+  EXPECT_EQ(AppendedName(w, N("www.example.com.")), "\300\014"s);
+  const size_t mail_at = w.size();
+  EXPECT_EQ(AppendedName(w, N("mail.example.com.")), "\004mail\300\020"s);
+  EXPECT_EQ(AppendedName(w, N("example.com.")), "\300\020"s);
+  EXPECT_EQ(AppendedName(w, N("com.")), "\300\030"s);
+  const size_t org_at = w.size();
+  EXPECT_EQ(AppendedName(w, N("org.")), "\003org\000"s);
+  EXPECT_EQ(AppendedName(w, N("a.mail.example.com.")), "\001a\300"s + static_cast<char>(mail_at));
+  EXPECT_EQ(AppendedName(w, N("x.org.")), "\001x\300"s + static_cast<char>(org_at));
+  // The root is never a pointer.
+  EXPECT_EQ(AppendedName(w, "\000"s), "\000"s);
+  // No common suffix.
+  EXPECT_EQ(AppendedName(w, N("net.")), "\003net\000"s);
 }
 
 TEST_F(WriterTest, PointsOnlyAtLabelBoundaries) {

@@ -122,14 +122,8 @@ json Batch(const std::vector<json>& changes) {
 // ---------------------------------------------------------------------------
 // Fixture: one server per test, started by the test (flags differ).
 
-class e2eControl : public testing::Test {
+class e2eControl : public TempDirTest {
  protected:
-  void SetUp() override {
-    signal(SIGPIPE, SIG_IGN);
-    tmp_ = MakeTempDir();
-    ASSERT_FALSE(tmp_.empty());
-  }
-
   void TearDown() override {
     if (server_.IsRunning()) {
       EXPECT_TRUE(server_.Stop()) << "clean shutdown on SIGTERM";
@@ -163,12 +157,6 @@ class e2eControl : public testing::Test {
     return r;
   }
 
-  std::string WriteTemp(const std::string& name, const std::string& text) {
-    const std::string path = tmp_ + "/" + name;
-    EXPECT_TRUE(WriteFile(path, text));
-    return path;
-  }
-
   // The region object `name` from `zonectl region list --json`.
   json Region(const std::string& name) {
     ToolRun r = Z({"region", "list", "--json"});
@@ -184,7 +172,6 @@ class e2eControl : public testing::Test {
     return json();
   }
 
-  std::string tmp_;
   ServerProcess server_;
 };
 
@@ -917,19 +904,7 @@ TEST_F(e2eControl, ServerFromEnvironmentAndUnreachableServer) {
 // ---------------------------------------------------------------------------
 // Offline: check, help, usage errors (no server).
 
-class e2eZonectl : public testing::Test {
- protected:
-  void SetUp() override {
-    tmp_ = MakeTempDir();
-    ASSERT_FALSE(tmp_.empty());
-  }
-  std::string WriteTemp(const std::string& name, const std::string& text) {
-    const std::string path = tmp_ + "/" + name;
-    EXPECT_TRUE(WriteFile(path, text));
-    return path;
-  }
-  std::string tmp_;
-};
+class e2eZonectl : public TempDirTest {};
 
 TEST_F(e2eZonectl, CheckGoodFilesOfEachKind) {
   const std::string hc = WriteTemp(

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,25 +21,6 @@ namespace {
 constexpr char kDig[] = "/usr/bin/dig";
 constexpr char kKdig[] = "/usr/bin/kdig";
 constexpr milliseconds kToolTimeout{15000};
-
-// Each line with runs of blanks collapsed to one space.
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string w, joined;
-    while (words >> w) joined += (joined.empty() ? "" : " ") + w;
-    out.push_back(joined);
-  }
-  return out;
-}
-
-bool HasLine(const std::string& text, const std::string& wanted) {
-  auto lines = Lines(text);
-  return std::find(lines.begin(), lines.end(), wanted) != lines.end();
-}
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -64,13 +44,8 @@ std::string FlagsOf(const std::string& text) {
 class e2eDig : public ServerTest {
  protected:
   std::string Run(const std::string& tool, std::vector<std::string> args) {
-    std::vector<std::string> argv = {tool};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::string output;
-    ExitInfo info = RunProgram(argv, kToolTimeout, &output);
-    EXPECT_TRUE(info.exited_in_time && info.exited && info.exit_code == 0)
-        << tool << ": " << info.Describe() << "\n" << output;
-    return output;
+    args.insert(args.begin(), tool);
+    return RunTool(args, kToolTimeout);
   }
   std::string Port() const { return std::to_string(server_.port()); }
 };

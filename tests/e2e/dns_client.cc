@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/select.h>
@@ -23,22 +24,6 @@ using Clock = std::chrono::steady_clock;
 int MillisLeft(Clock::time_point deadline) {
   auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
   return left.count() < 0 ? 0 : static_cast<int>(left.count());
-}
-
-socklen_t FillAddress(const Endpoint& ep, sockaddr_storage* ss) {
-  std::memset(ss, 0, sizeof *ss);
-  if (ep.family == AF_INET6) {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(ep.port);
-    sin6->sin6_addr = in6addr_loopback;
-    return sizeof(sockaddr_in6);
-  }
-  auto* sin = reinterpret_cast<sockaddr_in*>(ss);
-  sin->sin_family = AF_INET;
-  sin->sin_port = htons(ep.port);
-  sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return sizeof(sockaddr_in);
 }
 
 // Octets of the first question (name + type + class) starting at offset 12,
@@ -73,6 +58,22 @@ void AresInitOnce() {
 
 }  // namespace
 
+socklen_t LoopbackAddress(const Endpoint& ep, sockaddr_storage* ss) {
+  std::memset(ss, 0, sizeof *ss);
+  if (ep.family == AF_INET6) {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(ss);
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(ep.port);
+    sin6->sin6_addr = in6addr_loopback;
+    return sizeof(sockaddr_in6);
+  }
+  auto* sin = reinterpret_cast<sockaddr_in*>(ss);
+  sin->sin_family = AF_INET;
+  sin->sin_port = htons(ep.port);
+  sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return sizeof(sockaddr_in);
+}
+
 std::string Endpoint::ToString() const {
   return (family == AF_INET6 ? "[::1]:" : "127.0.0.1:") + std::to_string(port);
 }
@@ -84,7 +85,7 @@ UdpSocket::UdpSocket(const Endpoint& endpoint) {
   fd_ = socket(endpoint.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return;
   sockaddr_storage ss;
-  socklen_t len = FillAddress(endpoint, &ss);
+  socklen_t len = LoopbackAddress(endpoint, &ss);
   if (connect(fd_, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
     close(fd_);
     fd_ = -1;
@@ -157,7 +158,7 @@ bool TcpConnection::Connect(const Endpoint& endpoint, milliseconds timeout) {
   fd_ = socket(endpoint.family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd_ < 0) return false;
   sockaddr_storage ss;
-  socklen_t len = FillAddress(endpoint, &ss);
+  socklen_t len = LoopbackAddress(endpoint, &ss);
   int rc = connect(fd_, reinterpret_cast<sockaddr*>(&ss), len);
   if (rc != 0 && errno != EINPROGRESS) {
     Close();
@@ -332,20 +333,23 @@ Bytes EcsOption(uint8_t source_prefix, const Bytes& address, uint8_t scope,
   return b;
 }
 
-std::vector<std::pair<uint16_t, Bytes>> EdnsOptions(const ldns_pkt* reply) {
-  std::vector<std::pair<uint16_t, Bytes>> out;
-  const ldns_rdf* data = ldns_pkt_edns_data(reply);
-  if (data == nullptr) return out;
-  const uint8_t* p = ldns_rdf_data(data);
-  const size_t n = ldns_rdf_size(data);
-  size_t i = 0;
-  while (i + 4 <= n) {
-    const uint16_t code = static_cast<uint16_t>(p[i] << 8 | p[i + 1]);
-    const size_t len = static_cast<size_t>(p[i + 2] << 8 | p[i + 3]);
-    if (i + 4 + len > n) break;
-    out.emplace_back(code, Bytes(p + i + 4, p + i + 4 + len));
-    i += 4 + len;
+QueryOptions WithEcs(const std::string& prefix) {
+  const EcsSubnet s = ParseEcsPrefix(prefix);
+  QueryOptions o;
+  o.edns = true;
+  o.edns_options = EcsOption(s.source, s.address, 0, s.family);
+  return o;
+}
+
+std::optional<EcsSubnet> ReplyEcs(const Reply& reply, int* count) {
+  std::optional<EcsSubnet> out;
+  int n = 0;
+  for (const auto& [code, data] : EdnsOptions(reply.pkt())) {
+    if (code != 8) continue;
+    ++n;
+    if (std::optional<EcsSubnet> s = steer_test::ReadEcsOption(data)) out = s;
   }
+  if (count != nullptr) *count = n;
   return out;
 }
 
@@ -503,6 +507,15 @@ bool ParseExpected(const std::vector<std::string>& expected,
   return true;
 }
 
+// Canonical wire of each RR in `list` (none for a null list).
+std::vector<Bytes> CanonicalWires(const ldns_rr_list* list) {
+  std::vector<Bytes> out;
+  for (size_t i = 0; list != nullptr && i < ldns_rr_list_rr_count(list); ++i) {
+    out.push_back(CanonicalWire(ldns_rr_list_rr(list, i)));
+  }
+  return out;
+}
+
 std::string ExpectedText(const std::vector<std::string>& expected) {
   std::string out;
   for (const auto& e : expected) out += "    " + e + "\n";
@@ -519,10 +532,7 @@ testing::AssertionResult SectionEquals(const ldns_rr_list* list,
   if (!ParseExpected(expected, &want, &error)) {
     return testing::AssertionFailure() << error;
   }
-  std::vector<Bytes> got;
-  for (size_t i = 0; list != nullptr && i < ldns_rr_list_rr_count(list); ++i) {
-    got.push_back(CanonicalWire(ldns_rr_list_rr(list, i)));
-  }
+  const std::vector<Bytes> got = CanonicalWires(list);
   bool same;
   if (ordered) {
     same = (got == want);
@@ -546,10 +556,7 @@ testing::AssertionResult SectionContains(
   if (!ParseExpected(expected, &want, &error)) {
     return testing::AssertionFailure() << error;
   }
-  std::vector<Bytes> got;
-  for (size_t i = 0; list != nullptr && i < ldns_rr_list_rr_count(list); ++i) {
-    got.push_back(CanonicalWire(ldns_rr_list_rr(list, i)));
-  }
+  const std::vector<Bytes> got = CanonicalWires(list);
   std::string missing;
   for (size_t i = 0; i < want.size(); ++i) {
     if (std::find(got.begin(), got.end(), want[i]) == got.end()) {
@@ -575,6 +582,38 @@ size_t CountType(const ldns_rr_list* list, ldns_rr_type type) {
 std::string AresResult::StatusText() const {
   std::string s = completed ? "" : "(did not complete) ";
   return s + ares_strerror(status) + " (" + std::to_string(status) + ")";
+}
+
+AresAddresses ParseAresAddresses(const Bytes& abuf, int family) {
+  AresAddresses out;
+  hostent* host = nullptr;
+  constexpr int kMax = 64;
+  int n = kMax;
+  char text[INET6_ADDRSTRLEN];
+  if (family == AF_INET) {
+    ares_addrttl ttls[kMax];
+    out.status = ares_parse_a_reply(abuf.data(), static_cast<int>(abuf.size()), &host, ttls, &n);
+    for (int i = 0; out.status == ARES_SUCCESS && i < n; ++i) {
+      out.addresses.push_back(inet_ntop(AF_INET, &ttls[i].ipaddr, text, sizeof text));
+      out.ttls.push_back(ttls[i].ttl);
+    }
+  } else {
+    ares_addr6ttl ttls[kMax];
+    out.status =
+        ares_parse_aaaa_reply(abuf.data(), static_cast<int>(abuf.size()), &host, ttls, &n);
+    for (int i = 0; out.status == ARES_SUCCESS && i < n; ++i) {
+      out.addresses.push_back(inet_ntop(AF_INET6, &ttls[i].ip6addr, text, sizeof text));
+      out.ttls.push_back(ttls[i].ttl);
+    }
+  }
+  if (host != nullptr) {
+    if (host->h_name != nullptr) out.name = host->h_name;
+    for (char** a = host->h_aliases; a != nullptr && *a != nullptr; ++a) {
+      out.aliases.insert(*a);
+    }
+    ares_free_hostent(host);
+  }
+  return out;
 }
 
 AresClient::AresClient(const Endpoint& endpoint, int flags,

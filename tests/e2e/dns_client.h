@@ -30,11 +30,14 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/ecs_subnet.h"
+#include "tests/ldns_oracle.h"
 
 namespace e2e {
 
@@ -52,6 +55,10 @@ struct Endpoint {
   static Endpoint V6(uint16_t port) { return {AF_INET6, port}; }
   std::string ToString() const;
 };
+
+// Fills *out with `endpoint`'s loopback address and port; returns its
+// length, for bind/connect.
+socklen_t LoopbackAddress(const Endpoint& endpoint, sockaddr_storage* out);
 
 // ---------------------------------------------------------------------------
 // Raw transport.
@@ -127,7 +134,7 @@ struct QueryOptions {
   uint8_t edns_version = 0;
   bool do_bit = false;
   // Raw EDNS options (code, length, data ...) for the OPT RDATA, when `edns`.
-  Bytes edns_options;
+  Bytes edns_options = {};
   ldns_pkt_opcode opcode = LDNS_PACKET_QUERY;
   bool rd = false;
   bool qr = false;
@@ -142,8 +149,9 @@ Bytes MakeQuery(const std::string& qname, ldns_rr_type qtype,
 // holds the ceil(source/8) significant octets.
 Bytes EcsOption(uint8_t source_prefix, const Bytes& address, uint8_t scope = 0,
                 uint16_t family = 1);
-// The options in the reply's OPT RDATA: (code, data) pairs, in order.
-std::vector<std::pair<uint16_t, Bytes>> EdnsOptions(const ldns_pkt* reply);
+// The options in the reply's OPT RDATA: (code, data) pairs, in order
+// (tests/ldns_oracle.h).
+using steer_test::EdnsOptions;
 
 // Same, with `qtype` as a number (for types ldns does not name).
 Bytes MakeQuery(const std::string& qname, uint16_t qtype,
@@ -207,6 +215,21 @@ class Reply {
   std::shared_ptr<ldns_pkt> pkt_;
 };
 
+// ---------------------------------------------------------------------------
+// EDNS Client Subnet (RFC 7871 §6).
+
+// An ECS option's fields, and "198.51.100.0/24" or "2001:db8::/48" read as
+// one (tests/ecs_subnet.h).
+using steer_test::EcsSubnet;
+using steer_test::ParseEcsPrefix;
+// Query options with EDNS and an ECS option for `prefix` (as above).
+QueryOptions WithEcs(const std::string& prefix);
+// The reply's ECS option, if any (the last one); *count (if not null) gets
+// how many ECS options the reply had.
+std::optional<EcsSubnet> ReplyEcs(const Reply& reply, int* count = nullptr);
+
+// ---------------------------------------------------------------------------
+
 // Checks that `reply_wire` answers `query`: it decodes, QR=1, same ID and
 // opcode, and (when `check_question`) the question section equals the
 // query's octet for octet. Fills *out.
@@ -260,6 +283,19 @@ struct AresResult {
   Bytes abuf;  // the reply, when c-ares delivered one
   std::string StatusText() const;
 };
+
+// The A or AAAA records of a c-ares reply, as ares_parse_a_reply or
+// ares_parse_aaaa_reply reads them.
+struct AresAddresses {
+  int status = ARES_EBADRESP;          // the parser's result
+  std::vector<std::string> addresses;  // as text, in order
+  std::vector<int> ttls;               // their TTLs
+  std::string name;                    // the hostent's h_name
+  std::set<std::string> aliases;       // the hostent's h_aliases
+};
+// Parses `abuf` (a reply c-ares delivered) for the addresses of `family`
+// (AF_INET: A, AF_INET6: AAAA); at most 64.
+AresAddresses ParseAresAddresses(const Bytes& abuf, int family);
 
 // One c-ares channel aimed at one loopback endpoint only.
 class AresClient {

@@ -34,9 +34,7 @@ TEST_F(e2eEdns, NoOptInReplyToQueryWithout) {
 }
 
 TEST_F(e2eEdns, OptInReplyToQueryWithOne) {
-  QueryOptions o;
-  o.edns = true;
-  o.udp_size = 1232;
+  const QueryOptions o{.edns = true, .udp_size = 1232};
   Reply r;
   ASSERT_TRUE(AskUdp("www.example.com.", LDNS_RR_TYPE_A, o, &r));
   EXPECT_EQ(r.rcode(), LDNS_RCODE_NOERROR) << r.ToString();
@@ -48,8 +46,7 @@ TEST_F(e2eEdns, OptInReplyToQueryWithOne) {
 }
 
 TEST_F(e2eEdns, OptInNegativeAndErrorReplies) {
-  QueryOptions o;
-  o.edns = true;
+  const QueryOptions o{.edns = true};
   for (const char* qname : {"nope.example.com.", "www.example.org."}) {
     SCOPED_TRACE(qname);
     Reply r;
@@ -60,8 +57,7 @@ TEST_F(e2eEdns, OptInNegativeAndErrorReplies) {
 }
 
 TEST_F(e2eEdns, OptOverTcp) {
-  QueryOptions o;
-  o.edns = true;
+  const QueryOptions o{.edns = true};
   Reply with;
   ASSERT_TRUE(AskTcp("www.example.com.", LDNS_RR_TYPE_A, o, &with));
   EXPECT_TRUE(with.has_opt()) << with.ToString();
@@ -95,9 +91,7 @@ TEST_F(e2eEdns, BigAnswerOverTcpIsComplete) {
 }
 
 TEST_F(e2eEdns, BigAnswerFitsAnEdnsBufferOf1232) {
-  QueryOptions o;
-  o.edns = true;
-  o.udp_size = 1232;
+  const QueryOptions o{.edns = true, .udp_size = 1232};
   Reply r;
   ASSERT_TRUE(AskUdp("big.example.com.", LDNS_RR_TYPE_A, o, &r));
   EXPECT_FALSE(r.tc()) << r.ToString();
@@ -107,9 +101,8 @@ TEST_F(e2eEdns, BigAnswerFitsAnEdnsBufferOf1232) {
 }
 
 TEST_F(e2eEdns, ReplyIsCappedAtTheClientBufferSize) {
-  QueryOptions o;
-  o.edns = true;
-  o.udp_size = 600;  // the answer needs 684 octets with the OPT
+  // The answer needs 684 octets with the OPT.
+  const QueryOptions o{.edns = true, .udp_size = 600};
   Reply r;
   ASSERT_TRUE(AskUdp("big.example.com.", LDNS_RR_TYPE_A, o, &r));
   EXPECT_TRUE(r.tc()) << r.ToString();
@@ -119,9 +112,8 @@ TEST_F(e2eEdns, ReplyIsCappedAtTheClientBufferSize) {
 }
 
 TEST_F(e2eEdns, ReplyIsCappedAt1232WhateverTheClientOffers) {
-  QueryOptions o;
-  o.edns = true;
-  o.udp_size = 4096;  // the TXT RRset needs about 1580 octets
+  // The TXT RRset needs about 1580 octets.
+  const QueryOptions o{.edns = true, .udp_size = 4096};
   Reply r;
   ASSERT_TRUE(AskUdp("big.example.com.", LDNS_RR_TYPE_TXT, o, &r));
   EXPECT_TRUE(r.tc()) << r.ToString();
@@ -162,9 +154,7 @@ TEST_F(e2eEdns, QnameCaseIsPreservedInNegativeAndTruncatedReplies) {
 
 TEST_F(e2eEdns, DoBitIsCopiedIntoTheReply) {
   // RFC 3225 §3: "The DO bit of the query MUST be copied in the response."
-  QueryOptions o;
-  o.edns = true;
-  o.do_bit = true;
+  QueryOptions o{.edns = true, .do_bit = true};
   Reply r;
   ASSERT_TRUE(AskUdp("www.example.com.", LDNS_RR_TYPE_A, o, &r));
   ASSERT_TRUE(r.has_opt()) << r.ToString();
@@ -179,9 +169,8 @@ TEST_F(e2eEdns, DoBitIsCopiedIntoTheReply) {
 }
 
 TEST_F(e2eEdns, UnknownOptionIsIgnored) {
-  QueryOptions o;
-  o.edns = true;
-  o.edns_options = {0xfd, 0xe9, 0x00, 0x02, 0xab, 0xcd};  // option 65001
+  const QueryOptions o{.edns = true,
+                       .edns_options = {0xfd, 0xe9, 0x00, 0x02, 0xab, 0xcd}};  // option 65001
   Reply r;
   ASSERT_TRUE(AskUdp("www.example.com.", LDNS_RR_TYPE_A, o, &r));
   EXPECT_EQ(r.rcode(), LDNS_RCODE_NOERROR) << r.ToString();
@@ -195,9 +184,7 @@ TEST_F(e2eEdns, UnknownOptionIsIgnored) {
 TEST_F(e2eEdns, ClientSubnetIsEchoedWithScopeZeroForStaticData) {
   // DESIGN.md: the reply echoes family, source prefix and address; static,
   // negative and referral answers carry scope 0.
-  QueryOptions o;
-  o.edns = true;
-  o.edns_options = EcsOption(24, {198, 51, 100});
+  const QueryOptions o{.edns = true, .edns_options = EcsOption(24, {198, 51, 100})};
   for (const char* qname : {"www.example.com.", "nope.example.com.", "www.sub.example.com."}) {
     SCOPED_TRACE(qname);
     Reply r;
@@ -217,9 +204,7 @@ TEST_F(e2eEdns, ClientSubnetIsEchoedWithScopeZeroForStaticData) {
 TEST_F(e2eEdns, ClientSubnetWithBitsBeyondThePrefixIsFormErr) {
   // RFC 7871 §6: ADDRESS is truncated to SOURCE PREFIX-LENGTH; four octets
   // for a /24 (or non-zero bits past the prefix) is malformed.
-  QueryOptions o;
-  o.edns = true;
-  o.edns_options = EcsOption(24, {198, 51, 100, 7});
+  const QueryOptions o{.edns = true, .edns_options = EcsOption(24, {198, 51, 100, 7})};
   Reply r;
   ASSERT_TRUE(AskUdpRaw(v4(), MakeQuery("www.example.com.", LDNS_RR_TYPE_A, o), &r,
                         /*check_question=*/false));
@@ -239,9 +224,7 @@ class e2eMaxUdpSize : public ServerTest {
 };
 
 TEST_F(e2eMaxUdpSize, ServerLimitCapsUdpReplies) {
-  QueryOptions o;
-  o.edns = true;
-  o.udp_size = 4096;
+  const QueryOptions o{.edns = true, .udp_size = 4096};
   Reply r;
   ASSERT_TRUE(AskUdp("big.example.com.", LDNS_RR_TYPE_A, o, &r));
   EXPECT_TRUE(r.tc()) << r.ToString();

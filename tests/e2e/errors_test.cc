@@ -56,8 +56,7 @@ class e2eOpcodes : public ServerTest,
                    public testing::WithParamInterface<ldns_pkt_opcode> {};
 
 TEST_P(e2eOpcodes, AnythingButQueryIsNotImplemented) {
-  QueryOptions o;
-  o.opcode = GetParam();
+  const QueryOptions o{.opcode = GetParam()};
   Bytes q = MakeQuery("example.com.", LDNS_RR_TYPE_SOA, o);
   Reply r;
   ASSERT_TRUE(AskUdpRaw(v4(), q, &r, /*check_question=*/false));
@@ -91,9 +90,7 @@ TEST_F(e2eErrors, TwoQuestionsAreFormErr) {
 }
 
 TEST_F(e2eErrors, EdnsVersion1IsBadVers) {
-  QueryOptions o;
-  o.edns = true;
-  o.edns_version = 1;
+  const QueryOptions o{.edns = true, .edns_version = 1};
   Reply r;
   ASSERT_TRUE(AskUdp("www.example.com.", LDNS_RR_TYPE_A, o, &r));
   ASSERT_TRUE(r.has_opt()) << "BADVERS needs an OPT to carry the extended rcode\n"
@@ -108,8 +105,7 @@ TEST_F(e2eErrors, EdnsVersion1IsBadVers) {
 }
 
 TEST_F(e2eErrors, EdnsVersion0IsFine) {
-  QueryOptions o;
-  o.edns = true;
+  const QueryOptions o{.edns = true};
   Reply r;
   ASSERT_TRUE(AskUdp("www.example.com.", LDNS_RR_TYPE_A, o, &r));
   EXPECT_EQ(r.rcode(), LDNS_RCODE_NOERROR) << r.ToString();
@@ -117,8 +113,7 @@ TEST_F(e2eErrors, EdnsVersion0IsFine) {
 }
 
 TEST_F(e2eErrors, NoReplyToAPacketWithQrSet) {
-  QueryOptions o;
-  o.qr = true;
+  const QueryOptions o{.qr = true};
   Bytes q = MakeQuery("www.example.com.", LDNS_RR_TYPE_A, o);
   UdpSocket s(v4());
   ASSERT_TRUE(s.ok());

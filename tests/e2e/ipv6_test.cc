@@ -56,12 +56,9 @@ TEST_F(e2eIpv6, CaresOverIpv6) {
     ASSERT_EQ(client.init_error(), "");
     AresResult res = client.Query("mail.example.com", 1);
     ASSERT_EQ(res.status, ARES_SUCCESS) << res.StatusText();
-    ares_addrttl ttls[4];
-    int nttls = 4;
-    ASSERT_EQ(ares_parse_a_reply(res.abuf.data(), static_cast<int>(res.abuf.size()),
-                                 nullptr, ttls, &nttls),
-              ARES_SUCCESS);
-    EXPECT_EQ(nttls, 1);
+    const AresAddresses a = ParseAresAddresses(res.abuf, AF_INET);
+    ASSERT_EQ(a.status, ARES_SUCCESS);
+    EXPECT_EQ(a.addresses.size(), 1u);
   }
 }
 

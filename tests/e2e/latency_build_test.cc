@@ -5,9 +5,6 @@
 // Subnet, asked with ldns) get their nearest region. Also the default
 // table: `--format locations` written and given as --default-latency, and
 // the one line the server logs about it.
-#include <arpa/inet.h>
-#include <signal.h>
-
 #include <chrono>
 #include <string>
 #include <vector>
@@ -16,22 +13,18 @@
 #include "gtest/gtest.h"
 #include "tests/e2e/control_client.h"
 #include "tests/e2e/dns_client.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/server_process.h"
 #include "tests/geo/build/mmdb_writer.h"
+#include "tests/geo/build/test_regions.h"
 
 namespace e2e {
 namespace {
 
+using ::geo::testing::kThreeRegionsCsv;
 using ::geo::testing::MmdbValue;
 using ::geo::testing::MmdbWriter;
 using ::testing::HasSubstr;
-
-constexpr char kRegions[] =
-    "region,latitude,longitude\n"
-    "eu-west-1,53.35,-6.26\n"        // Dublin
-    "us-east-1,38.9,-77.4\n"         // Virginia
-    "ap-southeast-1,1.29,103.85\n"   // Singapore
-    "us-gov-west-1,,\n";             // no location: not ranked
 
 constexpr char kZone[] =
     "$ORIGIN lab.test.\n$TTL 300\n"
@@ -69,29 +62,13 @@ std::vector<std::string> Values(const Reply& r) {
   return out;
 }
 
-// An ECS query option for "a.b.c.0/24" or "2001:db8::/32".
-QueryOptions Ecs(const std::string& prefix) {
-  const size_t slash = prefix.find('/');
-  const std::string addr = prefix.substr(0, slash);
-  const int len = std::stoi(prefix.substr(slash + 1));
-  uint8_t bytes[16] = {};
-  const bool v6 = addr.find(':') != std::string::npos;
-  EXPECT_EQ(inet_pton(v6 ? AF_INET6 : AF_INET, addr.c_str(), bytes), 1) << addr;
-  QueryOptions o;
-  o.edns = true;
-  o.edns_options = EcsOption(static_cast<uint8_t>(len),
-                             Bytes(bytes, bytes + (len + 7) / 8), 0, v6 ? 2 : 1);
-  return o;
-}
-
-class e2eLatencyBuild : public testing::Test {
+class e2eLatencyBuild : public TempDirTest {
  protected:
   void SetUp() override {
-    signal(SIGPIPE, SIG_IGN);
-    dir_ = MakeTempDir();
-    ASSERT_TRUE(WriteFile(dir_ + "/regions.csv", kRegions));
-    ASSERT_TRUE(WriteFile(dir_ + "/lab.test.zone", kZone));
-    ASSERT_TRUE(WriteFile(dir_ + "/lab.test.json", kRecordSets));
+    ASSERT_NO_FATAL_FAILURE(TempDirTest::SetUp());
+    ASSERT_TRUE(WriteFile(tmp_ + "/regions.csv", kThreeRegionsCsv));
+    ASSERT_TRUE(WriteFile(tmp_ + "/lab.test.zone", kZone));
+    ASSERT_TRUE(WriteFile(tmp_ + "/lab.test.json", kRecordSets));
   }
 
   // Starts steerdns on the lab zone with `flags`; checks the answers for
@@ -99,9 +76,9 @@ class e2eLatencyBuild : public testing::Test {
   void ExpectNearestRegions(const std::vector<std::string>& flags,
                             std::string* log = nullptr) {
     ServerOptions o;
-    o.zones = {"lab.test.=" + dir_ + "/lab.test.zone",
-               "lab.test.=" + dir_ + "/lab.test.json"};
-    o.extra_args = {"--regions", dir_ + "/regions.csv"};
+    o.zones = {"lab.test.=" + tmp_ + "/lab.test.zone",
+               "lab.test.=" + tmp_ + "/lab.test.json"};
+    o.extra_args = {"--regions", tmp_ + "/regions.csv"};
     o.extra_args.insert(o.extra_args.end(), flags.begin(), flags.end());
     ServerProcess server;
     ASSERT_TRUE(server.Start(o));
@@ -120,21 +97,19 @@ class e2eLatencyBuild : public testing::Test {
     for (const auto& c : cases) {
       Reply r;
       ASSERT_TRUE(AskUdp(Endpoint::V4(server.port()), "app.lab.test.", LDNS_RR_TYPE_A,
-                         Ecs(c.subnet), &r));
+                         WithEcs(c.subnet), &r));
       EXPECT_EQ(Values(r), std::vector<std::string>{c.want})
           << c.where << " " << c.subnet << "\n" << r.ToString();
     }
     if (log != nullptr) *log = server.Log();
     EXPECT_TRUE(server.Stop());
   }
-
-  std::string dir_;
 };
 
 TEST_F(e2eLatencyBuild, ZonectlBuildsFromTorGeoipWithMeasurements) {
   // 81.2.69.0/24 GB, 81.2.70.0/24 + 81.2.71.0/24 DE (adjacent: merge),
   // 8.8.8.0/24 US; IPv6 JP. Centroids of our own.
-  ASSERT_TRUE(WriteFile(dir_ + "/geoip",
+  ASSERT_TRUE(WriteFile(tmp_ + "/geoip",
                         "# tor-geoipdb\n"
                         "1359103232,1359103487,GB\n"
                         "1359103488,1359103999,DE\n"
@@ -142,17 +117,17 @@ TEST_F(e2eLatencyBuild, ZonectlBuildsFromTorGeoipWithMeasurements) {
                         "16777472,16777727,CN\n"
                         "2001:200::,2001:3ff:ffff:ffff:ffff:ffff:ffff:ffff,JP\n"
                         "2a02:c7f::,2a02:c7f:0:ffff:ffff:ffff:ffff:ffff,GB\n"));
-  ASSERT_TRUE(WriteFile(dir_ + "/centroids.csv",
+  ASSERT_TRUE(WriteFile(tmp_ + "/centroids.csv",
                         "country,latitude,longitude\n"
                         "GB,51.5,-0.12\nDE,52.5,13.4\nUS,37.4,-122.1\n"
                         "CN,31.23,121.47\nJP,35.65,139.74\n"));
   // A measurement for the US network that beats the model.
-  ASSERT_TRUE(WriteFile(dir_ + "/measured.csv",
+  ASSERT_TRUE(WriteFile(tmp_ + "/measured.csv",
                         "network,region,rtt_ms\n8.8.8.0/24,us-east-1,61.5\n"));
-  const std::string out = dir_ + "/latency.csv";
-  ToolRun r = RunZonectl({"latency", "build", "--geoip", dir_ + "/geoip", "--regions",
-                          dir_ + "/regions.csv", "--centroids", dir_ + "/centroids.csv",
-                          "--measured", dir_ + "/measured.csv", "--out", out});
+  const std::string out = tmp_ + "/latency.csv";
+  ToolRun r = RunZonectl({"latency", "build", "--geoip", tmp_ + "/geoip", "--regions",
+                          tmp_ + "/regions.csv", "--centroids", tmp_ + "/centroids.csv",
+                          "--measured", tmp_ + "/measured.csv", "--out", out});
   ASSERT_TRUE(Succeeded(r)) << r.Describe();
   // Prefixes in (6 ranges: 1 + 2 + 1 + 1 + 1 + 1 = 6 prefixes, DE is a /23),
   // out (merged; IPv6 JP range is 2001:200::/23), and the time it took.
@@ -172,9 +147,9 @@ TEST_F(e2eLatencyBuild, ZonectlBuildsFromTorGeoipWithMeasurements) {
   EXPECT_THAT(log, HasSubstr("latency table " + out));
 
   // The compact default from the same input serves the same answers.
-  const std::string locs = dir_ + "/locations.csv";
+  const std::string locs = tmp_ + "/locations.csv";
   r = RunZonectl({"latency", "build", "--format", "locations", "--geoip",
-                  dir_ + "/geoip", "--centroids", dir_ + "/centroids.csv", "--out", locs});
+                  tmp_ + "/geoip", "--centroids", tmp_ + "/centroids.csv", "--out", locs});
   ASSERT_TRUE(Succeeded(r)) << r.Describe();
   EXPECT_THAT(r.out, HasSubstr("locations: 5"));
   EXPECT_THAT(ReadFile(locs), HasSubstr("81.2.70.0/23,52.5,13.4,DE\n"));
@@ -187,30 +162,30 @@ TEST_F(e2eLatencyBuild, ZonectlBuildsFromTorGeoipWithMeasurements) {
 }
 
 TEST_F(e2eLatencyBuild, BadInputGivesFileAndLine) {
-  ASSERT_TRUE(WriteFile(dir_ + "/geoip", "16777472,16777727,CN\n16777728,16777000,CN\n"));
-  ToolRun r = RunZonectl({"latency", "build", "--geoip", dir_ + "/geoip", "--regions",
-                          dir_ + "/regions.csv", "--out", dir_ + "/x.csv"});
+  ASSERT_TRUE(WriteFile(tmp_ + "/geoip", "16777472,16777727,CN\n16777728,16777000,CN\n"));
+  ToolRun r = RunZonectl({"latency", "build", "--geoip", tmp_ + "/geoip", "--regions",
+                          tmp_ + "/regions.csv", "--out", tmp_ + "/x.csv"});
   EXPECT_TRUE(FailedWithOneLine(r, 1)) << r.Describe();
-  EXPECT_THAT(r.err, HasSubstr(dir_ + "/geoip:2: "));
-  ASSERT_TRUE(WriteFile(dir_ + "/m.csv", "network,region,rtt_ms\n8.8.8.0/24,us-east-1,-3\n"));
-  ASSERT_TRUE(WriteFile(dir_ + "/geoip", "16777472,16777727,CN\n"));
-  r = RunZonectl({"latency", "build", "--geoip", dir_ + "/geoip", "--regions",
-                  dir_ + "/regions.csv", "--measured", dir_ + "/m.csv", "--out",
-                  dir_ + "/x.csv"});
+  EXPECT_THAT(r.err, HasSubstr(tmp_ + "/geoip:2: "));
+  ASSERT_TRUE(WriteFile(tmp_ + "/m.csv", "network,region,rtt_ms\n8.8.8.0/24,us-east-1,-3\n"));
+  ASSERT_TRUE(WriteFile(tmp_ + "/geoip", "16777472,16777727,CN\n"));
+  r = RunZonectl({"latency", "build", "--geoip", tmp_ + "/geoip", "--regions",
+                  tmp_ + "/regions.csv", "--measured", tmp_ + "/m.csv", "--out",
+                  tmp_ + "/x.csv"});
   EXPECT_TRUE(FailedWithOneLine(r, 1)) << r.Describe();
-  EXPECT_THAT(r.err, HasSubstr(dir_ + "/m.csv:2: "));
+  EXPECT_THAT(r.err, HasSubstr(tmp_ + "/m.csv:2: "));
   // A broken default table stops start-up with file:line.
-  ASSERT_TRUE(WriteFile(dir_ + "/bad-locations.csv",
+  ASSERT_TRUE(WriteFile(tmp_ + "/bad-locations.csv",
                         "network,latitude,longitude,country\n1.0.0.0/24,100,0,XX\n"));
   std::string out;
   ExitInfo e = RunBinary({"--listen", "127.0.0.1:0", "--control", "off", "--zone",
-                          "lab.test.=" + dir_ + "/lab.test.zone", "--zone",
-                          "lab.test.=" + dir_ + "/lab.test.json", "--regions",
-                          dir_ + "/regions.csv", "--default-latency",
-                          dir_ + "/bad-locations.csv"},
+                          "lab.test.=" + tmp_ + "/lab.test.zone", "--zone",
+                          "lab.test.=" + tmp_ + "/lab.test.json", "--regions",
+                          tmp_ + "/regions.csv", "--default-latency",
+                          tmp_ + "/bad-locations.csv"},
                          std::chrono::seconds(10), &out);
   EXPECT_TRUE(e.exited && e.exit_code == 1) << e.Describe() << out;
-  EXPECT_THAT(out, HasSubstr(dir_ + "/bad-locations.csv:2: latitude '100'"));
+  EXPECT_THAT(out, HasSubstr(tmp_ + "/bad-locations.csv:2: latitude '100'"));
 }
 
 TEST_F(e2eLatencyBuild, MmdbTableServesThreeContinents) {
@@ -223,10 +198,10 @@ TEST_F(e2eLatencyBuild, MmdbTableServesThreeContinents) {
   w.Insert("2001:200::/23", City("JP", 35.65, 139.74));
   w.Insert("2a02:c7f::/32", City("GB", 51.5, -0.12));
   w.AliasIpv4();
-  ASSERT_TRUE(WriteFile(dir_ + "/city.mmdb", w.Build()));
-  const std::string out = dir_ + "/latency.csv";
-  ToolRun r = RunZonectl({"latency", "build", "--geoip", dir_ + "/city.mmdb", "--regions",
-                          dir_ + "/regions.csv", "--out", out});
+  ASSERT_TRUE(WriteFile(tmp_ + "/city.mmdb", w.Build()));
+  const std::string out = tmp_ + "/latency.csv";
+  ToolRun r = RunZonectl({"latency", "build", "--geoip", tmp_ + "/city.mmdb", "--regions",
+                          tmp_ + "/regions.csv", "--out", out});
   ASSERT_TRUE(Succeeded(r)) << r.Describe();
   EXPECT_THAT(r.out, HasSubstr("(mmdb)"));
   EXPECT_THAT(r.out, HasSubstr("prefixes in: 6 (IPv4 4, IPv6 2)"));

@@ -146,6 +146,22 @@ class e2eMalformed : public ServerTest {
     }
   }
 
+  // Reads up to `max` framed messages from `c`, each within `wait`, until
+  // none comes; each must decode (and have QR=1 if `check_qr`).
+  static void ExpectRepliesDecode(TcpConnection& c, int max, milliseconds wait,
+                                  bool check_qr) {
+    for (int i = 0; i < max; ++i) {
+      auto m = c.ReadFramed(wait);
+      if (!m.has_value()) return;
+      std::string error;
+      auto r = Reply::Parse(*m, &error);
+      EXPECT_TRUE(r.has_value()) << error;
+      if (check_qr && r.has_value()) {
+        EXPECT_TRUE(r->qr());
+      }
+    }
+  }
+
   int replies_ = 0;
   int replies_to_responses_ = 0;
   std::vector<std::string> bad_replies_;
@@ -294,16 +310,7 @@ TEST_F(e2eMalformed, GarbageTcpConnectionsThenStillAnswers) {
       all.insert(all.end(), f.begin(), f.end());
     }
     c.SendRaw(all);
-    for (int i = 0; i < 20; ++i) {
-      auto m = c.ReadFramed(milliseconds(200));
-      if (!m.has_value()) break;
-      std::string error;
-      auto r = Reply::Parse(*m, &error);
-      EXPECT_TRUE(r.has_value()) << error;
-      if (r.has_value()) {
-        EXPECT_TRUE(r->qr());
-      }
-    }
+    ExpectRepliesDecode(c, 20, milliseconds(200), /*check_qr=*/true);
   }
   {  // 8. a query, then shut down our side: the answer still comes
     TcpConnection c;
@@ -324,12 +331,7 @@ TEST_F(e2eMalformed, GarbageTcpConnectionsThenStillAnswers) {
     both.insert(both.end(), f.begin(), f.end());
     c.SendRaw(both);
     // Either a FORMERR then the answer, or the server hangs up; both fine.
-    for (int i = 0; i < 2; ++i) {
-      auto m = c.ReadFramed(milliseconds(500));
-      if (!m.has_value()) break;
-      std::string error;
-      EXPECT_TRUE(Reply::Parse(*m, &error).has_value()) << error;
-    }
+    ExpectRepliesDecode(c, 2, milliseconds(500), /*check_qr=*/false);
   }
 
   ASSERT_TRUE(server_.IsRunning()) << "the server died:\n" << server_.Log();

@@ -11,15 +11,11 @@
 // that breaks Route 53's rules (naming the record).
 //
 // Only 127.0.0.1 and ::1 are used; every wait is bounded.
-#include <arpa/inet.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
+#include <initializer_list>
 #include <map>
 #include <optional>
-#include <set>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -43,60 +39,6 @@ using json = nlohmann::json;
 constexpr char kDig[] = "/usr/bin/dig";
 constexpr milliseconds kToolTimeout{10000};
 constexpr milliseconds kExitTimeout{5000};
-
-// ---------------------------------------------------------------------------
-// ECS helpers.
-
-struct Subnet {
-  uint16_t family = 1;
-  uint8_t source = 0;
-  uint8_t scope = 0;
-  Bytes address;  // the significant octets
-};
-
-// "198.51.100.0/24" or "2001:db8::/48".
-Subnet ParseSubnet(const std::string& prefix) {
-  Subnet s;
-  const size_t slash = prefix.find('/');
-  const std::string addr = prefix.substr(0, slash);
-  s.source = static_cast<uint8_t>(std::stoi(prefix.substr(slash + 1)));
-  uint8_t bytes[16] = {};
-  if (addr.find(':') != std::string::npos) {
-    s.family = 2;
-    EXPECT_EQ(inet_pton(AF_INET6, addr.c_str(), bytes), 1) << addr;
-  } else {
-    EXPECT_EQ(inet_pton(AF_INET, addr.c_str(), bytes), 1) << addr;
-  }
-  s.address.assign(bytes, bytes + (s.source + 7) / 8);
-  return s;
-}
-
-QueryOptions WithEcs(const std::string& prefix) {
-  const Subnet s = ParseSubnet(prefix);
-  QueryOptions o;
-  o.edns = true;
-  o.edns_options = EcsOption(s.source, s.address, 0, s.family);
-  return o;
-}
-
-// The reply's ECS option, if any (and how many there were).
-std::optional<Subnet> ReplyEcs(const Reply& r, int* count = nullptr) {
-  std::optional<Subnet> out;
-  int n = 0;
-  for (const auto& [code, data] : EdnsOptions(r.pkt())) {
-    if (code != 8) continue;
-    ++n;
-    if (data.size() < 4) continue;
-    Subnet s;
-    s.family = static_cast<uint16_t>(data[0] << 8 | data[1]);
-    s.source = data[2];
-    s.scope = data[3];
-    s.address.assign(data.begin() + 4, data.end());
-    out = s;
-  }
-  if (count != nullptr) *count = n;
-  return out;
-}
 
 std::string RdataText(const ldns_rr* rr) {
   char* t = ldns_rdf2str(ldns_rr_rdf(rr, 0));
@@ -162,10 +104,10 @@ void CheckRoutes(const Endpoint& ep, const std::string& qname,
       EXPECT_EQ(a.owners[0], qname);
       ASSERT_TRUE(r.has_opt());
       int count = 0;
-      const std::optional<Subnet> ecs = ReplyEcs(r, &count);
+      const std::optional<EcsSubnet> ecs = ReplyEcs(r, &count);
       ASSERT_TRUE(ecs.has_value()) << "no ECS in the reply\n" << r.ToString();
       EXPECT_EQ(count, 1);
-      const Subnet sent = ParseSubnet(c.prefix);
+      const EcsSubnet sent = ParseEcsPrefix(c.prefix);
       EXPECT_EQ(ecs->family, sent.family);
       EXPECT_EQ(ecs->source, sent.source);
       EXPECT_EQ(ecs->address, sent.address);
@@ -173,25 +115,6 @@ void CheckRoutes(const Endpoint& ep, const std::string& qname,
       EXPECT_LE(ecs->scope, c.scope_hi) << r.ToString();
     }
   }
-}
-
-// Each line with runs of blanks collapsed to one space.
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string w, joined;
-    while (words >> w) joined += (joined.empty() ? "" : " ") + w;
-    out.push_back(joined);
-  }
-  return out;
-}
-
-bool HasLine(const std::string& text, const std::string& wanted) {
-  auto lines = Lines(text);
-  return std::find(lines.begin(), lines.end(), wanted) != lines.end();
 }
 
 // dig's "; CLIENT-SUBNET: 198.51.100.0/24/24" line: the scope, or -1.
@@ -207,11 +130,7 @@ std::string Dig(uint16_t port, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {kDig, "@127.0.0.1", "-p", std::to_string(port),
                                    "+norec", "+time=2", "+tries=1"};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::string output;
-  ExitInfo info = RunProgram(argv, kToolTimeout, &output);
-  EXPECT_TRUE(info.exited_in_time && info.exited && info.exit_code == 0)
-      << "dig: " << info.Describe() << "\n" << output;
-  return output;
+  return RunTool(argv, kToolTimeout);
 }
 
 // ---------------------------------------------------------------------------
@@ -281,7 +200,7 @@ TEST_F(e2eRouting, PacketSourceRoutesWithoutEcs) {
 
 TEST_F(e2eRouting, StaticNamesBesideRoutedOnesAreUnaffected) {
   const std::string prefix = "198.51.100.0/24";
-  const Subnet sent = ParseSubnet(prefix);
+  const EcsSubnet sent = ParseEcsPrefix(prefix);
   const struct {
     const char* name;
     ldns_rr_type type;
@@ -704,8 +623,24 @@ TEST_P(e2eRoutingStartup, RefusedWithReason) {
   for (const std::string& e : c.expect) EXPECT_THAT(output, HasSubstr(e));
 }
 
-std::string Rules(const std::string& sets) {
-  return "{\n  \"ResourceRecordSets\": [\n" + sets + "\n  ]\n}\n";
+// A Route 53 JSON file of `sets`.
+std::string Rules(std::initializer_list<std::string> sets) {
+  std::string out = "{\n  \"ResourceRecordSets\": [\n";
+  const char* sep = "";
+  for (const std::string& set : sets) {
+    out += sep + set;
+    sep = ",\n";
+  }
+  return out + "\n  ]\n}\n";
+}
+
+// A record set NAME.example.com. A with one value, SetIdentifier `id` and
+// the routing policy `policy` (its JSON members, e.g. R"("Weight": 1)").
+std::string RoutedA(const std::string& name, const std::string& id, const std::string& policy,
+                    const std::string& value, int ttl = 60) {
+  return R"(    {"Name": ")" + name + R"(.example.com.", "Type": "A", "SetIdentifier": ")" + id +
+         R"(", )" + policy + R"(, "TTL": )" + std::to_string(ttl) +
+         R"(, "ResourceRecords": [{"Value": ")" + value + R"("}]})";
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -728,55 +663,43 @@ INSTANTIATE_TEST_SUITE_P(
                  "region,latitude,longitude\nus-east-1,38.9,-77.0\n"
                  "eu-west-1,123.4,-6.2\n"},
         BadInput{"DuplicateSetIdentifier", "",
-                 Rules(R"(    {"Name": "dup.example.com.", "Type": "A", "SetIdentifier": "one",
-     "Weight": 1, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
-    {"Name": "dup.example.com.", "Type": "A", "SetIdentifier": "one",
-     "Weight": 2, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]})"),
+                 Rules({RoutedA("dup", "one", R"("Weight": 1)", "192.0.2.1"),
+                        RoutedA("dup", "one", R"("Weight": 2)", "192.0.2.2")}),
                  {"rules.json", "dup.example.com."}},
         BadInput{"WeightOver255", "",
-                 Rules(R"(    {"Name": "heavy.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Weight": 256, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"),
+                 Rules({RoutedA("heavy", "a", R"("Weight": 256)", "192.0.2.1")}),
                  {"rules.json", "heavy.example.com."}},
         BadInput{"TwoPrimaries", "",
-                 Rules(R"(    {"Name": "twoprim.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Failover": "PRIMARY", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
-    {"Name": "twoprim.example.com.", "Type": "A", "SetIdentifier": "b",
-     "Failover": "PRIMARY", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]})"),
+                 Rules({RoutedA("twoprim", "a", R"("Failover": "PRIMARY")", "192.0.2.1"),
+                        RoutedA("twoprim", "b", R"("Failover": "PRIMARY")", "192.0.2.2")}),
                  {"rules.json", "twoprim.example.com."}},
         BadInput{"SameRegionTwice", "",
-                 Rules(R"(    {"Name": "twice.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
-    {"Name": "twice.example.com.", "Type": "A", "SetIdentifier": "b",
-     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]})"),
+                 Rules({RoutedA("twice", "a", R"("Region": "eu-west-1")", "192.0.2.1"),
+                        RoutedA("twice", "b", R"("Region": "eu-west-1")", "192.0.2.2")}),
                  {"rules.json", "twice.example.com."}},
         BadInput{"WeightedTtlsDiffer", "",
-                 Rules(R"(    {"Name": "ttl.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Weight": 1, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
-    {"Name": "ttl.example.com.", "Type": "A", "SetIdentifier": "b",
-     "Weight": 1, "TTL": 30, "ResourceRecords": [{"Value": "192.0.2.2"}]})"),
+                 Rules({RoutedA("ttl", "a", R"("Weight": 1)", "192.0.2.1", 60),
+                        RoutedA("ttl", "b", R"("Weight": 1)", "192.0.2.2", 30)}),
                  {"rules.json", "ttl.example.com."}},
         BadInput{"MixedPolicies", "",
-                 Rules(R"(    {"Name": "mixed.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Weight": 1, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]},
-    {"Name": "mixed.example.com.", "Type": "A", "SetIdentifier": "b",
-     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.2"}]})"),
+                 Rules({RoutedA("mixed", "a", R"("Weight": 1)", "192.0.2.1"),
+                        RoutedA("mixed", "b", R"("Region": "eu-west-1")", "192.0.2.2")}),
                  {"rules.json", "mixed.example.com."}},
         BadInput{"RoutedBesideStaticOfSameType", "",
-                 Rules(R"(    {"Name": "www.example.com.", "Type": "A", "SetIdentifier": "a",
-     "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"),
+                 Rules({RoutedA("www", "a", R"("Region": "eu-west-1")", "192.0.2.1")}),
                  {"www.example.com."}},
         BadInput{"AliasTargetMissing", "",
-                 Rules(R"(    {"Name": "lost.example.com.", "Type": "A",
+                 Rules({R"(    {"Name": "lost.example.com.", "Type": "A",
      "AliasTarget": {"HostedZoneId": "Z1", "DNSName": "nowhere.example.com.",
-                     "EvaluateTargetHealth": false}})"),
+                     "EvaluateTargetHealth": false}})"}),
                  {"lost.example.com.", "nowhere.example.com"}},
         BadInput{"AliasCycle", "",
-                 Rules(R"(    {"Name": "loop-a.example.com.", "Type": "A",
+                 Rules({R"(    {"Name": "loop-a.example.com.", "Type": "A",
      "AliasTarget": {"HostedZoneId": "Z1", "DNSName": "loop-b.example.com.",
-                     "EvaluateTargetHealth": false}},
-    {"Name": "loop-b.example.com.", "Type": "A",
+                     "EvaluateTargetHealth": false}})",
+                        R"(    {"Name": "loop-b.example.com.", "Type": "A",
      "AliasTarget": {"HostedZoneId": "Z1", "DNSName": "loop-a.example.com.",
-                     "EvaluateTargetHealth": false}})"),
+                     "EvaluateTargetHealth": false}})"}),
                  {"loop-"}}),
     [](const testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });
 

@@ -12,12 +12,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "tests/e2e/dns_client.h"
 
 #ifndef STEER_E2E_DEFAULT_BINARY_DIR
 #define STEER_E2E_DEFAULT_BINARY_DIR "."
@@ -52,23 +55,12 @@ std::string TempRoot() { return EnvOr("TMPDIR", "/tmp"); }
 int BindLoopback(int family, int type, uint16_t port, uint16_t* bound) {
   int fd = socket(family, type | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
-  sockaddr_storage ss{};
-  socklen_t len;
-  if (family == AF_INET) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(port);
-    sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof(sockaddr_in);
-  } else {
+  if (family == AF_INET6) {
     int on = 1;
     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(port);
-    sin6->sin6_addr = in6addr_loopback;
-    len = sizeof(sockaddr_in6);
   }
+  sockaddr_storage ss;
+  const socklen_t len = LoopbackAddress(Endpoint{family, port}, &ss);
   if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
     close(fd);
     return -1;
@@ -109,21 +101,8 @@ bool ProbeUdp(int family, uint16_t port, const std::string& origin,
               milliseconds wait) {
   int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
-  sockaddr_storage ss{};
-  socklen_t len;
-  if (family == AF_INET) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(port);
-    sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof(sockaddr_in);
-  } else {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(port);
-    sin6->sin6_addr = in6addr_loopback;
-    len = sizeof(sockaddr_in6);
-  }
+  sockaddr_storage ss;
+  const socklen_t len = LoopbackAddress(Endpoint{family, port}, &ss);
   bool ok = false;
   static uint16_t next_id = 0x5100;
   const uint16_t id = ++next_id;
@@ -153,21 +132,8 @@ bool ProbeUdp(int family, uint16_t port, const std::string& origin,
 bool ProbeTcp(int family, uint16_t port, milliseconds wait) {
   int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return false;
-  sockaddr_storage ss{};
-  socklen_t len;
-  if (family == AF_INET) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(port);
-    sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof(sockaddr_in);
-  } else {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(port);
-    sin6->sin6_addr = in6addr_loopback;
-    len = sizeof(sockaddr_in6);
-  }
+  sockaddr_storage ss;
+  const socklen_t len = LoopbackAddress(Endpoint{family, port}, &ss);
   bool ok = false;
   int rc = connect(fd, reinterpret_cast<sockaddr*>(&ss), len);
   if (rc == 0) {
@@ -532,6 +498,32 @@ ExitInfo RunProgram(const std::vector<std::string>& argv, milliseconds timeout,
   return info;
 }
 
+std::string RunTool(const std::vector<std::string>& argv, milliseconds timeout) {
+  std::string output;
+  const ExitInfo info = RunProgram(argv, timeout, &output);
+  EXPECT_TRUE(info.exited_in_time && info.exited && info.exit_code == 0)
+      << argv[0] << ": " << info.Describe() << "\n" << output;
+  return output;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string w, joined;
+    while (words >> w) joined += (joined.empty() ? "" : " ") + w;
+    out.push_back(joined);
+  }
+  return out;
+}
+
+bool HasLine(const std::string& text, const std::string& wanted) {
+  const std::vector<std::string> lines = Lines(text);
+  return std::find(lines.begin(), lines.end(), wanted) != lines.end();
+}
+
 pid_t SpawnWithLog(const std::vector<std::string>& argv, const std::string& log_path) {
   const pid_t pid = fork();
   if (pid == 0) {
@@ -589,6 +581,17 @@ bool RunIp(const std::vector<std::string>& args, std::string* output) {
   }
   const ExitInfo info = RunProgram(argv, std::chrono::milliseconds(10000), output);
   return info.exited_in_time && info.exited && info.exit_code == 0;
+}
+
+Netns::~Netns() {
+  std::string why;
+  for (const std::string& name : names_) RunIp({"netns", "del", name}, &why);
+}
+
+bool Netns::Add(const std::string& name, std::string* why) {
+  if (!RunIp({"netns", "add", name}, why)) return false;
+  names_.push_back(name);
+  return true;
 }
 
 }  // namespace e2e

@@ -151,6 +151,18 @@ ExitInfo RunProgram(const std::vector<std::string>& argv,
                     std::chrono::milliseconds timeout, std::string* output,
                     std::string* stderr_only = nullptr);
 
+// Runs argv like RunProgram and expects it to exit 0 in time (else a test
+// failure naming argv[0], with what it printed); returns its output. For
+// client tools such as dig and kdig.
+std::string RunTool(const std::vector<std::string>& argv,
+                    std::chrono::milliseconds timeout);
+
+// The lines of a tool's output, each with runs of blanks collapsed to one
+// space ("www.example.com. 3600 IN A 192.0.2.10").
+std::vector<std::string> Lines(const std::string& text);
+// Whether `text` has a line equal to `wanted` (blanks collapsed as in Lines).
+bool HasLine(const std::string& text, const std::string& wanted);
+
 // Starts argv (argv[0] a path) in the background with stdout and stderr
 // going to the file `log_path`; returns its pid (-1 if fork failed). For
 // servers that ServerProcess cannot start, e.g. inside a network namespace
@@ -166,6 +178,23 @@ bool ProcessRunning(pid_t pid);
 bool RunIp(const std::vector<std::string>& args, std::string* output);
 // Path of `ip`, or "" if iproute2 is not installed.
 std::string IpPath();
+
+// The network namespaces a test made (`ip netns add`); deleted again, with
+// whatever was moved into them, when this goes out of scope (after the
+// fixture's TearDown).
+class Netns {
+ public:
+  // Adds namespace `name`; false (and why in *why) if `ip` fails.
+  bool Add(const std::string& name, std::string* why);
+
+  Netns() = default;
+  ~Netns();
+  Netns(const Netns&) = delete;
+  Netns& operator=(const Netns&) = delete;
+
+ private:
+  std::vector<std::string> names_;
+};
 
 // Why an AF_XDP end-to-end test cannot run here ("" if it can): not root,
 // no `ip`, no dig, or a steerdns built without AF_XDP. For GTEST_SKIP.

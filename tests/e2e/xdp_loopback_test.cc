@@ -40,23 +40,17 @@ constexpr uint16_t kPort = 5300;
 class e2eXdpLoopback : public testing::Test {
  protected:
   void SetUp() override {
-    const std::string unavailable = XdpTestUnavailable();
-    STEER_REQUIRE(unavailable.empty(), unavailable);
+    STEER_REQUIRE(XdpTestUnavailable().empty(), XdpTestUnavailable());
     STEER_REQUIRE(access(kSh, X_OK) == 0, "no /bin/sh");
     ip_ = IpPath();
     ns_ = "stxlo-" + std::to_string(getpid() % 100000);
     std::string why;
-    STEER_REQUIRE(RunIp({"netns", "add", ns_}, &why),
-                  "cannot create a network namespace: " << why);
-    made_ = true;
+    STEER_REQUIRE(netns_.Add(ns_, &why), "cannot create a network namespace: " << why);
     ASSERT_TRUE(RunIp({"-n", ns_, "link", "set", "lo", "up"}, &why)) << why;
   }
 
-  void TearDown() override {
-    StopProcess(server_pid_);
-    std::string why;
-    if (made_) RunIp({"netns", "del", ns_}, &why);
-  }
+  // (netns_ deletes the namespace after this.)
+  void TearDown() override { StopProcess(server_pid_); }
 
   // Sets net.ipv4.conf.lo.KNOB inside the namespace.
   void SetLoSysctl(const std::string& knob, int value) {
@@ -113,7 +107,7 @@ class e2eXdpLoopback : public testing::Test {
 
   std::string ip_;
   std::string ns_;
-  bool made_ = false;
+  Netns netns_;
   pid_t server_pid_ = -1;
 };
 

@@ -40,8 +40,7 @@ constexpr uint16_t kPort = 5300;
 class e2eXdp : public testing::Test {
  protected:
   void SetUp() override {
-    const std::string unavailable = XdpTestUnavailable();
-    STEER_REQUIRE(unavailable.empty(), unavailable);
+    STEER_REQUIRE(XdpTestUnavailable().empty(), XdpTestUnavailable());
     ip_ = IpPath();
     const std::string id = std::to_string(getpid() % 100000);
     ns_s_ = "stxdp-s-" + id;
@@ -49,12 +48,9 @@ class e2eXdp : public testing::Test {
     veth_s_ = "stxs" + id;
     veth_c_ = "stxc" + id;
     std::string why;
-    STEER_REQUIRE(Ip({"netns", "add", ns_s_}, &why),
-                  "cannot create a network namespace: " << why);
-    made_s_ = true;
-    STEER_REQUIRE(Ip({"netns", "add", ns_c_}, &why),
-                  "cannot create a network namespace: " << why);
-    made_c_ = true;
+    for (const std::string& ns : {ns_s_, ns_c_}) {
+      STEER_REQUIRE(netns_.Add(ns, &why), "cannot create a network namespace: " << why);
+    }
     STEER_REQUIRE(Ip({"link", "add", veth_s_, "type", "veth", "peer", "name", veth_c_}, &why),
                   "cannot create a veth pair: " << why);
     const std::vector<std::vector<std::string>> steps = {
@@ -86,12 +82,8 @@ class e2eXdp : public testing::Test {
     }
   }
 
-  void TearDown() override {
-    StopProcess(server_pid_);
-    std::string why;
-    if (made_s_) Ip({"netns", "del", ns_s_}, &why);  // takes the veth along
-    if (made_c_) Ip({"netns", "del", ns_c_}, &why);
-  }
+  // (netns_ deletes the namespaces, and the veth pair with them, after this.)
+  void TearDown() override { StopProcess(server_pid_); }
 
   bool Ip(const std::vector<std::string>& args, std::string* output) {
     return RunIp(args, output);
@@ -139,7 +131,7 @@ class e2eXdp : public testing::Test {
 
   std::string ip_;
   std::string ns_s_, ns_c_, veth_s_, veth_c_;
-  bool made_s_ = false, made_c_ = false;
+  Netns netns_;
   pid_t server_pid_ = -1;
   std::string log_;
 };

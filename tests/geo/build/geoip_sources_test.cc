@@ -23,9 +23,13 @@ using ::testing::HasSubstr;
 
 Address A(const char* s) { return *Address::Parse(s); }
 
-std::vector<std::string> Strings(const std::vector<Prefix>& v) {
+// The prefixes RangeToPrefixes covers [first, last] with, as text; one
+// "RangeToPrefixes failed" entry if it returns false.
+std::vector<std::string> RangePrefixes(const Address& first, const Address& last) {
+  std::vector<Prefix> prefixes;
+  if (!RangeToPrefixes(first, last, prefixes)) return {"RangeToPrefixes failed"};
   std::vector<std::string> out;
-  for (const Prefix& p : v) out.push_back(p.ToString());
+  for (const Prefix& p : prefixes) out.push_back(p.ToString());
   return out;
 }
 
@@ -71,37 +75,26 @@ std::string WriteFile(const std::string& name, const std::string& bytes) {
 }
 
 TEST(RangeToPrefixesTest, Ipv4) {
-  std::vector<Prefix> out;
-  ASSERT_TRUE(RangeToPrefixes(A("1.0.0.0"), A("1.0.0.255"), out));
-  EXPECT_THAT(Strings(out), ElementsAre("1.0.0.0/24"));
-  out.clear();
-  ASSERT_TRUE(RangeToPrefixes(A("1.0.0.1"), A("1.0.0.6"), out));
-  EXPECT_THAT(Strings(out),
+  EXPECT_THAT(RangePrefixes(A("1.0.0.0"), A("1.0.0.255")), ElementsAre("1.0.0.0/24"));
+  EXPECT_THAT(RangePrefixes(A("1.0.0.1"), A("1.0.0.6")),
               ElementsAre("1.0.0.1/32", "1.0.0.2/31", "1.0.0.4/31", "1.0.0.6/32"));
-  out.clear();
-  ASSERT_TRUE(RangeToPrefixes(A("0.0.0.0"), A("255.255.255.255"), out));
-  EXPECT_THAT(Strings(out), ElementsAre("0.0.0.0/0"));
-  out.clear();
-  ASSERT_TRUE(RangeToPrefixes(A("255.255.255.255"), A("255.255.255.255"), out));
-  EXPECT_THAT(Strings(out), ElementsAre("255.255.255.255/32"));
-  out.clear();
+  EXPECT_THAT(RangePrefixes(A("0.0.0.0"), A("255.255.255.255")), ElementsAre("0.0.0.0/0"));
+  EXPECT_THAT(RangePrefixes(A("255.255.255.255"), A("255.255.255.255")),
+              ElementsAre("255.255.255.255/32"));
   // tor-geoipdb's first lines: 16777216..16777471 = 1.0.0.0/24,
   // 16777472..16778239 = 1.0.1.0 - 1.0.3.255.
-  ASSERT_TRUE(RangeToPrefixes(Address::FromV4(16777472), Address::FromV4(16778239), out));
-  EXPECT_THAT(Strings(out), ElementsAre("1.0.1.0/24", "1.0.2.0/23"));
+  EXPECT_THAT(RangePrefixes(Address::FromV4(16777472), Address::FromV4(16778239)),
+              ElementsAre("1.0.1.0/24", "1.0.2.0/23"));
 }
 
 TEST(RangeToPrefixesTest, Ipv6AndErrors) {
+  EXPECT_THAT(RangePrefixes(A("::"), A("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")),
+              ElementsAre("::/0"));
+  EXPECT_THAT(RangePrefixes(A("2001:4:112::"), A("2001:4:112:ffff:ffff:ffff:ffff:ffff")),
+              ElementsAre("2001:4:112::/48"));
+  EXPECT_THAT(RangePrefixes(A("2001:db8::"), A("2001:db8::2")),
+              ElementsAre("2001:db8::/127", "2001:db8::2/128"));
   std::vector<Prefix> out;
-  ASSERT_TRUE(RangeToPrefixes(A("::"), A("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), out));
-  EXPECT_THAT(Strings(out), ElementsAre("::/0"));
-  out.clear();
-  ASSERT_TRUE(RangeToPrefixes(A("2001:4:112::"), A("2001:4:112:ffff:ffff:ffff:ffff:ffff"), out));
-  EXPECT_THAT(Strings(out), ElementsAre("2001:4:112::/48"));
-  out.clear();
-  ASSERT_TRUE(RangeToPrefixes(A("2001:db8::"), A("2001:db8::2"), out));
-  EXPECT_THAT(Strings(out), ElementsAre("2001:db8::/127", "2001:db8::2/128"));
-  out.clear();
   EXPECT_FALSE(RangeToPrefixes(A("1.0.0.0"), A("2001:db8::"), out));
   EXPECT_FALSE(RangeToPrefixes(A("1.0.0.9"), A("1.0.0.1"), out));
   EXPECT_TRUE(out.empty());

@@ -327,6 +327,21 @@ GeoNetworks RandomInput(uint32_t seed, std::vector<Address>& probes) {
   return n;
 }
 
+// Expects the answers `got` to equal `want`, probe by probe (the first few
+// differences are shown, as "PROBE: <want_name> 'W' <got_name> 'G'").
+void ExpectSameAnswers(const std::vector<Address>& probes, const std::vector<std::string>& want,
+                       const std::vector<std::string>& got, const char* want_name,
+                       const char* got_name) {
+  size_t diffs = 0;
+  for (size_t i = 0; i < probes.size(); ++i) {
+    if (got[i] != want[i] && ++diffs <= 5) {
+      ADD_FAILURE() << probes[i].ToString() << ": " << want_name << " '" << want[i] << "' "
+                    << got_name << " '" << got[i] << "'";
+    }
+  }
+  EXPECT_EQ(diffs, 0u);
+}
+
 // The ranking (region names) and ECS scope for every probe.
 std::vector<std::string> Answers(const LatencyTable& t, const std::vector<Address>& probes,
                                  bool with_rtts) {
@@ -384,15 +399,8 @@ TEST(LatencyBuilderTest, MergeChangesNoAnswer) {
           ASSERT_TRUE(merged.ok()) << merged.status();
           auto after = LatencyTable::FromRows(merged->ToLatencyRows());
           ASSERT_TRUE(after.ok()) << after.status();
-          const std::vector<std::string> got = Answers(**after, probes, !by_ranking);
-          size_t diffs = 0;
-          for (size_t i = 0; i < probes.size(); ++i) {
-            if (got[i] != want[i] && ++diffs <= 5) {
-              ADD_FAILURE() << probes[i].ToString() << ": before '" << want[i]
-                            << "' after '" << got[i] << "'";
-            }
-          }
-          EXPECT_EQ(diffs, 0u);
+          ExpectSameAnswers(probes, want, Answers(**after, probes, !by_ranking), "before",
+                            "after");
           EXPECT_LE(merged->stats.output_networks(), prev);
           prev = merged->stats.output_networks();
           if (mode == MergeMode::kOptimal) {
@@ -586,16 +594,8 @@ TEST(NetworkLocationsTest, RankedLikeTheFullTable) {
     for (std::string& s : v) s = s.substr(s.find(' ') + 1);
     return v;
   };
-  const std::vector<std::string> want = strip_scope(Answers(**want_table, probes, false));
-  const std::vector<std::string> got = strip_scope(Answers(**compact, probes, false));
-  size_t diffs = 0;
-  for (size_t i = 0; i < probes.size(); ++i) {
-    if (got[i] != want[i] && ++diffs <= 5) {
-      ADD_FAILURE() << probes[i].ToString() << ": full '" << want[i]
-                    << "' compact '" << got[i] << "'";
-    }
-  }
-  EXPECT_EQ(diffs, 0u);
+  ExpectSameAnswers(probes, strip_scope(Answers(**want_table, probes, false)),
+                    strip_scope(Answers(**compact, probes, false)), "full", "compact");
 
   // The same file is a locations CSV for the builder: reading it back
   // gives the same networks.

@@ -18,23 +18,18 @@
 #include "gtest/gtest.h"
 #include "geo/csv_reader.h"
 #include "geo/build/latency_model.h"
+#include "tests/geo/build/test_regions.h"
 
 namespace geo {
 namespace {
 
+using ::geo::testing::kThreeRegionsCsv;
 using ::testing::HasSubstr;
-
-constexpr char kRegions[] =
-    "region,latitude,longitude\n"
-    "eu-west-1,53.35,-6.26\n"         // Dublin
-    "us-east-1,38.9,-77.4\n"          // Virginia
-    "ap-southeast-1,1.29,103.85\n"    // Singapore
-    "us-gov-west-1,,\n";              // no location: not ranked
 
 class LocationTableTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto r = RegionRegistry::ParseCsv(kRegions, "regions.csv", ids_);
+    auto r = RegionRegistry::ParseCsv(kThreeRegionsCsv, "regions.csv", ids_);
     ASSERT_TRUE(r.ok()) << r.status();
     regions_ = *r;
   }
