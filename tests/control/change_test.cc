@@ -21,10 +21,6 @@
 namespace dns::control {
 namespace {
 
-using ::control_test::Batch;
-using ::control_test::MakeTempDir;
-using ::control_test::MinimalZone;
-using ::control_test::WriteText;
 using ::testing::HasSubstr;
 
 constexpr char kRouted[] = R"({"ResourceRecordSets": [

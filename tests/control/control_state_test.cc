@@ -19,10 +19,6 @@
 namespace dns::control {
 namespace {
 
-using ::control_test::Batch;
-using ::control_test::MakeTempDir;
-using ::control_test::MinimalZone;
-using ::control_test::WriteText;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -128,7 +124,7 @@ TEST_F(ControlStateTest, RefusedChangeKeepsTheOldDataAndWritesNothing) {
   EXPECT_EQ(Serving(*state, kOrigin), before);
   EXPECT_TRUE(absl::IsNotFound(state->ApplyChanges("nope.test.", "{}", "").status()));
   // Nothing reached the data dir.
-  EXPECT_TRUE(control_test::List(config_.data_dir + "/zones").empty());
+  EXPECT_TRUE(List(config_.data_dir + "/zones").empty());
 }
 
 TEST_F(ControlStateTest, PutZoneThenRestartLoadsTheUploadedZone) {
@@ -409,7 +405,7 @@ TEST_F(ControlStateTest, DefaultLatencyTableWhenRoutedNamesHaveNone) {
               HasSubstr("bad.csv:2:"));
   // --latency wins.
   config_.default_latency = locations;
-  config_.latency = control_test::ExamplePath("latency.csv");
+  config_.latency = ExamplePath("latency.csv");
   {
     auto state = Start();
     ASSERT_NE(state, nullptr);
@@ -502,7 +498,7 @@ TEST_F(ControlStateHealthTest, ReloadThatOrphansAnIdIsRefusedAndPutPersists) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(r.status().message(), HasSubstr("HealthCheckId 'hc-a' is not a configured"));
   EXPECT_EQ(state->HealthChecks().size(), 2u) << "old checks keep running";
-  EXPECT_FALSE(control_test::ReadText(config_.data_dir + "/health-checks.json").size() > 0);
+  EXPECT_FALSE(ReadText(config_.data_dir + "/health-checks.json").size() > 0);
 
   // A change batch that names an unknown id is refused too.
   absl::StatusOr<ChangeResult> c = state->ApplyChanges(
@@ -524,7 +520,7 @@ TEST_F(ControlStateHealthTest, ReloadThatOrphansAnIdIsRefusedAndPutPersists) {
   EXPECT_EQ(r->managed_by, ManagedBy::kApi);
   ASSERT_EQ(r->warnings.size(), 1u);
   EXPECT_THAT(r->warnings[0], HasSubstr("health-checks.json:3: health check 'hc-c'"));
-  EXPECT_EQ(control_test::ReadText(config_.data_dir + "/health-checks.json"), three);
+  EXPECT_EQ(ReadText(config_.data_dir + "/health-checks.json"), three);
 
   // After a restart the data dir's checks win over --health-checks.
   state.reset();

@@ -14,10 +14,6 @@
 namespace dns::control {
 namespace {
 
-using ::control_test::List;
-using ::control_test::MakeTempDir;
-using ::control_test::ReadText;
-using ::control_test::WriteText;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;

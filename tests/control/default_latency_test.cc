@@ -16,8 +16,6 @@
 namespace dns::control {
 namespace {
 
-using ::control_test::MakeTempDir;
-using ::control_test::WriteText;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;

@@ -47,12 +47,12 @@ TEST(CheckControlSettingsTest, NonLoopbackNeedsAToken) {
   absl::StatusOr<std::string> refused = CheckControlSettings(c, &token);
   ASSERT_FALSE(refused.ok());
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("--control-token-file"));
-  const std::string file = control_test::MakeTempDir() + "/token";
-  control_test::WriteText(file, "  t0ken\n");
+  const std::string file = MakeTempDir() + "/token";
+  WriteText(file, "  t0ken\n");
   c.control_token_file = file;
   EXPECT_EQ(CheckControlSettings(c, &token).value(), "0.0.0.0:8053");
   EXPECT_EQ(token, "t0ken");
-  control_test::WriteText(file, "\n");
+  WriteText(file, "\n");
   EXPECT_FALSE(CheckControlSettings(c, &token).ok());
 }
 

@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/control/test_util.h"
+#include "tests/require.h"
 
 namespace dns::control {
 namespace {
@@ -116,11 +117,10 @@ TEST(MetricsTest, EscapeLabelValue) {
 }
 
 TEST(MetricsTest, PromtoolAcceptsTheText) {
-  if (std::system("command -v promtool >/dev/null 2>&1") != 0) {
-    GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
-  }
-  const std::string path = control_test::MakeTempDir() + "/metrics.txt";
-  control_test::WriteText(path, FormatMetrics(Sample()));
+  STEER_REQUIRE(std::system("command -v promtool >/dev/null 2>&1") == 0,
+                "promtool not installed (Debian package prometheus)");
+  const std::string path = MakeTempDir() + "/metrics.txt";
+  WriteText(path, FormatMetrics(Sample()));
   const std::string cmd = "promtool check metrics < " + path + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);

@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace control_test {
+namespace dns::control {
 
 std::string MakeTempDir() {
   const char* tmp = std::getenv("TMPDIR");
@@ -65,4 +65,4 @@ std::string Batch(const std::string& action, const std::string& name, const std:
                       R"(","Type":"A","TTL":300,"ResourceRecords":[{"Value":")", ip, R"("}]}}]})");
 }
 
-}  // namespace control_test
+}  // namespace dns::control

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace control_test {
+namespace dns::control {
 
 // A fresh empty folder under $TMPDIR (or /tmp).
 std::string MakeTempDir();
@@ -26,6 +26,6 @@ std::string MinimalZone(const std::string& origin, int serial = 1);
 // ... "Name": name ... "Value": ip}]}.
 std::string Batch(const std::string& action, const std::string& name, const std::string& ip);
 
-}  // namespace control_test
+}  // namespace dns::control
 
 #endif  // STEERDNS_TESTS_CONTROL_TEST_UTIL_H_
