@@ -88,55 +88,10 @@ size_t ScanCharString(const char* data, size_t len, size_t pos) {
   return end <= len ? end : 0;
 }
 
-// RDATA layouts we check (and whose names we lower-case), as a tiny
-// program: 'n' = a domain name, 's' = a <character-string>, 'S' = one or
-// more <character-string>s up to the end, '1'..'9' = that many fixed
-// octets, 'K' = 16 fixed octets, 'T' = 20 fixed octets.
-const char* LayoutFor(uint16_t type) {
-  switch (type) {
-    case kA:
-      return "4";
-    case kAAAA:
-      return "K";
-    case kNS:
-    case kCNAME:
-    case dns::rrtype::kPTR:
-    case dns::rrtype::kDNAME:
-    case 3:  // MD
-    case 4:  // MF
-    case 7:  // MB
-    case 8:  // MG
-    case 9:  // MR
-      return "n";
-    case dns::rrtype::kMX:
-    case 18:  // AFSDB
-    case 21:  // RT
-    case 36:  // KX
-      return "2n";
-    case kSOA:
-      return "nnT";
-    case dns::rrtype::kSRV:
-      return "6n";
-    case 14:  // MINFO
-    case 17:  // RP
-      return "nn";
-    case 26:  // PX
-      return "2nn";
-    case 35:  // NAPTR
-      return "4sssn";
-    case dns::rrtype::kTXT:
-      return "S";
-    case dns::rrtype::kHINFO:
-      return "ss";
-    default:
-      return nullptr;
-  }
-}
-
 // Checks RDATA against its type's layout, lower-casing embedded names in
 // place. Returns "" if fine, else what is wrong.
 std::string CheckRdata(uint16_t type, char* data, size_t len) {
-  const char* layout = LayoutFor(type);
+  const char* layout = RdataLayoutFor(type).fields;
   if (layout == nullptr) return "";
   size_t pos = 0;
   for (const char* f = layout; *f != '\0'; ++f) {
