@@ -178,8 +178,9 @@ class ZoneBuilder {
   };
 
   // Build()'s phases, in the order it runs them, and their helpers
-  // (builder.cc says what each does).
-  struct OwnerIndex;   // the static RRs grouped by owner
+  // (builder.cc says what each does; Validate and its checks are in
+  // builder_checks.cc).
+  struct OwnerIndex;   // the static RRs grouped by owner (builder_internal.h)
   class StaticChecks;  // the rules of static RRsets
   class RoutedChecks;  // Route 53's rules of routed groups
   OwnerIndex GroupByOwner() const;
