@@ -55,14 +55,17 @@ class LatencyTableBuilder {
     return Add(*net, region, ms, line);
   }
 
+  // An error unless `region` is a valid region name.
+  absl::Status CheckRegionName(std::string_view region, int line) const {
+    if (ValidRegionName(region)) return absl::OkStatus();
+    return Error(line, absl::StrCat("region '", AV(region),
+                                    "' is not a region name (1-",
+                                    kMaxRegionName, " of A-Z a-z 0-9 - _ . :)"));
+  }
+
   absl::Status Add(const Prefix& net, std::string_view region, double rtt,
                    int line) {
-    if (!ValidRegionName(region)) {
-      return Error(line,
-                   absl::StrCat("region '", AV(region),
-                                "' is not a region name (1-", kMaxRegionName,
-                                " of A-Z a-z 0-9 - _ . :)"));
-    }
+    if (absl::Status s = CheckRegionName(region, line); !s.ok()) return s;
     if (!std::isfinite(rtt)) {
       return Error(line, "rtt_ms is not a finite number");
     }
@@ -97,12 +100,7 @@ class LatencyTableBuilder {
   }
   absl::Status AddToGroup(uint32_t group, std::string_view region, double rtt,
                           int line) {
-    if (!ValidRegionName(region)) {
-      return Error(line,
-                   absl::StrCat("region '", AV(region),
-                                "' is not a region name (1-", kMaxRegionName,
-                                " of A-Z a-z 0-9 - _ . :)"));
-    }
+    if (absl::Status s = CheckRegionName(region, line); !s.ok()) return s;
     if (!std::isfinite(rtt) || rtt < 0) {
       return Error(line, "rtt_ms is not a finite number >= 0");
     }

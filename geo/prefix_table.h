@@ -57,6 +57,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "geo/address.h"
@@ -166,6 +167,12 @@ class PrefixTable {
     Entries nodes;  // chunks and skip nodes, in 4-entry (16-byte) units
   };
   class Compiler;  // prefix_table.cc
+
+  // The walk of both lookups, from the root entry `e` (at depth
+  // kRootBits) to a leaf; bits_from(depth) gives the address bits from
+  // `depth` on, left-aligned in a uint32_t (IPv4) or uint64_t (IPv6).
+  template <typename BitsFrom>
+  static Result Walk(const Tree& t, uint32_t e, BitsFrom bits_from) noexcept;
   static Entries Allocate(size_t n);
 
   Tree v4_;
@@ -173,16 +180,19 @@ class PrefixTable {
   Stats stats_;
 };
 
-inline PrefixTable::Result PrefixTable::LookupV4(uint32_t a) const noexcept {
-  uint32_t e = v4_.root[a >> 16];
+template <typename BitsFrom>
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline PrefixTable::Result PrefixTable::Walk(
+    const Tree& t, uint32_t e, BitsFrom bits_from) noexcept {
   uint32_t depth = kRootBits;
   while ((e & kLeafBit) == 0) {
-    // depth < 32 here: no inner node sits at depth 32.
-    const uint32_t* n = &v4_.nodes[size_t{e & kUnitMask} << 2];
-    const uint32_t bits = a << depth;
+    const uint32_t* n = &t.nodes[size_t{e & kUnitMask} << 2];
+    const auto bits = bits_from(depth);  // uint32_t or uint64_t
+    constexpr int kWidth = 8 * sizeof bits;
     const uint32_t kind = e & kKindMask;
     if (kind == kSkip) {
-      const uint32_t diff = (bits ^ n[kPattern]) & n[kMask];
+      const uint32_t diff =
+          (static_cast<uint32_t>(bits >> (kWidth - 32)) ^ n[kPattern]) &
+          n[kMask];
       if (diff != 0) {
         return Result{(n[kElse] >> 8) & kNoValue,
                       static_cast<uint8_t>(depth + __builtin_clz(diff) + 1)};
@@ -191,39 +201,26 @@ inline PrefixTable::Result PrefixTable::LookupV4(uint32_t a) const noexcept {
       e = n[kNext];
     } else {
       const uint32_t k = kind == kWide ? 8 : 4;
-      e = n[bits >> (32 - k)];
+      e = n[bits >> (kWidth - k)];
       depth += k;
     }
   }
   return Result{(e >> 8) & kNoValue, static_cast<uint8_t>(e)};
 }
 
+inline PrefixTable::Result PrefixTable::LookupV4(uint32_t a) const noexcept {
+  // depth < 32 in the walk: no inner node sits at depth 32.
+  return Walk(v4_, v4_.root[a >> 16],
+              [a](uint32_t depth) { return a << depth; });
+}
+
 inline PrefixTable::Result PrefixTable::LookupV6(uint64_t hi,
                                                  uint64_t lo) const noexcept {
-  uint32_t e = v6_.root[hi >> 48];
-  uint32_t depth = kRootBits;
-  while ((e & kLeafBit) == 0) {
-    // The 64 address bits from `depth` on (16 <= depth < 128).
-    const uint64_t window = depth < 64 ? (hi << depth) | (lo >> (64 - depth))
-                                       : lo << (depth - 64);
-    const uint32_t* n = &v6_.nodes[size_t{e & kUnitMask} << 2];
-    const uint32_t kind = e & kKindMask;
-    if (kind == kSkip) {
-      const uint32_t diff =
-          (static_cast<uint32_t>(window >> 32) ^ n[kPattern]) & n[kMask];
-      if (diff != 0) {
-        return Result{(n[kElse] >> 8) & kNoValue,
-                      static_cast<uint8_t>(depth + __builtin_clz(diff) + 1)};
-      }
-      depth += n[kElse] & 0xff;
-      e = n[kNext];
-    } else {
-      const uint32_t k = kind == kWide ? 8 : 4;
-      e = n[window >> (64 - k)];
-      depth += k;
-    }
-  }
-  return Result{(e >> 8) & kNoValue, static_cast<uint8_t>(e)};
+  // The 64 address bits from `depth` on (16 <= depth < 128).
+  return Walk(v6_, v6_.root[hi >> 48], [hi, lo](uint32_t depth) {
+    return depth < 64 ? (hi << depth) | (lo >> (64 - depth))
+                      : lo << (depth - 64);
+  });
 }
 
 }  // namespace geo

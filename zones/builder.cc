@@ -11,6 +11,7 @@
 // Routed members (AddRouted) are encoded when added, with the same code as
 // static RRsets (DedupRun, EncodeRRset); Build() sorts them by owner and
 // type, checks Route 53's group rules and moves them into Node::routed.
+// The checks of both (Validate) are in builder_checks.cc.
 #include "zones/builder.h"
 
 #include <malloc.h>
@@ -32,27 +33,24 @@
 #include "base/string_view.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
+#include "zones/builder_internal.h"
 
 namespace zones {
 namespace {
 
-using dns::rrtype::kA;
-using dns::rrtype::kAAAA;
 using dns::rrtype::kCNAME;
 using dns::rrtype::kDS;
 using dns::rrtype::kNS;
-using dns::rrtype::kNSEC;
-using dns::rrtype::kRRSIG;
 using dns::rrtype::kSOA;
 
 // Debian's Abseil has its own absl::string_view (not std::string_view): what
 // StrCat and the maps' heterogeneous lookups take.
 using base::AV;
+using builder_internal::kMaxRRsetCount;
+using builder_internal::TypeText;
 
 // Fixed part of an RR after the owner: TYPE, CLASS, TTL, RDLENGTH.
 constexpr size_t kRRFixedSize = 10;
-// Most RRs one RRset can hold (RRset::count is 16 bits).
-constexpr size_t kMaxRRsetCount = 0xffff;
 // RRsets up to this size are de-duplicated pairwise; bigger ones by sorting.
 constexpr uint32_t kPairwiseDedupLimit = 16;
 // Zones at least this big return the builder's freed memory to the system
@@ -88,55 +86,10 @@ size_t ScanCharString(const char* data, size_t len, size_t pos) {
   return end <= len ? end : 0;
 }
 
-// RDATA layouts we check (and whose names we lower-case), as a tiny
-// program: 'n' = a domain name, 's' = a <character-string>, 'S' = one or
-// more <character-string>s up to the end, '1'..'9' = that many fixed
-// octets, 'K' = 16 fixed octets, 'T' = 20 fixed octets.
-const char* LayoutFor(uint16_t type) {
-  switch (type) {
-    case kA:
-      return "4";
-    case kAAAA:
-      return "K";
-    case kNS:
-    case kCNAME:
-    case dns::rrtype::kPTR:
-    case dns::rrtype::kDNAME:
-    case 3:  // MD
-    case 4:  // MF
-    case 7:  // MB
-    case 8:  // MG
-    case 9:  // MR
-      return "n";
-    case dns::rrtype::kMX:
-    case 18:  // AFSDB
-    case 21:  // RT
-    case 36:  // KX
-      return "2n";
-    case kSOA:
-      return "nnT";
-    case dns::rrtype::kSRV:
-      return "6n";
-    case 14:  // MINFO
-    case 17:  // RP
-      return "nn";
-    case 26:  // PX
-      return "2nn";
-    case 35:  // NAPTR
-      return "4sssn";
-    case dns::rrtype::kTXT:
-      return "S";
-    case dns::rrtype::kHINFO:
-      return "ss";
-    default:
-      return nullptr;
-  }
-}
-
 // Checks RDATA against its type's layout, lower-casing embedded names in
 // place. Returns "" if fine, else what is wrong.
 std::string CheckRdata(uint16_t type, char* data, size_t len) {
-  const char* layout = LayoutFor(type);
+  const char* layout = RdataLayoutFor(type).fields;
   if (layout == nullptr) return "";
   size_t pos = 0;
   for (const char* f = layout; *f != '\0'; ++f) {
@@ -178,11 +131,6 @@ std::string CheckRdata(uint16_t type, char* data, size_t len) {
   return "";
 }
 
-std::string TypeText(uint16_t type) {
-  char buf[16];
-  return dns::RRTypeName(type, buf);
-}
-
 std::string ClassText(uint16_t rclass) {
   switch (rclass) {
     case dns::rrclass::kIN:
@@ -218,23 +166,6 @@ uint32_t GetU32(const char* p) {
   return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) |
          (uint32_t{u[2]} << 8) | u[3];
 }
-
-// Keeps the first problem in file order: the one whose RR was added first.
-class FirstError {
- public:
-  bool Wants(int64_t order) const { return order < order_; }
-  void Set(int64_t order, std::string message) {
-    order_ = order;
-    message_ = std::move(message);
-  }
-  bool found() const { return order_ != std::numeric_limits<int64_t>::max(); }
-  int64_t order() const { return order_; }
-  const std::string& message() const { return message_; }
-
- private:
-  int64_t order_ = std::numeric_limits<int64_t>::max();
-  std::string message_;
-};
 
 // Drops the RRs of one RRset whose RDATA repeats an earlier one's: of the
 // ids in ids[r..re) (ascending = file order), the kept ones move, in order,
@@ -310,26 +241,16 @@ uint64_t RRsetKey(uint32_t owner_id, uint16_t type) {
   return (uint64_t{owner_id} << 16) | type;
 }
 
-// A routed member as other errors refer to it.
-std::string MemberRef(const RoutedMember& m) {
-  return m.set_identifier.empty()
-             ? absl::StrCat("the record at ", m.source)
-             : absl::StrCat("set-identifier='", m.set_identifier, "'");
-}
-
-const char* FailoverRoleName(FailoverRole role) {
-  switch (role) {
-    case FailoverRole::kPrimary: return "PRIMARY";
-    case FailoverRole::kSecondary: return "SECONDARY";
-    case FailoverRole::kNone: break;
-  }
-  return "none";
-}
-
-// Route 53's Weight range.
-constexpr uint32_t kMaxWeight = 255;
-
 }  // namespace
+
+namespace builder_internal {
+
+std::string TypeText(uint16_t type) {
+  char buf[16];
+  return dns::RRTypeName(type, buf);
+}
+
+}  // namespace builder_internal
 
 std::string DescribeRecordSet(std::string_view owner_wire, uint16_t type,
                               std::string_view set_identifier) {
@@ -576,237 +497,41 @@ absl::Status ZoneBuilder::AddRouted(std::string_view owner_wire, uint16_t type,
   return absl::OkStatus();
 }
 
-ZoneBuilder::Problem ZoneBuilder::ValidateRouted(
-    const std::vector<uint32_t>& rorder, const std::vector<uint32_t>& begin,
-    const std::vector<uint32_t>& perm,
-    const std::vector<const std::string*>& names) const {
-  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
-  FirstError err;
-  // Member i of routed_ in file order, as Build() merges it with the RRs.
-  auto fail = [&](uint32_t i, std::string_view what) {
-    const PendingRouted& p = routed_[i];
-    const int64_t order = (int64_t{p.rrs_before} << 32) | i;
-    if (!err.Wants(order)) return;
-    err.Set(order, absl::StrCat(Where(p.loc), ": ",
-                                DescribeRecordSet(*names[p.owner], p.type,
-                                                  p.member.set_identifier),
-                                ": ", AV(what)));
-  };
-  // The first RR (in file order) of owner o's static RRset of `type`.
-  auto static_rr = [&](uint32_t o, uint16_t type) {
-    for (uint32_t k = begin[o]; k < begin[o + 1]; ++k) {
-      const uint16_t t = rrs_[perm[k]].type;
-      if (t == type) return perm[k];  // sorted by (type, file order)
-      if (t > type) break;
-    }
-    return kNone;
-  };
-  const char* const one_kind = " (a name and type has one simple record "
-                               "set or a group of routed ones)";
+// --- Build() -----------------------------------------------------------------
+//
+// Build() runs in phases: GroupByOwner and SortAndDropDuplicates arrange the
+// static RRs by owner and type (an OwnerIndex); Validate (builder_checks.cc)
+// checks them and the routed groups; the compile is CompileNodes,
+// AttachRoutedGroups, AddEmptyNonTerminals, LinkNodes (flags, zone cuts,
+// wildcards) and ReadSoaFields.
 
-  absl::flat_hash_map<absl::string_view, uint32_t> seen_ids;
-  absl::flat_hash_map<absl::string_view, uint32_t> seen_regions;
-  const size_t n = rorder.size();
-  for (size_t ob = 0; ob < n;) {  // the groups of one owner: [ob, oe)
-    const uint32_t o = routed_[rorder[ob]].owner;
-    const std::string& name = *names[o];
-    size_t oe = ob;
-    while (oe < n && routed_[rorder[oe]].owner == o) ++oe;
-
-    // Delegations at or above the owner (below the apex): the routed data
-    // would be hidden by the referral.
-    for (std::string_view cur = name; cur.size() > origin_.size();
-         cur = dns::NameParent(cur)) {
-      auto it = owners_.find(AV(cur));
-      if (it == owners_.end()) continue;
-      const uint32_t ns = static_rr(it->second, kNS);
-      if (ns == kNone) continue;
-      fail(rorder[ob],
-           absl::StrCat("is at or below the delegation ",
-                        dns::NameToText(cur), " (NS at ", Where(rrs_[ns].loc),
-                        ") and would never be answered"));
-    }
-
-    // The CNAME rule, where a routed group is involved (static CNAME
-    // beside static data is Build()'s).
-    uint32_t routed_cname = kNone;  // head of a routed CNAME group
-    uint32_t routed_other = kNone;  // head of the first other routed group
-    for (size_t k = ob; k < oe; ++k) {
-      const uint32_t i = rorder[k];
-      if (k > ob && routed_[rorder[k - 1]].type == routed_[i].type) continue;
-      if (routed_[i].type == kCNAME) {
-        routed_cname = i;
-      } else if (routed_other == kNone) {
-        routed_other = i;
-      }
-    }
-    if (routed_cname != kNone) {
-      uint32_t other = kNone;  // first static RR that is not CNAME/RRSIG/NSEC
-      for (uint32_t k = begin[o]; k < begin[o + 1]; ++k) {
-        const uint16_t t = rrs_[perm[k]].type;
-        if (t != kCNAME && t != kRRSIG && t != kNSEC)
-          other = std::min(other, perm[k]);
-      }
-      if (other != kNone) {
-        fail(routed_cname, absl::StrCat(
-                               "CNAME cannot coexist with other data (",
-                               TypeText(rrs_[other].type), " at ",
-                               Where(rrs_[other].loc), ")"));
-      } else if (routed_other != kNone) {
-        fail(routed_cname,
-             absl::StrCat("CNAME cannot coexist with other data (",
-                          TypeText(routed_[routed_other].type), " at ",
-                          routed_[routed_other].member.source, ")"));
-      }
-    } else if (const uint32_t cname = static_rr(o, kCNAME); cname != kNone) {
-      fail(routed_other, absl::StrCat("cannot coexist with the CNAME at ",
-                                      Where(rrs_[cname].loc)));
-    }
-
-    for (size_t gb = ob; gb < oe;) {  // one group: [gb, ge)
-      const uint32_t h = rorder[gb];
-      const PendingRouted& head = routed_[h];
-      const uint16_t type = head.type;
-      size_t ge = gb;
-      while (ge < oe && routed_[rorder[ge]].type == type) ++ge;
-
-      if (const uint32_t rr = static_rr(o, type); rr != kNone) {
-        fail(h, absl::StrCat("conflicts with the simple ",
-                             dns::NameToText(name), " ", TypeText(type),
-                             " record set at ", Where(rrs_[rr].loc),
-                             one_kind));
-      }
-      seen_ids.clear();
-      seen_regions.clear();
-      uint32_t ttl_ref = kNone;  // weighted: first non-alias member
-      uint32_t role_of[3] = {kNone, kNone, kNone};  // failover: by role
-      for (size_t k = gb; k < ge; ++k) {
-        const uint32_t i = rorder[k];
-        const PendingRouted& p = routed_[i];
-        const RoutedMember& m = p.member;
-        if (p.policy != head.policy) {
-          fail(i, absl::StrCat("is a ", RoutingPolicyName(p.policy),
-                               " record, but ", MemberRef(head.member),
-                               " of the same name and type is ",
-                               RoutingPolicyName(head.policy),
-                               " (one routing policy per name and type)"));
-          continue;
-        }
-        if (p.policy == RoutingPolicy::kSimple) {
-          if (!m.set_identifier.empty())
-            fail(i, "a simple record has no SetIdentifier");
-          if (!m.is_alias())
-            fail(i, "a routed simple record must be an alias");
-          if (k > gb) {
-            fail(i, absl::StrCat("another simple record of this name and "
-                                 "type is at ",
-                                 head.member.source));
-          }
-        } else if (m.set_identifier.empty()) {
-          fail(i, absl::StrCat("SetIdentifier is required for a ",
-                               RoutingPolicyName(p.policy), " record"));
-        } else if (auto [it, added] =
-                       seen_ids.try_emplace(AV(m.set_identifier), i);
-                   !added) {
-          fail(i, absl::StrCat("SetIdentifier '", m.set_identifier,
-                               "' is already used by the record at ",
-                               routed_[it->second].member.source));
-        }
-        if (!m.region.empty() && p.policy != RoutingPolicy::kLatency)
-          fail(i, "Region is only for latency records");
-        if (m.weight != 0 && p.policy != RoutingPolicy::kWeighted)
-          fail(i, "Weight is only for weighted records");
-        if (m.failover != FailoverRole::kNone &&
-            p.policy != RoutingPolicy::kFailover) {
-          fail(i, "Failover is only for failover records");
-        }
-        switch (p.policy) {
-          case RoutingPolicy::kLatency:
-            if (m.region.empty()) {
-              fail(i, "a latency record needs a Region");
-            } else if (auto [it, added] =
-                           seen_regions.try_emplace(AV(m.region), i);
-                       !added) {
-              fail(i, absl::StrCat("another latency record for region ",
-                                   m.region, " (",
-                                   MemberRef(routed_[it->second].member),
-                                   ")"));
-            }
-            break;
-          case RoutingPolicy::kWeighted:
-            if (m.weight > kMaxWeight) {
-              fail(i, absl::StrCat("Weight ", m.weight,
-                                   " is out of range (0..255)"));
-            }
-            if (m.is_alias()) break;
-            if (ttl_ref == kNone) {
-              ttl_ref = i;
-            } else if (const RoutedMember& ref = routed_[ttl_ref].member;
-                       ref.rrset.ttl != m.rrset.ttl) {
-              fail(i, absl::StrCat(
-                          "TTL ", m.rrset.ttl, " differs from the TTL ",
-                          ref.rrset.ttl, " of ", MemberRef(ref),
-                          " (weighted records of one name and type share "
-                          "a TTL)"));
-            }
-            break;
-          case RoutingPolicy::kFailover:
-            if (m.failover == FailoverRole::kNone) {
-              fail(i, "a failover record needs Failover PRIMARY or SECONDARY");
-            } else if (uint32_t& slot =
-                           role_of[static_cast<int>(m.failover)];
-                       slot == kNone) {
-              slot = i;
-            } else {
-              fail(i, absl::StrCat("another ", FailoverRoleName(m.failover),
-                                   " failover record (",
-                                   MemberRef(routed_[slot].member), ")"));
-            }
-            break;
-          case RoutingPolicy::kMultiValue:
-            if (m.is_alias())
-              fail(i, "a multivalue answer record cannot be an alias");
-            break;
-          case RoutingPolicy::kSimple:
-            break;
-        }
-      }
-      gb = ge;
-    }
-    ob = oe;
-  }
-  return Problem{err.order(), err.message()};
-}
-
-absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
-  decltype(rrset_first_)().swap(rrset_first_);  // not needed any more
-  decltype(whole_rrsets_)().swap(whole_rrsets_);
+ZoneBuilder::OwnerIndex ZoneBuilder::GroupByOwner() const {
   const auto n_owners = static_cast<uint32_t>(owners_.size());
   const auto n_rrs = static_cast<uint32_t>(rrs_.size());
+  OwnerIndex ix;
+  ix.names.resize(n_owners);
+  for (const auto& [name, id] : owners_) ix.names[id] = &name;
+  auto apex_it = owners_.find(AV(origin_));
+  ix.apex = apex_it == owners_.end() ? n_owners : apex_it->second;
+  // Counting sort: keeps file order inside an owner.
+  ix.begin.assign(size_t{n_owners} + 1, 0);
+  for (const PendingRR& rr : rrs_) ++ix.begin[rr.owner + 1];
+  for (uint32_t o = 0; o < n_owners; ++o) ix.begin[o + 1] += ix.begin[o];
+  ix.perm.resize(n_rrs);  // RR indices (= file order)
+  std::vector<uint32_t> next(ix.begin.begin(), ix.begin.end() - 1);
+  for (uint32_t i = 0; i < n_rrs; ++i) ix.perm[next[rrs_[i].owner]++] = i;
+  return ix;
+}
 
-  std::vector<const std::string*> names(n_owners);
-  for (const auto& [name, id] : owners_) names[id] = &name;
-  auto rdata_of = [this](uint32_t rr) {
-    return std::string_view(rdata_).substr(rrs_[rr].rdata_off,
-                                           rrs_[rr].rdata_len);
-  };
-
-  // --- Group RRs by owner (counting sort: keeps file order inside an owner).
-  std::vector<uint32_t> begin(size_t{n_owners} + 1, 0);
-  for (const PendingRR& rr : rrs_) ++begin[rr.owner + 1];
-  for (uint32_t o = 0; o < n_owners; ++o) begin[o + 1] += begin[o];
-  std::vector<uint32_t> perm(n_rrs);  // RR indices (= file order)
-  {
-    std::vector<uint32_t> next(begin.begin(), begin.end() - 1);
-    for (uint32_t i = 0; i < n_rrs; ++i) perm[next[rrs_[i].owner]++] = i;
-  }
-
-  // --- Sort each owner's RRs by (type, file order) and drop duplicates,
-  // compacting `perm` in place; begin[o] is updated to the compacted range.
+uint32_t ZoneBuilder::SortAndDropDuplicates(OwnerIndex& ix) const {
+  std::vector<uint32_t>& begin = ix.begin;
+  std::vector<uint32_t>& perm = ix.perm;
+  auto rdata_of = [this](uint32_t rr) { return RdataOf(rr); };
+  // Compacts `perm` in place; begin[o] moves to the compacted range.
   uint32_t w = 0;
   std::vector<uint32_t> scratch;
   std::vector<uint32_t> dropped;
-  for (uint32_t o = 0; o < n_owners; ++o) {
+  for (uint32_t o = 0; o < ix.owners(); ++o) {
     const uint32_t b = begin[o];
     const uint32_t e = begin[o + 1];
     begin[o] = w;
@@ -818,128 +543,17 @@ absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
           });
     }
     for (uint32_t r = b; r < e;) {
-      uint32_t re = r + 1;
-      while (re < e && rrs_[perm[re]].type == rrs_[perm[r]].type) ++re;
+      const uint32_t re = ix.RRsetEnd(rrs_, r, e);
       w = DedupRun(perm, r, re, w, rdata_of, scratch, dropped);
       r = re;
     }
   }
-  begin[n_owners] = w;
+  begin[ix.owners()] = w;
   perm.resize(w);
-  const uint32_t record_count = w;
+  return w;
+}
 
-  // --- Validate.
-  std::vector<uint8_t> has_address(n_owners, 0);
-  for (uint32_t o = 0; o < n_owners; ++o) {
-    for (uint32_t k = begin[o]; k < begin[o + 1]; ++k) {
-      const uint16_t t = rrs_[perm[k]].type;
-      if (t == kA || t == kAAAA) has_address[o] = 1;
-    }
-  }
-  const std::string origin_text = dns::NameToText(origin_);
-  FirstError err;
-  auto where = [this](uint32_t rr) { return Where(rrs_[rr].loc); };
-  auto apex_it = owners_.find(AV(origin_));
-  const uint32_t apex = apex_it == owners_.end() ? n_owners : apex_it->second;
-  const SourceLocation file_start =
-      !sources_.empty() ? SourceLocation{0, 1}
-                        : (n_rrs > 0 ? rrs_[0].loc : SourceLocation{});
-  bool apex_has_soa = false;
-
-  for (uint32_t o = 0; o < n_owners; ++o) {
-    const uint32_t ob = begin[o];
-    const uint32_t oe = begin[o + 1];
-    const bool at_apex = o == apex;
-    bool has_ns = false;
-    for (uint32_t r = ob; r < oe;) {
-      const uint16_t t = rrs_[perm[r]].type;
-      uint32_t re = r + 1;
-      while (re < oe && rrs_[perm[re]].type == t) ++re;
-      if (re - r > kMaxRRsetCount && err.Wants(perm[r + kMaxRRsetCount])) {
-        err.Set(perm[r + kMaxRRsetCount],
-                absl::StrCat(where(perm[r + kMaxRRsetCount]), ": ",
-                             dns::NameToText(*names[o]), " ", TypeText(t),
-                             " has more than ", kMaxRRsetCount, " records"));
-      }
-      if (t == kSOA) {
-        if (!at_apex) {
-          if (err.Wants(perm[r])) {
-            err.Set(perm[r],
-                    absl::StrCat(where(perm[r]), ": SOA record at ",
-                                 dns::NameToText(*names[o]),
-                                 " is not at the zone apex ", origin_text));
-          }
-        } else {
-          apex_has_soa = true;
-          if (re - r > 1 && err.Wants(perm[r + 1])) {
-            err.Set(perm[r + 1],
-                    absl::StrCat(where(perm[r + 1]), ": zone ", origin_text,
-                                 " has more than one SOA record (first at ",
-                                 where(perm[r]), ")"));
-          }
-        }
-      } else if (t == kCNAME) {
-        if (re - r > 1 && err.Wants(perm[r + 1])) {
-          err.Set(
-              perm[r + 1],
-              absl::StrCat(where(perm[r + 1]), ": ", dns::NameToText(*names[o]),
-                           " has more than one CNAME record (first at ",
-                           where(perm[r]), ")"));
-        }
-        // Other data beside the CNAME (RFC 1034 §3.6.2; DNSSEC's RRSIG and
-        // NSEC are allowed, RFC 4035 §2.5): name the first one in the file.
-        uint32_t other = n_rrs;
-        for (uint32_t k = ob; k < oe; ++k) {
-          const uint16_t ot = rrs_[perm[k]].type;
-          if (ot != kCNAME && ot != kRRSIG && ot != kNSEC)
-            other = std::min(other, perm[k]);
-        }
-        if (other != n_rrs && err.Wants(perm[r])) {
-          err.Set(perm[r], absl::StrCat(where(perm[r]), ": CNAME at ",
-                                        dns::NameToText(*names[o]),
-                                        " cannot coexist with other data (",
-                                        TypeText(rrs_[other].type), " at ",
-                                        where(other), ")"));
-        }
-      } else if (t == kNS) {
-        has_ns = true;
-        if (!at_apex) {
-          // A delegation: in-bailiwick NS targets need glue.
-          for (uint32_t k = r; k < re; ++k) {
-            const std::string_view target = rdata_of(perm[k]);
-            if (!dns::NameIsSubdomain(target, *names[o])) continue;
-            auto it = owners_.find(AV(target));
-            if ((it == owners_.end() || !has_address[it->second]) &&
-                err.Wants(perm[k])) {
-              err.Set(perm[k],
-                      absl::StrCat(where(perm[k]), ": delegation ",
-                                   dns::NameToText(*names[o]), ": NS target ",
-                                   dns::NameToText(target),
-                                   " has no glue (A/AAAA) in the zone"));
-            }
-          }
-        }
-      }
-      r = re;
-    }
-    if (at_apex && apex_has_soa && !has_ns) {
-      // Reported at the apex SOA: the first RR of the apex's SOA run.
-      uint32_t soa = n_rrs;
-      for (uint32_t k = ob; k < oe; ++k) {
-        if (rrs_[perm[k]].type == kSOA) soa = std::min(soa, perm[k]);
-      }
-      if (err.Wants(soa)) {
-        err.Set(soa, absl::StrCat(where(soa), ": zone ", origin_text,
-                                  " has no NS records at its apex"));
-      }
-    }
-  }
-  if (!apex_has_soa) {
-    err.Set(-1, absl::StrCat(Where(file_start), ": zone ", origin_text,
-                             " has no SOA record at its apex"));
-  }
-
-  // --- Routed groups: sorted by (owner, type), members in AddRouted order.
+std::vector<uint32_t> ZoneBuilder::SortRoutedGroups() const {
   std::vector<uint32_t> rorder(routed_.size());
   std::iota(rorder.begin(), rorder.end(), 0u);
   std::stable_sort(rorder.begin(), rorder.end(), [this](uint32_t x, uint32_t y) {
@@ -947,49 +561,44 @@ absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
     const PendingRouted& b = routed_[y];
     return a.owner != b.owner ? a.owner < b.owner : a.type < b.type;
   });
-  if (!routed_.empty()) {
-    const Problem routed = ValidateRouted(rorder, begin, perm, names);
-    // Both passes keep their first problem; report the earlier one. A
-    // routed member added after i static RRs sorts between RR i-1 and RR i.
-    const int64_t static_order =
-        !err.found() || err.order() < 0 ? err.order()
-                                        : (err.order() << 32) | 0xffffffff;
-    if (routed.order < static_order)
-      return absl::InvalidArgumentError(routed.message);
-  }
-  if (err.found()) return absl::InvalidArgumentError(err.message());
+  return rorder;
+}
 
-  // --- Compile. Node i is owner i for now; empty non-terminals follow.
-  std::shared_ptr<Zone> zone(new Zone());
-  std::vector<Node>& nodes = zone->nodes_;
+std::vector<uint8_t> ZoneBuilder::CompileNodes(const OwnerIndex& ix,
+                                               std::vector<Node>& nodes) const {
+  const uint32_t n_owners = ix.owners();
   nodes.reserve(size_t{n_owners} + n_owners / 8 + 1);
   nodes.resize(n_owners);
   std::vector<uint8_t> is_delegation(n_owners, 0);
   for (uint32_t o = 0; o < n_owners; ++o) {
     Node& node = nodes[o];
-    node.owner = *names[o];
-    const uint32_t ob = begin[o];
-    const uint32_t oe = begin[o + 1];
+    node.owner = *ix.names[o];
+    const uint32_t ob = ix.begin[o];
+    const uint32_t oe = ix.begin[o + 1];
     size_t n_types = 0;
     for (uint32_t k = ob; k < oe; ++k) {
-      n_types += k == ob || rrs_[perm[k]].type != rrs_[perm[k - 1]].type;
+      n_types += k == ob || rrs_[ix.perm[k]].type != rrs_[ix.perm[k - 1]].type;
     }
     node.rrsets.reserve(n_types);
     for (uint32_t r = ob; r < oe;) {
-      const PendingRR& first = rrs_[perm[r]];
-      uint32_t re = r + 1;
-      while (re < oe && rrs_[perm[re]].type == first.type) ++re;
+      const PendingRR& first = rrs_[ix.perm[r]];
+      const uint32_t re = ix.RRsetEnd(rrs_, r, oe);
       // The first RR in the file sets the RRset's TTL.
       EncodeRRset(
           first.type, first.ttl, re - r,
-          [&](uint32_t k) { return rdata_of(perm[r + k]); },
+          [&](uint32_t k) { return RdataOf(ix.perm[r + k]); },
           &node.rrsets.emplace_back());
       if (first.type == kCNAME) node.flags |= node_flag::kCname;
-      if (first.type == kNS && o != apex) is_delegation[o] = 1;
+      if (first.type == kNS && o != ix.apex) is_delegation[o] = 1;
       r = re;
     }
   }
-  // Routed groups, sorted by type inside each node (rorder's order).
+  return is_delegation;
+}
+
+void ZoneBuilder::AttachRoutedGroups(const std::vector<uint32_t>& rorder,
+                                     std::vector<Node>& nodes) {
+  // Sorted by type inside each node (rorder's order).
   for (size_t g = 0; g < rorder.size();) {
     const PendingRouted& head = routed_[rorder[g]];
     Node& node = nodes[head.owner];
@@ -1008,15 +617,19 @@ absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
     g = ge;
   }
   std::vector<PendingRouted>().swap(routed_);
+}
 
-  // The RRs are encoded; release the builder's copy early.
+void ZoneBuilder::ReleaseInput(OwnerIndex& ix) {
   std::vector<PendingRR>().swap(rrs_);
   std::string().swap(rdata_);
-  std::vector<uint32_t>().swap(perm);
-  std::vector<uint32_t>().swap(begin);
-  names.clear();  // keys of owners_ may move from here on
+  std::vector<uint32_t>().swap(ix.perm);
+  std::vector<uint32_t>().swap(ix.begin);
+  ix.names.clear();  // keys of owners_ may move from here on
+}
 
-  // Empty non-terminals: every name between an owner and the apex.
+void ZoneBuilder::AddEmptyNonTerminals(uint32_t n_owners,
+                                       std::vector<Node>& nodes) {
+  // Every name between an owner and the apex.
   std::string cur;
   cur.reserve(dns::kMaxNameLength);
   for (uint32_t i = 0; i < n_owners; ++i) {
@@ -1033,16 +646,12 @@ absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
       nodes.emplace_back().owner = cur;
     }
   }
-  // Node 0 must be the apex.
-  if (apex != 0) {
-    std::swap(nodes[0], nodes[apex]);
-    std::swap(is_delegation[0], is_delegation[apex]);
-  }
-  // The Zone indexes its nodes itself (owner names stay in the nodes only).
-  owners_ = {};
-  zone->index_.Build(nodes);
+}
 
-  // Flags, zone cuts and wildcards, parents before children.
+void ZoneBuilder::LinkNodes(Zone& zone, uint32_t n_owners,
+                            const std::vector<uint8_t>& is_delegation) const {
+  std::vector<Node>& nodes = zone.nodes_;
+  // Parents before children: a counting sort by depth below the apex.
   const auto n_nodes = static_cast<uint32_t>(nodes.size());
   const int apex_labels = dns::NameLabelCount(origin_);
   std::vector<uint8_t> depth(n_nodes);
@@ -1063,8 +672,7 @@ absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
   for (uint32_t i : order) {
     if (i == 0) continue;
     Node& node = nodes[i];
-    const uint32_t parent =
-        zone->index_.Find(dns::NameParent(node.owner), nodes);
+    const uint32_t parent = zone.index_.Find(dns::NameParent(node.owner), nodes);
     const uint32_t parent_cut = nodes[parent].cut;
     if (parent_cut != kNoNode) {
       node.cut = parent_cut;
@@ -1079,17 +687,45 @@ absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
       nodes[parent].wildcard_child = i;
     }
   }
+}
 
+void ZoneBuilder::ReadSoaFields(Zone& zone) {
   // SOA: MNAME, RNAME, SERIAL, REFRESH, RETRY, EXPIRE, MINIMUM.
-  const RRset& soa = zone->soa();
+  const RRset& soa = zone.soa();
   std::string soa_rdata(soa.rdata(0));
   size_t pos = ScanName(soa_rdata.data(), soa_rdata.size(), 0);
   pos = ScanName(soa_rdata.data(), soa_rdata.size(), pos);
-  zone->serial_ = GetU32(soa_rdata.data() + pos);
-  zone->negative_ttl_ = std::min(soa.ttl, GetU32(soa_rdata.data() + pos + 16));
+  zone.serial_ = GetU32(soa_rdata.data() + pos);
+  zone.negative_ttl_ = std::min(soa.ttl, GetU32(soa_rdata.data() + pos + 16));
+}
+
+absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
+  decltype(rrset_first_)().swap(rrset_first_);  // not needed any more
+  decltype(whole_rrsets_)().swap(whole_rrsets_);
+  OwnerIndex ix = GroupByOwner();
+  const uint32_t record_count = SortAndDropDuplicates(ix);
+  const std::vector<uint32_t> rorder = SortRoutedGroups();
+  if (absl::Status s = Validate(ix, rorder); !s.ok()) return s;
+
+  // Node i is owner i for now; empty non-terminals follow.
+  std::shared_ptr<Zone> zone(new Zone());
+  const uint32_t n_owners = ix.owners();
+  const uint32_t apex = ix.apex;
+  std::vector<uint8_t> is_delegation = CompileNodes(ix, zone->nodes_);
+  AttachRoutedGroups(rorder, zone->nodes_);
+  ReleaseInput(ix);  // the RRs are encoded: release the builder's copy early
+  AddEmptyNonTerminals(n_owners, zone->nodes_);
+  if (apex != 0) {  // node 0 must be the apex
+    std::swap(zone->nodes_[0], zone->nodes_[apex]);
+    std::swap(is_delegation[0], is_delegation[apex]);
+  }
+  // The Zone indexes its nodes itself (owner names stay in the nodes only).
+  owners_ = {};
+  zone->index_.Build(zone->nodes_);
+  LinkNodes(*zone, n_owners, is_delegation);
+  ReadSoaFields(*zone);
   zone->record_count_ = record_count;
-  zone->sources_ =
-      std::move(has_zone_sources_ ? zone_sources_ : sources_);
+  zone->sources_ = std::move(has_zone_sources_ ? zone_sources_ : sources_);
   if (record_count >= kTrimAfterRecords) {
     // The builder's per-RR structures are freed by now, but in the middle
     // of the heap, where malloc keeps them: give them back to the system

@@ -177,13 +177,32 @@ class ZoneBuilder {
     std::string message;
   };
 
-  // Build()'s checks of the routed groups. `rorder`: routed_ indices sorted
-  // by (owner, type, order added); `begin`, `perm`, `names`: Build()'s
-  // static RRs grouped by owner and owner names by id.
-  Problem ValidateRouted(const std::vector<uint32_t>& rorder,
-                         const std::vector<uint32_t>& begin,
-                         const std::vector<uint32_t>& perm,
-                         const std::vector<const std::string*>& names) const;
+  // Build()'s phases, in the order it runs them, and their helpers
+  // (builder.cc says what each does; Validate and its checks are in
+  // builder_checks.cc).
+  struct OwnerIndex;   // the static RRs grouped by owner (builder_internal.h)
+  class StaticChecks;  // the rules of static RRsets
+  class RoutedChecks;  // Route 53's rules of routed groups
+  OwnerIndex GroupByOwner() const;
+  uint32_t SortAndDropDuplicates(OwnerIndex& ix) const;
+  std::vector<uint32_t> SortRoutedGroups() const;
+  absl::Status Validate(const OwnerIndex& ix,
+                        const std::vector<uint32_t>& rorder) const;
+  std::vector<uint8_t> CompileNodes(const OwnerIndex& ix,
+                                    std::vector<Node>& nodes) const;
+  void AttachRoutedGroups(const std::vector<uint32_t>& rorder,
+                          std::vector<Node>& nodes);
+  void ReleaseInput(OwnerIndex& ix);
+  void AddEmptyNonTerminals(uint32_t n_owners, std::vector<Node>& nodes);
+  void LinkNodes(Zone& zone, uint32_t n_owners,
+                 const std::vector<uint8_t>& is_delegation) const;
+  static void ReadSoaFields(Zone& zone);
+
+  // The RDATA of rrs_[rr].
+  std::string_view RdataOf(uint32_t rr) const {
+    return std::string_view(rdata_).substr(rrs_[rr].rdata_off,
+                                           rrs_[rr].rdata_len);
+  }
 
   // Checks a wire owner name and copies it lower-cased into `buf`; returns
   // what is wrong, or "" if it is a well-formed name inside the zone.

@@ -101,15 +101,8 @@ bool SameKey(const Route53RecordSet& a, const Route53RecordSet& b) {
 
 // A member's routing fields and source, without its encoded values.
 RoutedMember RoutingFields(const RoutedMember& m) {
-  RoutedMember f;
-  f.set_identifier = m.set_identifier;
-  f.region = m.region;
-  f.weight = m.weight;
-  f.failover = m.failover;
-  f.health_check_id = m.health_check_id;
-  f.alias_target = m.alias_target;
-  f.evaluate_target_health = m.evaluate_target_health;
-  f.source = m.source;
+  RoutedMember f = m;  // every field, so a new one is not forgotten
+  f.rrset = RRset();
   return f;
 }
 

@@ -17,12 +17,11 @@
 //
 // Fast path: most lines of a big zone are one simple RR on one line
 // ("name [ttl] [IN] A|AAAA|NS|CNAME|PTR|MX|TXT rdata [; comment]"). Those are
-// parsed here directly (FastRR), an order of magnitude cheaper than ldns,
-// which allocates an ldns_rr and several rdfs per record; anything else
-// (parentheses, escapes, other types or classes, TTL units, a token that is
-// not plainly valid) goes to ldns exactly as before, so the accepted
+// parsed directly (ParseSimpleRR, zones/master_file_rr.h), an order of
+// magnitude cheaper than ldns; anything else goes to ldns, so the accepted
 // language and every error message stay ldns's. The FILE is only positioned
-// (fseek) for the records ldns reads.
+// (fseek) for the records ldns reads. ForEachRRLineBothWays() reads a text
+// both ways to check that the two agree.
 //
 // TTLs: an RR without one gets the $TTL value if a $TTL was seen, else the
 // last TTL stated explicitly (RFC 1035 §5.1), else 3600. (ldns alone would
@@ -31,7 +30,6 @@
 #include "zones/master_file.h"
 
 #include <ldns/ldns.h>
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
@@ -59,14 +57,10 @@ namespace zones {
 using base::AV;
 namespace {
 
-
 // How deep $INCLUDE may nest (the top file is depth 0). Real zones use one
 // level; the limit only stops runaway recursion.
 constexpr int kMaxIncludeDepth = 10;
 
-// Given to ldns as the default TTL: an RR that comes back with it had none.
-// (A TTL with the top bit set is not a real one, RFC 2181 §8.)
-constexpr uint32_t kOmittedTtl = 0xffffffffu;
 // TTL of an RR without one before any $TTL or explicit TTL (as ldns, NSD).
 constexpr uint32_t kFallbackTtl = 3600;
 
@@ -91,31 +85,6 @@ struct TtlDefaults {
 
 struct FileCloser {
   void operator()(FILE* f) const { fclose(f); }
-};
-struct RdfFreer {
-  void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
-};
-struct BufferFreer {
-  void operator()(ldns_buffer* b) const { ldns_buffer_free(b); }
-};
-struct RRFreer {
-  void operator()(ldns_rr* rr) const { ldns_rr_free(rr); }
-};
-using RdfPtr = std::unique_ptr<ldns_rdf, RdfFreer>;
-
-// An ldns_rdf* that ldns may replace through a pointer to it, freed at the
-// end of the scope.
-struct RdfSlot {
-  ldns_rdf* rdf = nullptr;
-  RdfSlot() = default;
-  explicit RdfSlot(ldns_rdf* r) : rdf(r) {}
-  RdfSlot(const RdfSlot&) = delete;
-  RdfSlot& operator=(const RdfSlot&) = delete;
-  ~RdfSlot() { Reset(nullptr); }
-  void Reset(ldns_rdf* r) {
-    if (rdf != nullptr) ldns_rdf_deep_free(rdf);
-    rdf = r;
-  }
 };
 
 // Whitespace inside a line (as ldns treats it).
@@ -209,191 +178,37 @@ std::string RealPath(const std::string& path) {
   return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
 }
 
-RdfPtr OriginRdf(const std::string& origin_wire) {
-  return RdfPtr(ldns_dname_new_frm_data(
-      static_cast<uint16_t>(origin_wire.size()), origin_wire.data()));
-}
-
-// --- Fast path (see the file comment) ---------------------------------------
-
-// One RR FastRR parsed.
-struct FastRecord {
-  uint16_t type = 0;
-  uint32_t ttl = kOmittedTtl;  // kOmittedTtl: none on the line
-  std::string owner;           // wire; empty: the previous owner
-  std::string rdata;           // wire
-};
-
-inline bool IsNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '*';
-}
-
-// A domain name token of plain characters (letters, digits, '-', '_', '*'
-// and dots; "@" is the origin) into wire form, a relative one completed
-// with `origin_wire`. False for anything else: ldns decides those.
-bool FastName(std::string_view tok, const std::string& origin_wire,
-              std::string* out) {
-  out->clear();
-  if (tok == "@") {
-    *out = origin_wire;
-    return true;
-  }
-  if (tok.empty() || tok == ".") return false;
-  size_t i = 0;
-  for (;;) {
-    size_t j = i;
-    while (j < tok.size() && tok[j] != '.') {
-      if (!IsNameChar(tok[j])) return false;
-      ++j;
+// Skips blank and comment-only lines from `pos`, counting them in `line`,
+// so that `line` is the line of the first octet of the next record or
+// directive. Returns where that starts, text.size() at the end.
+size_t SkipBlankLines(std::string_view text, size_t pos, int* line) {
+  for (size_t start = pos;;) {
+    size_t q = start;
+    while (q < text.size() && IsBlank(text[q])) ++q;
+    if (q >= text.size()) return text.size();
+    if (text[q] == ';') {
+      q = text.find('\n', q);
+      if (q == std::string_view::npos) return text.size();
     }
-    const size_t len = j - i;
-    if (len == 0 || len > dns::kMaxLabelLength) return false;
-    out->push_back(static_cast<char>(len));
-    out->append(tok.substr(i, len));
-    if (j == tok.size()) {  // relative
-      out->append(origin_wire);
-      break;
-    }
-    i = j + 1;
-    if (i == tok.size()) {  // absolute
-      out->push_back('\0');
-      break;
-    }
+    if (text[q] != '\n') return start;  // content: an RR or a directive
+    start = q + 1;
+    ++*line;
   }
-  return out->size() <= dns::kMaxNameLength;
-}
-
-// Decimal digits only, at most `max_digits` of them.
-bool FastNumber(std::string_view tok, size_t max_digits, uint32_t* v) {
-  if (tok.empty() || tok.size() > max_digits) return false;
-  uint32_t n = 0;
-  for (char c : tok) {
-    if (c < '0' || c > '9') return false;
-    n = n * 10 + static_cast<uint32_t>(c - '0');
-  }
-  *v = n;
-  return true;
-}
-
-bool EqualsUpper(std::string_view tok, std::string_view upper) {
-  if (tok.size() != upper.size()) return false;
-  for (size_t i = 0; i < tok.size(); ++i) {
-    char c = tok[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-    if (c != upper[i]) return false;
-  }
-  return true;
-}
-
-// Parses `line` (one line, without its newline) if it is one simple RR;
-// false means "let ldns read it". `origin_wire`: the current origin.
-bool FastRR(std::string_view line, const std::string& origin_wire,
-            FastRecord* rr) {
-  // Parentheses, escapes and quotes outside TXT are ldns's.
-  size_t i = 0;
-  const size_t n = line.size();
-  auto blank = [&](size_t k) { return k < n && IsBlank(line[k]); };
-  auto next_token = [&]() -> std::string_view {
-    while (blank(i)) ++i;
-    const size_t b = i;
-    while (i < n && !IsBlank(line[i]) && line[i] != ';') {
-      const char c = line[i];
-      if (c == '(' || c == ')' || c == '\\' || c == '"') return {};
-      ++i;
-    }
-    return line.substr(b, i - b);
-  };
-  auto at_end = [&]() {
-    while (blank(i)) ++i;
-    return i == n || line[i] == ';';
-  };
-
-  if (n == 0) return false;
-  if (IsBlank(line[0])) {
-    rr->owner.clear();  // the previous owner
-  } else {
-    if (!FastName(next_token(), origin_wire, &rr->owner)) return false;
-  }
-  std::string_view tok = next_token();
-  rr->ttl = kOmittedTtl;
-  if (!tok.empty() && tok[0] >= '0' && tok[0] <= '9') {
-    uint32_t ttl;
-    if (!FastNumber(tok, 9, &ttl)) return false;  // TTL units: ldns
-    rr->ttl = ttl;
-    tok = next_token();
-  }
-  if (EqualsUpper(tok, "IN")) tok = next_token();
-  if (tok.empty()) return false;
-
-  std::string& rd = rr->rdata;
-  rd.clear();
-  if (EqualsUpper(tok, "A") || EqualsUpper(tok, "AAAA")) {
-    const bool v6 = tok.size() == 4;
-    rr->type = v6 ? dns::rrtype::kAAAA : dns::rrtype::kA;
-    const std::string_view addr = next_token();
-    char buf[64];
-    if (addr.empty() || addr.size() >= sizeof buf) return false;
-    std::memcpy(buf, addr.data(), addr.size());
-    buf[addr.size()] = '\0';
-    unsigned char out[16];
-    if (inet_pton(v6 ? AF_INET6 : AF_INET, buf, out) != 1) return false;
-    rd.assign(reinterpret_cast<const char*>(out), v6 ? 16 : 4);
-  } else if (EqualsUpper(tok, "NS") || EqualsUpper(tok, "CNAME") ||
-             EqualsUpper(tok, "PTR")) {
-    rr->type = tok.size() == 2   ? dns::rrtype::kNS
-               : tok.size() == 5 ? dns::rrtype::kCNAME
-                                 : dns::rrtype::kPTR;
-    if (!FastName(next_token(), origin_wire, &rd)) return false;
-  } else if (EqualsUpper(tok, "MX")) {
-    rr->type = dns::rrtype::kMX;
-    uint32_t pref;
-    if (!FastNumber(next_token(), 5, &pref) || pref > 0xffff) return false;
-    std::string target;
-    if (!FastName(next_token(), origin_wire, &target)) return false;
-    rd.push_back(static_cast<char>(pref >> 8));
-    rd.push_back(static_cast<char>(pref));
-    rd.append(target);
-  } else if (EqualsUpper(tok, "TXT")) {
-    rr->type = dns::rrtype::kTXT;
-    // One or more "quoted strings" without escapes, 1..255 octets each.
-    for (;;) {
-      while (blank(i)) ++i;
-      if (i == n || line[i] == ';') break;
-      if (line[i] != '"') return false;
-      const size_t b = ++i;
-      while (i < n && line[i] != '"') {
-        if (line[i] == '\\') return false;
-        ++i;
-      }
-      if (i == n) return false;  // unterminated
-      const size_t len = i - b;
-      for (size_t k = b; k < i; ++k) {  // printable ASCII only, else ldns
-        if (static_cast<unsigned char>(line[k]) < 0x20 ||
-            static_cast<unsigned char>(line[k]) >= 0x7f)
-          return false;
-      }
-      ++i;
-      if (len == 0 || len > 255 || (i < n && !IsBlank(line[i]) && line[i] != ';'))
-        return false;
-      rd.push_back(static_cast<char>(len));
-      rd.append(line.substr(b, len));
-    }
-    if (rd.empty()) return false;
-  } else {
-    return false;
-  }
-  return at_end();
 }
 
 // Reads master-file text for one file (the top file or an included one).
 class TextReader {
  public:
+  // `builder` receives the RRs; nullptr: none does (a check of the parsers,
+  // which goes on past RRs that ldns refuses). `visit`, if not null, sees
+  // every line that starts an RR read both ways (ForEachRRLineBothWays).
   TextReader(ZoneBuilder* builder, bool allow_include,
-             std::vector<std::string>* open_files)
+             std::vector<std::string>* open_files,
+             const RRLineVisitor* visit = nullptr)
       : builder_(builder),
         allow_include_(allow_include),
-        open_files_(open_files) {}
+        open_files_(open_files),
+        visit_(visit) {}
 
   // `text` is the file's content, `display` its name in messages,
   // `file_index` its ZoneBuilder source index.
@@ -403,12 +218,13 @@ class TextReader {
 
  private:
   absl::Status Directive(std::string_view line, const std::string& display,
-                         int line_no, std::string* origin_wire, RdfSlot* origin,
-                         TtlDefaults* ttl, int depth);
+                         int line_no, std::string* origin_wire,
+                         LdnsRRReader* ldns, TtlDefaults* ttl, int depth);
 
   ZoneBuilder* builder_;
   bool allow_include_;
   std::vector<std::string>* open_files_;  // real paths of files being read
+  const RRLineVisitor* visit_;
 };
 
 absl::Status TextReader::Read(std::string_view text, const std::string& display,
@@ -423,133 +239,112 @@ absl::Status TextReader::Read(std::string_view text, const std::string& display,
   }
   // The stream never leaves this thread: spare ldns's getc() the lock.
   __fsetlocking(fp.get(), FSETLOCKING_BYCALLER);
-  RdfSlot origin(OriginRdf(origin_wire).release());
-  RdfSlot prev;  // previous owner, for blank owners; ldns updates it
-  std::unique_ptr<ldns_buffer, BufferFreer> rdata(ldns_buffer_new(512));
-  if (origin.rdf == nullptr || rdata == nullptr) {
+  LdnsRRReader ldns;
+  if (!ldns.SetOrigin(origin_wire)) {
     return absl::ResourceExhaustedError(
         absl::StrCat(display, ": out of memory"));
   }
   int line = 1;
-  size_t pos = 0;           // where the next record or directive starts
-  FastRecord fast;
-  std::string last_owner;   // owner of the previous RR, for blank owners
-  bool prev_stale = false;  // ldns's `prev` is behind last_owner
+  size_t pos = 0;               // where the next record or directive starts
+  ParsedRR rr;
+  std::string last_owner;       // owner of the previous RR, for blank owners
+  bool previous_stale = false;  // ldns's previous owner is behind last_owner
+  // Hands the RR read at `start_line` to the builder, owned by last_owner.
+  auto add = [&](int start_line) {
+    if (builder_ == nullptr) return absl::OkStatus();
+    return builder_->Add(last_owner, rr.type, rr.rclass, ttl.Resolve(rr.ttl),
+                         rr.rdata, SourceLocation{file_index, start_line});
+  };
 
   for (;;) {
-    // Skip blank and comment-only lines, counting them, so that `line` is
-    // the line of the first octet of the record.
-    size_t start = pos;
-    for (;;) {
-      size_t q = start;
-      while (q < text.size() && IsBlank(text[q])) ++q;
-      if (q >= text.size()) {
-        start = text.size();
-        break;
-      }
-      if (text[q] == ';') {
-        q = text.find('\n', q);
-        if (q == std::string_view::npos) {
-          start = text.size();
-          break;
-        }
-      }
-      if (text[q] != '\n') break;  // content: an RR or a directive
-      start = q + 1;
-      ++line;
-    }
+    const size_t start = SkipBlankLines(text, pos, &line);
     if (start >= text.size()) break;
     const int start_line = line;
     size_t eol = text.find('\n', start);
     if (eol == std::string_view::npos) eol = text.size();
     const size_t after_line = eol < text.size() ? eol + 1 : eol;
+    const std::string_view record_line = text.substr(start, eol - start);
 
     // A directive line is ours.
     if (text[start] == '$') {
       ++line;
       pos = after_line;
-      absl::Status s = Directive(text.substr(start, eol - start), display,
-                                 start_line, &origin_wire, &origin, &ttl,
-                                 depth);
+      absl::Status s = Directive(record_line, display, start_line,
+                                 &origin_wire, &ldns, &ttl, depth);
       if (!s.ok()) return s;
       continue;
     }
+    if (visit_ != nullptr) {
+      (*visit_)(start_line, record_line,
+                ReadRRLineBothWays(record_line, origin_wire, last_owner));
+    }
 
-    // A simple one-line RR is ours too (FastRR), as long as a blank owner
-    // has a previous owner to stand for.
-    if (FastRR(text.substr(start, eol - start), origin_wire, &fast) &&
-        (!fast.owner.empty() || !last_owner.empty())) {
-      if (!fast.owner.empty()) {
-        last_owner.swap(fast.owner);
-        prev_stale = true;
+    // A simple one-line RR is the fast path's, as long as a blank owner has
+    // a previous owner to stand for.
+    if (ParseSimpleRR(record_line, origin_wire, &rr) &&
+        (!rr.owner.empty() || !last_owner.empty())) {
+      if (!rr.owner.empty()) {
+        last_owner.swap(rr.owner);
+        previous_stale = true;
       }
       ++line;
       pos = after_line;
-      absl::Status s = builder_->Add(
-          last_owner, fast.type, LDNS_RR_CLASS_IN, ttl.Resolve(fast.ttl),
-          fast.rdata, SourceLocation{file_index, start_line});
-      if (!s.ok()) return s;
+      if (absl::Status s = add(start_line); !s.ok()) return s;
       continue;
     }
 
     // Anything else is ldns's, read through the FILE from the record's
     // first octet.
-    if (prev_stale) {
-      prev.Reset(ldns_dname_new_frm_data(
-          static_cast<uint16_t>(last_owner.size()), last_owner.data()));
-      prev_stale = false;
+    if (previous_stale) {
+      if (!ldns.SetPrevious(last_owner)) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat(display, ": out of memory"));
+      }
+      previous_stale = false;
     }
     if (fseek(fp.get(), static_cast<long>(start), SEEK_SET) != 0) {
       return absl::InternalError(
           absl::StrCat(display, ": fseek: ", std::strerror(errno)));
     }
-    ldns_rr* raw = nullptr;
-    uint32_t omitted = kOmittedTtl;
-    const ldns_status st = ldns_rr_new_frm_fp_l(&raw, fp.get(), &omitted,
-                                                &origin.rdf, &prev.rdf, &line);
+    std::string error;
+    const LdnsRRReader::Result result = ldns.Read(fp.get(), &line, &rr, &error);
     const long here = ftell(fp.get());
     if (here < 0) {
-      if (raw != nullptr) ldns_rr_free(raw);
       return absl::InternalError(
           absl::StrCat(display, ": ftell: ", std::strerror(errno)));
     }
     pos = static_cast<size_t>(here);
-    if (st == LDNS_STATUS_SYNTAX_EMPTY) continue;
-    if (st != LDNS_STATUS_OK) {
-      if (raw != nullptr) ldns_rr_free(raw);
-      return absl::InvalidArgumentError(absl::StrCat(
-          display, ":", start_line, ": ", ldns_get_errorstr_by_id(st),
-          ClassBeforeTtlHint(text.substr(start))));
+    switch (result) {
+      case LdnsRRReader::Result::kRR:
+        break;
+      case LdnsRRReader::Result::kEmpty:
+        continue;
+      case LdnsRRReader::Result::kSyntaxError:
+      case LdnsRRReader::Result::kEncodeError:
+        if (builder_ == nullptr) {  // a check: on to the next line
+          if (pos < after_line) {
+            pos = after_line;
+            line = start_line + 1;
+          }
+          continue;
+        }
+        return absl::InvalidArgumentError(absl::StrCat(
+            display, ":", start_line, ": ", error,
+            result == LdnsRRReader::Result::kSyntaxError
+                ? ClassBeforeTtlHint(text.substr(start))
+                : std::string()));
     }
-    std::unique_ptr<ldns_rr, RRFreer> rr(raw);
-    ldns_buffer_clear(rdata.get());
-    if (ldns_rr_rdata2buffer_wire(rdata.get(), rr.get()) != LDNS_STATUS_OK ||
-        !ldns_buffer_status_ok(rdata.get())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          display, ":", start_line, ": cannot encode the RR's RDATA"));
-    }
-    const ldns_rdf* owner = ldns_rr_owner(rr.get());
-    const std::string_view owner_wire(
-        reinterpret_cast<const char*>(ldns_rdf_data(owner)),
-        ldns_rdf_size(owner));
-    const std::string_view rdata_wire(
-        reinterpret_cast<const char*>(ldns_buffer_begin(rdata.get())),
-        ldns_buffer_position(rdata.get()));
-    last_owner.assign(owner_wire);  // ldns set `prev` to it as well
-    absl::Status s = builder_->Add(
-        owner_wire, static_cast<uint16_t>(ldns_rr_get_type(rr.get())),
-        static_cast<uint16_t>(ldns_rr_get_class(rr.get())),
-        ttl.Resolve(ldns_rr_ttl(rr.get())), rdata_wire,
-        SourceLocation{file_index, start_line});
-    if (!s.ok()) return s;
+    last_owner = rr.owner;  // ldns's previous owner is it as well
+    if (absl::Status s = add(start_line); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
 absl::Status TextReader::Directive(std::string_view line,
                                    const std::string& display, int line_no,
-                                   std::string* origin_wire, RdfSlot* origin,
-                                   TtlDefaults* ttl, int depth) {
+                                   std::string* origin_wire,
+                                   LdnsRRReader* ldns, TtlDefaults* ttl,
+                                   int depth) {
   auto error = [&](const std::string& what) {
     return absl::InvalidArgumentError(
         absl::StrCat(display, ":", line_no, ": ", what));
@@ -565,10 +360,8 @@ absl::Status TextReader::Directive(std::string_view line,
     if (!dns::NameFromText(words[1], &wire, *origin_wire)) {
       return error(absl::StrCat("bad $ORIGIN name '", words[1], "'"));
     }
-    RdfPtr rdf = OriginRdf(wire);
-    if (rdf == nullptr) return error("out of memory");
+    if (!ldns->SetOrigin(wire)) return error("out of memory");
     *origin_wire = std::move(wire);
-    origin->Reset(rdf.release());
     return absl::OkStatus();
   }
 
@@ -645,6 +438,15 @@ absl::Status ReadMasterText(std::string_view text,
   TextReader reader(builder, /*allow_include=*/false, &open_files);
   return reader.Read(text, display_name, index, builder->origin(),
                      TtlDefaults(), 0);
+}
+
+absl::Status ForEachRRLineBothWays(std::string_view text,
+                                   const std::string& origin_wire,
+                                   const RRLineVisitor& visit) {
+  std::vector<std::string> open_files;
+  TextReader reader(/*builder=*/nullptr, /*allow_include=*/false, &open_files,
+                    &visit);
+  return reader.Read(text, "(text)", -1, origin_wire, TtlDefaults(), 0);
 }
 
 absl::StatusOr<std::shared_ptr<const Zone>> LoadMasterFile(

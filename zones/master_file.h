@@ -8,6 +8,7 @@
 #ifndef STEERDNS_ZONES_MASTER_FILE_H_
 #define STEERDNS_ZONES_MASTER_FILE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "zones/builder.h"
+#include "zones/master_file_rr.h"
 #include "zones/zone.h"
 
 namespace zones {
@@ -33,6 +35,21 @@ absl::Status ReadMasterText(std::string_view text,
 // Convenience: origin in presentation form + one file → validated Zone.
 absl::StatusOr<std::shared_ptr<const Zone>> LoadMasterFile(
     std::string_view origin_text, const std::string& path);
+
+// Sees one line that starts an RR: its line number, its text (without the
+// newline) and both parsers' readings of it.
+using RRLineVisitor = std::function<void(int line, std::string_view text,
+                                         const RRLineReadings& readings)>;
+
+// For checking the reader's two parsers against each other
+// (zones/master_file_rr.h): reads `text` as ReadMasterText() does for the
+// origin `origin_wire`, but into no builder and on past RRs that ldns
+// refuses, and calls `visit` for every line that starts an RR, read both
+// ways with the $ORIGIN and previous owner the reader has there. Fails as
+// ReadMasterText() does on a bad directive.
+absl::Status ForEachRRLineBothWays(std::string_view text,
+                                   const std::string& origin_wire,
+                                   const RRLineVisitor& visit);
 
 }  // namespace zones
 

@@ -229,7 +229,11 @@ std::string ParseValue(uint16_t type, std::string_view value,
   return "";
 }
 
-// Parses one record set into a Route53RecordSet.
+// Parses one record set into a Route53RecordSet, in phases (Parse() runs
+// them in order; the first error ends it): the identity that errors name
+// the record by (Name, Type, SetIdentifier), the field names, TTL,
+// ResourceRecords, the routing fields, AliasTarget, the rules between them,
+// and last the values.
 class RecordSetParser {
  public:
   explicit RecordSetParser(std::string_view label) : label_(label) {}
@@ -245,7 +249,29 @@ class RecordSetParser {
                               std::string_view shown_as,
                               std::optional<std::string>* out) const;
 
+  // The phases.
+  absl::Status ParseIdentity(const Json& rs);
+  absl::Status CheckFieldNames(const Json& rs) const;
+  absl::Status ParseTtl(const Json& rs);
+  absl::Status ParseResourceRecords(const Json& rs);
+  absl::Status ParseRoutingFields(const Json& rs);
+  absl::Status ParseAliasTarget(const Json& rs);
+  absl::Status CheckAliasOrValues() const;
+  absl::Status ParseValues();
+  absl::Status CheckSetIdentifierHasPolicy() const;
+
   std::string label_;  // how errors name the record set so far
+  // What the phases read.
+  std::string owner_;
+  uint16_t type_ = 0;
+  std::optional<std::string> set_identifier_;
+  std::optional<uint32_t> ttl_;
+  std::optional<std::vector<std::string>> values_;  // ResourceRecords
+  RoutedMember member_;
+  // The fields that select a routing policy, as written.
+  std::vector<std::pair<std::string_view, RoutingPolicy>> policies_;
+  bool alias_ = false;
+  std::vector<std::string> rdatas_;  // values_ as wire RDATA
 };
 
 absl::Status RecordSetParser::OptionalString(
@@ -261,39 +287,62 @@ absl::Status RecordSetParser::OptionalString(
 
 absl::Status RecordSetParser::Parse(const Json& rs, Route53RecordSet* out) {
   if (!rs.is_object()) return Fail("is not an object");
+  absl::Status s = ParseIdentity(rs);
+  if (s.ok()) s = CheckFieldNames(rs);
+  if (s.ok()) s = ParseTtl(rs);
+  if (s.ok()) s = ParseResourceRecords(rs);
+  if (s.ok()) s = ParseRoutingFields(rs);
+  if (s.ok()) s = ParseAliasTarget(rs);
+  if (s.ok()) s = CheckAliasOrValues();
+  if (s.ok()) s = ParseValues();
+  if (s.ok()) s = CheckSetIdentifierHasPolicy();
+  if (!s.ok()) return s;
+  out->owner = std::move(owner_);
+  out->type = type_;
+  out->routed = alias_ || !policies_.empty();
+  out->policy =
+      policies_.empty() ? RoutingPolicy::kSimple : policies_[0].second;
+  out->member = std::move(member_);
+  out->ttl = ttl_.value_or(0);
+  out->rdatas = std::move(rdatas_);
+  return absl::OkStatus();
+}
 
-  // Name, Type and SetIdentifier first: errors name the record with them.
+// Name, Type and SetIdentifier first: errors name the record with them.
+absl::Status RecordSetParser::ParseIdentity(const Json& rs) {
   std::optional<std::string> name_text;
   if (absl::Status s = OptionalString(rs, "Name", "Name", &name_text); !s.ok())
     return s;
   if (!name_text) return Fail("Name is required");
-  std::string owner;
-  if (!ParseName(*name_text, &owner)) {
+  if (!ParseName(*name_text, &owner_)) {
     return Fail(
         absl::StrCat("Name '", *name_text, "' is not a valid domain name"));
   }
-  label_ = absl::StrCat("record set [name='", dns::NameToText(owner), "']");
+  label_ = absl::StrCat("record set [name='", dns::NameToText(owner_), "']");
 
   std::optional<std::string> type_text;
   if (absl::Status s = OptionalString(rs, "Type", "Type", &type_text); !s.ok())
     return s;
   if (!type_text) return Fail("Type is required");
-  const auto type =
-      static_cast<uint16_t>(ldns_get_rr_type_by_name(type_text->c_str()));
-  if (type == 0) return Fail(absl::StrCat("unknown Type '", *type_text, "'"));
+  type_ = static_cast<uint16_t>(ldns_get_rr_type_by_name(type_text->c_str()));
+  if (type_ == 0) return Fail(absl::StrCat("unknown Type '", *type_text, "'"));
 
-  std::optional<std::string> set_identifier;
-  if (absl::Status s =
-          OptionalString(rs, "SetIdentifier", "SetIdentifier", &set_identifier);
+  if (absl::Status s = OptionalString(rs, "SetIdentifier", "SetIdentifier",
+                                      &set_identifier_);
       !s.ok()) {
     return s;
   }
-  if (set_identifier && set_identifier->size() > kMaxSetIdentifier) {
+  if (set_identifier_ && set_identifier_->size() > kMaxSetIdentifier) {
     return Fail(absl::StrCat("SetIdentifier is longer than ", kMaxSetIdentifier,
                              " characters"));
   }
-  label_ = DescribeRecordSet(owner, type, set_identifier.value_or(""));
+  label_ = DescribeRecordSet(owner_, type_, set_identifier_.value_or(""));
+  if (set_identifier_) member_.set_identifier = *set_identifier_;
+  return absl::OkStatus();
+}
 
+// Every field is one we read, or one of Route 53's we refuse by name.
+absl::Status RecordSetParser::CheckFieldNames(const Json& rs) const {
   for (auto it = rs.begin(); it != rs.end(); ++it) {
     const std::string& key = it.key();
     if (Contains(kFields, key)) continue;
@@ -303,54 +352,58 @@ absl::Status RecordSetParser::Parse(const Json& rs, Route53RecordSet* out) {
     return Fail(absl::StrCat("unknown field '", key, "'",
                              DidYouMean(key, kFields)));
   }
+  return absl::OkStatus();
+}
 
-  // TTL.
-  std::optional<uint32_t> ttl;
-  if (auto it = rs.find("TTL"); it != rs.end()) {
-    // nlohmann keeps every non-negative integer as number_unsigned.
-    if (!it->is_number_unsigned() || it->get<uint64_t>() > kMaxTtl) {
-      return Fail(absl::StrCat("TTL must be an integer from 0 to ", kMaxTtl));
-    }
-    ttl = static_cast<uint32_t>(it->get<uint64_t>());
+absl::Status RecordSetParser::ParseTtl(const Json& rs) {
+  auto it = rs.find("TTL");
+  if (it == rs.end()) return absl::OkStatus();
+  // nlohmann keeps every non-negative integer as number_unsigned.
+  if (!it->is_number_unsigned() || it->get<uint64_t>() > kMaxTtl) {
+    return Fail(absl::StrCat("TTL must be an integer from 0 to ", kMaxTtl));
   }
+  ttl_ = static_cast<uint32_t>(it->get<uint64_t>());
+  return absl::OkStatus();
+}
 
-  // ResourceRecords: [{"Value": "..."}, ...].
-  std::optional<std::vector<std::string>> values;
-  if (auto it = rs.find("ResourceRecords"); it != rs.end()) {
-    if (!it->is_array()) {
-      return Fail("ResourceRecords must be an array of {\"Value\": ...}");
-    }
-    values.emplace();
-    for (size_t i = 0; i < it->size(); ++i) {
-      const Json& rr = (*it)[i];
-      const std::string where = absl::StrCat("ResourceRecords[", i, "]");
-      if (!rr.is_object()) {
-        return Fail(absl::StrCat(where, " must be an object {\"Value\": ...}"));
-      }
-      for (auto f = rr.begin(); f != rr.end(); ++f) {
-        if (!Contains(kValueFields, f.key())) {
-          return Fail(absl::StrCat("unknown field '", f.key(), "' in ", where,
-                                   DidYouMean(f.key(), kValueFields)));
-        }
-      }
-      auto v = rr.find("Value");
-      if (v == rr.end()) return Fail(absl::StrCat(where, ": Value is required"));
-      if (!v->is_string())
-        return Fail(absl::StrCat(where, ": Value must be a string"));
-      values->push_back(v->get<std::string>());
-    }
+// ResourceRecords: [{"Value": "..."}, ...], the values as text.
+absl::Status RecordSetParser::ParseResourceRecords(const Json& rs) {
+  auto it = rs.find("ResourceRecords");
+  if (it == rs.end()) return absl::OkStatus();
+  if (!it->is_array()) {
+    return Fail("ResourceRecords must be an array of {\"Value\": ...}");
   }
+  values_.emplace();
+  for (size_t i = 0; i < it->size(); ++i) {
+    const Json& rr = (*it)[i];
+    const std::string where = absl::StrCat("ResourceRecords[", i, "]");
+    if (!rr.is_object()) {
+      return Fail(absl::StrCat(where, " must be an object {\"Value\": ...}"));
+    }
+    for (auto f = rr.begin(); f != rr.end(); ++f) {
+      if (!Contains(kValueFields, f.key())) {
+        return Fail(absl::StrCat("unknown field '", f.key(), "' in ", where,
+                                 DidYouMean(f.key(), kValueFields)));
+      }
+    }
+    auto v = rr.find("Value");
+    if (v == rr.end()) return Fail(absl::StrCat(where, ": Value is required"));
+    if (!v->is_string())
+      return Fail(absl::StrCat(where, ": Value must be a string"));
+    values_->push_back(v->get<std::string>());
+  }
+  return absl::OkStatus();
+}
 
-  // Routing fields.
-  RoutedMember member;
-  if (set_identifier) member.set_identifier = *set_identifier;
-  std::vector<std::pair<std::string_view, RoutingPolicy>> policies;
+// Region, Weight, Failover, MultiValueAnswer (each selects a policy) and
+// HealthCheckId.
+absl::Status RecordSetParser::ParseRoutingFields(const Json& rs) {
   std::optional<std::string> region;
   if (absl::Status s = OptionalString(rs, "Region", "Region", &region); !s.ok())
     return s;
   if (region) {
-    member.region = *region;
-    policies.emplace_back("Region", RoutingPolicy::kLatency);
+    member_.region = *region;
+    policies_.emplace_back("Region", RoutingPolicy::kLatency);
   }
   if (auto it = rs.find("Weight"); it != rs.end()) {
     if (!it->is_number_unsigned())
@@ -360,8 +413,8 @@ absl::Status RecordSetParser::Parse(const Json& rs, Route53RecordSet* out) {
       return Fail(absl::StrCat("Weight ", weight, " is out of range (0..",
                                kMaxWeight, ")"));
     }
-    member.weight = static_cast<uint32_t>(weight);
-    policies.emplace_back("Weight", RoutingPolicy::kWeighted);
+    member_.weight = static_cast<uint32_t>(weight);
+    policies_.emplace_back("Weight", RoutingPolicy::kWeighted);
   }
   std::optional<std::string> failover;
   if (absl::Status s = OptionalString(rs, "Failover", "Failover", &failover);
@@ -370,19 +423,19 @@ absl::Status RecordSetParser::Parse(const Json& rs, Route53RecordSet* out) {
   }
   if (failover) {
     if (*failover == "PRIMARY") {
-      member.failover = FailoverRole::kPrimary;
+      member_.failover = FailoverRole::kPrimary;
     } else if (*failover == "SECONDARY") {
-      member.failover = FailoverRole::kSecondary;
+      member_.failover = FailoverRole::kSecondary;
     } else {
       return Fail(absl::StrCat("Failover must be PRIMARY or SECONDARY, not '",
                                *failover, "'"));
     }
-    policies.emplace_back("Failover", RoutingPolicy::kFailover);
+    policies_.emplace_back("Failover", RoutingPolicy::kFailover);
   }
   if (auto it = rs.find("MultiValueAnswer"); it != rs.end()) {
     if (!it->is_boolean()) return Fail("MultiValueAnswer must be true or false");
     if (it->get<bool>())
-      policies.emplace_back("MultiValueAnswer", RoutingPolicy::kMultiValue);
+      policies_.emplace_back("MultiValueAnswer", RoutingPolicy::kMultiValue);
   }
   std::optional<std::string> health_check;
   if (absl::Status s =
@@ -390,90 +443,91 @@ absl::Status RecordSetParser::Parse(const Json& rs, Route53RecordSet* out) {
       !s.ok()) {
     return s;
   }
-  if (health_check) member.health_check_id = *health_check;
+  if (health_check) member_.health_check_id = *health_check;
+  return absl::OkStatus();
+}
 
-  // AliasTarget.
-  bool alias = false;
-  if (auto it = rs.find("AliasTarget"); it != rs.end()) {
-    const Json& at = *it;
-    if (!at.is_object()) return Fail("AliasTarget must be an object");
-    for (auto f = at.begin(); f != at.end(); ++f) {
-      if (!Contains(kAliasFields, f.key())) {
-        return Fail(absl::StrCat("unknown field '", f.key(),
-                                 "' in AliasTarget",
-                                 DidYouMean(f.key(), kAliasFields)));
-      }
+// AliasTarget: {HostedZoneId (ignored), DNSName, EvaluateTargetHealth}.
+absl::Status RecordSetParser::ParseAliasTarget(const Json& rs) {
+  auto it = rs.find("AliasTarget");
+  if (it == rs.end()) return absl::OkStatus();
+  const Json& at = *it;
+  if (!at.is_object()) return Fail("AliasTarget must be an object");
+  for (auto f = at.begin(); f != at.end(); ++f) {
+    if (!Contains(kAliasFields, f.key())) {
+      return Fail(absl::StrCat("unknown field '", f.key(), "' in AliasTarget",
+                               DidYouMean(f.key(), kAliasFields)));
     }
-    std::optional<std::string> ignored;
-    if (absl::Status s = OptionalString(at, "HostedZoneId",
-                                        "AliasTarget.HostedZoneId", &ignored);
-        !s.ok()) {
-      return s;
-    }
-    std::optional<std::string> target;
-    if (absl::Status s =
-            OptionalString(at, "DNSName", "AliasTarget.DNSName", &target);
-        !s.ok()) {
-      return s;
-    }
-    if (!target) return Fail("AliasTarget.DNSName is required");
-    if (!ParseName(*target, &member.alias_target)) {
-      return Fail(absl::StrCat("AliasTarget.DNSName '", *target,
-                               "' is not a valid domain name"));
-    }
-    if (auto e = at.find("EvaluateTargetHealth"); e != at.end()) {
-      if (!e->is_boolean())
-        return Fail("AliasTarget.EvaluateTargetHealth must be true or false");
-      member.evaluate_target_health = e->get<bool>();
-    }
-    alias = true;
   }
+  std::optional<std::string> ignored;
+  if (absl::Status s = OptionalString(at, "HostedZoneId",
+                                      "AliasTarget.HostedZoneId", &ignored);
+      !s.ok()) {
+    return s;
+  }
+  std::optional<std::string> target;
+  if (absl::Status s =
+          OptionalString(at, "DNSName", "AliasTarget.DNSName", &target);
+      !s.ok()) {
+    return s;
+  }
+  if (!target) return Fail("AliasTarget.DNSName is required");
+  if (!ParseName(*target, &member_.alias_target)) {
+    return Fail(absl::StrCat("AliasTarget.DNSName '", *target,
+                             "' is not a valid domain name"));
+  }
+  if (auto e = at.find("EvaluateTargetHealth"); e != at.end()) {
+    if (!e->is_boolean())
+      return Fail("AliasTarget.EvaluateTargetHealth must be true or false");
+    member_.evaluate_target_health = e->get<bool>();
+  }
+  alias_ = true;
+  return absl::OkStatus();
+}
 
-  if (policies.size() > 1) {
-    return Fail(absl::StrCat(AV(policies[0].first), " and ",
-                             AV(policies[1].first),
+// One routing policy; an alias has neither TTL nor values, anything else
+// both.
+absl::Status RecordSetParser::CheckAliasOrValues() const {
+  if (policies_.size() > 1) {
+    return Fail(absl::StrCat(AV(policies_[0].first), " and ",
+                             AV(policies_[1].first),
                              " select different routing policies (a record "
                              "set has one)"));
   }
-  if (alias) {
-    if (ttl) {
+  if (alias_) {
+    if (ttl_) {
       return Fail(
           "an alias record has no TTL (it answers with the alias target's)");
     }
-    if (values) return Fail("an alias record has no ResourceRecords");
-  } else {
-    if (!ttl) return Fail("TTL is required (except for alias records)");
-    if (!values) {
-      return Fail("ResourceRecords is required (except for alias records)");
-    }
-    if (values->empty()) return Fail("ResourceRecords is empty");
+    if (values_) return Fail("an alias record has no ResourceRecords");
+    return absl::OkStatus();
   }
-
-  std::vector<std::string> rdatas;
-  if (values) {
-    rdatas.resize(values->size());
-    for (size_t i = 0; i < values->size(); ++i) {
-      std::string problem = ParseValue(type, (*values)[i], &rdatas[i]);
-      if (!problem.empty()) {
-        return Fail(
-            absl::StrCat("bad value '", (*values)[i], "': ", problem));
-      }
-    }
+  if (!ttl_) return Fail("TTL is required (except for alias records)");
+  if (!values_) {
+    return Fail("ResourceRecords is required (except for alias records)");
   }
-
-  if (policies.empty() && set_identifier) {
-    return Fail(
-        "SetIdentifier needs a routing policy (Region, Weight, Failover "
-        "or MultiValueAnswer)");
-  }
-  out->owner = std::move(owner);
-  out->type = type;
-  out->routed = alias || !policies.empty();
-  out->policy = policies.empty() ? RoutingPolicy::kSimple : policies[0].second;
-  out->member = std::move(member);
-  out->ttl = ttl.value_or(0);
-  out->rdatas = std::move(rdatas);
+  if (values_->empty()) return Fail("ResourceRecords is empty");
   return absl::OkStatus();
+}
+
+// Each value as wire RDATA of the record set's type.
+absl::Status RecordSetParser::ParseValues() {
+  if (!values_) return absl::OkStatus();
+  rdatas_.resize(values_->size());
+  for (size_t i = 0; i < values_->size(); ++i) {
+    std::string problem = ParseValue(type_, (*values_)[i], &rdatas_[i]);
+    if (!problem.empty()) {
+      return Fail(absl::StrCat("bad value '", (*values_)[i], "': ", problem));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RecordSetParser::CheckSetIdentifierHasPolicy() const {
+  if (!policies_.empty() || !set_identifier_) return absl::OkStatus();
+  return Fail(
+      "SetIdentifier needs a routing policy (Region, Weight, Failover "
+      "or MultiValueAnswer)");
 }
 
 }  // namespace

@@ -7,39 +7,54 @@
 
 namespace zones {
 
-RdataNames RdataNamesFor(uint16_t type) {
+RdataLayout RdataLayoutFor(uint16_t type) {
+  using enum RdataNames;
   switch (type) {
+    case dns::rrtype::kA:
+      return {"4", kNone};
+    case dns::rrtype::kAAAA:
+      return {"K", kNone};
     case dns::rrtype::kNS:
     case dns::rrtype::kCNAME:
     case dns::rrtype::kPTR:
-      return RdataNames::kNameAt0;
+      return {"n", kNameAt0};
     case dns::rrtype::kMX:
-      return RdataNames::kMx;
+      return {"2n", kMx};
     case dns::rrtype::kSOA:
-      return RdataNames::kSoa;
+      return {"nnT", kSoa};
     case dns::rrtype::kSRV:
-      return RdataNames::kSrv;
+      return {"6n", kSrv};
     // Types whose RDATA holds names that we never compress: DNAME (RFC
     // 6672), the obsolete RFC 1035 mailbox types, and the later types with
     // embedded names (RFC 3597 §4 forbids compressing those).
     case dns::rrtype::kDNAME:
-    case 3:   // MD
-    case 4:   // MF
-    case 7:   // MB
-    case 8:   // MG
-    case 9:   // MR
-    case 14:  // MINFO
-    case 17:  // RP
+    case 3:  // MD
+    case 4:  // MF
+    case 7:  // MB
+    case 8:  // MG
+    case 9:  // MR
+      return {"n", kOther};
     case 18:  // AFSDB
     case 21:  // RT
-    case 26:  // PX
-    case 35:  // NAPTR
     case 36:  // KX
-      return RdataNames::kOther;
+      return {"2n", kOther};
+    case 14:  // MINFO
+    case 17:  // RP
+      return {"nn", kOther};
+    case 26:  // PX
+      return {"2nn", kOther};
+    case 35:  // NAPTR
+      return {"4sssn", kOther};
+    case dns::rrtype::kTXT:
+      return {"S", kNone};
+    case dns::rrtype::kHINFO:
+      return {"ss", kNone};
     default:
-      return RdataNames::kNone;
+      return {};
   }
 }
+
+RdataNames RdataNamesFor(uint16_t type) { return RdataLayoutFor(type).names; }
 
 void NameIndex::Build(const std::vector<Node>& nodes) {
   size_t cap = 16;

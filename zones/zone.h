@@ -45,6 +45,18 @@ enum class RdataNames : uint8_t {
 // Which RdataNames layout a type uses.
 RdataNames RdataNamesFor(uint16_t type);
 
+// The RDATA layout of a type whose fields the builder checks (and whose
+// names it lower-cases), and how its names are embedded.
+struct RdataLayout {
+  // A tiny program, one character a field: 'n' a domain name, 's' a
+  // <character-string>, 'S' one or more <character-string>s up to the end,
+  // '1'..'9' that many fixed octets, 'K' 16 fixed octets, 'T' 20 fixed
+  // octets. nullptr: a type whose RDATA is not checked.
+  const char* fields = nullptr;
+  RdataNames names = RdataNames::kNone;
+};
+RdataLayout RdataLayoutFor(uint16_t type);
+
 // One RRset (same owner, class IN, type), pre-encoded.
 struct RRset {
   uint16_t type = 0;

@@ -625,199 +625,55 @@ std::optional<MergeMode> ParseMergeMode(std::string_view s) {
 
 // -------------------------------------------------------------- build
 
-absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
-    const GeoNetworks& geo, const RegionRegistry& regions,
-    const CountryCentroids* centroids, absl::Span<const MeasuredRtt> measured,
-    const LatencyBuildOptions& opt) {
-  const auto t0 = std::chrono::steady_clock::now();
-  BuiltLatencyTable out;
-  LatencyBuildStats& st = out.stats;
+namespace {
+
+// ::ffff:0:0/96, the IPv4 space inside IPv6.
+constexpr U128 kMappedFirst = U128{0xFFFF} << 32;
+constexpr U128 kMappedLast = kMappedFirst | U128{0xFFFFFFFFu};
+
+// The inputs' counts, as both builds report them.
+void CountInputs(const GeoNetworks& geo, LatencyBuildStats& st) {
   st.input_records = geo.records;
   st.unlocated_records = geo.unlocated_records;
   st.places = geo.places().size();
-  st.measured = measured.size();
+}
 
-  // Regions, and their order by name (LatencyTable's tie-break).
-  const absl::Span<const Region> regs = regions.regions();
-  const size_t R = regs.size();
-  absl::flat_hash_map<std::string, uint32_t> region_index;
-  // kept[r]: region r may appear in rows (opt.only_regions); modeled[r]:
-  // and the distance model gives its RTTs (it has coordinates).
-  std::vector<bool> kept(R, true), modeled(R, false);
-  for (uint32_t i = 0; i < R; ++i) {
-    out.region_names.push_back(regs[i].name);
-    region_index.emplace(regs[i].name, i);
-    kept[i] = opt.only_regions.empty() ||
-              std::find(opt.only_regions.begin(), opt.only_regions.end(), regs[i].name) !=
-                  opt.only_regions.end();
-    modeled[i] = kept[i] && regs[i].has_location;
-    if (modeled[i]) ++st.modeled_regions;
+// Where a place is: its coordinates, else its country's centroid (when
+// `centroids` has one); false if neither.
+bool LocatePlace(const Place& pl, const CountryCentroids* centroids,
+                 double* lat, double* lon) {
+  if (pl.has_coordinates) {
+    *lat = pl.latitude;
+    *lon = pl.longitude;
+    return true;
   }
-  std::vector<uint32_t> name_rank(R);
-  {
-    std::vector<uint32_t> order(R);
-    for (uint32_t i = 0; i < R; ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return out.region_names[a] < out.region_names[b];
-    });
-    for (uint32_t i = 0; i < R; ++i) name_rank[order[i]] = i;
-  }
+  if (centroids == nullptr || pl.country.empty()) return false;
+  std::optional<CountryCentroids::Point> c = centroids->Find(pl.country);
+  if (!c) return false;
+  *lat = c->latitude;
+  *lon = c->longitude;
+  return true;
+}
 
-  // Measurements: check regions, split by kind.
-  std::vector<uint32_t> m_region(measured.size());
-  std::vector<uint32_t> by_location, by_country, by_network[2];
-  std::vector<bool> m_used(measured.size(), false);
-  for (uint32_t i = 0; i < measured.size(); ++i) {
-    const MeasuredRtt& m = measured[i];
-    auto it = region_index.find(m.region);
-    if (it == region_index.end()) {
-      return RowError(m.source, m.line,
-                      absl::StrCat("region '", m.region, "' is not in ",
-                                   regions.source()));
-    }
-    m_region[i] = it->second;
-    switch (m.kind) {
-      case MeasuredRtt::Kind::kLocation:
-        by_location.push_back(i);
-        break;
-      case MeasuredRtt::Kind::kCountry:
-        by_country.push_back(i);
-        break;
-      case MeasuredRtt::Kind::kNetwork:
-        by_network[m.network.is_v4() ? 0 : 1].push_back(i);
-        m_used[i] = true;  // a network measurement always applies
-        break;
-    }
-  }
-  absl::flat_hash_map<std::string, std::vector<uint32_t>> country_measured;
-  for (uint32_t i : by_country) country_measured[measured[i].country].push_back(i);
-
-  // Per place: the full row (RTT tenths per region, kAbsent if none).
-  const size_t P = geo.places().size();
-  std::vector<int32_t> full(P * R, kAbsent);
-  std::vector<bool> place_has_row(P, false);
-  std::vector<bool> place_located(P, false);  // coordinates or a centroid
-  std::vector<double> place_lat(P, 0), place_lon(P, 0);
-  {
-    std::vector<double> best_km(R);
-    std::vector<uint32_t> best_m(R);
-    for (uint32_t p = 0; p < P; ++p) {
-      const Place& pl = geo.place(p);
-      int32_t* row = full.data() + p * R;
-      bool located = pl.has_coordinates;
-      double lat = pl.latitude, lon = pl.longitude;
-      if (!located && centroids != nullptr && !pl.country.empty()) {
-        if (std::optional<CountryCentroids::Point> c = centroids->Find(pl.country)) {
-          located = true;
-          lat = c->latitude;
-          lon = c->longitude;
-        }
-      }
-      if (located) {
-        place_located[p] = true;
-        place_lat[p] = lat;
-        place_lon[p] = lon;
-        for (uint32_t r = 0; r < R; ++r) {
-          if (!modeled[r]) continue;
-          row[r] = ToTenths(opt.model.RttMs(
-              HaversineKm(lat, lon, regs[r].latitude, regs[r].longitude)));
-        }
-      }
-      if (!pl.country.empty()) {
-        auto it = country_measured.find(pl.country);
-        if (it != country_measured.end()) {
-          for (uint32_t i : it->second) {
-            row[m_region[i]] = ToTenths(measured[i].rtt_ms);
-            m_used[i] = true;
-          }
-        }
-      }
-      if (located && !by_location.empty()) {
-        std::fill(best_km.begin(), best_km.end(), opt.location_match_km);
-        std::fill(best_m.begin(), best_m.end(), kNone);
-        for (uint32_t i : by_location) {
-          const double km =
-              HaversineKm(lat, lon, measured[i].latitude, measured[i].longitude);
-          const uint32_t r = m_region[i];
-          if (km <= best_km[r]) {
-            best_km[r] = km;
-            best_m[r] = i;
-          }
-        }
-        for (uint32_t r = 0; r < R; ++r) {
-          if (best_m[r] == kNone) continue;
-          row[r] = ToTenths(measured[best_m[r]].rtt_ms);
-          m_used[best_m[r]] = true;
-        }
-      }
-      for (uint32_t r = 0; r < R && !place_has_row[p]; ++r) {
-        place_has_row[p] = row[r] != kAbsent && kept[r];
-      }
-    }
-  }
-  for (bool u : m_used) st.measured_unused += u ? 0 : 1;
-
-  RowStore rows;
-  std::vector<Cell> cells;
-  // A full row -> interned row (ranked, top_k), or kNone if empty.
-  auto finalize = [&](const int32_t* f) -> uint32_t {
-    cells.clear();
-    for (uint32_t r = 0; r < R; ++r) {
-      if (f[r] != kAbsent && kept[r]) cells.push_back({r, f[r]});
-    }
-    if (cells.empty()) return kNone;
-    std::sort(cells.begin(), cells.end(), [&](const Cell& a, const Cell& b) {
-      if (a.rtt_tenths != b.rtt_tenths) return a.rtt_tenths < b.rtt_tenths;
-      return name_rank[a.region] < name_rank[b.region];
-    });
-    if (opt.top_k > 0 && cells.size() > opt.top_k) cells.resize(opt.top_k);
-    return rows.Intern(cells);
-  };
-
-  // Flatten each family.
-  std::vector<Piece> pieces[2];
+// The input networks of each family (in[0] IPv4, in[1] IPv6) for Flatten,
+// each with value_of_place[its place]; those whose place has kNone are left
+// out and counted in `st` as without location, by country (most first).
+void CollectNetworks(const GeoNetworks& geo,
+                     const std::vector<uint32_t>& value_of_place,
+                     LatencyBuildStats& st, std::vector<InPrefix> (&in)[2]) {
   absl::flat_hash_map<std::string, size_t> no_location;
-  {
-    std::vector<InPrefix> in[2];
-    const auto& nets = geo.networks();
-    for (uint32_t i = 0; i < nets.size(); ++i) {
-      const GeoNetworks::Entry& e = nets[i];
-      const int fam = e.network.is_v4() ? 0 : 1;
-      (fam == 0 ? st.input_prefixes_v4 : st.input_prefixes_v6)++;
-      if (!place_has_row[e.place]) {
-        ++st.no_location_prefixes;
-        ++no_location[geo.place(e.place).country];
-        continue;
-      }
-      in[fam].push_back({PrefixFirst(e.network), PrefixLast(e.network),
-                         e.network.length(), i, e.place});
+  const auto& nets = geo.networks();
+  for (uint32_t i = 0; i < nets.size(); ++i) {
+    const GeoNetworks::Entry& e = nets[i];
+    const int fam = e.network.is_v4() ? 0 : 1;
+    (fam == 0 ? st.input_prefixes_v4 : st.input_prefixes_v6)++;
+    if (value_of_place[e.place] == kNone) {
+      ++st.no_location_prefixes;
+      ++no_location[geo.place(e.place).country];
+      continue;
     }
-    for (int fam = 0; fam < 2; ++fam) {
-      pieces[fam] = Flatten(in[fam], fam == 0 ? 32 : 128);
-      in[fam].clear();
-      in[fam].shrink_to_fit();
-    }
-    // ::ffff:0:0/96 is the IPv4 space: only the IPv4 family answers there
-    // (v4-mapped clients are IPv4 clients), so no IPv6 input or
-    // measurement applies to it. It gets the IPv6 default row like any gap
-    // (harmless: IPv4 has its own 0.0.0.0/0), or with no default rows
-    // stays unlocated, so that no IPv6 row covers it and answers IPv4
-    // clients that match no IPv4 row.
-    const U128 m_first = U128{0xFFFF} << 32, m_last = m_first | LowOnes(32);
-    std::vector<Piece> cut;
-    cut.reserve(pieces[1].size() + 2);
-    bool mapped_done = false;
-    for (const Piece& pc : pieces[1]) {
-      if (pc.last < m_first || pc.first > m_last) {
-        cut.push_back(pc);
-        continue;
-      }
-      if (pc.first < m_first) cut.push_back({pc.first, m_first - 1, pc.value});
-      if (!mapped_done) cut.push_back({m_first, m_last, kMapped});
-      mapped_done = true;
-      if (pc.last > m_last) cut.push_back({m_last + 1, pc.last, pc.value});
-    }
-    pieces[1].swap(cut);
+    in[fam].push_back({PrefixFirst(e.network), PrefixLast(e.network),
+                       e.network.length(), i, value_of_place[e.place]});
   }
   for (auto& [cc, n] : no_location) {
     st.no_location_countries.emplace_back(cc.empty() ? "(none)" : cc, n);
@@ -827,162 +683,447 @@ absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
               if (a.second != b.second) return a.second > b.second;
               return a.first < b.first;
             });
+}
+
+// BuildLatencyTable's work. Run() goes through the phases in order:
+// IndexRegions, ClassifyMeasurements, ComputePlaceRows (each place's RTT to
+// every region), FlattenNetworks (disjoint pieces per family),
+// ComputeDefaultRows, then per family SplitAtMeasuredNetworks, AssignRows
+// (a ranked row per piece), CoalesceNeighbours and the FamilyMerger, and
+// last Assemble (the rows used, renumbered).
+class LatencyTableBuild {
+ public:
+  LatencyTableBuild(const GeoNetworks& geo, const RegionRegistry& regions,
+                    const CountryCentroids* centroids,
+                    absl::Span<const MeasuredRtt> measured,
+                    const LatencyBuildOptions& opt)
+      : geo_(geo),
+        regions_(regions),
+        centroids_(centroids),
+        measured_(measured),
+        opt_(opt),
+        regs_(regions.regions()),
+        R_(regs_.size()),
+        P_(geo.places().size()) {}
+
+  absl::StatusOr<BuiltLatencyTable> Run() && {
+    CountInputs(geo_, st_);
+    st_.measured = measured_.size();
+    IndexRegions();
+    if (absl::Status s = ClassifyMeasurements(); !s.ok()) return s;
+    ComputePlaceRows();
+    FlattenNetworks();
+    ComputeDefaultRows();
+    for (int fam = 0; fam < 2; ++fam) BuildFamily(fam);
+    Assemble();
+    return std::move(out_);
+  }
+
+ private:
+  // Regions, and their order by name (LatencyTable's tie-break). kept_[r]:
+  // region r may appear in rows (opt.only_regions); modeled_[r]: and the
+  // distance model gives its RTTs (it has coordinates).
+  void IndexRegions() {
+    kept_.assign(R_, true);
+    modeled_.assign(R_, false);
+    for (uint32_t i = 0; i < R_; ++i) {
+      out_.region_names.push_back(regs_[i].name);
+      region_index_.emplace(regs_[i].name, i);
+      kept_[i] = opt_.only_regions.empty() ||
+                 std::find(opt_.only_regions.begin(), opt_.only_regions.end(),
+                           regs_[i].name) != opt_.only_regions.end();
+      modeled_[i] = kept_[i] && regs_[i].has_location;
+      if (modeled_[i]) ++st_.modeled_regions;
+    }
+    std::vector<uint32_t> order(R_);
+    for (uint32_t i = 0; i < R_; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return out_.region_names[a] < out_.region_names[b];
+    });
+    name_rank_.resize(R_);
+    for (uint32_t i = 0; i < R_; ++i) name_rank_[order[i]] = i;
+  }
+
+  // Measurements: each names a known region; split by kind.
+  absl::Status ClassifyMeasurements() {
+    m_region_.resize(measured_.size());
+    m_used_.assign(measured_.size(), false);
+    for (uint32_t i = 0; i < measured_.size(); ++i) {
+      const MeasuredRtt& m = measured_[i];
+      auto it = region_index_.find(m.region);
+      if (it == region_index_.end()) {
+        return RowError(m.source, m.line,
+                        absl::StrCat("region '", m.region, "' is not in ",
+                                     regions_.source()));
+      }
+      m_region_[i] = it->second;
+      switch (m.kind) {
+        case MeasuredRtt::Kind::kLocation:
+          by_location_.push_back(i);
+          break;
+        case MeasuredRtt::Kind::kCountry:
+          country_measured_[m.country].push_back(i);
+          break;
+        case MeasuredRtt::Kind::kNetwork:
+          by_network_[m.network.is_v4() ? 0 : 1].push_back(i);
+          m_used_[i] = true;  // a network measurement always applies
+          break;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Per place: the full row (RTT tenths per region, kAbsent if none): the
+  // model's, then the place's country's measurements, then the nearest
+  // location measurements.
+  void ComputePlaceRows() {
+    full_.assign(P_ * R_, kAbsent);
+    place_has_row_.assign(P_, false);
+    place_located_.assign(P_, false);
+    place_lat_.assign(P_, 0);
+    place_lon_.assign(P_, 0);
+    for (uint32_t p = 0; p < P_; ++p) {
+      const Place& pl = geo_.place(p);
+      int32_t* row = full_.data() + p * R_;
+      double lat = 0, lon = 0;
+      const bool located = LocatePlace(pl, centroids_, &lat, &lon);
+      if (located) {
+        place_located_[p] = true;
+        place_lat_[p] = lat;
+        place_lon_[p] = lon;
+        for (uint32_t r = 0; r < R_; ++r) {
+          if (!modeled_[r]) continue;
+          row[r] = ToTenths(opt_.model.RttMs(
+              HaversineKm(lat, lon, regs_[r].latitude, regs_[r].longitude)));
+        }
+      }
+      ApplyCountryMeasurements(pl.country, row);
+      if (located) ApplyLocationMeasurements(lat, lon, row);
+      for (uint32_t r = 0; r < R_ && !place_has_row_[p]; ++r) {
+        place_has_row_[p] = row[r] != kAbsent && kept_[r];
+      }
+    }
+    for (bool u : m_used_) st_.measured_unused += u ? 0 : 1;
+  }
+
+  void ApplyCountryMeasurements(const std::string& country, int32_t* row) {
+    if (country.empty()) return;
+    auto it = country_measured_.find(country);
+    if (it == country_measured_.end()) return;
+    for (uint32_t i : it->second) {
+      row[m_region_[i]] = ToTenths(measured_[i].rtt_ms);
+      m_used_[i] = true;
+    }
+  }
+
+  // Per region, the nearest location measurement within
+  // opt.location_match_km of (lat, lon).
+  void ApplyLocationMeasurements(double lat, double lon, int32_t* row) {
+    if (by_location_.empty()) return;
+    best_km_.assign(R_, opt_.location_match_km);
+    best_m_.assign(R_, kNone);
+    for (uint32_t i : by_location_) {
+      const double km =
+          HaversineKm(lat, lon, measured_[i].latitude, measured_[i].longitude);
+      const uint32_t r = m_region_[i];
+      if (km <= best_km_[r]) {
+        best_km_[r] = km;
+        best_m_[r] = i;
+      }
+    }
+    for (uint32_t r = 0; r < R_; ++r) {
+      if (best_m_[r] == kNone) continue;
+      row[r] = ToTenths(measured_[best_m_[r]].rtt_ms);
+      m_used_[best_m_[r]] = true;
+    }
+  }
+
+  // A full row -> interned row (ranked, top_k), or kNone if empty.
+  uint32_t RankRow(const int32_t* f) {
+    cells_.clear();
+    for (uint32_t r = 0; r < R_; ++r) {
+      if (f[r] != kAbsent && kept_[r]) cells_.push_back({r, f[r]});
+    }
+    if (cells_.empty()) return kNone;
+    std::sort(cells_.begin(), cells_.end(), [&](const Cell& a, const Cell& b) {
+      if (a.rtt_tenths != b.rtt_tenths) return a.rtt_tenths < b.rtt_tenths;
+      return name_rank_[a.region] < name_rank_[b.region];
+    });
+    if (opt_.top_k > 0 && cells_.size() > opt_.top_k) cells_.resize(opt_.top_k);
+    return rows_.Intern(cells_);
+  }
+
+  // Each family's networks with a row as disjoint pieces valued by place.
+  void FlattenNetworks() {
+    std::vector<uint32_t> value_of_place(P_);
+    for (uint32_t p = 0; p < P_; ++p)
+      value_of_place[p] = place_has_row_[p] ? p : kNone;
+    std::vector<InPrefix> in[2];
+    CollectNetworks(geo_, value_of_place, st_, in);
+    for (int fam = 0; fam < 2; ++fam) {
+      pieces_[fam] = Flatten(in[fam], fam == 0 ? 32 : 128);
+      std::vector<InPrefix>().swap(in[fam]);
+    }
+    CutMappedSpace(pieces_[1]);
+  }
+
+  // ::ffff:0:0/96 is the IPv4 space: only the IPv4 family answers there
+  // (v4-mapped clients are IPv4 clients), so no IPv6 input or measurement
+  // applies to it. It gets the IPv6 default row like any gap (harmless:
+  // IPv4 has its own 0.0.0.0/0), or with no default rows stays unlocated,
+  // so that no IPv6 row covers it and answers IPv4 clients that match no
+  // IPv4 row.
+  static void CutMappedSpace(std::vector<Piece>& v6) {
+    std::vector<Piece> cut;
+    cut.reserve(v6.size() + 2);
+    bool mapped_done = false;
+    for (const Piece& pc : v6) {
+      if (pc.last < kMappedFirst || pc.first > kMappedLast) {
+        cut.push_back(pc);
+        continue;
+      }
+      if (pc.first < kMappedFirst)
+        cut.push_back({pc.first, kMappedFirst - 1, pc.value});
+      if (!mapped_done) cut.push_back({kMappedFirst, kMappedLast, kMapped});
+      mapped_done = true;
+      if (pc.last > kMappedLast)
+        cut.push_back({kMappedLast + 1, pc.last, pc.value});
+    }
+    v6.swap(cut);
+  }
 
   // Default rows: the model's RTTs from every located address, averaged
   // with the addresses as weights (measurements are left out: one that
-  // names a region for a few places would pose as typical).
-  std::vector<int32_t> default_full[2];
-  for (int fam = 0; fam < 2 && opt.default_rows; ++fam) {
-    std::vector<double> place_weight(P, 0);
-    for (const Piece& pc : pieces[fam]) {
-      if (pc.value == kNone || pc.value == kMapped || !place_located[pc.value]) continue;
-      place_weight[pc.value] += ToDouble(pc.last - pc.first) + 1.0;
-    }
-    double total = 0;
-    std::vector<double> swx(R, 0);
-    for (uint32_t p = 0; p < P; ++p) {
-      if (place_weight[p] <= 0) continue;
-      total += place_weight[p];
-      for (uint32_t r = 0; r < R; ++r) {
-        if (!modeled[r]) continue;
-        swx[r] += place_weight[p] *
-                  opt.model.RttMs(HaversineKm(place_lat[p], place_lon[p],
-                                              regs[r].latitude, regs[r].longitude));
+  // names a region for a few places would pose as typical). A family
+  // without located addresses takes the other's.
+  void ComputeDefaultRows() {
+    if (!opt_.default_rows) return;
+    for (int fam = 0; fam < 2; ++fam) {
+      std::vector<double> place_weight(P_, 0);
+      for (const Piece& pc : pieces_[fam]) {
+        if (pc.value == kNone || pc.value == kMapped ||
+            !place_located_[pc.value])
+          continue;
+        place_weight[pc.value] += ToDouble(pc.last - pc.first) + 1.0;
+      }
+      double total = 0;
+      std::vector<double> swx(R_, 0);
+      for (uint32_t p = 0; p < P_; ++p) {
+        if (place_weight[p] <= 0) continue;
+        total += place_weight[p];
+        for (uint32_t r = 0; r < R_; ++r) {
+          if (!modeled_[r]) continue;
+          swx[r] += place_weight[p] *
+                    opt_.model.RttMs(HaversineKm(place_lat_[p], place_lon_[p],
+                                                 regs_[r].latitude,
+                                                 regs_[r].longitude));
+        }
+      }
+      if (total <= 0) continue;
+      default_full_[fam].assign(R_, kAbsent);
+      for (uint32_t r = 0; r < R_; ++r) {
+        if (modeled_[r]) default_full_[fam][r] = ToTenths(swx[r] / total);
       }
     }
-    if (total <= 0) continue;
-    default_full[fam].assign(R, kAbsent);
-    for (uint32_t r = 0; r < R; ++r) {
-      if (modeled[r]) default_full[fam][r] = ToTenths(swx[r] / total);
-    }
-  }
-  if (opt.default_rows) {
-    if (default_full[0].empty()) default_full[0] = default_full[1];
-    if (default_full[1].empty()) default_full[1] = default_full[0];
+    if (default_full_[0].empty()) default_full_[0] = default_full_[1];
+    if (default_full_[1].empty()) default_full_[1] = default_full_[0];
   }
 
-  // Rows per piece (network measurements split pieces), then merge.
-  std::vector<uint32_t> place_row(P, kNone);
-  std::vector<bool> place_row_done(P, false);
-  std::vector<FamilyMerger::Entry> entries[2];
-  std::vector<int32_t> scratch(R);
-  for (int fam = 0; fam < 2; ++fam) {
+  // One family: rows per piece (network measurements split pieces), then
+  // the merge.
+  void BuildFamily(int fam) {
     const int width = fam == 0 ? 32 : 128;
-    const U128 max = LowOnes(width);
     const uint32_t default_row =
-        default_full[fam].empty() ? kNone : finalize(default_full[fam].data());
-    std::vector<Piece>& pcs = pieces[fam];
-    const std::vector<uint32_t>& mnets = by_network[fam];
-    // Split at measured networks' bounds.
-    std::vector<std::pair<uint32_t, uint32_t>> cover;  // (piece, measurement)
-    if (!mnets.empty()) {
-      std::vector<U128> bounds;
-      for (uint32_t i : mnets) {
-        bounds.push_back(PrefixFirst(measured[i].network));
-        const U128 last = PrefixLast(measured[i].network);
-        if (last != max) bounds.push_back(last + 1);
-      }
-      std::sort(bounds.begin(), bounds.end());
-      bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
-      std::vector<Piece> split;
-      split.reserve(pcs.size() + bounds.size());
-      size_t bi = 0;
-      for (const Piece& pc : pcs) {
-        U128 a = pc.first;
-        while (bi < bounds.size() && bounds[bi] <= a) ++bi;
-        while (bi < bounds.size() && bounds[bi] <= pc.last) {
-          split.push_back({a, bounds[bi] - 1, pc.value});
-          a = bounds[bi++];
-        }
-        split.push_back({a, pc.last, pc.value});
-      }
-      pcs.swap(split);
-      for (uint32_t i : mnets) {
-        const U128 f = PrefixFirst(measured[i].network);
-        const U128 l = PrefixLast(measured[i].network);
-        auto it = std::lower_bound(pcs.begin(), pcs.end(), f,
-                                   [](const Piece& p, U128 v) { return p.first < v; });
-        for (; it != pcs.end() && it->last <= l; ++it) {
-          if (it->value == kMapped) continue;
-          cover.emplace_back(static_cast<uint32_t>(it - pcs.begin()), i);
-        }
-      }
-      std::sort(cover.begin(), cover.end(), [&](const auto& a, const auto& b) {
-        if (a.first != b.first) return a.first < b.first;
-        return measured[a.second].network.length() <
-               measured[b.second].network.length();
-      });
+        default_full_[fam].empty() ? kNone : RankRow(default_full_[fam].data());
+    std::vector<Piece>& pcs = pieces_[fam];
+    const std::vector<Cover> cover = SplitAtMeasuredNetworks(fam);
+    AssignRows(fam, cover, default_row);
+    if (opt_.merge != MergeMode::kNone) CoalesceNeighbours(pcs);
+    FamilyMerger merger(width, pcs, rows_, opt_, default_row, name_rank_);
+    entries_[fam] = merger.Run();
+    pcs.clear();
+    pcs.shrink_to_fit();
+  }
+
+  // (piece, network measurement that covers it)
+  using Cover = std::pair<uint32_t, uint32_t>;
+
+  // Splits the family's pieces at its measured networks' bounds; returns
+  // which measurements cover which pieces, by piece and then from the
+  // shortest network to the longest (the longest applies last).
+  std::vector<Cover> SplitAtMeasuredNetworks(int fam) {
+    std::vector<Cover> cover;
+    const std::vector<uint32_t>& mnets = by_network_[fam];
+    if (mnets.empty()) return cover;
+    std::vector<Piece>& pcs = pieces_[fam];
+    const U128 max = LowOnes(fam == 0 ? 32 : 128);
+    std::vector<U128> bounds;
+    for (uint32_t i : mnets) {
+      bounds.push_back(PrefixFirst(measured_[i].network));
+      const U128 last = PrefixLast(measured_[i].network);
+      if (last != max) bounds.push_back(last + 1);
     }
+    std::sort(bounds.begin(), bounds.end());
+    bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+    std::vector<Piece> split;
+    split.reserve(pcs.size() + bounds.size());
+    size_t bi = 0;
+    for (const Piece& pc : pcs) {
+      U128 a = pc.first;
+      while (bi < bounds.size() && bounds[bi] <= a) ++bi;
+      while (bi < bounds.size() && bounds[bi] <= pc.last) {
+        split.push_back({a, bounds[bi] - 1, pc.value});
+        a = bounds[bi++];
+      }
+      split.push_back({a, pc.last, pc.value});
+    }
+    pcs.swap(split);
+    for (uint32_t i : mnets) {
+      const U128 f = PrefixFirst(measured_[i].network);
+      const U128 l = PrefixLast(measured_[i].network);
+      auto it = std::lower_bound(
+          pcs.begin(), pcs.end(), f,
+          [](const Piece& p, U128 v) { return p.first < v; });
+      for (; it != pcs.end() && it->last <= l; ++it) {
+        if (it->value == kMapped) continue;
+        cover.emplace_back(static_cast<uint32_t>(it - pcs.begin()), i);
+      }
+    }
+    std::sort(cover.begin(), cover.end(), [&](const Cover& a, const Cover& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return measured_[a.second].network.length() <
+             measured_[b.second].network.length();
+    });
+    return cover;
+  }
+
+  // Each piece's value becomes its row: its place's (or the default row
+  // for a gap), with the measurements that cover it applied on top.
+  void AssignRows(int fam, const std::vector<Cover>& cover,
+                  uint32_t default_row) {
+    std::vector<Piece>& pcs = pieces_[fam];
     size_t ci = 0;
     for (uint32_t i = 0; i < pcs.size(); ++i) {
       Piece& pc = pcs[i];
       const uint32_t place = pc.value;
       if (ci < cover.size() && cover[ci].first == i) {
         if (place != kNone) {
-          std::copy_n(full.data() + size_t{place} * R, R, scratch.begin());
-        } else if (!default_full[fam].empty()) {
-          scratch = default_full[fam];
+          std::copy_n(full_.data() + size_t{place} * R_, R_, scratch_.begin());
+        } else if (!default_full_[fam].empty()) {
+          scratch_ = default_full_[fam];
         } else {
-          std::fill(scratch.begin(), scratch.end(), kAbsent);
+          std::fill(scratch_.begin(), scratch_.end(), kAbsent);
         }
         for (; ci < cover.size() && cover[ci].first == i; ++ci) {
           const uint32_t m = cover[ci].second;
-          scratch[m_region[m]] = ToTenths(measured[m].rtt_ms);
+          scratch_[m_region_[m]] = ToTenths(measured_[m].rtt_ms);
         }
-        pc.value = finalize(scratch.data());
+        pc.value = RankRow(scratch_.data());
       } else if (place == kNone || place == kMapped) {
         pc.value = default_row;
       } else {
-        if (!place_row_done[place]) {
-          place_row[place] = finalize(full.data() + size_t{place} * R);
-          place_row_done[place] = true;
+        if (!place_row_done_[place]) {
+          place_row_[place] = RankRow(full_.data() + size_t{place} * R_);
+          place_row_done_[place] = true;
         }
-        pc.value = place_row[place];
+        pc.value = place_row_[place];
       }
     }
-    // Coalesce equal neighbours (they may now share a row).
-    if (opt.merge != MergeMode::kNone) {
-      size_t w = 0;
-      for (size_t i = 0; i < pcs.size(); ++i) {
-        if (w > 0 && pcs[w - 1].value == pcs[i].value) {
-          pcs[w - 1].last = pcs[i].last;
-        } else {
-          pcs[w++] = pcs[i];
-        }
-      }
-      pcs.resize(w);
-    }
-    FamilyMerger merger(width, pcs, rows, opt, default_row, name_rank);
-    entries[fam] = merger.Run();
-    pcs.clear();
-    pcs.shrink_to_fit();
   }
 
-  // Assemble: only the rows used, renumbered.
-  absl::flat_hash_map<uint32_t, uint32_t> renum;
-  absl::flat_hash_set<std::string> rankings;
-  out.row_begin.push_back(0);
-  for (int fam = 0; fam < 2; ++fam) {
-    for (const FamilyMerger::Entry& e : entries[fam]) {
-      auto [it, fresh] =
-          renum.try_emplace(e.row, static_cast<uint32_t>(out.row_begin.size() - 1));
-      absl::Span<const Cell> c = rows.Get(e.row);
-      if (fresh) {
-        out.cells.insert(out.cells.end(), c.begin(), c.end());
-        out.row_begin.push_back(static_cast<uint32_t>(out.cells.size()));
-        std::string rk;
-        for (const Cell& x : c) {
-          rk.append(reinterpret_cast<const char*>(&x.region), sizeof x.region);
-        }
-        rankings.insert(std::move(rk));
+  // Equal neighbours (they may now share a row) become one piece.
+  static void CoalesceNeighbours(std::vector<Piece>& pcs) {
+    size_t w = 0;
+    for (size_t i = 0; i < pcs.size(); ++i) {
+      if (w > 0 && pcs[w - 1].value == pcs[i].value) {
+        pcs[w - 1].last = pcs[i].last;
+      } else {
+        pcs[w++] = pcs[i];
       }
-      out.networks.push_back({e.network, it->second});
-      st.output_rows += c.size();
     }
-    (fam == 0 ? st.output_networks_v4 : st.output_networks_v6) = entries[fam].size();
+    pcs.resize(w);
   }
-  st.distinct_rankings = rankings.size();
-  st.build_seconds = Seconds(t0);
+
+  // The output: only the rows used, renumbered in order of use.
+  void Assemble() {
+    absl::flat_hash_map<uint32_t, uint32_t> renum;
+    absl::flat_hash_set<std::string> rankings;
+    out_.row_begin.push_back(0);
+    for (int fam = 0; fam < 2; ++fam) {
+      for (const FamilyMerger::Entry& e : entries_[fam]) {
+        auto [it, fresh] = renum.try_emplace(
+            e.row, static_cast<uint32_t>(out_.row_begin.size() - 1));
+        absl::Span<const Cell> c = rows_.Get(e.row);
+        if (fresh) {
+          out_.cells.insert(out_.cells.end(), c.begin(), c.end());
+          out_.row_begin.push_back(static_cast<uint32_t>(out_.cells.size()));
+          std::string rk;
+          for (const Cell& x : c) {
+            rk.append(reinterpret_cast<const char*>(&x.region),
+                      sizeof x.region);
+          }
+          rankings.insert(std::move(rk));
+        }
+        out_.networks.push_back({e.network, it->second});
+        st_.output_rows += c.size();
+      }
+      (fam == 0 ? st_.output_networks_v4 : st_.output_networks_v6) =
+          entries_[fam].size();
+    }
+    st_.distinct_rankings = rankings.size();
+  }
+
+  const GeoNetworks& geo_;
+  const RegionRegistry& regions_;
+  const CountryCentroids* centroids_;
+  const absl::Span<const MeasuredRtt> measured_;
+  const LatencyBuildOptions& opt_;
+  const absl::Span<const Region> regs_;
+  const size_t R_;  // regions
+  const size_t P_;  // places
+  BuiltLatencyTable out_;
+  LatencyBuildStats& st_ = out_.stats;
+
+  // IndexRegions.
+  absl::flat_hash_map<std::string, uint32_t> region_index_;
+  std::vector<bool> kept_, modeled_;
+  std::vector<uint32_t> name_rank_;
+  // ClassifyMeasurements: each measurement's region and whether it applied;
+  // by kind.
+  std::vector<uint32_t> m_region_;
+  std::vector<bool> m_used_;
+  std::vector<uint32_t> by_location_, by_network_[2];
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> country_measured_;
+  // ComputePlaceRows: rows of R_ RTTs per place, and where the place is.
+  std::vector<int32_t> full_;
+  std::vector<bool> place_has_row_, place_located_;
+  std::vector<double> place_lat_, place_lon_;
+  std::vector<double> best_km_;  // ApplyLocationMeasurements' scratch
+  std::vector<uint32_t> best_m_;
+  // Interned ranked rows; RankRow's scratch.
+  RowStore rows_;
+  std::vector<Cell> cells_;
+  // FlattenNetworks, per family; ComputeDefaultRows.
+  std::vector<Piece> pieces_[2];
+  std::vector<int32_t> default_full_[2];
+  // AssignRows: each place's row once ranked (shared by the families).
+  std::vector<uint32_t> place_row_ = std::vector<uint32_t>(P_, kNone);
+  std::vector<bool> place_row_done_ = std::vector<bool>(P_, false);
+  std::vector<int32_t> scratch_ = std::vector<int32_t>(R_);
+  // BuildFamily.
+  std::vector<FamilyMerger::Entry> entries_[2];
+};
+
+}  // namespace
+
+absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
+    const GeoNetworks& geo, const RegionRegistry& regions,
+    const CountryCentroids* centroids, absl::Span<const MeasuredRtt> measured,
+    const LatencyBuildOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  absl::StatusOr<BuiltLatencyTable> out =
+      LatencyTableBuild(geo, regions, centroids, measured, opt).Run();
+  if (out.ok()) out->stats.build_seconds = Seconds(t0);
   return out;
 }
 
@@ -993,55 +1134,25 @@ absl::StatusOr<NetworkLocations> BuildNetworkLocations(
   const auto t0 = std::chrono::steady_clock::now();
   NetworkLocations out;
   LatencyBuildStats& st = out.stats;
-  st.input_records = geo.records;
-  st.unlocated_records = geo.unlocated_records;
-  st.places = geo.places().size();
+  CountInputs(geo, st);
   // Place -> location (places with the same point share one, so that a
   // country and its alias merge), or kNone without coordinates.
   std::vector<uint32_t> place_loc(geo.places().size(), kNone);
   absl::flat_hash_map<std::pair<double, double>, uint32_t> loc_ids;
   for (uint32_t p = 0; p < geo.places().size(); ++p) {
     const Place& pl = geo.place(p);
-    double lat = pl.latitude, lon = pl.longitude;
-    if (!pl.has_coordinates) {
-      std::optional<CountryCentroids::Point> c;
-      if (centroids != nullptr && !pl.country.empty()) c = centroids->Find(pl.country);
-      if (!c) continue;
-      lat = c->latitude;
-      lon = c->longitude;
-    }
+    double lat = 0, lon = 0;
+    if (!LocatePlace(pl, centroids, &lat, &lon)) continue;
     auto [it, fresh] = loc_ids.try_emplace(std::pair{lat, lon},
                                            static_cast<uint32_t>(out.locations.size()));
     if (fresh) out.locations.push_back({lat, lon, pl.country});
     place_loc[p] = it->second;
   }
-  absl::flat_hash_map<std::string, size_t> no_location;
   std::vector<InPrefix> in[2];
-  const auto& nets = geo.networks();
-  for (uint32_t i = 0; i < nets.size(); ++i) {
-    const GeoNetworks::Entry& e = nets[i];
-    const int fam = e.network.is_v4() ? 0 : 1;
-    (fam == 0 ? st.input_prefixes_v4 : st.input_prefixes_v6)++;
-    if (place_loc[e.place] == kNone) {
-      ++st.no_location_prefixes;
-      ++no_location[geo.place(e.place).country];
-      continue;
-    }
-    in[fam].push_back({PrefixFirst(e.network), PrefixLast(e.network),
-                       e.network.length(), i, place_loc[e.place]});
-  }
-  for (auto& [cc, n] : no_location) {
-    st.no_location_countries.emplace_back(cc.empty() ? "(none)" : cc, n);
-  }
-  std::sort(st.no_location_countries.begin(), st.no_location_countries.end(),
-            [](const auto& a, const auto& b) {
-              if (a.second != b.second) return a.second > b.second;
-              return a.first < b.first;
-            });
+  CollectNetworks(geo, place_loc, st, in);
   // Flatten merges adjacent pieces of one location; each piece becomes the
   // fewest prefixes that cover it. The IPv4 space inside IPv6
   // (::ffff:0:0/96) is left out: IPv4 answers for it.
-  const U128 m_first = U128{0xFFFF} << 32, m_last = m_first | LowOnes(32);
   for (int fam = 0; fam < 2; ++fam) {
     const int width = fam == 0 ? 32 : 128;
     const std::vector<Piece> pieces = Flatten(in[fam], width);
@@ -1054,9 +1165,9 @@ absl::StatusOr<NetworkLocations> BuildNetworkLocations(
     };
     for (const Piece& pc : pieces) {
       if (pc.value == kNone) continue;
-      if (fam == 1 && pc.first <= m_last && pc.last >= m_first) {
-        if (pc.first < m_first) emit(pc.first, m_first - 1, pc.value);
-        if (pc.last > m_last) emit(m_last + 1, pc.last, pc.value);
+      if (fam == 1 && pc.first <= kMappedLast && pc.last >= kMappedFirst) {
+        if (pc.first < kMappedFirst) emit(pc.first, kMappedFirst - 1, pc.value);
+        if (pc.last > kMappedLast) emit(kMappedLast + 1, pc.last, pc.value);
         continue;
       }
       emit(pc.first, pc.last, pc.value);

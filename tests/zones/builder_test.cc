@@ -26,15 +26,10 @@ using zones::RdataNames;
 using zones::SourceLocation;
 using zones::Zone;
 using zones::ZoneBuilder;
+using zones_test::Bytes;
 using zones_test::Wire;
 using zones_test::ZoneFromText;
 namespace node_flag = zones::node_flag;
-
-std::string Bytes(std::initializer_list<int> octets) {
-  std::string s;
-  for (int o : octets) s.push_back(static_cast<char>(o));
-  return s;
-}
 
 // Lines 1-4 of a valid zone for example.com.
 constexpr char kHead[] =

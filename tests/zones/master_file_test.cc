@@ -19,6 +19,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using zones::ZoneBuilder;
+using zones_test::Bytes;
 using zones_test::TempFolder;
 using zones_test::Wire;
 using zones_test::ZoneFromText;
@@ -39,12 +40,6 @@ uint32_t TtlOf(const zones::Zone& zone, std::string_view owner, uint16_t type) {
   const zones::Node* node = zone.Find(Wire(owner));
   if (node == nullptr || node->Find(type) == nullptr) return 0xffffffff;
   return node->Find(type)->ttl;
-}
-
-std::string Bytes(std::initializer_list<int> octets) {
-  std::string s;
-  for (int o : octets) s.push_back(static_cast<char>(o));
-  return s;
 }
 
 // The start of a valid zone for example.com., lines 1-4.

@@ -37,16 +37,11 @@ using zones::RoutingPolicy;
 using zones::SourceLocation;
 using zones::Zone;
 using zones::ZoneBuilder;
+using zones_test::Bytes;
 using zones_test::TempFolder;
 using zones_test::Wire;
 namespace node_flag = zones::node_flag;
 namespace rrtype = dns::rrtype;
-
-std::string Bytes(std::initializer_list<int> octets) {
-  std::string s;
-  for (int o : octets) s.push_back(static_cast<char>(o));
-  return s;
-}
 
 // The dump as `aws route53 list-resource-record-sets --hosted-zone-id ...`
 // prints it (trimmed), with some names without the trailing dot and in
@@ -818,11 +813,7 @@ TEST(AddRoutedTest, MemberRRsetIsEncodedLikeAStaticRRset) {
 
   ZoneBuilder b(Wire("example.com."));
   const int file = b.AddSource("api");
-  ASSERT_TRUE(zones::ReadMasterText(
-                  "$TTL 300\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n"
-                  "ns1 A 192.0.2.53\n",
-                  "zone.db", &b)
-                  .ok());
+  ASSERT_TRUE(zones_test::ReadZoneHead(&b).ok());
   RoutedMember m;
   m.set_identifier = "x";
   m.region = "eu-west-1";
@@ -888,11 +879,7 @@ TEST(AddRoutedTest, MemberErrorsAreImmediate) {
 TEST(AddRoutedTest, BuilderRulesBeyondTheJson) {
   // Rules the JSON reader cannot produce but an API caller could.
   ZoneBuilder b(Wire("example.com."));
-  ASSERT_TRUE(zones::ReadMasterText(
-                  "$TTL 300\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n"
-                  "ns1 A 192.0.2.53\n",
-                  "zone.db", &b)
-                  .ok());
+  ASSERT_TRUE(zones_test::ReadZoneHead(&b).ok());
   const int file = b.AddSource("api");
   RoutedMember m;
   m.set_identifier = "x";
@@ -908,11 +895,7 @@ TEST(AddRoutedTest, BuilderRulesBeyondTheJson) {
             "set-identifier='x']: Weight 300 is out of range (0..255)");
 
   ZoneBuilder c(Wire("example.com."));
-  ASSERT_TRUE(zones::ReadMasterText(
-                  "$TTL 300\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n"
-                  "ns1 A 192.0.2.53\n",
-                  "zone.db", &c)
-                  .ok());
+  ASSERT_TRUE(zones_test::ReadZoneHead(&c).ok());
   const int api = c.AddSource("api");
   RoutedMember f;
   f.set_identifier = "f";
@@ -931,11 +914,7 @@ TEST(AddRoutedTest, BuilderRulesBeyondTheJson) {
 TEST(AddRoutedTest, TheFirstErrorInFileOrderWins) {
   // A static error after a routed one, and one before it.
   ZoneBuilder b(Wire("example.com."));
-  ASSERT_TRUE(zones::ReadMasterText(
-                  "$TTL 300\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n"
-                  "ns1 A 192.0.2.53\n",
-                  "zone.db", &b)
-                  .ok());
+  ASSERT_TRUE(zones_test::ReadZoneHead(&b).ok());
   ASSERT_TRUE(zones::ReadRoute53JsonText(
                   R"({"ResourceRecordSets": [
   {"Name": "www.example.com.", "Type": "A", "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]}
@@ -951,11 +930,7 @@ TEST(AddRoutedTest, TheFirstErrorInFileOrderWins) {
             "SetIdentifier is required for a latency record");
 
   ZoneBuilder c(Wire("example.com."));
-  ASSERT_TRUE(zones::ReadMasterText(
-                  "$TTL 300\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\n"
-                  "ns1 A 192.0.2.53\nx CNAME a\nx TXT \"b\"\n",
-                  "zone.db", &c)
-                  .ok());
+  ASSERT_TRUE(zones_test::ReadZoneHead(&c, "x CNAME a\nx TXT \"b\"\n").ok());
   ASSERT_TRUE(zones::ReadRoute53JsonText(
                   R"({"ResourceRecordSets": [
   {"Name": "www.example.com.", "Type": "A", "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]}

@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "base/string_view.h"
 #include "gtest/gtest.h"
 #include "zones/builder.h"
 #include "zones/master_file.h"
@@ -63,6 +65,18 @@ dns::Name QName(std::string_view text) {
     std::abort();
   }
   return name;
+}
+
+std::string Bytes(std::initializer_list<int> octets) {
+  std::string s;
+  for (int o : octets) s.push_back(static_cast<char>(o));
+  return s;
+}
+
+absl::Status ReadZoneHead(zones::ZoneBuilder* builder, std::string_view more,
+                          const std::string& display_name) {
+  return zones::ReadMasterText(absl::StrCat(kZoneHead, base::AV(more)),
+                               display_name, builder);
 }
 
 absl::StatusOr<std::shared_ptr<const zones::Zone>> ZoneFromText(

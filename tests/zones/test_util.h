@@ -5,12 +5,15 @@
 #ifndef STEERDNS_TESTS_ZONES_TEST_UTIL_H_
 #define STEERDNS_TESTS_ZONES_TEST_UTIL_H_
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "dns/wire/name.h"
+#include "zones/builder.h"
 #include "zones/zone.h"
 
 namespace zones_test {
@@ -39,6 +42,19 @@ class TempFolder {
 std::string Wire(std::string_view text);
 // A query name.
 dns::Name QName(std::string_view text);
+
+// Octets given as numbers, e.g. Bytes({192, 0, 2, 1}).
+std::string Bytes(std::initializer_list<int> octets);
+
+// Lines 1-4 of a valid zone (SOA, NS and the NS's glue) for any origin.
+inline constexpr char kZoneHead[] =
+    "$TTL 300\n@ SOA ns1 h 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.53\n";
+
+// Reads kZoneHead followed by `more` into `builder`, as the master file
+// `display_name`.
+absl::Status ReadZoneHead(zones::ZoneBuilder* builder,
+                          std::string_view more = "",
+                          const std::string& display_name = "zone.db");
 
 // Reads `text` as a master file named `display_name` for `origin` and
 // builds it.
