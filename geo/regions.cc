@@ -18,15 +18,9 @@ using base::AV;
 using base::StdViewFormatter;
 
 std::string_view AdminStateName(AdminState s) {
-  switch (s) {
-    case AdminState::kUp:
-      return "up";
-    case AdminState::kDrain:
-      return "drain";
-    case AdminState::kDown:
-      return "down";
-  }
-  return "?";
+  static constexpr std::string_view kNames[] = {"up", "drain", "down"};  // by AdminState
+  const auto i = static_cast<size_t>(s);
+  return i < std::size(kNames) ? kNames[i] : "?";
 }
 
 std::optional<AdminState> ParseAdminState(std::string_view s) {

@@ -103,4 +103,10 @@ LookupResult Lookup(const Zone& zone, const dns::Name& qname,
   return {LookupKind::kNxDomain, &zone.apex()};
 }
 
+const char* LookupKindName(LookupKind k) {
+  static constexpr const char* kNames[] = {"exact", "wildcard", "referral", "nxdomain"};
+  const auto i = static_cast<size_t>(k);  // by LookupKind
+  return i < std::size(kNames) ? kNames[i] : "?";
+}
+
 }  // namespace zones

@@ -64,6 +64,9 @@ enum class LookupKind : uint8_t {
   kNxDomain,  // no such name, no wildcard; node == closest encloser
 };
 
+// "exact", "wildcard", "referral", "nxdomain" (explain traces, tests).
+const char* LookupKindName(LookupKind k);
+
 struct LookupResult {
   LookupKind kind;
   const Node* node;

@@ -39,16 +39,6 @@ constexpr size_t kMaxAdditionalTargets = 16;
 
 constexpr uint16_t kPointerToQname = 0xC000 | kHeaderSize;
 
-const char* LookupKindName(LookupKind k) {
-  switch (k) {
-    case LookupKind::kExact: return "exact";
-    case LookupKind::kWildcard: return "wildcard";
-    case LookupKind::kReferral: return "referral";
-    case LookupKind::kNxDomain: return "nxdomain";
-  }
-  return "unknown";
-}
-
 inline uint16_t LoadU16(const char* p) {
   return static_cast<uint16_t>((static_cast<uint8_t>(p[0]) << 8) |
                                static_cast<uint8_t>(p[1]));
@@ -484,7 +474,7 @@ Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q,
   std::array<const Node*, kMaxCnameChain> visited;  // [0, chain] written before read
   for (int chain = 0;; ++chain) {
     const zones::LookupResult found = zones::Lookup(zone, *current, q.qtype);
-    if (trace != nullptr && chain == 0) trace->lookup = LookupKindName(found.kind);
+    if (trace != nullptr && chain == 0) trace->lookup = zones::LookupKindName(found.kind);
     switch (found.kind) {
       case LookupKind::kReferral: {
         const Node& cut = *found.node;

@@ -69,15 +69,9 @@ constexpr ModeAttempt kAttempts[] = {
 }  // namespace
 
 const char* XdpWorker::ModeName(Mode mode) {
-  switch (mode) {
-    case Mode::kNativeZeroCopy:
-      return "native zero-copy";
-    case Mode::kNativeCopy:
-      return "native copy";
-    case Mode::kSkbCopy:
-      return "skb copy";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"native zero-copy", "native copy", "skb copy"};
+  const auto i = static_cast<size_t>(mode);  // by Mode
+  return i < std::size(kNames) ? kNames[i] : "?";
 }
 
 std::string XdpWorker::Describe() const {

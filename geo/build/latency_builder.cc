@@ -605,15 +605,9 @@ absl::StatusOr<std::vector<DistanceSample>> LoadRttMatrixSamples(
 }
 
 std::string_view MergeModeName(MergeMode m) {
-  switch (m) {
-    case MergeMode::kNone:
-      return "none";
-    case MergeMode::kSiblings:
-      return "siblings";
-    case MergeMode::kOptimal:
-      return "optimal";
-  }
-  return "?";
+  static constexpr std::string_view kNames[] = {"none", "siblings", "optimal"};  // by MergeMode
+  const auto i = static_cast<size_t>(m);
+  return i < std::size(kNames) ? kNames[i] : "?";
 }
 
 std::optional<MergeMode> ParseMergeMode(std::string_view s) {

@@ -253,15 +253,10 @@ absl::Status ReadMmdb(const std::string& path, GeoNetworks& out,
 // ------------------------------------------------------ detection
 
 std::string_view GeoSourceKindName(GeoSourceKind k) {
-  switch (k) {
-    case GeoSourceKind::kTorGeoip:
-      return "tor-geoipdb";
-    case GeoSourceKind::kMmdb:
-      return "mmdb";
-    case GeoSourceKind::kLocationsCsv:
-      return "locations-csv";
-  }
-  return "?";
+  // By GeoSourceKind.
+  static constexpr std::string_view kNames[] = {"tor-geoipdb", "mmdb", "locations-csv"};
+  const auto i = static_cast<size_t>(k);
+  return i < std::size(kNames) ? kNames[i] : "?";
 }
 
 absl::StatusOr<GeoSourceKind> DetectGeoSource(const std::string& path) {

@@ -26,9 +26,7 @@ using zones::RdataNames;
 using zones::SourceLocation;
 using zones::Zone;
 using zones::ZoneBuilder;
-using zones_test::Bytes;
-using zones_test::Wire;
-using zones_test::ZoneFromText;
+using namespace zones_test;  // tests/zones/test_util.h
 namespace node_flag = zones::node_flag;
 
 // Lines 1-4 of a valid zone for example.com.

@@ -45,8 +45,7 @@ using zones::RoutingPolicy;
 using zones::RRset;
 using zones::Zone;
 using zones::ZoneBuilder;
-using zones_test::QName;
-using zones_test::Wire;
+using namespace zones_test;  // tests/zones/test_util.h
 namespace rrtype = dns::rrtype;
 
 using ZonePtr = std::shared_ptr<const Zone>;

@@ -26,7 +26,7 @@
 
 namespace {
 
-using zones_test::Wire;
+using namespace zones_test;  // tests/zones/test_util.h
 
 // What the check reports for `text` read as a zone of `origin`: one
 // "line N "text": disagreement" per line the parsers read differently.

@@ -19,10 +19,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using zones::ZoneBuilder;
-using zones_test::Bytes;
-using zones_test::TempFolder;
-using zones_test::Wire;
-using zones_test::ZoneFromText;
+using namespace zones_test;  // tests/zones/test_util.h
 
 // The RDATA of each RR of `owner`/`type`, or nothing if absent.
 std::vector<std::string> Rdatas(const zones::Zone& zone, std::string_view owner,

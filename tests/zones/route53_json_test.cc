@@ -37,9 +37,7 @@ using zones::RoutingPolicy;
 using zones::SourceLocation;
 using zones::Zone;
 using zones::ZoneBuilder;
-using zones_test::Bytes;
-using zones_test::TempFolder;
-using zones_test::Wire;
+using namespace zones_test;  // tests/zones/test_util.h
 namespace node_flag = zones::node_flag;
 namespace rrtype = dns::rrtype;
 

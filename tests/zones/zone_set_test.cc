@@ -18,9 +18,7 @@ using ::testing::UnorderedElementsAre;
 using zones::LookupKind;
 using zones::Zone;
 using zones::ZoneSet;
-using zones_test::QName;
-using zones_test::Wire;
-using zones_test::ZoneFromText;
+using namespace zones_test;  // tests/zones/test_util.h
 
 constexpr uint16_t kA = 1;
 constexpr uint16_t kNS = 2;
@@ -30,19 +28,6 @@ constexpr uint16_t kTXT = 16;
 constexpr uint16_t kSRV = 33;
 constexpr uint16_t kDS = 43;
 
-const char* KindName(LookupKind k) {
-  switch (k) {
-    case LookupKind::kExact:
-      return "exact";
-    case LookupKind::kWildcard:
-      return "wildcard";
-    case LookupKind::kReferral:
-      return "referral";
-    case LookupKind::kNxDomain:
-      return "nxdomain";
-  }
-  return "?";
-}
 
 std::shared_ptr<const Zone> MustBuild(std::string_view origin,
                                       const std::string& text) {
@@ -61,7 +46,7 @@ struct LookupCase {
 void ExpectLookups(const Zone& zone, const std::vector<LookupCase>& cases) {
   for (const LookupCase& c : cases) {
     const zones::LookupResult r = zones::Lookup(zone, QName(c.qname), c.qtype);
-    EXPECT_STREQ(KindName(r.kind), KindName(c.kind))
+    EXPECT_STREQ(zones::LookupKindName(r.kind), zones::LookupKindName(c.kind))
         << c.qname << " type " << c.qtype;
     ASSERT_NE(r.node, nullptr) << c.qname;
     EXPECT_EQ(dns::NameToText(r.node->owner), c.node)
