@@ -1,0 +1,639 @@
+// File: zones/zone_export.cc
+//
+// Zone → master file / Route 53 JSON.
+//
+// RDATA presentation, per type:
+//  - written here, field by field, for the types of nearly every zone (A,
+//    AAAA, NS, CNAME, PTR, DNAME, MX, SOA, TXT, SPF, SRV): exact by
+//    construction and fast on a million-record zone;
+//  - for the other types NSD, Knot and BIND all know (kPresentedTypes),
+//    ldns's per-field writer (ldns_rdf2buffer_str), checked by reading the
+//    text back with ldns (ldns_rr_new_frm_str) and comparing the octets:
+//    a value ldns does not write back to itself falls back to RFC 3597;
+//  - every other type, and RDATA that does not parse as its type (a zone
+//    may hold any octets for a type it does not check), as RFC 3597
+//    "\# len hex".
+// Both outputs are built as text directly (no JSON tree: a million record
+// sets would cost hundreds of MiB in nlohmann's nodes).
+#include "zones/zone_export.h"
+
+#include <stdbool.h>  // ldns's headers use bool from C
+
+#include <ldns/ldns.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "base/string_view.h"
+#include "dns/wire/name.h"
+#include "dns/wire/types.h"
+
+namespace zones {
+namespace {
+
+using base::AV;
+
+// The types written in their own presentation form: those whose syntax
+// NSD 4, Knot 3 and BIND 9 share (the intersection of the three parsers'
+// type tables). Sorted by number.
+struct PresentedType {
+  uint16_t type;
+  const char* name;
+};
+constexpr PresentedType kPresentedTypes[] = {
+    {1, "A"},          {2, "NS"},        {5, "CNAME"},      {6, "SOA"},
+    {12, "PTR"},       {13, "HINFO"},    {14, "MINFO"},     {15, "MX"},
+    {16, "TXT"},       {17, "RP"},       {18, "AFSDB"},     {21, "RT"},
+    {28, "AAAA"},      {29, "LOC"},      {33, "SRV"},       {35, "NAPTR"},
+    {36, "KX"},        {37, "CERT"},     {39, "DNAME"},     {43, "DS"},
+    {44, "SSHFP"},     {45, "IPSECKEY"}, {46, "RRSIG"},     {47, "NSEC"},
+    {48, "DNSKEY"},    {49, "DHCID"},    {50, "NSEC3"},     {51, "NSEC3PARAM"},
+    {52, "TLSA"},      {53, "SMIMEA"},   {59, "CDS"},       {60, "CDNSKEY"},
+    {61, "OPENPGPKEY"},{62, "CSYNC"},    {63, "ZONEMD"},    {64, "SVCB"},
+    {65, "HTTPS"},     {99, "SPF"},      {104, "NID"},      {105, "L32"},
+    {106, "L64"},      {107, "LP"},      {108, "EUI48"},    {109, "EUI64"},
+    {256, "URI"},      {257, "CAA"},
+};
+
+const char* PresentedName(uint16_t type) {
+  const auto* it = std::lower_bound(
+      std::begin(kPresentedTypes), std::end(kPresentedTypes), type,
+      [](const PresentedType& p, uint16_t t) { return p.type < t; });
+  return it != std::end(kPresentedTypes) && it->type == type ? it->name
+                                                             : nullptr;
+}
+
+uint16_t Get16(std::string_view s, size_t off) {
+  return static_cast<uint16_t>((static_cast<uint8_t>(s[off]) << 8) |
+                               static_cast<uint8_t>(s[off + 1]));
+}
+
+uint32_t Get32(std::string_view s, size_t off) {
+  return (uint32_t{Get16(s, off)} << 16) | Get16(s, off + 2);
+}
+
+// End of the uncompressed wire name at `off` in `s`, or npos.
+size_t NameEnd(std::string_view s, size_t off) {
+  size_t total = 0;
+  while (off < s.size()) {
+    const size_t len = static_cast<uint8_t>(s[off]);
+    if (len > 63) return std::string_view::npos;
+    total += len + 1;
+    if (total > dns::kMaxNameLength) return std::string_view::npos;
+    ++off;
+    if (len == 0) return off;
+    off += len;
+  }
+  return std::string_view::npos;
+}
+
+// Appends the name at *off (absolute, escaped) and moves past it.
+bool AppendName(std::string_view rdata, size_t* off, std::string* out) {
+  const size_t end = NameEnd(rdata, *off);
+  if (end == std::string_view::npos) return false;
+  out->append(dns::NameToText(rdata.substr(*off, end - *off)));
+  *off = end;
+  return true;
+}
+
+// Appends one <character-string> at *off, quoted, with "\"", "\\" and
+// "\DDD" for octets outside printable ASCII.
+bool AppendCharacterString(std::string_view rdata, size_t* off,
+                           std::string* out) {
+  if (*off >= rdata.size()) return false;
+  const size_t len = static_cast<uint8_t>(rdata[*off]);
+  if (*off + 1 + len > rdata.size()) return false;
+  out->push_back('"');
+  for (size_t i = *off + 1; i <= *off + len; ++i) {
+    const auto c = static_cast<uint8_t>(rdata[i]);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
+    } else if (c < 0x20 || c >= 0x7f) {
+      char esc[5];
+      std::snprintf(esc, sizeof esc, "\\%03u", c);
+      out->append(esc, 4);
+    } else {
+      out->push_back(static_cast<char>(c));
+    }
+  }
+  out->push_back('"');
+  *off += 1 + len;
+  return true;
+}
+
+void AppendHex(std::string_view bytes, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (const char ch : bytes) {
+    const auto c = static_cast<uint8_t>(ch);
+    out->push_back(kHex[c >> 4]);
+    out->push_back(kHex[c & 15]);
+  }
+}
+
+// RFC 3597 §5: "\# <length> <hex>".
+std::string GenericRdata(std::string_view rdata) {
+  std::string out = absl::StrCat("\\# ", rdata.size());
+  if (!rdata.empty()) {
+    out.push_back(' ');
+    AppendHex(rdata, &out);
+  }
+  return out;
+}
+
+// The types written here field by field; false if `rdata` does not have
+// the type's layout (the caller writes it generically).
+bool OwnRdataText(uint16_t type, std::string_view rdata, std::string* out) {
+  size_t off = 0;
+  switch (type) {
+    case dns::rrtype::kA: {
+      if (rdata.size() != 4) return false;
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%u.%u.%u.%u",
+                    static_cast<uint8_t>(rdata[0]), static_cast<uint8_t>(rdata[1]),
+                    static_cast<uint8_t>(rdata[2]), static_cast<uint8_t>(rdata[3]));
+      out->append(buf);
+      return true;
+    }
+    case dns::rrtype::kAAAA: {
+      // RFC 5952 text (compressed, lower case), as dig and kdig print it.
+      if (rdata.size() != 16) return false;
+      char buf[INET6_ADDRSTRLEN];
+      if (inet_ntop(AF_INET6, rdata.data(), buf, sizeof buf) == nullptr) return false;
+      out->append(buf);
+      return true;
+    }
+    case dns::rrtype::kNS:
+    case dns::rrtype::kCNAME:
+    case dns::rrtype::kPTR:
+    case dns::rrtype::kDNAME:
+      return AppendName(rdata, &off, out) && off == rdata.size();
+    case dns::rrtype::kMX: {
+      if (rdata.size() < 3) return false;
+      absl::StrAppend(out, Get16(rdata, 0), " ");
+      off = 2;
+      return AppendName(rdata, &off, out) && off == rdata.size();
+    }
+    case dns::rrtype::kSRV: {
+      if (rdata.size() < 7) return false;
+      absl::StrAppend(out, Get16(rdata, 0), " ", Get16(rdata, 2), " ",
+                      Get16(rdata, 4), " ");
+      off = 6;
+      return AppendName(rdata, &off, out) && off == rdata.size();
+    }
+    case dns::rrtype::kSOA: {
+      if (!AppendName(rdata, &off, out)) return false;
+      out->push_back(' ');
+      if (!AppendName(rdata, &off, out)) return false;
+      if (rdata.size() - off != 20) return false;
+      for (int i = 0; i < 5; ++i) absl::StrAppend(out, " ", Get32(rdata, off + 4 * i));
+      return true;
+    }
+    case dns::rrtype::kTXT:
+    case 99: {  // SPF
+      while (off < rdata.size()) {
+        if (off > 0) out->push_back(' ');
+        if (!AppendCharacterString(rdata, &off, out)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+struct RRFreer {
+  void operator()(ldns_rr* rr) const { ldns_rr_free(rr); }
+};
+struct BufferFreer {
+  void operator()(ldns_buffer* b) const { ldns_buffer_free(b); }
+};
+
+// `text` with runs of spaces outside quoted strings made one space, and
+// none at either end.
+std::string SingleSpaced(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool quoted = false;
+  bool pending_space = false;  // a separator seen since the last field octet
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' && !quoted) {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space && !out.empty()) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+    if (c == '\\' && i + 1 < text.size()) {
+      out.push_back(text[++i]);
+    } else if (c == '"') {
+      quoted = !quoted;
+    }
+  }
+  return out;
+}
+
+// ldns's presentation of the RDATA, if ldns reads it back to the same
+// octets; nullopt otherwise.
+std::optional<std::string> LdnsRdataText(uint16_t type, const char* mnemonic,
+                                         std::string_view rdata) {
+  if (rdata.size() > 0xffff) return std::nullopt;
+  // The whole RR as ldns_wire2rr takes it: root owner, TYPE, CLASS IN,
+  // TTL 0, RDLENGTH, RDATA.
+  std::string wire;
+  wire.reserve(11 + rdata.size());
+  wire.push_back(0);
+  const uint8_t fixed[10] = {
+      static_cast<uint8_t>(type >> 8), static_cast<uint8_t>(type), 0, 1, 0, 0, 0, 0,
+      static_cast<uint8_t>(rdata.size() >> 8), static_cast<uint8_t>(rdata.size())};
+  wire.append(reinterpret_cast<const char*>(fixed), sizeof fixed);
+  wire.append(rdata);
+  ldns_rr* raw = nullptr;
+  size_t pos = 0;
+  if (ldns_wire2rr(&raw, reinterpret_cast<const uint8_t*>(wire.data()),
+                   wire.size(), &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK) {
+    return std::nullopt;
+  }
+  std::unique_ptr<ldns_rr, RRFreer> rr(raw);
+  if (pos != wire.size() || ldns_rr_rd_count(rr.get()) == 0) return std::nullopt;
+  std::unique_ptr<ldns_buffer, BufferFreer> buf(ldns_buffer_new(256));
+  if (buf == nullptr) return std::nullopt;
+  for (size_t i = 0; i < ldns_rr_rd_count(rr.get()); ++i) {
+    if (i > 0) ldns_buffer_printf(buf.get(), " ");
+    if (ldns_rdf2buffer_str(buf.get(), ldns_rr_rdf(rr.get(), i)) != LDNS_STATUS_OK)
+      return std::nullopt;
+  }
+  if (!ldns_buffer_status_ok(buf.get())) return std::nullopt;
+  // ldns ends some fields with a space (a salt, a type bitmap): one space
+  // between fields, none at the end.
+  std::string text = SingleSpaced(std::string_view(
+      reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())),
+      ldns_buffer_position(buf.get())));
+  // ldns's unknown-type writer already says "\# ..."; leave that to ours.
+  if (text.empty() || text.find('\n') != std::string::npos ||
+      text.rfind("\\#", 0) == 0) {
+    return std::nullopt;
+  }
+
+  // Read it back.
+  const std::string line = absl::StrCat(". 0 IN ", mnemonic, " ", text);
+  ldns_rr* back_raw = nullptr;
+  if (ldns_rr_new_frm_str(&back_raw, line.c_str(), 0, nullptr, nullptr) !=
+      LDNS_STATUS_OK) {
+    return std::nullopt;
+  }
+  std::unique_ptr<ldns_rr, RRFreer> back(back_raw);
+  std::unique_ptr<ldns_buffer, BufferFreer> back_wire(ldns_buffer_new(256));
+  if (back_wire == nullptr ||
+      ldns_rr_rdata2buffer_wire(back_wire.get(), back.get()) != LDNS_STATUS_OK ||
+      !ldns_buffer_status_ok(back_wire.get())) {
+    return std::nullopt;
+  }
+  const std::string_view again(
+      reinterpret_cast<const char*>(ldns_buffer_begin(back_wire.get())),
+      ldns_buffer_position(back_wire.get()));
+  if (again != rdata) return std::nullopt;
+  return text;
+}
+
+// The owner relative to the origin: "@" for the apex, "www" for
+// www.<origin>. `owner` is at or below `origin`.
+std::string RelativeOwner(std::string_view owner, std::string_view origin) {
+  if (owner.size() == origin.size()) return "@";
+  std::string prefix(owner.substr(0, owner.size() - origin.size()));
+  prefix.push_back(0);
+  std::string text = dns::NameToText(prefix);
+  text.pop_back();  // the trailing dot
+  return text;
+}
+
+// The non-empty nodes of `zone`, in canonical order (the apex first).
+std::vector<const Node*> SortedNodes(const Zone& zone) {
+  std::vector<const Node*> nodes;
+  nodes.reserve(zone.node_count());
+  for (size_t i = 0; i < zone.node_count(); ++i) {
+    const Node& n = zone.node(static_cast<uint32_t>(i));
+    if (!n.empty_non_terminal()) nodes.push_back(&n);
+  }
+  std::sort(nodes.begin(), nodes.end(), [](const Node* a, const Node* b) {
+    return dns::NameCanonicalCompare(a->owner, b->owner) < 0;
+  });
+  return nodes;
+}
+
+// --- Route 53 forms ---
+
+// A name as Route 53 prints it: lower case, trailing dot, "\ooo" for
+// every octet but a-z 0-9 - _.
+std::string Route53Name(std::string_view wire) {
+  if (wire.empty() || wire[0] == 0) return ".";
+  std::string out;
+  out.reserve(wire.size() + 8);
+  size_t off = 0;
+  while (off < wire.size()) {
+    const size_t len = static_cast<uint8_t>(wire[off]);
+    if (len == 0) break;
+    for (size_t i = off + 1; i <= off + len && i < wire.size(); ++i) {
+      const auto c = static_cast<uint8_t>(wire[i]);
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_') {
+        out.push_back(static_cast<char>(c));
+      } else {
+        char esc[5];
+        std::snprintf(esc, sizeof esc, "\\%03o", c);
+        out.append(esc, 4);
+      }
+    }
+    out.push_back('.');
+    off += 1 + len;
+  }
+  return out;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Presentation text with its RFC 1035 "\DDD" decimal escapes rewritten as
+// Route 53's "\ooo" octal ones (other "\X" escapes stay).
+std::string Route53Value(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '\\' || i + 1 >= text.size()) {
+      out.push_back(c);
+      continue;
+    }
+    const char d = text[i + 1];
+    if (i + 3 < text.size() && IsDigit(d) && IsDigit(text[i + 2]) &&
+        IsDigit(text[i + 3])) {
+      const int value =
+          (d - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
+      char esc[5];
+      std::snprintf(esc, sizeof esc, "\\%03o", value & 0xff);
+      out.append(esc, 4);
+      i += 3;
+    } else {
+      out.push_back(c);
+      out.push_back(d);
+      ++i;
+    }
+  }
+  return out;
+}
+
+// A JSON string literal.
+void AppendJsonString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (const char ch : s) {
+    const auto c = static_cast<uint8_t>(ch);
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(ch);
+    } else if (c < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", c);
+      out->append(esc);
+    } else {
+      out->push_back(ch);
+    }
+  }
+  out->push_back('"');
+}
+
+// Appends `"key": ` at `indent` spaces, after a comma when not first.
+void AppendKey(int indent, std::string_view key, bool* first, std::string* out) {
+  if (!*first) out->append(",\n");
+  *first = false;
+  out->append(static_cast<size_t>(indent), ' ');
+  AppendJsonString(key, out);
+  out->append(": ");
+}
+
+// One record set, as a JSON object at 8 spaces (inside the array).
+void AppendRecordSetJson(const Route53RecordSet& rs, std::string* out) {
+  constexpr int kIn = 12;  // the fields' indent
+  out->append(8, ' ');
+  out->append("{\n");
+  bool first = true;
+  AppendKey(kIn, "Name", &first, out);
+  AppendJsonString(Route53Name(rs.owner), out);
+  AppendKey(kIn, "Type", &first, out);
+  AppendJsonString(ExportTypeName(rs.type), out);
+  const RoutedMember& m = rs.member;
+  if (rs.routed) {
+    if (!m.set_identifier.empty()) {
+      AppendKey(kIn, "SetIdentifier", &first, out);
+      AppendJsonString(m.set_identifier, out);
+    }
+    switch (rs.policy) {
+      case RoutingPolicy::kWeighted:
+        AppendKey(kIn, "Weight", &first, out);
+        absl::StrAppend(out, m.weight);
+        break;
+      case RoutingPolicy::kLatency:
+        AppendKey(kIn, "Region", &first, out);
+        AppendJsonString(m.region, out);
+        break;
+      case RoutingPolicy::kFailover:
+        AppendKey(kIn, "Failover", &first, out);
+        AppendJsonString(m.failover == FailoverRole::kSecondary ? "SECONDARY"
+                                                                : "PRIMARY",
+                         out);
+        break;
+      case RoutingPolicy::kMultiValue:
+        AppendKey(kIn, "MultiValueAnswer", &first, out);
+        out->append("true");
+        break;
+      case RoutingPolicy::kSimple:
+        break;
+    }
+  }
+  if (!rs.routed || !m.is_alias()) {
+    AppendKey(kIn, "TTL", &first, out);
+    absl::StrAppend(out, rs.ttl);
+    AppendKey(kIn, "ResourceRecords", &first, out);
+    out->append("[");
+    for (size_t i = 0; i < rs.rdatas.size(); ++i) {
+      out->append(i == 0 ? "\n" : ",\n");
+      out->append(kIn + 4, ' ');
+      out->append("{\n");
+      out->append(kIn + 8, ' ');
+      out->append("\"Value\": ");
+      AppendJsonString(Route53Value(RdataToText(rs.type, rs.rdatas[i])), out);
+      out->append("\n");
+      out->append(kIn + 4, ' ');
+      out->append("}");
+    }
+    out->append("\n");
+    out->append(kIn, ' ');
+    out->append("]");
+  }
+  if (rs.routed && m.is_alias()) {
+    AppendKey(kIn, "AliasTarget", &first, out);
+    out->append("{\n");
+    out->append(kIn + 4, ' ');
+    out->append("\"DNSName\": ");
+    AppendJsonString(Route53Name(m.alias_target), out);
+    out->append(",\n");
+    out->append(kIn + 4, ' ');
+    absl::StrAppend(out, "\"EvaluateTargetHealth\": ",
+                    m.evaluate_target_health ? "true" : "false", "\n");
+    out->append(kIn, ' ');
+    out->append("}");
+  }
+  if (rs.routed && !m.health_check_id.empty()) {
+    AppendKey(kIn, "HealthCheckId", &first, out);
+    AppendJsonString(m.health_check_id, out);
+  }
+  out->append("\n");
+  out->append(8, ' ');
+  out->append("}");
+}
+
+}  // namespace
+
+std::optional<ExportFormat> ParseExportFormat(std::string_view text) {
+  if (text == "zone") return ExportFormat::kMasterFile;
+  if (text == "route53") return ExportFormat::kRoute53Json;
+  return std::nullopt;
+}
+
+std::string ExportZone(const Zone& zone, ExportFormat format) {
+  return format == ExportFormat::kRoute53Json ? ExportRoute53Json(zone)
+                                              : ExportMasterFile(zone);
+}
+
+std::string ExportTypeName(uint16_t type) {
+  if (const char* name = PresentedName(type)) return name;
+  return absl::StrCat("TYPE", type);
+}
+
+std::string RdataToText(uint16_t type, std::string_view rdata) {
+  if (rdata.empty()) return GenericRdata(rdata);
+  std::string out;
+  if (OwnRdataText(type, rdata, &out)) return out;
+  switch (type) {
+    case dns::rrtype::kA: case dns::rrtype::kAAAA: case dns::rrtype::kNS:
+    case dns::rrtype::kCNAME: case dns::rrtype::kPTR: case dns::rrtype::kDNAME:
+    case dns::rrtype::kMX: case dns::rrtype::kSRV: case dns::rrtype::kSOA:
+    case dns::rrtype::kTXT: case 99:
+      return GenericRdata(rdata);  // malformed for its type
+    default:
+      break;
+  }
+  if (const char* name = PresentedName(type)) {
+    if (std::optional<std::string> text = LdnsRdataText(type, name, rdata))
+      return *std::move(text);
+  }
+  return GenericRdata(rdata);
+}
+
+std::string ExportMasterFile(const Zone& zone) {
+  const std::string& origin = zone.origin();
+  const std::string origin_text = dns::NameToText(origin);
+  std::string out;
+  out.reserve(zone.record_count() * 48 + 512);
+  absl::StrAppend(&out, "; ", origin_text, " serial ", zone.serial(), ": ",
+                  zone.record_count(), " records, exported by steerdns\n");
+  if (const size_t routed = zone.routed_record_set_count(); routed > 0) {
+    absl::StrAppend(
+        &out, "; ", routed,
+        routed == 1 ? " routed record set (Route 53 routing policy or alias) is"
+                    : " routed record sets (Route 53 routing policies and aliases) are",
+        " left out: a master file cannot express them; the Route 53 form has them"
+        " (zonectl show ", origin_text, " --records --format route53)\n");
+  }
+  absl::StrAppend(&out, "$ORIGIN ", origin_text, "\n$TTL ", zone.soa().ttl, "\n");
+
+  auto write_rrset = [&](const std::string& owner_text, const RRset& rrset) {
+    const std::string type_name = ExportTypeName(rrset.type);
+    for (size_t i = 0; i < rrset.count; ++i) {
+      absl::StrAppend(&out, owner_text, "\t", rrset.ttl, "\tIN\t", type_name, "\t",
+                      RdataToText(rrset.type, rrset.rdata(i)), "\n");
+    }
+  };
+  for (const Node* node : SortedNodes(zone)) {
+    const std::string owner = RelativeOwner(node->owner, origin);
+    const RRset* soa = node == &zone.apex() ? node->Find(dns::rrtype::kSOA) : nullptr;
+    if (soa != nullptr) write_rrset(owner, *soa);
+    for (const RRset& rrset : node->rrsets) {
+      if (&rrset != soa) write_rrset(owner, rrset);
+    }
+  }
+  return out;
+}
+
+std::string ExportRoute53Json(const Zone& zone) {
+  std::string out;
+  out.reserve(zone.record_count() * 160 + 64);
+  out.append("{\n    \"ResourceRecordSets\": [");
+  bool first = true;
+  for (const Node* node : SortedNodes(zone)) {
+    std::vector<Route53RecordSet> sets = RecordSetsOf(*node);
+    // Within a name, by type mnemonic, as Route 53 lists them.
+    std::stable_sort(sets.begin(), sets.end(),
+                     [](const Route53RecordSet& a, const Route53RecordSet& b) {
+                       return ExportTypeName(a.type) < ExportTypeName(b.type);
+                     });
+    for (const Route53RecordSet& rs : sets) {
+      out.append(first ? "\n" : ",\n");
+      first = false;
+      AppendRecordSetJson(rs, &out);
+    }
+  }
+  out.append(first ? "]\n}\n" : "\n    ]\n}\n");
+  return out;
+}
+
+Route53RecordSet StaticRecordSetOf(std::string_view owner, const RRset& rrset) {
+  Route53RecordSet rs;
+  rs.owner = std::string(owner);
+  rs.type = rrset.type;
+  rs.ttl = rrset.ttl;
+  rs.rdatas.reserve(rrset.count);
+  for (size_t i = 0; i < rrset.count; ++i) rs.rdatas.emplace_back(rrset.rdata(i));
+  return rs;
+}
+
+Route53RecordSet RoutedRecordSetOf(std::string_view owner,
+                                   const RoutedGroup& group,
+                                   const RoutedMember& member) {
+  Route53RecordSet rs = StaticRecordSetOf(owner, member.rrset);
+  rs.type = group.type;
+  rs.routed = true;
+  rs.policy = group.policy;
+  // The routing fields and source, without the encoded values.
+  rs.member.set_identifier = member.set_identifier;
+  rs.member.region = member.region;
+  rs.member.weight = member.weight;
+  rs.member.failover = member.failover;
+  rs.member.health_check_id = member.health_check_id;
+  rs.member.alias_target = member.alias_target;
+  rs.member.evaluate_target_health = member.evaluate_target_health;
+  rs.member.source = member.source;
+  return rs;
+}
+
+std::vector<Route53RecordSet> RecordSetsOf(const Node& node) {
+  std::vector<Route53RecordSet> sets;
+  sets.reserve(node.rrsets.size() + node.routed.size());
+  for (const RRset& rrset : node.rrsets) sets.push_back(StaticRecordSetOf(node.owner, rrset));
+  for (const RoutedGroup& group : node.routed) {
+    for (const RoutedMember& m : group.members)
+      sets.push_back(RoutedRecordSetOf(node.owner, group, m));
+  }
+  return sets;
+}
+
+}  // namespace zones
