@@ -158,6 +158,27 @@ TEST(ZoneExport, RdataThatDoesNotParseAsItsTypeIsWrittenGenerically) {
   EXPECT_EQ(zones::ExportTypeName(65), "HTTPS");
 }
 
+TEST(ZoneExport, ZoneDifferenceSeesEveryKindOfChange) {
+  // The comparison the round trips rely on does see differences.
+  const std::string base = "$ORIGIN c.test.\n@ 60 IN SOA ns h 1 2 3 4 5\n@ 60 IN NS ns\nns 60 IN A 192.0.2.1\n";
+  auto a = ZoneFromText("c.test.", base + "w 60 IN A 192.0.2.2\n");
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(ZoneDifference(**a, **a, Compare::kEverything), "");
+  const std::pair<std::string, std::string> changed[] = {
+      {"w 61 IN A 192.0.2.2\n", "w.c.test. A: TTL 60 vs 61"},
+      {"w 60 IN A 192.0.2.3\n", "w.c.test. A: values [192.0.2.2] vs [192.0.2.3]"},
+      {"w 60 IN A 192.0.2.2\nw 60 IN A 192.0.2.3\n",
+       "w.c.test. A: values [192.0.2.2] vs [192.0.2.2, 192.0.2.3]"},
+      {"w 60 IN AAAA ::1\n", "w.c.test. A: missing"},
+      {"x 60 IN A 192.0.2.2\n", "w.c.test.: missing"},
+  };
+  for (const auto& [tail, difference] : changed) {
+    auto b = ZoneFromText("c.test.", base + tail);
+    ASSERT_TRUE(b.ok()) << b.status();
+    EXPECT_EQ(ZoneDifference(**a, **b, Compare::kStatic), difference);
+  }
+}
+
 TEST(ZoneExport, ParseExportFormat) {
   EXPECT_EQ(zones::ParseExportFormat("zone"), zones::ExportFormat::kMasterFile);
   EXPECT_EQ(zones::ParseExportFormat("route53"), zones::ExportFormat::kRoute53Json);
