@@ -20,6 +20,9 @@ PACKAGES=(
   iproute2                          # bench/xdp.sh and the AF_XDP e2e test: netns + veth
   # independent DNS clients used by the end-to-end tests and the README
   dnsutils ldnsutils knot-dnsutils
+  # the other servers' zone loaders, for the interop tests (ctest -L interop):
+  # nsd-checkzone, kzonecheck, named-checkzone
+  nsd knot-dnssecutils bind9-utils
   prometheus                        # promtool: checks the /metrics text format
   python3                           # the lab's health-check endpoints (http.server)
 )

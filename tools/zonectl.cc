@@ -64,7 +64,7 @@ constexpr FlagDef kFlagDefs[] = {
     {"server", true},      {"token-file", true}, {"timeout", true},
     {"json", false},       {"help", false},      {"wait", false},
     {"origin", true},      {"change-batch", true}, {"client", true},
-    {"subnet", true},
+    {"subnet", true},      {"records", false},   {"format", true},
 };
 constexpr const char* kGlobalFlags[] = {"server", "token-file", "timeout", "help"};
 
@@ -259,7 +259,29 @@ int RunList(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
   return Print(p, *r, RenderZones(r->json));
 }
 
+// `show ORIGIN --records`: the zone's data as the API exports it (GET
+// /v1/zones/ORIGIN/records?format=...), printed as it comes.
+int RunShowRecords(Ctx& ctx, const std::string& origin, const Parsed& p) {
+  std::string format = p.has("format") ? p.value("format") : "";
+  if (format.empty()) format = p.has("json") ? "route53" : "zone";
+  if (format != "zone" && format != "route53") {
+    return UsageError("--format is zone or route53, not '" + format + "'", "show");
+  }
+  if (p.has("json") && format != "route53") {
+    return UsageError("--records --json prints Route 53 JSON: drop --json or use --format route53",
+                      "show");
+  }
+  auto r = Call(ctx, [&](ApiClient& api) {
+    return api.Get(ZonePath(origin) + "/records?format=" + format);
+  });
+  if (!r) return kExitFail;
+  std::cout << r->body;
+  return std::cout.good() ? kExitOk : Fail("cannot write to standard output");
+}
+
 int RunShow(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  if (p.has("records")) return RunShowRecords(ctx, args[0], p);
+  if (p.has("format")) return UsageError("--format goes with --records", "show");
   auto r = Call(ctx, [&](ApiClient& api) { return api.Get(ZonePath(args[0])); });
   if (!r) return kExitFail;
   return Print(p, *r, RenderZone(r->json));
@@ -518,9 +540,19 @@ const std::vector<Command>& Commands() {
       {"list", "list [--json]", "list the loaded zones",
        "One line per zone (GET /v1/zones): origin, serial, record counts, who manages it.\n",
        {"json"}, 0, 0, RunList},
-      {"show", "show ORIGIN [--json]", "show one zone",
-       "The zone's serial, record counts, sources and changes (GET /v1/zones/ORIGIN).\n",
-       {"json"}, 1, 1, RunShow},
+      {"show", "show ORIGIN [--json] [--records [--format zone|route53]]",
+       "show one zone, or its records",
+       "The zone's serial, record counts, sources and changes (GET /v1/zones/ORIGIN).\n\n"
+       "With --records, the zone's data itself (GET /v1/zones/ORIGIN/records):\n"
+       "  --format zone      an RFC 1035 master file (the default), as NSD, Knot, BIND\n"
+       "                     and steerdns load it; routed record sets (Route 53 routing\n"
+       "                     policies, aliases) cannot be written in one: a comment line\n"
+       "                     at the top says how many were left out\n"
+       "  --format route53   Route 53 JSON ({\"ResourceRecordSets\":[...]}, as `aws route53\n"
+       "                     list-resource-record-sets` prints it), routed record sets\n"
+       "                     included; --records --json means the same\n"
+       "Either form loads back unchanged (zonectl load ORIGIN FILE).\n",
+       {"json", "records", "format"}, 1, 1, RunShow},
       {"change", "change ORIGIN --change-batch file://FILE [--json]",
        "apply a Route 53 change batch (all or nothing)",
        "Applies a change batch as `aws route53 change-resource-record-sets` takes it:\n"

@@ -44,6 +44,7 @@
 #include "dns/wire/types.h"
 #include "zones/builder.h"
 #include "zones/route53_json.h"
+#include "zones/zone_export.h"
 
 namespace zones {
 namespace {
@@ -99,43 +100,12 @@ bool SameKey(const Route53RecordSet& a, const Route53RecordSet& b) {
   return a.type == b.type && a.member.set_identifier == b.member.set_identifier;
 }
 
-// A member's routing fields and source, without its encoded values.
-RoutedMember RoutingFields(const RoutedMember& m) {
-  RoutedMember f = m;  // every field, so a new one is not forgotten
-  f.rrset = RRset();
-  return f;
-}
-
-std::vector<std::string> Values(const RRset& rrset) {
-  std::vector<std::string> values;
-  values.reserve(rrset.count);
-  for (size_t i = 0; i < rrset.count; ++i) values.emplace_back(rrset.rdata(i));
-  return values;
-}
-
 // The record sets of a zone node, as the builder would take them back.
 std::vector<Entry> EntriesOf(const Node& node) {
   std::vector<Entry> entries;
-  entries.reserve(node.rrsets.size());
-  for (const RRset& rrset : node.rrsets) {
-    Entry& e = entries.emplace_back();
-    e.rs.owner = node.owner;
-    e.rs.type = rrset.type;
-    e.rs.ttl = rrset.ttl;
-    e.rs.rdatas = Values(rrset);
-  }
-  for (const RoutedGroup& group : node.routed) {
-    for (const RoutedMember& m : group.members) {
-      Entry& e = entries.emplace_back();
-      e.rs.owner = node.owner;
-      e.rs.type = group.type;
-      e.rs.routed = true;
-      e.rs.policy = group.policy;
-      e.rs.member = RoutingFields(m);
-      e.rs.ttl = m.rrset.ttl;
-      e.rs.rdatas = Values(m.rrset);
-    }
-  }
+  std::vector<Route53RecordSet> sets = RecordSetsOf(node);
+  entries.reserve(sets.size());
+  for (Route53RecordSet& rs : sets) entries.emplace_back().rs = std::move(rs);
   return entries;
 }
 
@@ -398,10 +368,8 @@ absl::StatusOr<std::shared_ptr<const Zone>> Rebuild(
     }
     for (const RoutedGroup& group : node.routed) {
       for (const RoutedMember& m : group.members) {
-        absl::Status s =
-            builder.AddRouted(node.owner, group.type, group.policy,
-                              RoutingFields(m), Values(m.rrset), m.rrset.ttl,
-                              zone_loc);
+        absl::Status s = AddRoute53RecordSet(
+            RoutedRecordSetOf(node.owner, group, m), zone_loc, &builder);
         if (!s.ok()) return s;
       }
     }

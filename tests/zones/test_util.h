@@ -1,7 +1,8 @@
 // File: tests/zones/test_util.h
 //
 // Helpers shared by the zones/ tests: temporary folders with fixture files,
-// names in wire form, and zones built from master-file text.
+// names in wire form, zones built from master-file text, zones compared,
+// and the export round trip every zone built here goes through.
 #ifndef STEERDNS_TESTS_ZONES_TEST_UTIL_H_
 #define STEERDNS_TESTS_ZONES_TEST_UTIL_H_
 
@@ -57,10 +58,30 @@ absl::Status ReadZoneHead(zones::ZoneBuilder* builder,
                           const std::string& display_name = "zone.db");
 
 // Reads `text` as a master file named `display_name` for `origin` and
-// builds it.
+// builds it. A zone that builds is also exported and reloaded in both
+// forms (RoundTripProblem below): a difference is a test failure.
 absl::StatusOr<std::shared_ptr<const zones::Zone>> ZoneFromText(
     std::string_view origin, std::string_view text,
     const std::string& display_name = "zone.db");
+
+// --- Comparing zones; the export round trip (zones/zone_export.h) ---
+
+// What to compare.
+enum class Compare {
+  kStatic,     // origin, owners with RRsets, RRsets (type, TTL, RDATA set)
+  kEverything, // kStatic plus routed groups: policy, members' routing
+               // fields, TTLs and values (not their sources)
+};
+
+// "" if `a` and `b` are the same under `what`, else the first difference
+// ("www.example.com. A: TTL 300 vs 60").
+std::string ZoneDifference(const zones::Zone& a, const zones::Zone& b,
+                           Compare what);
+
+// "" if `zone` exported as a master file reads back to its static RRsets
+// and exported as Route 53 JSON reads back to everything; else what went
+// wrong, with the exported text that failed.
+std::string RoundTripProblem(const zones::Zone& zone);
 
 }  // namespace zones_test
 
