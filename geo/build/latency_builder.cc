@@ -564,11 +564,9 @@ absl::StatusOr<std::vector<DistanceSample>> ParseRttMatrixSamples(
       [&](absl::Span<const std::string_view> f, int line) -> absl::Status {
         const Region* a = regions.Find(f[src.index]);
         const Region* b = regions.Find(f[dst.index]);
-        for (auto [r, name] : {std::pair{a, f[src.index]}, std::pair{b, f[dst.index]}}) {
-          if (r == nullptr) {
-            return RowError(source, line,
-                            absl::StrCat("region '", AV(name), "' is not in ",
-                                         regions.source()));
+        for (std::string_view name : {f[src.index], f[dst.index]}) {
+          if (absl::Status st = regions.CheckName(name); !st.ok()) {
+            return RowError(source, line, std::string(st.message()));
           }
         }
         double ms = 0;
@@ -671,9 +669,8 @@ absl::StatusOr<BuiltLatencyTable> BuildLatencyTable(
     const MeasuredRtt& m = measured[i];
     auto it = region_index.find(m.region);
     if (it == region_index.end()) {
-      return RowError(m.source, m.line,
-                      absl::StrCat("region '", m.region, "' is not in ",
-                                   regions.source()));
+      absl::Status unknown = regions.CheckName(m.region);
+      return RowError(m.source, m.line, std::string(unknown.message()));
     }
     m_region[i] = it->second;
     switch (m.kind) {
