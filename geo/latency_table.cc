@@ -83,7 +83,7 @@ class LatencyTableBuilder {
       net_id = it->second;
     }
     last_net_ = net_id;
-    rows_.push_back(Row{net_id, InternRegion(region), rtt, line});
+    rows_.push_back(Row{net_id, InternRegion(region, line), rtt, line});
     return absl::OkStatus();
   }
 
@@ -104,7 +104,7 @@ class LatencyTableBuilder {
     if (!std::isfinite(rtt) || rtt < 0) {
       return Error(line, "rtt_ms is not a finite number >= 0");
     }
-    rows_.push_back(Row{group, InternRegion(region), rtt, line});
+    rows_.push_back(Row{group, InternRegion(region, line), rtt, line});
     return absl::OkStatus();
   }
 
@@ -118,11 +118,13 @@ class LatencyTableBuilder {
     int line;
   };
 
-  uint32_t InternRegion(std::string_view region) {
+  // The table id of `region`, first seen at `line`.
+  uint32_t InternRegion(std::string_view region, int line) {
     auto rit = region_ids_.find(AV(region));
     if (rit != region_ids_.end()) return rit->second;
     const auto id = static_cast<uint32_t>(region_names_.size());
     region_names_.emplace_back(region);
+    region_lines_.push_back(line);
     region_ids_.emplace(std::string(region), id);
     return id;
   }
@@ -135,6 +137,7 @@ class LatencyTableBuilder {
   std::string source_;
   absl::flat_hash_map<std::string, uint32_t> region_ids_;
   std::vector<std::string> region_names_;
+  std::vector<int> region_lines_;  // parallel to region_names_
   absl::flat_hash_map<Prefix, uint32_t> net_ids_;
   std::vector<Prefix> nets_;
   uint32_t last_net_ = 0;
@@ -314,6 +317,7 @@ LatencyTableBuilder::Finish() {
   std::partial_sum(v6_count.begin(), v6_count.end(), t->v6_len_begin_.begin());
 
   t->region_names_ = std::move(region_names_);
+  t->region_lines_ = std::move(region_lines_);
   for (uint32_t i = 0; i < t->region_names_.size(); ++i) {
     t->region_ids_.emplace(t->region_names_[i], i);
   }
@@ -412,6 +416,21 @@ std::optional<TableRegion> LatencyTable::FindRegion(
   auto it = region_ids_.find(AV(name));
   if (it == region_ids_.end()) return std::nullopt;
   return it->second;
+}
+
+absl::Status LatencyTable::CheckRegions(const RegionRegistry& registry) const {
+  const std::string* first = nullptr;
+  int first_line = 0;
+  for (size_t i = 0; i < region_names_.size(); ++i) {
+    if (registry.Find(region_names_[i]) != nullptr) continue;
+    if (first == nullptr || region_lines_[i] < first_line) {
+      first = &region_names_[i];
+      first_line = region_lines_[i];
+    }
+  }
+  if (first == nullptr) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(source_, ":", first_line, ": ",
+                                                 registry.UnknownRegionMessage(*first)));
 }
 
 void LatencyTable::Explain(const Address& a, const RankResult& r,

@@ -48,6 +48,7 @@
 #include "absl/types/span.h"
 #include "geo/address.h"
 #include "geo/prefix_table.h"
+#include "geo/regions.h"
 
 namespace geo {
 
@@ -159,8 +160,15 @@ class LatencyTable {
   const std::string& region_name(TableRegion id) const {
     return region_names_[id];
   }
+  // The line of the first row naming table region `id` (for errors).
+  int region_line(TableRegion id) const { return region_lines_[id]; }
   // The table id of region `name`, if any row names it.
   std::optional<TableRegion> FindRegion(std::string_view name) const;
+  // Every region the rows name must be in `registry`: OK, or
+  // InvalidArgument "source:line: unknown region 'eu-wset-1' (did you mean
+  // 'eu-west-1'?)" (RegionRegistry::CheckName) for the first row, in line
+  // order, naming one it lacks.
+  absl::Status CheckRegions(const RegionRegistry& registry) const;
   // The ranking of the default row: 0.0.0.0/0 for IPv4 clients (::/0 when
   // the table has no 0.0.0.0/0 row), ::/0 for IPv6; nullptr if none.
   // Control side (snapshot build); not for the query path.
@@ -203,6 +211,7 @@ class LatencyTable {
   std::string source_;
   PrefixTable lpm_;
   std::vector<std::string> region_names_;
+  std::vector<int> region_lines_;  // parallel to region_names_
   absl::flat_hash_map<std::string, TableRegion> region_ids_;
   std::vector<TableRegion> ranking_regions_;  // all rankings, back to back
   std::vector<Ranking> rankings_;

@@ -1,9 +1,12 @@
 #include "geo/regions.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/edit_distance.h"
 #include "base/file.h"
 #include "base/string_view.h"
 #include "geo/csv_reader.h"
@@ -165,6 +168,34 @@ absl::StatusOr<std::shared_ptr<const RegionRegistry>> RegionRegistry::LoadCsv(
 const Region* RegionRegistry::Find(std::string_view name) const {
   auto it = by_name_.find(AV(name));
   return it == by_name_.end() ? nullptr : &regions_[it->second];
+}
+
+absl::Status RegionRegistry::CheckName(std::string_view name) const {
+  if (Find(name) != nullptr) return absl::OkStatus();
+  return absl::InvalidArgumentError(UnknownRegionMessage(name));
+}
+
+std::string RegionRegistry::UnknownRegionMessage(std::string_view name) const {
+  const Region* best = nullptr;
+  size_t best_distance = std::max<size_t>(2, name.size() / 4) + 1;
+  bool case_only = false;
+  for (const Region& r : regions_) {
+    if (absl::EqualsIgnoreCase(AV(r.name), AV(name))) {
+      best = &r;
+      case_only = true;
+      break;
+    }
+    const size_t d = base::EditDistance(name, r.name);
+    if (d < best_distance && d < std::max(name.size(), r.name.size())) {
+      best = &r;
+      best_distance = d;
+    }
+  }
+  if (best == nullptr) {
+    return absl::StrCat("unknown region '", AV(name), "' (not in ", source_, ")");
+  }
+  return absl::StrCat("unknown region '", AV(name), "' (did you mean '", best->name, "'?",
+                      case_only ? " region names are case-sensitive" : "", ")");
 }
 
 const Region* RegionRegistry::Get(RegionId id) const {

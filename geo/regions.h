@@ -136,6 +136,16 @@ class RegionRegistry {
 
   // The region called `name`, or nullptr.
   const Region* Find(std::string_view name) const;
+  // The one check of a region name that an input names (a latency table
+  // row, a Route 53 record set's Region, a change batch, a measured RTT):
+  // OK if the registry has it, else InvalidArgument with
+  // UnknownRegionMessage(name). Every caller words the error this way.
+  absl::Status CheckName(std::string_view name) const;
+  // "unknown region 'eu-wset-1' (did you mean 'eu-west-1'?)" with the
+  // closest name by edit distance when one is close (at most 2 edits, or a
+  // quarter of the name; a case-only difference says "region names are
+  // case-sensitive"), else "unknown region 'mars' (not in SOURCE)".
+  std::string UnknownRegionMessage(std::string_view name) const;
   // The region with id `id`, or nullptr if not in this registry.
   const Region* Get(RegionId id) const;
   // All regions, in file order.

@@ -171,6 +171,7 @@ int main(int argc, char** argv) {
     options.token = token;
     options.version = STEERDNS_VERSION;
     options.started_at = started_at;
+    options.log = Log;  // refused changes
     absl::StatusOr<std::unique_ptr<dns::control::ControlApi>> started_api =
         dns::control::ControlApi::Start(options, state->get(), &server);
     if (!started_api.ok()) {
@@ -186,14 +187,23 @@ int main(int argc, char** argv) {
   }
 
   for (;;) {
-    int sig = 0;
-    if (sigwait(&signals, &sig) != 0) continue;
+    siginfo_t info = {};
+    const int sig = sigwaitinfo(&signals, &info);
+    if (sig < 0) continue;  // EINTR
     if (sig == SIGHUP) {
-      Log("SIGHUP: re-reading files");
+      // Who sent it: a pid for kill(2); the kernel (a terminal hang-up) has 0.
+      const std::string from =
+          info.si_code == SI_USER || info.si_code == SI_QUEUE
+              ? absl::StrCat("pid ", info.si_pid)
+              : std::string("the kernel");
+      Log(absl::StrCat("SIGHUP from ", from, ": re-reading files"));
       absl::Status st = (*state)->ReloadFiles();
       if (!st.ok()) {
-        Log(std::string(st.message()));
-        Log("reload failed; still serving the previous data");
+        // One line: who, what, why (the first error of several).
+        std::string why(st.message());
+        why = why.substr(0, why.find('\n'));
+        Log(absl::StrCat("refused: SIGHUP reload from ", from, ": ", why,
+                         " (reload failed; still serving the previous data)"));
       }
       continue;
     }

@@ -287,6 +287,17 @@ int RunShow(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
   return Print(p, *r, RenderZone(r->json));
 }
 
+int RunZoneFollowFile(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  auto r = Call(ctx, [&](ApiClient& api) {
+    return api.Post(ZonePath(args[0]) + "/follow-file", "", "application/json");
+  });
+  if (!r) return kExitFail;
+  return Print(p, *r,
+               absl::StrCat(Field(r->json, "origin"), " follows ", Follows(r->json),
+                            " again: serial ", Field(r->json, "serial"), ", ",
+                            Field(r->json, "records"), " records\n"));
+}
+
 int RunChange(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
   if (!p.has("change-batch")) {
     return UsageError("change needs --change-batch file://FILE", "change");
@@ -524,7 +535,10 @@ const std::vector<Command>& Commands() {
        "Prints \"FILE: ok: ...\" for each good file and \"file:line: message\" on stderr\n"
        "for each bad one; exit status 1 if any file is bad. When the files include\n"
        "health checks, every HealthCheckId of the record sets checked with them must\n"
-       "be one of them, as the server requires.\n\n"
+       "be one of them, as the server requires. Every region a latency table or a\n"
+       "record set (or change batch) names must be in the regions file among the\n"
+       "files, else in the server's default (data/aws_regions.csv), in the server's\n"
+       "words: \"unknown region 'eu-wset-1' (did you mean 'eu-west-1'?)\".\n\n"
        "Options:\n"
        "  --origin ORIGIN   the zone origin of master files and Route 53 JSON\n",
        {"origin"}, 1, -1, RunCheck},
@@ -538,7 +552,13 @@ const std::vector<Command>& Commands() {
       {"unload", "unload ORIGIN [--json]", "remove a zone",
        "Stops serving the zone (DELETE /v1/zones/ORIGIN).\n", {"json"}, 1, 1, RunUnload},
       {"list", "list [--json]", "list the loaded zones",
-       "One line per zone (GET /v1/zones): origin, serial, record counts, who manages it.\n",
+       "One line per zone (GET /v1/zones): origin, serial, record counts, change\n"
+       "batches applied, and what the zone follows:\n"
+       "  file PATH   its --zone file(s); SIGHUP re-reads them when they change\n"
+       "  data-dir    changed through the API: the data dir's copy is served and\n"
+       "              SIGHUP leaves it alone (\"(not PATH)\" names the --zone file it\n"
+       "              no longer follows; `zonectl zone follow-file` returns it)\n"
+       "  memory      changed through the API on a server without --data-dir\n",
        {"json"}, 0, 0, RunList},
       {"show", "show ORIGIN [--json] [--records [--format zone|route53]]",
        "show one zone, or its records",
@@ -553,6 +573,17 @@ const std::vector<Command>& Commands() {
        "                     included; --records --json means the same\n"
        "Either form loads back unchanged (zonectl load ORIGIN FILE).\n",
        {"json", "records", "format"}, 1, 1, RunShow},
+      {"zone follow-file", "zone follow-file ORIGIN [--json]",
+       "return a zone to its --zone file",
+       "A zone changed through the API (load, change) follows the data dir from then\n"
+       "on, and SIGHUP no longer re-reads its --zone file. This reads the file now and\n"
+       "serves it (POST /v1/zones/ORIGIN/follow-file): the zone follows its file again\n"
+       "(SIGHUP re-reads it), and the data dir's copy and its change batches are\n"
+       "dropped, all at once. A zone unloaded through the API is loaded from its file\n"
+       "again. Refused if the server's command line names no file for the zone, or\n"
+       "with the file's \"file:line: message\" if it does not load (nothing changes).\n"
+       "The SOA serial goes on from the one served (never backwards).\n",
+       {"json"}, 1, 1, RunZoneFollowFile},
       {"change", "change ORIGIN --change-batch file://FILE [--json]",
        "apply a Route 53 change batch (all or nothing)",
        "Applies a change batch as `aws route53 change-resource-record-sets` takes it:\n"
@@ -676,7 +707,9 @@ const FlagDef* FindFlag(const std::string& name) {
   return nullptr;
 }
 
-bool IsGroup(const std::string& word) { return word == "latency" || word == "region"; }
+bool IsGroup(const std::string& word) {
+  return word == "latency" || word == "region" || word == "zone";
+}
 
 // Help for `words` (a command, a group, or a group and subcommand).
 int RunHelpOnly(const std::vector<std::string>& words) {

@@ -22,6 +22,7 @@
 #include "base/file.h"
 #include "base/string_view.h"
 #include "dns/wire/name.h"
+#include "dns/wire/types.h"
 #include "geo/csv_reader.h"
 #include "geo/build/location_table.h"
 #include "geo/latency_table.h"
@@ -261,6 +262,12 @@ CheckResult CheckRecordSets(const std::string& path, const std::string& text,
                                         ZoneCounts(**zone), ")"));
   (*zone)->ForEachRoutedMember([&](const zones::Node& node, const zones::RoutedGroup& g,
                                    const zones::RoutedMember& m) {
+    if (!m.region.empty()) {
+      // Worded as the server's check (dns/control/change.cc).
+      r.region_refs.emplace_back(
+          m.region, absl::StrCat(m.source, ": ",
+                                 zones::DescribeRecordSet(node.owner, g.type, m.set_identifier)));
+    }
     if (m.health_check_id.empty()) return;
     r.health_check_refs.emplace_back(
         m.health_check_id, zones::UnknownHealthCheckIdError(node.owner, g.type, m));
@@ -296,9 +303,33 @@ CheckResult CheckChangeBatch(const std::string& path, const Json& doc) {
       return Fail(kind, absl::StrCat(where, ": ResourceRecordSet needs Name and Type"));
     }
   }
-  return Ok(kind, absl::StrCat("change batch: ", changes.size(),
-                               " changes (records are checked against the zone "
-                               "by the server)"));
+  CheckResult r = Ok(kind, absl::StrCat("change batch: ", changes.size(),
+                                        " changes (records are checked against the zone "
+                                        "by the server)"));
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Json& rs = changes[i]["ResourceRecordSet"];
+    auto region = rs.find("Region");
+    if (region == rs.end() || !region->is_string()) continue;
+    std::string owner = Wire(".");
+    dns::NameFromText(rs["Name"].get<std::string>(), &owner);
+    // The type's number, for the record set's name (Route 53's types are
+    // all below 256).
+    uint16_t t = 0;
+    char buf[16];
+    const std::string type_text = rs["Type"].get<std::string>();
+    for (uint16_t candidate = 1; candidate < 256 && t == 0; ++candidate) {
+      if (absl::EqualsIgnoreCase(dns::RRTypeName(candidate, buf), type_text)) t = candidate;
+    }
+    const std::string set_identifier =
+        rs.contains("SetIdentifier") && rs["SetIdentifier"].is_string()
+            ? rs["SetIdentifier"].get<std::string>()
+            : "";
+    r.region_refs.emplace_back(
+        region->get<std::string>(),
+        absl::StrCat(path, ": Changes[", i, "]: ",
+                     zones::DescribeRecordSet(owner, t, set_identifier)));
+  }
+  return r;
 }
 
 CheckResult CheckHealthChecks(const std::string& path) {
@@ -390,10 +421,12 @@ CheckResult CheckCsv(const std::string& path) {
     absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> t =
         geo::LatencyTable::LoadCsv(path);
     if (!t.ok()) return Fail(FileKind::kLatencyTable, std::string(t.status().message()));
-    return Ok(FileKind::kLatencyTable,
-              absl::StrCat("latency table: ", (*t)->network_count(), " networks, ",
-                           (*t)->region_count(), " regions, ",
-                           (*t)->ranking_count(), " distinct rankings"));
+    CheckResult r = Ok(FileKind::kLatencyTable,
+                       absl::StrCat("latency table: ", (*t)->network_count(), " networks, ",
+                                    (*t)->region_count(), " regions, ",
+                                    (*t)->ranking_count(), " distinct rankings"));
+    r.latency_table = *std::move(t);
+    return r;
   }
   if (regions) {
     geo::AdminStates ids;
@@ -402,8 +435,10 @@ CheckResult CheckCsv(const std::string& path) {
     if (!r.ok()) return Fail(FileKind::kRegions, std::string(r.status().message()));
     size_t located = 0;
     for (const geo::Region& region : (*r)->regions()) located += region.has_location;
-    return Ok(FileKind::kRegions, absl::StrCat("regions: ", (*r)->size(), ", ",
-                                               located, " with coordinates"));
+    CheckResult ok = Ok(FileKind::kRegions, absl::StrCat("regions: ", (*r)->size(), ", ",
+                                                         located, " with coordinates"));
+    ok.regions_path = path;
+    return ok;
   }
   return Fail(FileKind::kLatencyTable,
               absl::StrCat(path, ":1: unknown CSV header '",
@@ -426,7 +461,50 @@ const char* FileKindName(FileKind kind) {
   return "file";
 }
 
+namespace {
+
+// The region names of `results` against the regions file among them, else
+// the server's default one (not checked if that one does not load: the
+// server then checks nothing either).
+void CheckRegionNames(const std::vector<CheckResult>& results,
+                      std::vector<std::string>* errors) {
+  std::string path;
+  for (const CheckResult& r : results) {
+    if (r.ok && r.kind == FileKind::kRegions) path = r.regions_path;
+  }
+  const bool given = !path.empty();
+  if (!given) {
+    for (const CheckResult& r : results) {
+      if (!r.ok && r.kind == FileKind::kRegions) return;  // its own error is out
+    }
+    path = geo::DefaultRegionsPath();
+  }
+  geo::AdminStates ids;
+  absl::StatusOr<std::shared_ptr<const geo::RegionRegistry>> registry =
+      geo::RegionRegistry::LoadCsv(path, ids);
+  if (!registry.ok()) {
+    if (given) errors->push_back(std::string(registry.status().message()));
+    return;
+  }
+  for (const CheckResult& r : results) {
+    if (!r.ok) continue;
+    if (r.latency_table != nullptr) {
+      absl::Status st = r.latency_table->CheckRegions(**registry);
+      if (!st.ok()) errors->push_back(std::string(st.message()));
+    }
+    for (const auto& [region, where] : r.region_refs) {
+      if ((*registry)->Find(region) != nullptr) continue;
+      errors->push_back(absl::StrCat(where, ": ", (*registry)->UnknownRegionMessage(region)));
+      break;  // the first, as the server
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> CheckTogether(const std::vector<CheckResult>& results) {
+  std::vector<std::string> errors;
+  CheckRegionNames(results, &errors);
   bool any_checks = false;
   std::set<std::string, std::less<>> ids;
   for (const CheckResult& r : results) {
@@ -435,7 +513,6 @@ std::vector<std::string> CheckTogether(const std::vector<CheckResult>& results) 
       ids.insert(r.health_check_ids.begin(), r.health_check_ids.end());
     }
   }
-  std::vector<std::string> errors;
   if (!any_checks) return errors;
   for (const CheckResult& r : results) {
     for (const auto& [id, error] : r.health_check_refs) {

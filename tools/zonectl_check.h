@@ -33,8 +33,12 @@
 #ifndef STEERDNS_TOOLS_ZONECTL_CHECK_H_
 #define STEERDNS_TOOLS_ZONECTL_CHECK_H_
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "geo/latency_table.h"
 
 namespace zonectl {
 
@@ -67,6 +71,14 @@ struct CheckResult {
   // HealthCheckId 'x' is not a configured health check").
   std::vector<std::string> health_check_ids;
   std::vector<std::pair<std::string, std::string>> health_check_refs;  // id, error
+  // For CheckTogether(), the region names the file uses: a latency table,
+  // and the Region of each Route 53 record set (record sets, change
+  // batches) with where it is ("file:line: record set [...]"), in file
+  // order.
+  std::shared_ptr<const geo::LatencyTable> latency_table;
+  std::vector<std::pair<std::string, std::string>> region_refs;  // region, where
+  // A regions file: its path.
+  std::string regions_path;
 };
 
 // Validates one file. `origin`: --origin, or "" to find it in the file.
@@ -74,8 +86,11 @@ CheckResult CheckFile(const std::string& path, const std::string& origin);
 
 // What the server checks across files: when the files checked together
 // include health checks, every HealthCheckId of their record sets must be
-// one of them. Returns the errors (none: consistent, or no health checks
-// among the files).
+// one of them; every region a latency table or a record set names must be
+// in the regions file among the files, else in the server's default one
+// (data/aws_regions.csv), with the server's words ("latency.csv:3: unknown
+// region 'eu-wset-1' (did you mean 'eu-west-1'?)"; the first per file, as
+// the server stops there). Returns the errors (none: consistent).
 std::vector<std::string> CheckTogether(const std::vector<CheckResult>& results);
 
 }  // namespace zonectl

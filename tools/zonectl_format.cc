@@ -137,15 +137,26 @@ std::string FormatDuration(long long s) {
   return out;
 }
 
+std::string Follows(const Json& z) {
+  const std::string follows = Field(z, "follows");
+  const Json& files = Get(z, "zone_files");
+  const bool has_files = files.is_array() && !files.empty();
+  if (follows == "file") return absl::StrCat("file ", Field(z, "sources"));
+  if (follows == "data-dir" || follows == "memory") {
+    // The zone's own files that it no longer follows, if any.
+    return has_files ? absl::StrCat(follows, " (not ", Cell(files), ")") : follows;
+  }
+  return follows;
+}
+
 std::string RenderZones(const Json& zones) {
   const Json& list = Get(zones, "zones");
   if (!list.is_array() || list.empty()) return "no zones loaded\n";
   std::vector<std::vector<std::string>> rows = {
-      {"ORIGIN", "SERIAL", "RECORDS", "ROUTED", "MANAGED_BY", "CHANGES", "SOURCES"}};
+      {"ORIGIN", "SERIAL", "RECORDS", "ROUTED", "CHANGES", "FOLLOWS"}};
   for (const Json& z : list) {
     rows.push_back({Field(z, "origin"), Field(z, "serial"), Field(z, "records"),
-                    Field(z, "routed_record_sets"), Field(z, "managed_by"),
-                    Field(z, "changes_applied"), Field(z, "sources")});
+                    Field(z, "routed_record_sets"), Field(z, "changes_applied"), Follows(z)});
   }
   return Table(rows);
 }
@@ -153,10 +164,12 @@ std::string RenderZones(const Json& zones) {
 std::string RenderZone(const Json& z) {
   std::vector<std::vector<std::string>> rows = {
       {"origin:", Field(z, "origin")},
-      {"serial:", Field(z, "serial")},
+      {"serial:", absl::StrCat(Field(z, "serial"), " (serial-policy ",
+                               Field(z, "serial_policy"), ")")},
       {"records:", Field(z, "records")},
       {"routed record sets:", Field(z, "routed_record_sets")},
       {"managed by:", Field(z, "managed_by")},
+      {"follows:", Follows(z)},
       {"changes applied:", Field(z, "changes_applied")},
       {"sources:", Field(z, "sources")},
   };

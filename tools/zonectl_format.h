@@ -44,6 +44,10 @@ std::string FormatRfc3339(SysTime t);
 // Seconds → "1d 2h 3m 4s" (leading zero units dropped).
 std::string FormatDuration(long long seconds);
 
+// What a zone follows, for people: "file example.com.zone", "data-dir",
+// "data-dir (not example.com.zone)" (its --zone file is not followed),
+// "memory".
+std::string Follows(const Json& zone);
 // GET /v1/zones → a table; GET /v1/zones/{origin} (or PUT's reply) → lines.
 std::string RenderZones(const Json& zones);
 std::string RenderZone(const Json& zone);

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -249,7 +250,12 @@ class NameIndex {
   uint64_t seed_ = 0;
 };
 
-// An immutable zone. Created only by ZoneBuilder::Build().
+class Zone;
+// zones/serial.h: the zone with its SOA serial re-stamped.
+std::shared_ptr<const Zone> WithSerial(std::shared_ptr<const Zone> zone, uint32_t serial);
+
+// An immutable zone. Created only by ZoneBuilder::Build() (and re-stamped
+// with a new SOA serial by WithSerial(), zones/serial.h).
 class Zone {
  public:
   // The origin (apex owner), lower-cased wire form.
@@ -324,6 +330,8 @@ class Zone {
 
  private:
   friend class ZoneBuilder;
+  friend std::shared_ptr<const Zone> WithSerial(std::shared_ptr<const Zone> zone,
+                                                uint32_t serial);
   Zone() = default;
 
   std::vector<Node> nodes_;  // nodes_[0] is the apex

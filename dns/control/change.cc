@@ -1,5 +1,6 @@
 #include "dns/control/change.h"
 
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -11,6 +12,7 @@
 #include "zones/change_batch.h"
 #include "zones/master_file.h"
 #include "zones/route53_json.h"
+#include "zones/serial.h"
 #include "zones/zone_loader.h"
 
 namespace dns::control {
@@ -76,6 +78,62 @@ absl::StatusOr<ZoneInput> LoadCommandLineZone(const std::string& origin_text,
   // Every file read, $INCLUDEs too: a change to any of them means re-read.
   e.stamps = StampFiles(e.value->sources());
   return e;
+}
+
+// What PublishSerial tells its caller.
+struct SerialOutcome {
+  std::optional<uint32_t> served;  // before the change, if ever served
+  uint32_t serial = 0;             // now
+  bool same_data = false;          // the data did not change: nor did the serial
+};
+
+// Stamps `*zone`, built from its data, with the SOA serial it is served
+// with under the zone's policy, and records that in next.serials.
+// `data_serial` is the serial the data itself carries: the built zone's,
+// except after a change batch that left the SOA alone (the served serial
+// then carried over; the data's stays what it was).
+SerialOutcome PublishSerial(ControlInputs& next, const std::string& wire,
+                            std::shared_ptr<const zones::Zone>* zone, uint32_t data_serial,
+                            const ChangeContext& ctx) {
+  SerialOutcome out;
+  const uint64_t digest = zones::ContentDigest(**zone);
+  auto it = next.serials.find(wire);
+  if (it != next.serials.end()) out.served = it->second.serial;
+  if (it != next.serials.end() && it->second.digest == digest &&
+      it->second.data_serial == data_serial) {
+    out.serial = it->second.serial;  // the same data: the same serial
+    out.same_data = true;
+  } else {
+    out.serial = zones::NextSerial(ctx.config.SerialPolicyFor(wire), out.served, data_serial,
+                                   ctx.now);
+  }
+  next.serials[wire] = ZoneSerial{out.serial, data_serial, digest};
+  *zone = zones::WithSerial(std::move(*zone), out.serial);
+  return out;
+}
+
+// PublishSerial for data read from a file or uploaded whole (a zone's own
+// serial), with a line to log when that serial did not move forward:
+// "zone example.com.: serial 2024060101 of example.com.zone is not newer
+// than the served 2024060103: serving 2024060104 (serial-policy
+// increment)".
+void PublishLoadedSerial(ControlInputs& next, const std::string& wire, ZoneInput& e,
+                         std::string_view from, const ChangeContext& ctx,
+                         std::vector<std::string>* log) {
+  const uint32_t data = e.value->serial();
+  const SerialOutcome s = PublishSerial(next, wire, &e.value, data, ctx);
+  if (s.same_data || !s.served.has_value() || zones::SerialNewer(data, *s.served)) return;
+  const zones::SerialPolicy policy = ctx.config.SerialPolicyFor(wire);
+  if (policy == zones::SerialPolicy::kKeep) {
+    log->push_back(absl::StrCat("warning: zone ", e.origin_text, ": serial ", data, " of ",
+                                AV(from), " is not newer than the served ", *s.served,
+                                ", and serial-policy keep serves it as it is: secondaries "
+                                "will not see the change"));
+  } else if (policy == zones::SerialPolicy::kIncrement) {
+    log->push_back(absl::StrCat("zone ", e.origin_text, ": serial ", data, " of ", AV(from),
+                                " is not newer than the served ", *s.served, ": serving ",
+                                s.serial, " (serial-policy increment)"));
+  }
 }
 
 // The region registry (--regions, else the default file) into
@@ -144,6 +202,55 @@ void HealthChecksLines(const Input<health::HealthChecksConfig>& checks, std::str
       absl::StrCat(AV(how), checks.value->size(), " health checks from ", checks.source()));
 }
 
+// ---- Region names ----
+
+// The record set of `zone` naming a region `registry` lacks, as an error:
+// "SOURCE: record set [name='www.example.com.', type='A',
+// set-identifier='eu']: unknown region 'eu-wset-1' (did you mean
+// 'eu-west-1'?)". zonectl check words it the same way.
+absl::Status CheckZoneRegions(const zones::Zone& zone, const geo::RegionRegistry& registry) {
+  absl::Status st;
+  zone.ForEachRoutedMember(
+      [&](const zones::Node& node, const zones::RoutedGroup& g, const zones::RoutedMember& m) {
+        if (!st.ok() || m.region.empty() || registry.Find(m.region) != nullptr) return;
+        st = absl::InvalidArgumentError(absl::StrCat(
+            m.source, ": ", zones::DescribeRecordSet(node.owner, g.type, m.set_identifier),
+            ": ", registry.UnknownRegionMessage(m.region)));
+      });
+  return st;
+}
+
+// Every region the zones of `next` name that `current` did not check
+// already (all of them when the registry changed) must be in the registry,
+// if one is loaded. Called by the changes that touch zones before they pick
+// a latency table (the default one is ranked for the regions in use).
+absl::Status CheckZoneRegionNames(const ControlInputs& current, const ControlInputs& next) {
+  const geo::RegionRegistry* registry = next.regions.value.get();
+  if (registry == nullptr) return absl::OkStatus();
+  const bool all = next.regions.value != current.regions.value;
+  for (const auto& [wire, e] : next.zones) {
+    auto was = current.zones.find(wire);
+    if (!all && was != current.zones.end() && was->second.value == e.value) continue;
+    absl::Status st = CheckZoneRegions(*e.value, *registry);
+    if (!st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
+
+// The same for the latency table (ApplyChange, after every change). The
+// default table is made from the registry.
+absl::Status CheckLatencyRegionNames(const ControlInputs& current, const ControlInputs& next) {
+  const geo::RegionRegistry* registry = next.regions.value.get();
+  const Input<geo::LatencyTable>& latency = next.latency;
+  if (registry == nullptr || latency.value == nullptr || next.latency_is_default) {
+    return absl::OkStatus();
+  }
+  if (next.regions.value == current.regions.value && latency.value == current.latency.value) {
+    return absl::OkStatus();
+  }
+  return latency.value->CheckRegions(*registry);
+}
+
 // ---- Start-up ----
 
 absl::Status StartRegionStates(const StoredInputs& stored, ControlInputs& next,
@@ -192,6 +299,7 @@ absl::Status StartZones(const StoredInputs& stored, ControlInputs& next, ChangeC
     }
     absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_text, paths);
     if (!e.ok()) return e.status();
+    PublishLoadedSerial(next, wire, *e, absl::StrJoin(paths, ", "), ctx, notes);
     const zones::Zone& z = *e->value;
     const size_t routed = z.routed_record_set_count();
     notes->push_back(absl::StrCat(
@@ -227,6 +335,7 @@ absl::Status StartZones(const StoredInputs& stored, ControlInputs& next, ChangeC
     e.managed_by = ManagedBy::kApi;
     for (const ZoneFile& f : z.files) e.sources.push_back(f.name);
     e.changes_applied = z.changes.size();
+    PublishLoadedSerial(next, wire, e, "the data dir", ctx, notes);
     notes->push_back(absl::StrCat("loaded zone ", e.origin_text, " serial ", e.value->serial(),
                                   ", ", e.value->record_count(), " records from the data dir (",
                                   z.files.size(), " files, ", z.changes.size(),
@@ -313,9 +422,18 @@ absl::StatusOr<Transition> StartUp(const ControlInputs& current, const change::S
   t.next = current;
   t.counted = false;
   ControlInputs& next = t.next;
+  for (const auto& [origin, serial] : c.stored.serials) {
+    std::string wire;
+    if (!NameFromText(origin, &wire)) {
+      return absl::DataLossError(
+          absl::StrCat(c.stored.dir, "/serials.json: bad origin '", origin, "'"));
+    }
+    next.serials[wire] = serial;
+  }
   absl::Status st = LoadRegistry(next, /*at_start=*/true, ctx, notes);
   if (st.ok()) st = StartRegionStates(c.stored, next, ctx, notes);
   if (st.ok()) st = StartZones(c.stored, next, ctx, notes);
+  if (st.ok()) st = CheckZoneRegionNames(current, next);
   std::vector<std::string> in_use;
   if (st.ok()) st = StartLatency(c.stored, next, ctx, &in_use, notes);
   if (!st.ok()) return st;
@@ -347,8 +465,13 @@ absl::StatusOr<Transition> LoadZone(const ControlInputs& current, const change::
   e.managed_by = ManagedBy::kApi;
   for (const ZoneFile& f : c.files) e.sources.push_back(f.name);
   t.next.unloaded.erase(wire);
+  std::string names;
+  for (const ZoneFile& f : c.files) absl::StrAppend(&names, names.empty() ? "" : ", ", f.name);
+  PublishLoadedSerial(t.next, wire, e, names, ctx, &t.log);
   t.log.push_back(absl::StrCat("control API: loaded zone ", text, " serial ", e.value->serial(),
                                ", ", e.value->record_count(), " records"));
+  st = CheckZoneRegionNames(current, t.next);
+  if (!st.ok()) return st;
   UpdateLatency(current, t.next, ctx, notes);
   return t;
 }
@@ -377,8 +500,9 @@ absl::StatusOr<Transition> ApplyBatch(const ControlInputs& current, const change
   if (it == current.zones.end()) {
     return absl::NotFoundError(absl::StrCat("no zone ", text, " is loaded"));
   }
+  const zones::Zone& before = *it->second.value;
   absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
-      zones::ApplyChangeBatch(*it->second.value, c.body, c.id);
+      zones::ApplyChangeBatch(before, c.body, c.id);
   if (!zone.ok()) return AsInvalid(zone.status());
   Transition t;
   t.next = current;
@@ -386,8 +510,18 @@ absl::StatusOr<Transition> ApplyBatch(const ControlInputs& current, const change
   e.value = *std::move(zone);
   e.managed_by = ManagedBy::kApi;
   ++e.changes_applied;
+  // A batch that UPSERTs the SOA sets the data's serial; otherwise the
+  // served serial came along and the data's stays what it was.
+  uint32_t data_serial = e.value->serial();
+  auto known = t.next.serials.find(wire);
+  if (data_serial == before.serial() && known != t.next.serials.end()) {
+    data_serial = known->second.data_serial;
+  }
+  PublishSerial(t.next, wire, &e.value, data_serial, ctx);
   t.log.push_back(absl::StrCat("control API: change batch ", c.id, " applied to zone ", text,
                                ", serial ", e.value->serial()));
+  st = CheckZoneRegionNames(current, t.next);
+  if (!st.ok()) return st;
   UpdateLatency(current, t.next, ctx, notes);
   return t;
 }
@@ -455,20 +589,36 @@ absl::StatusOr<Transition> ReloadFiles(const ControlInputs& current, ChangeConte
   absl::Status st = LoadRegistry(next, /*at_start=*/false, ctx, notes);
   if (!st.ok()) return st;
   std::vector<std::string> changed;
+  std::vector<std::string> skipped;  // zones the data dir (or the API) owns
   for (const auto& [wire, spec] : CommandLineZones(config)) {
     const auto& [origin_text, paths] = spec;
-    if (next.unloaded.count(wire) != 0) continue;
+    if (next.unloaded.count(wire) != 0) {
+      skipped.push_back(absl::StrCat(NameToText(wire), " (unloaded through the API)"));
+      continue;
+    }
     auto it = next.zones.find(wire);
     if (it != next.zones.end()) {
       const ZoneInput& e = it->second;
-      if (e.managed_by == ManagedBy::kApi) continue;  // the API owns it
+      if (e.managed_by == ManagedBy::kApi) {  // the API owns it
+        skipped.push_back(e.origin_text);
+        continue;
+      }
       if (StampsUnchanged(StampFiles(e.value->sources()), e.stamps)) continue;  // reuse
     }
     absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_text, paths);
     if (!e.ok()) return e.status();
+    PublishLoadedSerial(next, wire, *e, absl::StrJoin(paths, ", "), ctx, &t.log);
     changed.push_back(absl::StrCat(e->origin_text, " serial ", e->value->serial()));
     next.zones[wire] = *std::move(e);
   }
+  if (!skipped.empty()) {
+    t.log.push_back(absl::StrCat(
+        "SIGHUP: not re-reading the --zone files of ", absl::StrJoin(skipped, ", "),
+        ": changed through the control API, the zone follows the data dir (`zonectl zone "
+        "follow-file ORIGIN` returns it to its file)"));
+  }
+  st = CheckZoneRegionNames(current, next);  // new zones, or a new registry
+  if (!st.ok()) return st;
   std::shared_ptr<const geo::LatencyTable> latency = current.latency.value;
   if (current.latency.managed_by == ManagedBy::kCommandLine && !config.latency.empty()) {
     const FileStamp stamp = StampFile(config.latency);
@@ -520,7 +670,56 @@ absl::StatusOr<Transition> ReloadFiles(const ControlInputs& current, ChangeConte
   return t;
 }
 
+// ---- follow-file ----
+
+absl::StatusOr<Transition> FollowFile(const ControlInputs& current, const change::FollowFile& c,
+                                      ChangeContext& ctx, std::vector<std::string>* notes) {
+  std::string wire, text;
+  absl::Status st = ParseOrigin(c.origin, &wire, &text);
+  if (!st.ok()) return absl::NotFoundError(st.message());
+  std::string origin_as_given;
+  std::vector<std::string> paths;
+  for (const auto& [w, spec] : CommandLineZones(ctx.config)) {
+    if (w == wire) std::tie(origin_as_given, paths) = spec;
+  }
+  if (paths.empty() && current.zones.count(wire) == 0) {
+    return absl::NotFoundError(absl::StrCat("no zone ", text, " is loaded"));
+  }
+  if (paths.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "zone ", text, " has no --zone file to follow (it was loaded through the API)"));
+  }
+  absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_as_given, paths);
+  if (!e.ok()) return AsInvalid(e.status());  // a missing file too: not "no such zone"
+  Transition t;
+  t.next = current;
+  const auto was = current.zones.find(wire);
+  const char* before = current.unloaded.count(wire) != 0 ? "unloaded through the API"
+                       : was == current.zones.end()       ? "not loaded"
+                       : was->second.managed_by == ManagedBy::kApi
+                           ? "followed the data dir"
+                           : "followed its file already";
+  PublishLoadedSerial(t.next, wire, *e, absl::StrJoin(paths, ", "), ctx, &t.log);
+  t.log.push_back(absl::StrCat("control API: zone ", e->origin_text, " follows ",
+                               absl::StrJoin(paths, ", "), " again (", before, "), serial ",
+                               e->value->serial(), ", ", e->value->record_count(), " records"));
+  t.next.zones[wire] = *std::move(e);
+  t.next.unloaded.erase(wire);
+  st = CheckZoneRegionNames(current, t.next);
+  if (!st.ok()) return st;
+  UpdateLatency(current, t.next, ctx, notes);
+  return t;
+}
+
 }  // namespace
+
+std::vector<std::string> CommandLineZoneFiles(const Config& config,
+                                              std::string_view origin_wire) {
+  for (auto& [wire, spec] : CommandLineZones(config)) {
+    if (wire == origin_wire) return std::move(spec.second);
+  }
+  return {};
+}
 
 const char* ManagedByName(ManagedBy m) {
   return m == ManagedBy::kApi ? "api" : "command-line";
@@ -559,7 +758,7 @@ ChangeCounter CounterOf(const Change& change) {
 
 absl::StatusOr<Transition> ApplyChange(const ControlInputs& current, const Change& change,
                                        ChangeContext& ctx, std::vector<std::string>* notes) {
-  return std::visit(
+  absl::StatusOr<Transition> t = std::visit(
       Overloaded{
           [&](const change::StartUp& c) { return StartUp(current, c, ctx, notes); },
           [&](const change::LoadZone& c) { return LoadZone(current, c, ctx, notes); },
@@ -569,8 +768,13 @@ absl::StatusOr<Transition> ApplyChange(const ControlInputs& current, const Chang
           [&](const change::SetRegionState& c) { return SetRegionState(current, c, ctx); },
           [&](const change::LoadHealthChecks& c) { return LoadHealthChecks(current, c); },
           [&](const change::ReloadFiles&) { return ReloadFiles(current, ctx, notes); },
+          [&](const change::FollowFile& c) { return FollowFile(current, c, ctx, notes); },
       },
       change);
+  if (!t.ok()) return t;
+  absl::Status st = CheckLatencyRegionNames(current, t->next);
+  if (!st.ok()) return st;
+  return t;
 }
 
 }  // namespace dns::control

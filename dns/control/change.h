@@ -6,7 +6,8 @@
 // registry, the zones, the latency table, the health checks (each an
 // Input<T>: the parsed value, who manages it, where it came from and the
 // stat of the files it was read from), plus the command-line zones
-// unloaded through the API and the region admin states set through it.
+// unloaded through the API, the region admin states set through it, and
+// the SOA serial each zone was served with (zones/serial.h).
 // It is cheap to copy: parsed values are shared, never re-parsed.
 //
 // A Change describes one mutation (an API call, SIGHUP, start-up) by
@@ -37,11 +38,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "dns/control/data_store.h"
 #include "dns/control/default_latency.h"
 #include "dns/control/file_stamp.h"
@@ -92,6 +96,10 @@ struct ControlInputs {
   Input<health::HealthChecksConfig> health_checks;
   // Region admin states set through the API or read from the data dir.
   std::map<std::string, geo::AdminState> region_states;
+  // The SOA serial each zone was last served with, by wire origin (kept
+  // when a zone is unloaded, so that loading it again goes on from there;
+  // persisted in the data dir's serials.json).
+  std::map<std::string, ZoneSerial> serials;
 };
 
 // What the data dir held at start-up.
@@ -103,6 +111,7 @@ struct StoredInputs {
   std::optional<std::string> health_checks;  // Route 53 JSON
   std::string health_checks_path;
   std::vector<std::pair<std::string, std::string>> region_states;  // (name, "drain")
+  std::map<std::string, ZoneSerial> serials;  // by presentation origin
 };
 
 // The changes. Origins are presentation form, canonical (ControlState
@@ -145,11 +154,17 @@ struct LoadHealthChecks {
 };
 // SIGHUP: re-read the command-line files whose stat changed.
 struct ReloadFiles {};
+// POST /v1/zones/ORIGIN/follow-file: the zone goes back to its --zone
+// files (read now; managed by the command line again, followed on SIGHUP;
+// the data dir's copy, journal or tombstone dropped).
+struct FollowFile {
+  std::string origin;
+};
 }  // namespace change
 
 using Change = std::variant<change::StartUp, change::LoadZone, change::UnloadZone,
                             change::ApplyBatch, change::LoadLatency, change::SetRegionState,
-                            change::LoadHealthChecks, change::ReloadFiles>;
+                            change::LoadHealthChecks, change::ReloadFiles, change::FollowFile>;
 
 // Which ReloadCounts a change counts in.
 enum class ChangeCounter { kNone, kApi, kSighup };
@@ -157,9 +172,11 @@ ChangeCounter CounterOf(const Change& change);
 
 // What a change may read besides the current inputs.
 struct ChangeContext {
-  const Config& config;  // the command-line files
+  const Config& config;  // the command-line files, the serial policies
   DefaultLatency& default_latency;    // the default table, loaded on first use
   geo::AdminStates& admin;            // region names -> ids (registered as seen)
+  absl::Time now = absl::Now();       // when the change happens (unixtime and
+                                      // dateserial serials)
 };
 
 // What the snapshot does on a change.
@@ -179,16 +196,30 @@ struct Transition {
 
 // The new inputs: `current` with `change` applied. Lines to log whether or
 // not the change then commits (start-up's, the default table's) are
-// appended to `notes`. Errors (nothing changed): InvalidArgument
-// "name:line: message" for bad data, NotFound for no such zone or region,
-// DataLoss for a data dir that no longer loads (start-up), the file's
-// error for a command-line file (start-up, SIGHUP).
+// appended to `notes`.
+//
+// Every zone a change publishes new data for gets its SOA serial here
+// (zones/serial.h: the zone's policy, from the serial it was served with
+// last, in `current.serials`); the same data keeps the same serial. Every
+// region name the new inputs use (latency table rows, Route 53 record
+// sets) must be in the region registry when one is loaded
+// (RegionRegistry::CheckName).
+//
+// Errors (nothing changed): InvalidArgument "name:line: message" for bad
+// data (an unknown region included), NotFound for no such zone or region,
+// FailedPrecondition for follow-file of a zone without --zone files,
+// DataLoss for a data dir that no longer loads (start-up), the file's error
+// for a command-line file (start-up, SIGHUP, follow-file).
 absl::StatusOr<Transition> ApplyChange(const ControlInputs& current, const Change& change,
                                        ChangeContext& ctx, std::vector<std::string>* notes);
 
 // Origin text from the API ("Example.COM", "example.com.") -> wire and
 // canonical text. InvalidArgument if it is not a name.
 absl::Status ParseOrigin(std::string_view origin, std::string* wire, std::string* text);
+
+// Whether `origin_wire` has --zone files in `config`, and which.
+std::vector<std::string> CommandLineZoneFiles(const Config& config,
+                                              std::string_view origin_wire);
 
 // The regions latency record sets of `zones` name, sorted, each once.
 std::vector<std::string> LatencyRegionsInUse(const std::map<std::string, ZoneInput>& zones);

@@ -1,5 +1,7 @@
 #include "dns/control/config.h"
 
+#include <optional>
+
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -37,6 +39,8 @@ struct Setting {
   int Config::*number = nullptr;        // kInt: a value in [lo, hi]
   int lo = 0, hi = 0;
   absl::Status (*apply)(std::string_view value, Config* c, ParseState* s) = nullptr;
+  // kList of ORIGIN=VALUE: YAML may also give a mapping {ORIGIN: VALUE}.
+  bool by_origin = false;
 };
 
 absl::Status IntIn(std::string_view value, int lo, int hi, int* out) {
@@ -80,6 +84,41 @@ absl::Status ApplyZone(std::string_view v, Config* c, ParseState*) {
   return absl::OkStatus();
 }
 
+// "increment" -> the policy, or InvalidArgument naming the four.
+absl::StatusOr<zones::SerialPolicy> ParsePolicy(std::string_view v) {
+  std::optional<zones::SerialPolicy> p = zones::ParseSerialPolicy(v);
+  if (!p.has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", base::AV(v), "' is not a serial policy (increment, unixtime, dateserial, keep)"));
+  }
+  return *p;
+}
+
+absl::Status ApplySerialPolicy(std::string_view v, Config* c, ParseState*) {
+  absl::StatusOr<zones::SerialPolicy> p = ParsePolicy(v);
+  if (!p.ok()) return p.status();
+  c->serial_policy = *p;
+  return absl::OkStatus();
+}
+
+absl::Status ApplyZoneSerialPolicy(std::string_view v, Config* c, ParseState*) {
+  size_t eq = v.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == v.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", base::AV(v), "' is not ORIGIN=POLICY"));
+  }
+  std::string_view origin = v.substr(0, eq);
+  std::string wire;
+  if (!dns::NameFromText(origin, &wire)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", base::AV(origin), "' is not a domain name"));
+  }
+  absl::StatusOr<zones::SerialPolicy> p = ParsePolicy(v.substr(eq + 1));
+  if (!p.ok()) return p.status();
+  c->zone_serial_policies.emplace_back(std::move(wire), *p);
+  return absl::OkStatus();
+}
+
 absl::Status ApplyControl(std::string_view v, Config* c, ParseState*) {
   if (v == "off") {
     c->control = "off";
@@ -102,7 +141,19 @@ const Setting kSettings[] = {
          "Load a zone: an RFC 1035 master file, or Route 53 record sets if PATH\n"
          "ends in .json. Repeatable; one origin may be given a master file and\n"
          "a .json. Relative paths are relative to the working directory.",
-     .apply = ApplyZone},
+     .apply = ApplyZone, .by_origin = true},
+    {.name = "serial-policy", .kind = Kind::kString, .arg = "POLICY",
+     .help =
+         "How a zone's SOA serial moves when its data changes (API load, change\n"
+         "batch, SIGHUP reload): increment (default: served + 1, or the file's\n"
+         "own serial when it is newer), unixtime, dateserial (YYYYMMDDnn) or keep\n"
+         "(the data's serial as it is). Never backwards but with keep; persisted\n"
+         "in --data-dir across restarts.",
+     .apply = ApplySerialPolicy},
+    {.name = "zone-serial-policy", .kind = Kind::kList, .arg = "ORIGIN=POLICY",
+     .help =
+         "The serial policy of one zone, overriding --serial-policy. Repeatable.",
+     .apply = ApplyZoneSerialPolicy, .by_origin = true},
     {.name = "latency", .kind = Kind::kString, .arg = "PATH",
      .help =
          "Latency table CSV (network,region,rtt_ms; 0.0.0.0/0 and ::/0 rows\n"
@@ -224,6 +275,23 @@ absl::Status LoadYaml(const YAML::Node& root, const std::string& file,
     std::vector<YAML::Node> items;
     if (value.IsSequence() && setting->kind == Kind::kList) {
       for (const YAML::Node& item : value) items.push_back(item);
+    } else if (value.IsMap() && setting->by_origin) {
+      // {example.com.: dateserial} stands for ["example.com.=dateserial"].
+      for (auto m = value.begin(); m != value.end(); ++m) {
+        const YAML::Node k = m->first;
+        const YAML::Node v = m->second;
+        if (!k.IsScalar() || !v.IsScalar()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              Where(file, k.Mark()), ": ", name, ": expected ORIGIN: VALUE pairs"));
+        }
+        absl::Status st =
+            Apply(*setting, absl::StrCat(k.Scalar(), "=", v.Scalar()), config, state);
+        if (!st.ok()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(Where(file, k.Mark()), ": ", name, ": ", st.message()));
+        }
+      }
+      continue;
     } else {
       items.push_back(value);
     }
@@ -266,6 +334,14 @@ absl::Status LoadFile(const std::string& path, Config* config,
 }
 
 }  // namespace
+
+zones::SerialPolicy Config::SerialPolicyFor(std::string_view origin_wire) const {
+  zones::SerialPolicy policy = serial_policy;
+  for (const auto& [wire, p] : zone_serial_policies) {
+    if (wire == origin_wire) policy = p;
+  }
+  return policy;
+}
 
 absl::Status LoadConfigText(std::string_view text,
                             const std::string& display_name, Config* config) {
@@ -387,7 +463,8 @@ std::string UsageText() {
       "\n"
       "Config file (YAML): a mapping whose keys are the flag names without\n"
       "the dashes. List settings (listen, zone) take a list or one value;\n"
-      "zones are written as on the command line. Unknown keys are errors.\n"
+      "zones are written as on the command line, or as a mapping ORIGIN: VALUE\n"
+      "(zone-serial-policy: {example.com.: dateserial}). Unknown keys are errors.\n"
       "Example:\n"
       "  listen: [\"127.0.0.1:5300\", \"[::1]:5300\"]\n"
       "  zone:\n"

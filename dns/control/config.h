@@ -23,11 +23,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "dns/server/server_options.h"
+#include "zones/serial.h"
 
 namespace dns::control {
 
@@ -47,6 +49,15 @@ struct ZoneSource {
 struct Config : dns::server::ServerOptions {
   // Zones to load at start and on reload, in order.
   std::vector<ZoneSource> zones;
+  // How every zone's SOA serial moves on a change (zones/serial.h), unless
+  // zone_serial_policies names the zone.
+  zones::SerialPolicy serial_policy = zones::SerialPolicy::kIncrement;
+  // --zone-serial-policy ORIGIN=POLICY: (wire origin, policy), later
+  // entries win.
+  std::vector<std::pair<std::string, zones::SerialPolicy>> zone_serial_policies;
+
+  // The serial policy of the zone `origin_wire` (lower-cased wire form).
+  zones::SerialPolicy SerialPolicyFor(std::string_view origin_wire) const;
 
   // Latency table CSV (network,region,rtt_ms); empty: none.
   std::string latency;

@@ -70,6 +70,15 @@ HealthChecksSummary SummaryOf(const Input<health::HealthChecksConfig>& checks, b
 
 }  // namespace
 
+const char* FollowsName(Follows f) {
+  switch (f) {
+    case Follows::kFile: return "file";
+    case Follows::kDataDir: return "data-dir";
+    case Follows::kMemory: return "memory";
+  }
+  return "?";
+}
+
 ControlState::ControlState(Config config, Logger log)
     : config_(std::move(config)),
       log_(std::move(log)),
@@ -114,6 +123,9 @@ absl::StatusOr<std::unique_ptr<ControlState>> ControlState::Create(
         s.LoadRegionStates();
     if (!states.ok()) return states.status();
     stored.region_states = *std::move(states);
+    absl::StatusOr<std::map<std::string, ZoneSerial>> serials = s.LoadSerials();
+    if (!serials.ok()) return serials.status();
+    stored.serials = *std::move(serials);
   }
   absl::Status st = state->CommitLocked(start);
   if (!st.ok()) return st;
@@ -191,6 +203,20 @@ absl::Status ControlState::CommitLocked(const Change& change) {
 
 absl::Status ControlState::Persist(const Change& change, const ControlInputs& next) {
   if (store_ == nullptr) return absl::OkStatus();
+  // The serials first: a crash after this and before the rest leaves
+  // serials.json ahead of what was served, never behind.
+  if (next.serials != inputs_.serials) {
+    std::map<std::string, ZoneSerial> by_text;
+    for (const auto& [wire, serial] : next.serials) by_text[NameToText(wire)] = serial;
+    absl::Status st = store_->PutSerials(by_text);
+    if (!st.ok()) return NotWritten("serial not recorded", st);
+  }
+  if (const auto* c = std::get_if<change::FollowFile>(&change)) {
+    std::string wire, text;
+    absl::Status st = ParseOrigin(c->origin, &wire, &text);
+    if (!st.ok()) return st;
+    return NotWritten("zone not returned to its file", store_->DropZone(text));
+  }
   if (const auto* c = std::get_if<change::LoadZone>(&change)) {
     return NotWritten("zone not loaded", store_->PutZone(c->origin, c->files));
   }
@@ -368,6 +394,16 @@ absl::Status ControlState::ReloadFiles() {
   return CommitLocked(change::ReloadFiles{});
 }
 
+absl::StatusOr<ZoneInfo> ControlState::FollowFile(std::string_view origin) {
+  std::string wire, text;
+  absl::Status st = ParseOrigin(origin, &wire, &text);
+  if (!st.ok()) return absl::NotFoundError(st.message());
+  absl::MutexLock lock(&mu_);
+  st = CommitLocked(change::FollowFile{text});
+  if (!st.ok()) return st;
+  return InfoOf(inputs_.zones.at(wire));
+}
+
 absl::StatusOr<HealthChecksSummary> ControlState::PutHealthChecks(std::string_view json) {
   absl::MutexLock lock(&mu_);
   absl::Status st = CommitLocked(change::LoadHealthChecks{std::string(json)});
@@ -386,10 +422,15 @@ ZoneInfo ControlState::InfoOf(const ZoneInput& e) const {
   ZoneInfo info;
   info.origin = e.origin_text;
   info.serial = e.value->serial();
+  info.serial_policy = config_.SerialPolicyFor(e.value->origin());
   info.records = e.value->record_count();
   info.routed_record_sets = e.value->routed_record_set_count();
   info.sources = e.sources;
   info.managed_by = e.managed_by;
+  info.follows = e.managed_by == ManagedBy::kCommandLine ? Follows::kFile
+                 : store_ != nullptr                     ? Follows::kDataDir
+                                                         : Follows::kMemory;
+  info.zone_files = CommandLineZoneFiles(config_, e.value->origin());
   info.changes_applied = e.changes_applied;
   return info;
 }

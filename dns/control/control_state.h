@@ -26,8 +26,14 @@
 // Precedence (docs/data-dir.md): command-line zones load first; a zone the
 // data dir has (loaded or tombstoned through the API) replaces the
 // command-line zone of that origin. A zone changed through the API is
-// "managed_by":"api" from then on: SIGHUP no longer re-reads its files.
-// The same holds for the latency table.
+// "managed_by":"api" from then on: SIGHUP no longer re-reads its files,
+// until FollowFile hands it back to them. The same holds for the latency
+// table.
+//
+// SOA serials (zones/serial.h): every change that publishes new data for a
+// zone raises its serial by the zone's policy (ApplyChange); the serials
+// served are persisted (serials.json) before anything else of the change,
+// so that the served serial never goes backwards across restarts.
 //
 // Region admin states and health live in atomics outside the snapshot
 // (geo::AdminStates, geo::HealthTable), owned here; a drain changes no
@@ -70,18 +76,30 @@
 #include "health/prober.h"
 #include "geo/latency_table.h"
 #include "geo/regions.h"
+#include "zones/serial.h"
 #include "zones/zone.h"
 
 namespace dns::control {
+
+// What a zone's content follows: its --zone files (SIGHUP re-reads them),
+// the data dir (changed through the API; SIGHUP leaves it alone), or
+// nothing (changed through the API without a data dir: memory only).
+enum class Follows { kFile, kDataDir, kMemory };
+const char* FollowsName(Follows f);  // "file", "data-dir", "memory"
 
 // A zone as `GET /v1/zones` shows it.
 struct ZoneInfo {
   std::string origin;  // presentation form
   uint32_t serial = 0;
+  zones::SerialPolicy serial_policy = zones::SerialPolicy::kIncrement;
   size_t records = 0;
   size_t routed_record_sets = 0;
   std::vector<std::string> sources;
   ManagedBy managed_by = ManagedBy::kCommandLine;
+  Follows follows = Follows::kFile;
+  // The --zone files the command line names for it (empty: none). When it
+  // does not follow them, `zonectl zone follow-file` returns it to them.
+  std::vector<std::string> zone_files;
   uint64_t changes_applied = 0;  // change batches since it was last loaded
 };
 
@@ -206,8 +224,15 @@ class ControlState {
   absl::Status StartHealthChecks();
   // SIGHUP: re-reads the command-line files whose stat changed (zones still
   // managed by the command line, the latency table, the regions file, the
-  // health checks), then publishes. On error nothing changes.
+  // health checks), then publishes. On error nothing changes. Logs the
+  // zones it leaves alone because they follow the data dir.
   absl::Status ReloadFiles();
+  // Returns zone `origin` to its --zone files (change::FollowFile): read
+  // now, managed by the command line and followed on SIGHUP from then on;
+  // the data dir's copy of the zone (files, journal, tombstone) dropped.
+  // FailedPrecondition if the command line names no file for it; the
+  // file's "file:line: message" if it does not load (nothing changes).
+  absl::StatusOr<ZoneInfo> FollowFile(std::string_view origin);
 
   // ---- Reads ----
   std::vector<ZoneInfo> Zones() const;  // sorted by origin
@@ -259,7 +284,7 @@ class ControlState {
   void Publish(std::unique_ptr<const Snapshot> snap) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   ChangeContext Context() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  ZoneInfo InfoOf(const ZoneInput& e) const;
+  ZoneInfo InfoOf(const ZoneInput& e) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   RegionInfo InfoOfRegion(const std::string& name, geo::AdminState state) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

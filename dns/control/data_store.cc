@@ -346,6 +346,80 @@ bool DataStore::HasZone(std::string_view origin_text) const {
   return it != meta_.end() && it->second.loaded;
 }
 
+absl::Status DataStore::DropZone(std::string_view origin_text) {
+  const std::string folder = ZoneFolder(origin_text);
+  if (!IsDir(folder)) return absl::OkStatus();
+  // The commit point: without its manifest the folder is garbage.
+  const std::string manifest = folder + "/manifest.json";
+  if (::unlink(manifest.c_str()) != 0 && errno != ENOENT) {
+    return IoError(manifest, "unlink", errno);
+  }
+  absl::Status st = base::FsyncDir(folder);
+  if (!st.ok()) return absl::InternalError(st.message());
+  // The generation number stays: a later PutZone writes a newer one, so
+  // files this removal might leave behind can never count.
+  auto it = meta_.find(std::string(origin_text));
+  if (it != meta_.end()) {
+    it->second.loaded = false;
+    it->second.next_seq = 1;
+  }
+  absl::StatusOr<std::vector<std::string>> journal = ListDir(folder + "/changes");
+  if (journal.ok()) {
+    for (const std::string& n : *journal) RemoveQuietly(folder + "/changes/" + n);
+  }
+  (void)::rmdir((folder + "/changes").c_str());
+  absl::StatusOr<std::vector<std::string>> names = ListDir(folder);
+  if (names.ok()) {
+    for (const std::string& n : *names) RemoveQuietly(folder + "/" + n);
+  }
+  if (::rmdir(folder.c_str()) == 0) (void)base::FsyncDir(dir_ + "/zones");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::map<std::string, ZoneSerial>> DataStore::LoadSerials() const {
+  std::map<std::string, ZoneSerial> out;
+  const std::string path = serials_path();
+  absl::StatusOr<std::optional<std::string>> text = ReadIfPresent(path);
+  if (!text.ok()) return text.status();
+  if (!text->has_value()) return out;
+  try {
+    const json j = json::parse(**text);
+    for (const auto& [origin, z] : j.at("zones").items()) {
+      ZoneSerial s;
+      for (auto [field, out] : {std::pair{"serial", &s.serial},
+                                std::pair{"data_serial", &s.data_serial}}) {
+        const json& v = z.at(field);
+        if (!v.is_number_unsigned() || v.get<uint64_t>() > 0xFFFFFFFFu) {
+          return absl::DataLossError(absl::StrCat(path, ": zone ", origin, ": ", field, " ",
+                                                  v.dump(), " is not a serial (0..4294967295)"));
+        }
+        *out = static_cast<uint32_t>(v.get<uint64_t>());
+      }
+      const std::string digest = z.at("digest").get<std::string>();
+      if (digest.size() != 16 || !absl::SimpleHexAtoi(digest, &s.digest)) {
+        return absl::DataLossError(
+            absl::StrCat(path, ": zone ", origin, ": digest '", digest, "' is not 16 hex digits"));
+      }
+      out[origin] = s;
+    }
+  } catch (const json::exception& e) {
+    return absl::DataLossError(absl::StrCat(path, ": ", e.what()));
+  }
+  return out;
+}
+
+absl::Status DataStore::PutSerials(const std::map<std::string, ZoneSerial>& serials) {
+  json j;
+  j["zones"] = json::object();
+  for (const auto& [origin, s] : serials) {
+    j["zones"][origin] = {{"serial", s.serial},
+                          {"data_serial", s.data_serial},
+                          {"digest", absl::StrFormat("%016x", s.digest)}};
+  }
+  j["written_at"] = NowRfc3339();
+  return WriteDurably(serials_path(), j.dump(2) + "\n");
+}
+
 absl::Status DataStore::AppendChange(std::string_view origin_text, JournalEntry* entry) {
   auto it = meta_.find(std::string(origin_text));
   if (it == meta_.end() || !it->second.loaded) {

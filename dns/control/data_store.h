@@ -11,6 +11,8 @@
 //                                     the API (Route 53 JSON)
 //     regions.json                    {"regions":{"eu-west-1":"drain"}}:
 //                                     regions not "up"
+//     serials.json                    the SOA serial each zone was served
+//                                     with (never goes backwards)
 //     zones/<origin>/                 one folder per zone the API touched
 //       manifest.json                 the commit point (see below)
 //       000003-0.zone, 000003-1.json  the zone's files, generation 3
@@ -44,6 +46,7 @@
 #define STEERDNS_DNS_CONTROL_DATA_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +79,17 @@ struct JournalEntry {
   std::string comment;
   std::string batch_json;     // the request body as accepted
   std::string path;           // where it is stored (set by the store)
+};
+
+// The SOA serial a zone was served with, and what data it was served for
+// (serials.json; zones/serial.h). The same data (digest and the data's own
+// serial) keeps the same serial across restarts.
+struct ZoneSerial {
+  uint32_t serial = 0;       // as served
+  uint32_t data_serial = 0;  // the serial the data itself carries
+  uint64_t digest = 0;       // zones::ContentDigest of the data
+
+  friend bool operator==(const ZoneSerial&, const ZoneSerial&) = default;
 };
 
 // A zone as the data dir has it.
@@ -114,6 +128,18 @@ class DataStore {
   absl::Status AppendChange(std::string_view origin_text, JournalEntry* entry);
   // True if the store has a loaded (not tombstoned) generation of the zone.
   bool HasZone(std::string_view origin_text) const;
+  // Drops the zone's folder (its files, journal or tombstone): the zone
+  // is no longer the data dir's. Removing manifest.json is the commit
+  // point; a crash after it leaves a folder without a manifest, which
+  // LoadZones removes. OK if the store has no folder for the zone.
+  absl::Status DropZone(std::string_view origin_text);
+
+  // DIR/serials.json: the SOA serial each zone was served with, by
+  // presentation origin (empty if the file is absent). DataLoss naming the
+  // file if it does not parse.
+  absl::StatusOr<std::map<std::string, ZoneSerial>> LoadSerials() const;
+  absl::Status PutSerials(const std::map<std::string, ZoneSerial>& serials);
+  std::string serials_path() const { return dir_ + "/serials.json"; }
 
   // DIR/latency.csv, if present.
   absl::StatusOr<std::optional<std::string>> LoadLatency() const;

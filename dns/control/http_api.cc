@@ -25,6 +25,7 @@
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "base/file.h"
+#include "base/string_view.h"
 #include "zones/zone_export.h"
 
 namespace dns::control {
@@ -80,10 +81,13 @@ void SendStatus(httplib::Response& res, const absl::Status& st, std::string_view
 json ZoneJson(const ZoneInfo& z) {
   return json{{"origin", z.origin},
               {"serial", z.serial},
+              {"serial_policy", zones::SerialPolicyName(z.serial_policy)},
               {"records", z.records},
               {"routed_record_sets", z.routed_record_sets},
               {"sources", z.sources},
               {"managed_by", ManagedByName(z.managed_by)},
+              {"follows", FollowsName(z.follows)},
+              {"zone_files", z.zone_files},
               {"changes_applied", z.changes_applied}};
 }
 
@@ -286,21 +290,26 @@ absl::StatusOr<std::unique_ptr<ControlApi>> ControlApi::Start(const ControlApiOp
   http.Patch(".*", handler);
   http.Options(".*", handler);
   http.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& res) {
+      [self](const httplib::Request& req, httplib::Response& res) {
+    // Our handlers' errors have a body, and Handle() logged them.
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     const char* code = res.status == 404   ? "NotFound"
                        : res.status == 405 ? "MethodNotAllowed"
                        : res.status < 500  ? "InvalidInput"
                                            : "Internal";
-    SendError(res, res.status, code,
-              res.status == 413 ? "request body too large (the HTTP library limits "
-                                      "application/x-www-form-urlencoded bodies to 8 KiB: "
-                                      "send Content-Type: application/json or text/csv)"
-                                    : "request not handled");
+    const char* message = res.status == 413
+                              ? "request body too large (the HTTP library limits "
+                                "application/x-www-form-urlencoded bodies to 8 KiB: "
+                                "send Content-Type: application/json or text/csv)"
+                              : "request not handled";
+    SendError(res, res.status, code, message);
+    if (self->options_.log != nullptr && req.method != "GET" && req.method != "HEAD") {
+      self->options_.log(RefusedLine(req.method, req.path, req.remote_addr, message));
+    }
     return httplib::Server::HandlerResponse::Handled;
   }));
   http.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      [self](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unexpected error";
         try {
           if (ep) std::rethrow_exception(ep);
@@ -309,6 +318,9 @@ absl::StatusOr<std::unique_ptr<ControlApi>> ControlApi::Start(const ControlApiOp
         } catch (...) {
         }
         SendError(res, 500, "Internal", what);
+        if (self->options_.log != nullptr && req.method != "GET" && req.method != "HEAD") {
+          self->options_.log(RefusedLine(req.method, req.path, req.remote_addr, what));
+        }
       });
 
   if (port == 0) {
@@ -465,6 +477,13 @@ void PutZone(const Endpoint& e, const httplib::Request& req, const std::string& 
   SendJson(res, 200, ZoneJson(*z));
 }
 
+void PostFollowFile(const Endpoint& e, const httplib::Request&, const std::string& origin,
+                    httplib::Response& res) {
+  absl::StatusOr<ZoneInfo> z = e.state.FollowFile(origin);
+  if (!z.ok()) return SendStatus(res, z.status(), "InvalidInput", "NoSuchZone");
+  SendJson(res, 200, ZoneJson(*z));
+}
+
 void GetLatency(const Endpoint& e, const httplib::Request&, const std::string&,
                 httplib::Response& res) {
   SendJson(res, 200, LatencyJson(e.state.Latency()));
@@ -591,6 +610,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/zones/?", ListZones},
     {"POST", "/v1/zones/([^/]+)/changes/?", PostChanges},
     {"GET", "/v1/zones/([^/]+)/records/?", GetZoneRecords},
+    {"POST", "/v1/zones/([^/]+)/follow-file/?", PostFollowFile},
     {"GET", "/v1/zones/([^/]+)/?", GetZone},
     {"PUT", "/v1/zones/([^/]+)/?", PutZone},
     {"DELETE", "/v1/zones/([^/]+)/?", DeleteZone},
@@ -618,7 +638,28 @@ const std::vector<std::regex>& RoutePatterns() {
 
 }  // namespace
 
+std::string RefusedLine(std::string_view method, std::string_view path,
+                        std::string_view remote_addr, std::string_view error) {
+  std::string why(error.substr(0, error.find('\n')));
+  return absl::StrCat("refused: ", base::AV(method), " ", base::AV(path), " from ",
+                      remote_addr.empty() ? "?" : base::AV(remote_addr), ": ", why);
+}
+
 void ControlApi::Handle(const httplib::Request& req, httplib::Response& res) {
+  Route(req, res);
+  if (options_.log == nullptr || res.status < 400 || req.method == "GET" ||
+      req.method == "HEAD") {
+    return;
+  }
+  std::string why = absl::StrCat("HTTP ", res.status);
+  const json body = json::parse(res.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_object() && body.contains("error") && body["error"].is_string()) {
+    why = body["error"].get<std::string>();
+  }
+  options_.log(RefusedLine(req.method, req.path, req.remote_addr, why));
+}
+
+void ControlApi::Route(const httplib::Request& req, httplib::Response& res) {
   if (!Authorized(req)) {
     res.set_header("WWW-Authenticate", "Bearer");
     SendError(res, 401, "Unauthorized",

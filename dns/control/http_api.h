@@ -23,6 +23,7 @@
 #ifndef STEERDNS_DNS_CONTROL_HTTP_API_H_
 #define STEERDNS_DNS_CONTROL_HTTP_API_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -65,7 +66,16 @@ struct ControlApiOptions {
   std::string token;    // "" = no token check (loopback only)
   std::string version = "unknown";
   absl::Time started_at = absl::Now();
+  // Where a refused change is logged, one line: who, what, why ("refused:
+  // PUT /v1/zones/example.com. from 127.0.0.1: example.com.zone:3: bad IPv4
+  // address ..."). Every request but GET/HEAD that is answered 4xx or 5xx.
+  // Null: not logged.
+  std::function<void(const std::string&)> log;
 };
+
+// The line ControlApiOptions::log gets for a refused request.
+std::string RefusedLine(std::string_view method, std::string_view path,
+                        std::string_view remote_addr, std::string_view error);
 
 class ControlApi {
  public:
@@ -87,7 +97,10 @@ class ControlApi {
 
  private:
   ControlApi(ControlApiOptions options, ControlState* state, dns::server::Server* server);
+  // Route(), then the refused-change log line.
   void Handle(const httplib::Request& req, httplib::Response& res);
+  // Checks the token, finds the endpoint (kRoutes) and runs it.
+  void Route(const httplib::Request& req, httplib::Response& res);
   bool Authorized(const httplib::Request& req) const;
 
   const ControlApiOptions options_;

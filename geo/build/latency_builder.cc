@@ -564,11 +564,9 @@ absl::StatusOr<std::vector<DistanceSample>> ParseRttMatrixSamples(
       [&](absl::Span<const std::string_view> f, int line) -> absl::Status {
         const Region* a = regions.Find(f[src.index]);
         const Region* b = regions.Find(f[dst.index]);
-        for (auto [r, name] : {std::pair{a, f[src.index]}, std::pair{b, f[dst.index]}}) {
-          if (r == nullptr) {
-            return RowError(source, line,
-                            absl::StrCat("region '", AV(name), "' is not in ",
-                                         regions.source()));
+        for (std::string_view name : {f[src.index], f[dst.index]}) {
+          if (absl::Status st = regions.CheckName(name); !st.ok()) {
+            return RowError(source, line, std::string(st.message()));
           }
         }
         double ms = 0;
@@ -746,9 +744,8 @@ class LatencyTableBuild {
       const MeasuredRtt& m = measured_[i];
       auto it = region_index_.find(m.region);
       if (it == region_index_.end()) {
-        return RowError(m.source, m.line,
-                        absl::StrCat("region '", m.region, "' is not in ",
-                                     regions_.source()));
+        absl::Status unknown = regions_.CheckName(m.region);
+        return RowError(m.source, m.line, std::string(unknown.message()));
       }
       m_region_[i] = it->second;
       switch (m.kind) {

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "base/string_view.h"
 #include "dns/control/control_state.h"
 #include "dns/wire/name.h"
@@ -63,6 +64,10 @@ std::string Describe(const ControlInputs& s) {
   absl::StrAppend(&out, "\n");
   for (const auto& [name, state] : s.region_states)
     absl::StrAppend(&out, "region ", name, " ", base::AV(geo::AdminStateName(state)), "\n");
+  for (const auto& [wire, z] : s.serials) {
+    absl::StrAppend(&out, "serial of ", NameToText(wire), " ", z.serial, " (data ", z.data_serial,
+                    ", digest ", z.digest, ")\n");
+  }
   return out;
 }
 
@@ -122,7 +127,10 @@ TEST_F(ChangeTest, ReplayingTheChangesOntoAFreshStateGivesTheSameInputs) {
   // The sequence did what it says.
   EXPECT_THAT(outcomes, HasSubstr("already exists"));
   const std::string text = Describe(first);
-  EXPECT_THAT(text, HasSubstr("zone other.test. api [other.zone, other.json] serial 3"));
+  // Loaded with serial 3, then one change batch.
+  EXPECT_THAT(text, HasSubstr("zone other.test. api [other.zone, other.json] serial 4"));
+  // example.test.: 1 from its file, 2 after batch C1; kept after unloading.
+  EXPECT_THAT(text, HasSubstr("serial of example.test. 2 (data 1"));
   EXPECT_THAT(text, HasSubstr(" b.other.test."));
   EXPECT_THAT(text, HasSubstr("unloaded example.test."));
   EXPECT_THAT(text, HasSubstr("latency api [api] 1 networks 2 regions"));
@@ -197,6 +205,328 @@ TEST_F(ChangeTest, ControlStatesReplayingTheSameChangesAgree) {
   b->WithSnapshot([&](const Snapshot& s) { serial_b = s.zones.Get(wire)->serial(); });
   EXPECT_EQ(serial_b, serial_a);
   EXPECT_THAT(log, HasSubstr("control API: change batch /change/C3 applied to zone other.test."));
+}
+
+// ---------------------------------------------------------------------------
+// SOA serials, follow-file and region names: one change at a time, with a
+// context that lives as long as the test (and a clock it sets).
+
+class ChangeStepTest : public ChangeTest {
+ protected:
+  // Applies `c` to state_; its log lines (and notes) go to log_. The
+  // change's status.
+  absl::Status Apply(const Change& c) {
+    ChangeContext ctx{config_, default_latency_, admin_, now_};
+    std::vector<std::string> notes;
+    absl::StatusOr<Transition> t = ApplyChange(state_, c, ctx, &notes);
+    for (const std::string& n : notes) log_ += n + "\n";
+    if (!t.ok()) return t.status();
+    for (const std::string& l : t->log) log_ += l + "\n";
+    state_ = std::move(t->next);
+    return absl::OkStatus();
+  }
+  // The serial example.test. (or `origin`) serves: the zone's serial(),
+  // which is its SOA's.
+  uint32_t Serial(const std::string& origin = "example.test.") {
+    std::string wire;
+    EXPECT_TRUE(NameFromText(origin, &wire));
+    auto it = state_.zones.find(wire);
+    EXPECT_NE(it, state_.zones.end()) << origin;
+    return it == state_.zones.end() ? 0 : it->second.value->serial();
+  }
+  const ZoneInput& Zone(const std::string& origin = "example.test.") {
+    std::string wire;
+    EXPECT_TRUE(NameFromText(origin, &wire));
+    return state_.zones.at(wire);
+  }
+  static std::string Wire(const std::string& origin) {
+    std::string wire;
+    EXPECT_TRUE(NameFromText(origin, &wire));
+    return wire;
+  }
+  // Rewrites the --zone file (a different size each time, so SIGHUP sees it).
+  void EditZoneFile(int serial, int extra_records) {
+    std::string text = MinimalZone("example.test.", serial);
+    for (int i = 0; i < extra_records; ++i) absl::StrAppend(&text, "x", i, " IN A 192.0.2.99\n");
+    WriteText(config_.zones[0].path, text);
+  }
+
+  geo::AdminStates admin_;
+  DefaultLatency default_latency_{""};
+  absl::Time now_ = absl::FromUnixSeconds(1767268800);  // 2026-01-01T12:00:00Z
+  ControlInputs state_;
+  std::string log_;
+};
+
+TEST_F(ChangeStepTest, EveryChangeBatchRaisesTheSerial) {
+  ASSERT_TRUE(Apply(change::StartUp{}).ok());
+  EXPECT_EQ(Serial(), 1u);  // the file's own
+  uint32_t last = Serial();
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(Apply(BatchChange("example.test.",
+                                  Batch("CREATE", absl::StrCat("a", i, ".example.test."),
+                                        "192.0.2.21"),
+                                  i))
+                    .ok());
+    EXPECT_EQ(Serial(), last + 1) << "batch " << i;
+    last = Serial();
+  }
+  EXPECT_EQ(Serial(), 6u);
+  // A refused batch changes nothing, the serial included.
+  EXPECT_FALSE(
+      Apply(BatchChange("example.test.", Batch("CREATE", "a1.example.test.", "192.0.2.21"), 9))
+          .ok());
+  EXPECT_EQ(Serial(), 6u);
+  // A batch that UPSERTs the SOA with a newer serial: that serial.
+  const std::string soa = R"({"Changes":[{"Action":"UPSERT","ResourceRecordSet":{
+    "Name":"example.test.","Type":"SOA","TTL":300,"ResourceRecords":[
+    {"Value":"ns1.example.test. hostmaster.example.test. 2026010100 3600 600 86400 60"}]}}]})";
+  ASSERT_TRUE(Apply(BatchChange("example.test.", soa, 10)).ok());
+  EXPECT_EQ(Serial(), 2026010100u);
+  ASSERT_TRUE(Apply(BatchChange("example.test.", Batch("DELETE", "a1.example.test.", "192.0.2.21"),
+                                11))
+                  .ok());
+  EXPECT_EQ(Serial(), 2026010101u);
+}
+
+TEST_F(ChangeStepTest, TheSameDataKeepsItsSerial) {
+  ASSERT_TRUE(Apply(change::StartUp{}).ok());
+  const change::LoadZone load{"other.test.",
+                              {ZoneFile{"other.zone", "master", MinimalZone("other.test.", 3)}}};
+  ASSERT_TRUE(Apply(load).ok());
+  EXPECT_EQ(Serial("other.test."), 3u);
+  ASSERT_TRUE(Apply(load).ok());  // uploaded again, unchanged
+  EXPECT_EQ(Serial("other.test."), 3u);
+  // Changed but with the same serial: the served one + 1, said in the log.
+  ASSERT_TRUE(Apply(change::LoadZone{"other.test.",
+                                     {ZoneFile{"other.zone", "master",
+                                               MinimalZone("other.test.", 3) +
+                                                   "new IN A 192.0.2.5\n"}}})
+                  .ok());
+  EXPECT_EQ(Serial("other.test."), 4u);
+  EXPECT_THAT(log_, HasSubstr("zone other.test.: serial 3 of other.zone is not newer than the "
+                              "served 3: serving 4 (serial-policy increment)"));
+  // Unloaded and loaded again: on from the last one served.
+  ASSERT_TRUE(Apply(change::UnloadZone{"other.test."}).ok());
+  ASSERT_TRUE(Apply(load).ok());
+  EXPECT_EQ(Serial("other.test."), 5u);
+}
+
+TEST_F(ChangeStepTest, AReloadedFileKeepsItsOwnSerialButNeverGoesBack) {
+  ASSERT_TRUE(Apply(change::StartUp{}).ok());
+  EXPECT_EQ(Serial(), 1u);
+  // Edited without raising the serial: 1 + 1, and the log says why.
+  EditZoneFile(1, 1);
+  ASSERT_TRUE(Apply(change::ReloadFiles{}).ok());
+  EXPECT_EQ(Serial(), 2u);
+  EXPECT_THAT(log_, HasSubstr("zone example.test.: serial 1 of " + config_.zones[0].path +
+                              " is not newer than the served 1: serving 2"));
+  // Raised past the served one: the file's.
+  EditZoneFile(2024060101, 2);
+  ASSERT_TRUE(Apply(change::ReloadFiles{}).ok());
+  EXPECT_EQ(Serial(), 2024060101u);
+  // Lowered: never back.
+  EditZoneFile(7, 3);
+  ASSERT_TRUE(Apply(change::ReloadFiles{}).ok());
+  EXPECT_EQ(Serial(), 2024060102u);
+  // Touched but the same content: the same serial.
+  ASSERT_EQ(system(absl::StrCat("touch -d '-1 hour' ", config_.zones[0].path).c_str()), 0);
+  ASSERT_TRUE(Apply(change::ReloadFiles{}).ok());
+  EXPECT_EQ(Serial(), 2024060102u);
+}
+
+TEST_F(ChangeStepTest, TheServedSerialSurvivesARestart) {
+  ASSERT_TRUE(Apply(change::StartUp{}).ok());
+  for (int i = 1; i <= 3; ++i) {  // edited three times, the serial never raised
+    EditZoneFile(1, i);
+    ASSERT_TRUE(Apply(change::ReloadFiles{}).ok());
+  }
+  EXPECT_EQ(Serial(), 4u);
+  // What the data dir holds at the next start: serials.json.
+  change::StartUp restart;
+  for (const auto& [wire, z] : state_.serials) restart.stored.serials[NameToText(wire)] = z;
+  ASSERT_EQ(restart.stored.serials.at("example.test.").serial, 4u);
+  // The file as it was: the serial as it was (not the file's 1).
+  state_ = ControlInputs();
+  ASSERT_TRUE(Apply(restart).ok());
+  EXPECT_EQ(Serial(), 4u);
+  // The file changed while the server was down (its serial not raised):
+  // on from the one served before.
+  EditZoneFile(1, 4);
+  state_ = ControlInputs();
+  ASSERT_TRUE(Apply(restart).ok());
+  EXPECT_EQ(Serial(), 5u);
+}
+
+TEST_F(ChangeStepTest, EachSerialPolicy) {
+  // dateserial for every zone: today's date, then counting up.
+  config_.serial_policy = zones::SerialPolicy::kDateSerial;
+  ASSERT_TRUE(Apply(change::StartUp{}).ok());
+  EXPECT_EQ(Serial(), 2026010100u);
+  ASSERT_TRUE(
+      Apply(BatchChange("example.test.", Batch("CREATE", "a.example.test.", "192.0.2.21"), 1))
+          .ok());
+  EXPECT_EQ(Serial(), 2026010101u);
+  now_ += absl::Hours(24);
+  ASSERT_TRUE(
+      Apply(BatchChange("example.test.", Batch("CREATE", "b.example.test.", "192.0.2.21"), 2))
+          .ok());
+  EXPECT_EQ(Serial(), 2026010200u);
+  // unixtime for this zone only: the clock, newer than the served dateserial?
+  // No (2026010200 is ahead of 1767355200): never back, so + 1.
+  config_.zone_serial_policies.emplace_back(Wire("example.test."),
+                                            zones::SerialPolicy::kUnixTime);
+  ASSERT_TRUE(
+      Apply(BatchChange("example.test.", Batch("CREATE", "c.example.test.", "192.0.2.21"), 3))
+          .ok());
+  EXPECT_EQ(Serial(), 2026010201u);
+  // A zone of its own under unixtime: the clock.
+  config_.zone_serial_policies.emplace_back(Wire("other.test."),
+                                            zones::SerialPolicy::kUnixTime);
+  ASSERT_TRUE(Apply(change::LoadZone{"other.test.",
+                                     {ZoneFile{"other.zone", "master",
+                                               MinimalZone("other.test.", 3)}}})
+                  .ok());
+  EXPECT_EQ(Serial("other.test."), 1767355200u);
+  ASSERT_TRUE(
+      Apply(BatchChange("other.test.", Batch("CREATE", "a.other.test.", "192.0.2.21"), 4)).ok());
+  EXPECT_EQ(Serial("other.test."), 1767355201u);  // the same second: + 1
+  now_ += absl::Seconds(30);
+  ASSERT_TRUE(
+      Apply(BatchChange("other.test.", Batch("CREATE", "b.other.test.", "192.0.2.21"), 5)).ok());
+  EXPECT_EQ(Serial("other.test."), 1767355230u);
+  // keep: the data's own, whatever happens.
+  config_.zone_serial_policies.emplace_back(Wire("other.test."), zones::SerialPolicy::kKeep);
+  ASSERT_TRUE(
+      Apply(BatchChange("other.test.", Batch("CREATE", "c.other.test.", "192.0.2.21"), 6)).ok());
+  EXPECT_EQ(Serial("other.test."), 3u);
+  ASSERT_TRUE(Apply(change::LoadZone{"other.test.",
+                                     {ZoneFile{"other.zone", "master",
+                                               MinimalZone("other.test.", 2)}}})
+                  .ok());
+  EXPECT_EQ(Serial("other.test."), 2u);
+  EXPECT_THAT(log_, HasSubstr("warning: zone other.test.: serial 2 of other.zone is not newer "
+                              "than the served 3, and serial-policy keep serves it"));
+}
+
+TEST_F(ChangeStepTest, FollowFileReturnsAZoneToItsFile) {
+  ASSERT_TRUE(Apply(change::StartUp{}).ok());
+  ASSERT_TRUE(
+      Apply(BatchChange("example.test.", Batch("CREATE", "a.example.test.", "192.0.2.21"), 1))
+          .ok());
+  EXPECT_EQ(Zone().managed_by, ManagedBy::kApi);
+  EXPECT_EQ(Serial(), 2u);
+  // SIGHUP says which zones it leaves to the data dir.
+  log_.clear();
+  ASSERT_TRUE(Apply(change::ReloadFiles{}).ok());
+  EXPECT_THAT(log_, HasSubstr("SIGHUP: not re-reading the --zone files of example.test.: "
+                              "changed through the control API, the zone follows the data dir"));
+  // Back to the file: its data, managed by the command line, the serial on.
+  EditZoneFile(1, 1);
+  log_.clear();
+  ASSERT_TRUE(Apply(change::FollowFile{"example.test."}).ok());
+  const ZoneInput& z = Zone();
+  EXPECT_EQ(z.managed_by, ManagedBy::kCommandLine);
+  EXPECT_EQ(z.sources, std::vector<std::string>{config_.zones[0].path});
+  std::string a, x0;
+  ASSERT_TRUE(NameFromText("a.example.test.", &a));
+  ASSERT_TRUE(NameFromText("x0.example.test.", &x0));
+  EXPECT_EQ(z.value->Find(a), nullptr);
+  EXPECT_NE(z.value->Find(x0), nullptr);
+  EXPECT_EQ(Serial(), 3u);
+  EXPECT_THAT(log_, HasSubstr("control API: zone example.test. follows " +
+                              config_.zones[0].path + " again (followed the data dir), serial 3"));
+  // SIGHUP follows it again.
+  EditZoneFile(1, 2);
+  ASSERT_TRUE(Apply(change::ReloadFiles{}).ok());
+  EXPECT_EQ(Serial(), 4u);
+  // Unloaded through the API: loaded from its file again.
+  ASSERT_TRUE(Apply(change::UnloadZone{"example.test."}).ok());
+  ASSERT_TRUE(Apply(change::FollowFile{"EXAMPLE.test"}).ok());
+  EXPECT_TRUE(state_.unloaded.empty());
+  EXPECT_EQ(Serial(), 4u) << "the same data as served before it was unloaded";
+  // A zone with no --zone file, or none at all.
+  ASSERT_TRUE(Apply(change::LoadZone{"other.test.",
+                                     {ZoneFile{"other.zone", "master",
+                                               MinimalZone("other.test.", 3)}}})
+                  .ok());
+  absl::Status st = Apply(change::FollowFile{"other.test."});
+  EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
+  EXPECT_THAT(std::string(st.message()), HasSubstr("zone other.test. has no --zone file"));
+  // A file that no longer loads: its error, and nothing changes.
+  ASSERT_TRUE(
+      Apply(BatchChange("example.test.", Batch("CREATE", "b.example.test.", "192.0.2.21"), 2))
+          .ok());
+  WriteText(config_.zones[0].path, "$ORIGIN example.test.\n@ IN SOA ns1 hostmaster 1 2 3 4\n");
+  st = Apply(change::FollowFile{"example.test."});
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(Zone().managed_by, ManagedBy::kApi);
+}
+
+TEST_F(ChangeStepTest, UnknownRegionsAreRefusedEverywhere) {
+  ASSERT_TRUE(Apply(change::StartUp{}).ok());
+  ASSERT_NE(state_.regions.value, nullptr) << "data/aws_regions.csv loads by default";
+  // A latency table (PUT /v1/latency).
+  absl::Status st = Apply(change::LoadLatency{
+      "network,region,rtt_ms\n0.0.0.0/0,eu-west-1,10\n0.0.0.0/0,eu-wset-1,20\n"});
+  EXPECT_TRUE(absl::IsInvalidArgument(st));
+  EXPECT_EQ(st.message(),
+            "latency.csv:3: unknown region 'eu-wset-1' (did you mean 'eu-west-1'?)");
+  EXPECT_EQ(state_.latency.value, nullptr);
+  // Route 53 record sets loaded with a zone.
+  std::string routed = kRouted;
+  routed.replace(routed.find("\"eu-west-1\""), 11, "\"eu-wset-1\"");
+  st = Apply(change::LoadZone{"other.test.",
+                              {ZoneFile{"other.zone", "master", MinimalZone("other.test.", 3)},
+                               ZoneFile{"other.json", "route53", routed}}});
+  EXPECT_TRUE(absl::IsInvalidArgument(st));
+  EXPECT_THAT(std::string(st.message()), ::testing::StartsWith("other.json:"));
+  EXPECT_THAT(std::string(st.message()),
+              HasSubstr(": record set [name='app.other.test.', type='A', set-identifier='euw1']: "
+                        "unknown region 'eu-wset-1' (did you mean 'eu-west-1'?)"));
+  EXPECT_EQ(state_.zones.size(), 1u);
+  // A change batch.
+  const std::string batch = R"({"Changes":[{"Action":"CREATE","ResourceRecordSet":{
+    "Name":"app.example.test.","Type":"A","SetIdentifier":"x","Region":"us-eats-1","TTL":60,
+    "ResourceRecords":[{"Value":"192.0.2.7"}]}}]})";
+  st = Apply(BatchChange("example.test.", batch, 1));
+  EXPECT_TRUE(absl::IsInvalidArgument(st));
+  EXPECT_THAT(std::string(st.message()),
+              HasSubstr("unknown region 'us-eats-1' (did you mean 'us-east-1'?)"));
+  EXPECT_EQ(Serial(), 1u);
+  // --latency at start-up and on SIGHUP.
+  const std::string latency = dir_ + "/latency.csv";
+  WriteText(latency, "network,region,rtt_ms\n0.0.0.0/0,eu-west-1,10\n");
+  config_.latency = latency;
+  ASSERT_TRUE(Apply(change::ReloadFiles{}).ok());
+  WriteText(latency, "network,region,rtt_ms\n0.0.0.0/0,eu-west-1,10\n10.0.0.0/8,mars-1,5\n");
+  st = Apply(change::ReloadFiles{});
+  EXPECT_EQ(st.message(), latency + ":3: unknown region 'mars-1' (not in " +
+                              state_.regions.source() + ")");
+  ControlInputs fresh;
+  std::swap(fresh, state_);
+  st = Apply(change::StartUp{});
+  EXPECT_EQ(st.message(), latency + ":3: unknown region 'mars-1' (not in " +
+                              fresh.regions.source() + ")");
+}
+
+TEST_F(ChangeStepTest, ARegionsFileThatDropsARegionInUseIsRefused) {
+  const std::string regions = dir_ + "/regions.csv";
+  WriteText(regions, "region,latitude,longitude\neu-west-1,53.3,-6.3\nus-east-1,39.0,-77.5\n");
+  config_.regions = regions;
+  ASSERT_TRUE(Apply(change::StartUp{}).ok());
+  ASSERT_TRUE(Apply(change::LoadZone{"other.test.",
+                                     {ZoneFile{"other.zone", "master",
+                                               MinimalZone("other.test.", 3)},
+                                      ZoneFile{"other.json", "route53", kRouted}}})
+                  .ok());
+  // us-east-1 goes: SIGHUP is refused naming the record set.
+  WriteText(regions, "region,latitude,longitude\neu-west-1,53.3,-6.3\nus-east-2,40.0,-83.00\n");
+  absl::Status st = Apply(change::ReloadFiles{});
+  EXPECT_TRUE(absl::IsInvalidArgument(st)) << st;
+  EXPECT_THAT(std::string(st.message()),
+              HasSubstr("set-identifier='use1']: unknown region 'us-east-1' (did you mean "
+                        "'us-east-2'?)"));
 }
 
 }  // namespace

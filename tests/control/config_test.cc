@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dns/wire/name.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -273,6 +274,42 @@ TEST(ConfigTest, LoadConfigTextDirectly) {
   EXPECT_EQ(c.threads, 7);
   absl::Status st = LoadConfigText("nope: 1\n", "inline", &c);
   EXPECT_EQ(Message(st), "inline:1: unknown key 'nope'");
+}
+
+TEST(ConfigTest, SerialPolicies) {
+  absl::StatusOr<Config> c = Parse({});
+  ASSERT_TRUE(c.ok());
+  std::string wire;
+  ASSERT_TRUE(dns::NameFromText("example.com.", &wire));
+  EXPECT_EQ(c->serial_policy, zones::SerialPolicy::kIncrement);
+  EXPECT_EQ(c->SerialPolicyFor(wire), zones::SerialPolicy::kIncrement);
+  c = Parse({"--serial-policy", "dateserial", "--zone-serial-policy", "Example.COM=keep"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->SerialPolicyFor(wire), zones::SerialPolicy::kKeep);
+  std::string other;
+  ASSERT_TRUE(dns::NameFromText("other.test.", &other));
+  EXPECT_EQ(c->SerialPolicyFor(other), zones::SerialPolicy::kDateSerial);
+  // YAML: the global one, and per zone as a mapping or as ORIGIN=POLICY.
+  const std::string path = WriteFile(
+      "serials.yaml",
+      "serial-policy: unixtime\nzone-serial-policy:\n  example.com.: dateserial\n"
+      "  other.test: keep\n");
+  c = Parse({"--config", path, "--zone-serial-policy=other.test.=increment"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->serial_policy, zones::SerialPolicy::kUnixTime);
+  EXPECT_EQ(c->SerialPolicyFor(wire), zones::SerialPolicy::kDateSerial);
+  EXPECT_EQ(c->SerialPolicyFor(other), zones::SerialPolicy::kIncrement);  // the flag, later
+  // Bad values.
+  EXPECT_EQ(Message(Parse({"--serial-policy", "daily"}).status()),
+            "--serial-policy: 'daily' is not a serial policy (increment, unixtime, dateserial, "
+            "keep)");
+  EXPECT_EQ(Message(Parse({"--zone-serial-policy", "example.com"}).status()),
+            "--zone-serial-policy: 'example.com' is not ORIGIN=POLICY");
+  const std::string bad =
+      WriteFile("serials-bad.yaml", "zone-serial-policy:\n  example.com.: sometimes\n");
+  EXPECT_EQ(Message(Parse({"--config", bad}).status()),
+            bad + ":2: zone-serial-policy: 'sometimes' is not a serial policy (increment, "
+                  "unixtime, dateserial, keep)");
 }
 
 }  // namespace

@@ -98,7 +98,7 @@ TEST_F(ControlStateTest, ChangesAreReplayedFromTheJournalAfterARestart) {
   ASSERT_TRUE(z.ok());
   EXPECT_EQ(z->managed_by, ManagedBy::kApi);
   EXPECT_EQ(z->changes_applied, 3u);
-  EXPECT_EQ(z->serial, 1u);
+  EXPECT_EQ(z->serial, 4u);  // 1 from the file, + 1 per change batch, kept
   EXPECT_FALSE(HasName(*state, kOrigin, "a.example.test."));
   EXPECT_TRUE(HasName(*state, kOrigin, "b.example.test."));
   EXPECT_THAT(log_, HasSubstr("3 change batches"));
@@ -208,8 +208,98 @@ TEST_F(ControlStateTest, ApiManagedZoneIsNotReReadOnSighup) {
       state->ApplyChanges(kOrigin, Batch("CREATE", "a.example.test.", "192.0.2.21"), "").ok());
   WriteText(zone_path_, MinimalZone(kOrigin, 50));
   ASSERT_TRUE(state->ReloadFiles().ok());
-  EXPECT_EQ(state->Zone(kOrigin)->serial, 1u);
+  EXPECT_EQ(state->Zone(kOrigin)->serial, 2u);  // the batch's, not the file's 50
   EXPECT_TRUE(HasName(*state, kOrigin, "a.example.test."));
+  EXPECT_THAT(log_, HasSubstr("SIGHUP: not re-reading the --zone files of example.test.:"));
+  EXPECT_EQ(state->Zone(kOrigin)->follows, Follows::kDataDir);
+  EXPECT_EQ(state->Zone(kOrigin)->zone_files, std::vector<std::string>{zone_path_});
+}
+
+// The SOA serial: raised by every change, written to serials.json before
+// the change is published, and kept across restarts; the SOA the snapshot
+// serves carries it.
+TEST_F(ControlStateTest, SerialsPersistInTheDataDir) {
+  {
+    auto state = Start();
+    ASSERT_NE(state, nullptr);
+    EXPECT_EQ(state->Zone(kOrigin)->serial, 1u);
+    EXPECT_EQ(state->Zone(kOrigin)->serial_policy, zones::SerialPolicy::kIncrement);
+    for (int i = 1; i <= 5; ++i) {
+      absl::StatusOr<ChangeResult> r = state->ApplyChanges(
+          kOrigin, Batch("CREATE", absl::StrCat("a", i, ".example.test."), "192.0.2.21"), "");
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(r->zone.serial, 1u + i);
+      EXPECT_EQ(Serving(*state, kOrigin)->serial(), 1u + i);
+    }
+    ASSERT_TRUE(state->PutZone("other.test", {ZoneFile{"other.zone", "master",
+                                                       MinimalZone("other.test.", 7)}})
+                    .ok());
+    ASSERT_TRUE(state->UnloadZone("other.test").ok());
+    const std::string json = ReadText(config_.data_dir + "/serials.json");
+    EXPECT_THAT(json, HasSubstr("\"example.test.\": {\n      \"data_serial\": 1,"));
+    EXPECT_THAT(json, HasSubstr("\"serial\": 6"));
+    EXPECT_THAT(json, HasSubstr("\"other.test.\""));  // kept after unloading
+  }
+  WriteText(zone_path_, MinimalZone(kOrigin, 1) + "changed IN A 192.0.2.3\n");
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  EXPECT_EQ(state->Zone(kOrigin)->serial, 6u);  // the data dir's zone, as served
+  EXPECT_EQ(Serving(*state, kOrigin)->serial(), 6u);
+  // other.test. loaded again with the same data: the same serial.
+  ASSERT_TRUE(state->PutZone("other.test", {ZoneFile{"other.zone", "master",
+                                                     MinimalZone("other.test.", 7)}})
+                  .ok());
+  EXPECT_EQ(state->Zone("other.test.")->serial, 7u);
+  // Back to the (changed) file: on from 6.
+  absl::StatusOr<ZoneInfo> z = state->FollowFile(kOrigin);
+  ASSERT_TRUE(z.ok()) << z.status();
+  EXPECT_EQ(z->serial, 7u);
+  EXPECT_THAT(log_, HasSubstr("serial 1 of " + zone_path_ +
+                              " is not newer than the served 6: serving 7"));
+}
+
+// follow-file: the zone goes back to its --zone file, the data dir's copy
+// and journal go, and a restart (and SIGHUP) follow the file.
+TEST_F(ControlStateTest, FollowFileDropsTheDataDirCopy) {
+  const std::string folder = config_.data_dir + "/zones/example.test.";
+  {
+    auto state = Start();
+    ASSERT_NE(state, nullptr);
+    EXPECT_EQ(state->Zone(kOrigin)->follows, Follows::kFile);
+    ASSERT_TRUE(
+        state->ApplyChanges(kOrigin, Batch("CREATE", "a.example.test.", "192.0.2.21"), "").ok());
+    EXPECT_THAT(List(folder), ::testing::Contains("manifest.json"));
+    EXPECT_EQ(state->Zone(kOrigin)->follows, Follows::kDataDir);
+    absl::StatusOr<ZoneInfo> z = state->FollowFile("Example.Test");
+    ASSERT_TRUE(z.ok()) << z.status();
+    EXPECT_EQ(z->managed_by, ManagedBy::kCommandLine);
+    EXPECT_EQ(z->follows, Follows::kFile);
+    EXPECT_EQ(z->serial, 3u);  // the file's 1 is not newer than the served 2
+    EXPECT_FALSE(HasName(*state, kOrigin, "a.example.test."));
+    EXPECT_TRUE(List(folder).empty()) << "the data dir's copy is gone";
+    EXPECT_EQ(state->reloads().api, 2u);
+    // Unknown zone, zone without a file.
+    EXPECT_TRUE(absl::IsNotFound(state->FollowFile("").status()));
+    ASSERT_TRUE(state->PutZone("other.test", {ZoneFile{"other.zone", "master",
+                                                       MinimalZone("other.test.", 7)}})
+                    .ok());
+    EXPECT_TRUE(absl::IsFailedPrecondition(state->FollowFile("other.test").status()));
+    EXPECT_EQ(state->Zone("other.test.")->follows, Follows::kDataDir);
+  }
+  WriteText(zone_path_, MinimalZone(kOrigin, 1) + "b IN A 192.0.2.22\n");
+  auto state = Start();
+  ASSERT_NE(state, nullptr);
+  EXPECT_EQ(state->Zone(kOrigin)->managed_by, ManagedBy::kCommandLine);
+  EXPECT_TRUE(HasName(*state, kOrigin, "b.example.test."));
+  EXPECT_EQ(state->Zone(kOrigin)->serial, 4u);
+  // A tombstone goes too.
+  ASSERT_TRUE(state->UnloadZone(kOrigin).ok());
+  EXPECT_THAT(List(folder), ::testing::Contains("manifest.json"));
+  ASSERT_TRUE(state->FollowFile(kOrigin).ok());
+  EXPECT_TRUE(List(folder).empty());
+  auto again = Start();
+  ASSERT_NE(again, nullptr);
+  EXPECT_TRUE(HasName(*again, kOrigin, "b.example.test."));
 }
 
 TEST_F(ControlStateTest, LatencyAndRegionStatesPersist) {

@@ -3,7 +3,9 @@
 #include "dns/control/data_store.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -189,6 +191,68 @@ TEST(DataStoreTest, LatencyAndRegionStatesRoundTrip) {
   using P = std::pair<std::string, std::string>;
   EXPECT_THAT(store->LoadRegionStates().value(),
               ElementsAre(P{"eu-west-1", "drain"}, P{"us-east-1", "down"}));
+}
+
+TEST(DataStoreTest, SerialsRoundTrip) {
+  const std::string dir = MakeTempDir();
+  {
+    auto store = OpenStore(dir);
+    EXPECT_THAT(store->LoadSerials().value(), IsEmpty());
+    std::map<std::string, ZoneSerial> serials;
+    serials["example.test."] = ZoneSerial{2024060105, 2024060101, 0x0123456789abcdefull};
+    serials["other.test."] = ZoneSerial{0xFFFFFFFFu, 7, 0xFFFFFFFFFFFFFFFFull};
+    ASSERT_TRUE(store->PutSerials(serials).ok());
+  }
+  auto store = OpenStore(dir);
+  std::map<std::string, ZoneSerial> back = store->LoadSerials().value();
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back["example.test."], (ZoneSerial{2024060105, 2024060101, 0x0123456789abcdefull}));
+  EXPECT_EQ(back["other.test."], (ZoneSerial{0xFFFFFFFFu, 7, 0xFFFFFFFFFFFFFFFFull}));
+  EXPECT_THAT(ReadText(dir + "/serials.json"), HasSubstr("\"digest\": \"0123456789abcdef\""));
+  // Written atomically: no temp file stays behind.
+  EXPECT_THAT(List(dir), ElementsAre("serials.json", "zones"));
+  // A file that does not parse stops start-up naming it.
+  WriteText(dir + "/serials.json", R"({"zones": {"a.": {"serial": 1, "data_serial": 1,
+    "digest": "xyz"}}})");
+  absl::StatusOr<std::map<std::string, ZoneSerial>> bad = store->LoadSerials();
+  EXPECT_TRUE(absl::IsDataLoss(bad.status()));
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("serials.json: zone a.: digest"));
+  WriteText(dir + "/serials.json",
+            R"({"zones": {"a.": {"serial": -1, "data_serial": 1, "digest": "0"}}})");
+  EXPECT_EQ(store->LoadSerials().status().message(),
+            dir + "/serials.json: zone a.: serial -1 is not a serial (0..4294967295)");
+  WriteText(dir + "/serials.json", R"({"zones": {"a.": {"serial": 1}}})");
+  EXPECT_TRUE(absl::IsDataLoss(store->LoadSerials().status()));
+}
+
+TEST(DataStoreTest, DropZoneRemovesFilesJournalAndTombstone) {
+  const std::string dir = MakeTempDir();
+  const std::string folder = dir + "/zones/example.test.";
+  {
+    auto store = OpenStore(dir);
+    ASSERT_TRUE(store->LoadZones().ok());
+    ASSERT_TRUE(store->DropZone("example.test.").ok());  // nothing there: fine
+    ASSERT_TRUE(store->PutZone("example.test.", Files("zone v1")).ok());
+    JournalEntry e = Change("/change/C1", "{\"Changes\":[]}");
+    ASSERT_TRUE(store->AppendChange("example.test.", &e).ok());
+    ASSERT_TRUE(store->DropZone("example.test.").ok());
+    EXPECT_FALSE(store->HasZone("example.test."));
+    EXPECT_TRUE(List(folder).empty());
+    EXPECT_TRUE(absl::IsFailedPrecondition(store->AppendChange("example.test.", &e)));
+    // Loaded again later: a new generation, an empty journal.
+    ASSERT_TRUE(store->PutZone("example.test.", Files("zone v2")).ok());
+    ASSERT_TRUE(store->PutTombstone("example.test.").ok());
+    ASSERT_TRUE(store->DropZone("example.test.").ok());
+  }
+  auto store = OpenStore(dir);
+  EXPECT_THAT(store->LoadZones().value(), IsEmpty());
+  // A crash right after the commit point (the manifest removed, the rest
+  // not yet): load removes the leftovers.
+  ASSERT_TRUE(store->PutZone("example.test.", Files("zone v3")).ok());
+  ASSERT_EQ(::unlink((folder + "/manifest.json").c_str()), 0);
+  auto after_crash = OpenStore(dir);
+  EXPECT_THAT(after_crash->LoadZones().value(), IsEmpty());
+  EXPECT_TRUE(List(folder).empty());
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
@@ -68,6 +70,10 @@ class LiveApiTest : public ::testing::Test {
     ControlApiOptions o;
     o.address = "127.0.0.1:0";
     o.token = "s3cret";
+    o.log = [this](const std::string& line) {
+      absl::MutexLock lock(&log_mu_);
+      log_.push_back(line);
+    };
     absl::StatusOr<std::unique_ptr<ControlApi>> api = ControlApi::Start(o, state_.get(), nullptr);
     ASSERT_TRUE(api.ok()) << api.status();
     api_ = *std::move(api);
@@ -84,9 +90,17 @@ class LiveApiTest : public ::testing::Test {
     return cli.Get(path.c_str(), h);
   }
 
+  // The lines logged so far.
+  std::vector<std::string> Logged() {
+    absl::MutexLock lock(&log_mu_);
+    return log_;
+  }
+
   std::unique_ptr<ControlState> state_;
   std::unique_ptr<ControlApi> api_;
   int port_ = 0;
+  absl::Mutex log_mu_;
+  std::vector<std::string> log_;
 };
 
 TEST_F(LiveApiTest, TokenIsCheckedOnEveryRequest) {
@@ -188,6 +202,74 @@ TEST_F(LiveApiTest, PortAlreadyTakenIsAClearError) {
   EXPECT_THAT(std::string(second.status().message()),
               HasSubstr("cannot bind control API " + api_->address()));
   EXPECT_THAT(std::string(second.status().message()), HasSubstr("in use"));
+}
+
+TEST(RefusedLineTest, OneLineWhoWhatWhy) {
+  EXPECT_EQ(RefusedLine("PUT", "/v1/zones/example.com.", "127.0.0.1",
+                        "example.com.zone:3: bad IPv4 address '192.0.2.256'\nsecond error"),
+            "refused: PUT /v1/zones/example.com. from 127.0.0.1: example.com.zone:3: bad IPv4 "
+            "address '192.0.2.256'");
+  EXPECT_EQ(RefusedLine("POST", "/x", "", "why"), "refused: POST /x from ?: why");
+}
+
+// Every refused change (not a refused read) is one log line: who, what, why.
+TEST_F(LiveApiTest, RefusedChangesAreLogged) {
+  httplib::Client cli("127.0.0.1", port_);
+  httplib::Headers h{{"Authorization", "Bearer s3cret"}};
+  const std::string bad_zone = nlohmann::json{
+      {"files", {{{"name", "example.test.zone"}, {"format", "master"},
+                  {"content", "$ORIGIN example.test.\n$TTL 60\nwww IN A 192.0.2.256\n"}}}}}
+                                   .dump();
+  httplib::Result put = cli.Put("/v1/zones/example.test.", h, bad_zone, "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 400);
+  const std::string error = nlohmann::json::parse(put->body).at("error");
+  httplib::Result latency = cli.Put("/v1/latency", h,
+                                    "network,region,rtt_ms\n0.0.0.0/0,eu-wset-1,10\n", "text/csv");
+  ASSERT_TRUE(latency);
+  EXPECT_EQ(latency->status, 400);
+  httplib::Result nobody = cli.Post("/v1/zones/example.test./changes", "{}", "application/json");
+  ASSERT_TRUE(nobody);
+  EXPECT_EQ(nobody->status, 401);
+  httplib::Result nothing = cli.Post("/v1/zones/example.test./follow-file", h, "", "text/plain");
+  ASSERT_TRUE(nothing);
+  EXPECT_EQ(nothing->status, 404);
+  // Reads are not logged, refused or not.
+  ASSERT_TRUE(cli.Get("/v1/zones/nope.test", h));
+  ASSERT_TRUE(cli.Get("/v1/zones", h));
+  EXPECT_THAT(Logged(),
+              ::testing::ElementsAre(
+                  "refused: PUT /v1/zones/example.test. from 127.0.0.1: " + error,
+                  "refused: PUT /v1/latency from 127.0.0.1: latency.csv:2: unknown region "
+                  "'eu-wset-1' (did you mean 'eu-west-1'?)",
+                  "refused: POST /v1/zones/example.test./changes from 127.0.0.1: missing or "
+                  "wrong token (send Authorization: Bearer <token>)",
+                  "refused: POST /v1/zones/example.test./follow-file from 127.0.0.1: no zone "
+                  "example.test. is loaded"));
+  EXPECT_THAT(error, HasSubstr("example.test.zone:3:"));
+}
+
+TEST_F(LiveApiTest, FollowFileOfAZoneWithoutAFileIsAConflict) {
+  httplib::Client cli("127.0.0.1", port_);
+  httplib::Headers h{{"Authorization", "Bearer s3cret"}};
+  const std::string zone =
+      nlohmann::json{{"files",
+                      {{{"name", "x.zone"}, {"content", MinimalZone("example.test.", 5)}}}}}
+          .dump();
+  httplib::Result put = cli.Put("/v1/zones/example.test.", h, zone, "application/json");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  const nlohmann::json z = nlohmann::json::parse(put->body);
+  EXPECT_EQ(z.at("follows"), "memory");  // no data dir
+  EXPECT_EQ(z.at("serial_policy"), "increment");
+  EXPECT_EQ(z.at("zone_files"), nlohmann::json::array());
+  httplib::Result follow = cli.Post("/v1/zones/example.test./follow-file", h, "", "text/plain");
+  ASSERT_TRUE(follow);
+  EXPECT_EQ(follow->status, 409);
+  EXPECT_EQ(nlohmann::json::parse(follow->body).at("code"), "Conflict");
+  httplib::Result get = cli.Get("/v1/zones/example.test./follow-file", h);
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 405);
 }
 
 }  // namespace

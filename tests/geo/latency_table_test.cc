@@ -363,5 +363,30 @@ TEST(LatencyTableTest, MemoryIsReported) {
   EXPECT_EQ(m.total(), m.prefix_table + m.rankings + m.explain);
 }
 
+// Every region a table names must be in the registry: the first row, in
+// line order, naming one it lacks is the error, with RegionRegistry's
+// "did you mean".
+TEST(LatencyTableTest, CheckRegionsNamesTheFirstUnknownRowAndWhatWasMeant) {
+  AdminStates ids;
+  absl::StatusOr<std::shared_ptr<const RegionRegistry>> reg = RegionRegistry::ParseCsv(
+      "region,latitude,longitude\neu-west-1,53.3,-6.3\nus-east-1,39.0,-77.5\n",
+      "aws_regions.csv", ids);
+  ASSERT_TRUE(reg.ok()) << reg.status();
+  EXPECT_TRUE(Parse("network,region,rtt_ms\n0.0.0.0/0,eu-west-1,10\n0.0.0.0/0,us-east-1,20\n")
+                  ->CheckRegions(**reg)
+                  .ok());
+  auto t = Parse(
+      "network,region,rtt_ms\n"
+      "0.0.0.0/0,eu-west-1,10\n"
+      "10.0.0.0/8,us-east-1,20\n"
+      "10.0.0.0/8,eu-wset-1,30\n"
+      "192.0.2.0/24,eu-wset-1,5\n"
+      "192.0.2.0/24,mars,5\n");
+  EXPECT_EQ(t->region_line(*t->FindRegion("eu-wset-1")), 4);
+  absl::Status st = t->CheckRegions(**reg);
+  EXPECT_TRUE(absl::IsInvalidArgument(st));
+  EXPECT_EQ(st.message(), "t.csv:4: unknown region 'eu-wset-1' (did you mean 'eu-west-1'?)");
+}
+
 }  // namespace
 }  // namespace geo

@@ -201,5 +201,49 @@ TEST(AdminStatesTest, ConcurrentReadersSeeWrites) {
   EXPECT_EQ(seen_down.load(), 1);
 }
 
+// The one check every input's region names go through (latency tables,
+// Route 53 record sets, change batches, `zonectl latency build`).
+namespace unknown_region {
+
+std::shared_ptr<const RegionRegistry> Aws(AdminStates& ids) {
+  auto reg = RegionRegistry::ParseCsv(
+      "region,latitude,longitude\n"
+      "us-east-1,39.0,-77.5\n"
+      "eu-west-1,53.3,-6.3\n"
+      "eu-west-2,51.5,-0.1\n"
+      "ap-southeast-2,-33.9,151.2\n",
+      "aws_regions.csv", ids);
+  EXPECT_TRUE(reg.ok()) << reg.status();
+  return *reg;
+}
+
+TEST(RegionRegistryTest, CheckNameAcceptsKnownNames) {
+  AdminStates ids;
+  EXPECT_TRUE(Aws(ids)->CheckName("eu-west-1").ok());
+  EXPECT_TRUE(Aws(ids)->CheckName("ap-southeast-2").ok());
+}
+
+TEST(RegionRegistryTest, CheckNameSaysWhatWasMeant) {
+  AdminStates ids;
+  auto reg = Aws(ids);
+  absl::Status st = reg->CheckName("eu-wset-1");  // a transposition: one edit
+  EXPECT_TRUE(absl::IsInvalidArgument(st));
+  EXPECT_EQ(st.message(), "unknown region 'eu-wset-1' (did you mean 'eu-west-1'?)");
+  EXPECT_EQ(reg->UnknownRegionMessage("us-east-2"),
+            "unknown region 'us-east-2' (did you mean 'us-east-1'?)");
+  EXPECT_EQ(reg->UnknownRegionMessage("ap-southest-2"),
+            "unknown region 'ap-southest-2' (did you mean 'ap-southeast-2'?)");
+  EXPECT_EQ(reg->UnknownRegionMessage("EU-WEST-1"),
+            "unknown region 'EU-WEST-1' (did you mean 'eu-west-1'? region names are "
+            "case-sensitive)");
+  // Nothing close: where the names come from.
+  EXPECT_EQ(reg->UnknownRegionMessage("mars"), "unknown region 'mars' (not in aws_regions.csv)");
+  EXPECT_EQ(reg->UnknownRegionMessage("r1"), "unknown region 'r1' (not in aws_regions.csv)");
+  // Nothing is registered by asking.
+  EXPECT_FALSE(ids.Find("eu-wset-1").has_value());
+}
+
+}  // namespace unknown_region
+
 }  // namespace
 }  // namespace geo

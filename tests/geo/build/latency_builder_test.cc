@@ -206,7 +206,12 @@ TEST(LatencyBuilderTest, MeasuredOverridesAndPrecedence) {
       ParseMeasuredCsv("client,region,rtt_ms\n10.0.0.0/8,r-east,1\nDE,nope,2\n", "m2.csv");
   ASSERT_TRUE(bad.ok());
   absl::StatusOr<BuiltLatencyTable> t = BuildLatencyTable(n, f.regions(), f.centroids(), *bad, {});
-  EXPECT_EQ(t.status().message(), "m2.csv:3: region 'nope' is not in regions.csv");
+  EXPECT_EQ(t.status().message(), "m2.csv:3: unknown region 'nope' (not in regions.csv)");
+  // A typo: the same words as the server's (RegionRegistry::CheckName).
+  bad = ParseMeasuredCsv("client,region,rtt_ms\nDE,r-wset,2\n", "m3.csv");
+  ASSERT_TRUE(bad.ok());
+  t = BuildLatencyTable(n, f.regions(), f.centroids(), *bad, {});
+  EXPECT_EQ(t.status().message(), "m3.csv:2: unknown region 'r-wset' (did you mean 'r-west'?)");
 }
 
 TEST(LatencyBuilderTest, MeasuredCsvErrors) {
@@ -250,7 +255,7 @@ TEST(LatencyBuilderTest, RttMatrixSamples) {
   EXPECT_EQ(ParseRttMatrixSamples("src,dst,p50_ms\nr-east,mars,1\n", "m.csv", f.regions())
                 .status()
                 .message(),
-            "m.csv:2: region 'mars' is not in regions.csv");
+            "m.csv:2: unknown region 'mars' (not in regions.csv)");
 }
 
 // ------------------------------------------------------- merge property
