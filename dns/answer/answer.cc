@@ -29,8 +29,9 @@ using zones::RdataNames;
 using zones::RRset;
 using zones::Zone;
 
-// Longest CNAME chain followed inside a zone. Real chains are 1-3 long;
-// beyond this we stop and return what we have (the resolver follows on).
+// Longest chain of CNAMEs and DNAME substitutions followed, across the
+// zones of the snapshot. Real chains are 1-3 long; beyond this we stop and
+// return what we have (the resolver follows on).
 constexpr int kMaxCnameChain = 12;
 
 // Distinct names whose addresses may be added to the additional section
@@ -45,6 +46,7 @@ const char* LookupKindName(LookupKind k) {
     case LookupKind::kWildcard: return "wildcard";
     case LookupKind::kReferral: return "referral";
     case LookupKind::kNxDomain: return "nxdomain";
+    case LookupKind::kDname: return "dname";
   }
   return "unknown";
 }
@@ -98,6 +100,22 @@ class Reply {
       if (ttl_override >= 0) w_.PatchU32(fixed_at + 4, static_cast<uint32_t>(ttl_override));
     }
     w_.AddCount(section, set.count);
+    return true;
+  }
+
+  // Appends the CNAME a DNAME synthesizes (RFC 6672 §3.2): `owner` CNAME
+  // `target`, TTL the DNAME's. `target` is compressed (a CNAME is an RFC
+  // 1035 type) and must outlive the reply, like every name written.
+  bool AppendSynthesizedCname(std::string_view owner, std::string_view target,
+                              uint32_t ttl) {
+    const Writer::Mark mark = w_.GetMark();
+    if (!AppendOwner(owner) ||
+        !w_.AppendRRFixed(rrtype::kCNAME, rrclass::kIN, ttl, 0))
+      return Fail(mark);
+    const size_t rdata_at = w_.size();
+    if (!w_.AppendName(target)) return Fail(mark);
+    w_.PatchU16(rdata_at - 2, static_cast<uint16_t>(w_.size() - rdata_at));
+    w_.AddCount(Section::kAnswer, 1);
     return true;
   }
 
@@ -160,24 +178,26 @@ std::string_view AdditionalTarget(const RRset& set, size_t i) {
 }
 
 // Additional-section processing (RFC 1034 §4.3.2 step 6, RFC 2181 §5.4.1):
-// A and AAAA of in-zone targets of NS/MX/SRV RRs, each target once, as far
-// as they fit. Returns false only if a `required` target (in-domain glue of
-// a referral, RFC 9471) did not fit.
+// A and AAAA of targets of NS/MX/SRV RRs inside the zone the RRset came
+// from, each target once, as far as they fit. Returns false only if a
+// `required` target (in-domain glue of a referral, RFC 9471) did not fit.
 class Additionals {
  public:
-  Additionals(const Zone& zone, Reply& reply) : zone_(zone), reply_(reply) {}
+  explicit Additionals(Reply& reply) : reply_(reply) {}
 
-  // Adds addresses for every target in `set`. `required_below` non-empty:
-  // targets at or below that name are glue that must fit.
-  bool AddTargetsOf(const RRset& set, std::string_view required_below = {}) {
+  // Adds addresses for every target in `set`, an RRset of `zone`.
+  // `required_below` non-empty: targets at or below that name are glue that
+  // must fit.
+  bool AddTargetsOf(const Zone& zone, const RRset& set,
+                    std::string_view required_below = {}) {
     // Only NS, MX and SRV name targets (AdditionalTarget); A, AAAA, TXT...
     // (most answers) have none.
     if (set.names == RdataNames::kNone) return true;
     bool all_required_fit = true;
     for (uint16_t i = 0; i < set.count; ++i) {
       const std::string_view target = AdditionalTarget(set, i);
-      if (target.empty() || !NameIsSubdomain(target, zone_.origin())) continue;
-      const Node* node = zone_.Find(target);
+      if (target.empty() || !NameIsSubdomain(target, zone.origin())) continue;
+      const Node* node = zone.Find(target);
       if (node == nullptr || Seen(node)) continue;
       // Data below a cut is glue: only usable for the referral it serves.
       if ((node->flags & zones::node_flag::kBelowCut) && required_below.empty())
@@ -204,7 +224,6 @@ class Additionals {
     return false;
   }
 
-  const Zone& zone_;
   Reply& reply_;
   // The first count_ entries are valid; left uninitialized (per query).
   std::array<const Node*, kMaxAdditionalTargets> seen_;
@@ -454,36 +473,85 @@ struct Resolution {
   bool truncated = false;
 };
 
-// Writes the answer, authority and additional sections for a query inside
-// `zone`. The writer's limit already keeps room for OPT.
-Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q,
-                   Writer& w, Router& router, Trace* trace) {
+// DS at the apex of `zone` is answered from the parent zone when we serve
+// it too (RFC 4035 §3.1.4.1: DS lives on the parent side of the cut).
+// Out of line: only DS queries come here.
+[[gnu::noinline]] const Zone* DsZone(const Snapshot& snap, const Name& name,
+                                     const Zone* zone) {
+  if (name.label_count() == 0 || zone->origin() != name.wire()) return zone;
+  Name parent;
+  const std::string_view up = name.Suffix(1);
+  if (parent.AssignWire(reinterpret_cast<const uint8_t*>(up.data()), up.size())) {
+    if (const Zone* above = snap.zones.FindZone(parent)) return above;
+  }
+  return zone;
+}
+
+// The zone that answers `name`: the deepest loaded zone containing it (DS
+// aside, see DsZone). nullptr: not authoritative.
+inline const Zone* ZoneFor(const Snapshot& snap, const Name& name, uint16_t qtype) {
+  const Zone* zone = snap.zones.FindZone(name);
+  if (qtype == rrtype::kDS && zone != nullptr) [[unlikely]]
+    zone = DsZone(snap, name, zone);
+  return zone;
+}
+
+// The zone for the next name of a chain (a CNAME target or a DNAME
+// substitution): with one zone loaded, that zone if it contains the name;
+// else ZoneFor, so that a target in another zone we serve, or in a child
+// zone served beside its parent, is answered from that zone (RFC 1034
+// §4.3.2 step 3a, as NSD and PowerDNS do). nullptr: not ours.
+const Zone* ChainZone(const Snapshot& snap, const Zone& current, const Name& name,
+                      uint16_t qtype) {
+  if (snap.zones.size() == 1) return name.IsSubdomainOf(current.origin()) ? &current : nullptr;
+  return ZoneFor(snap, name, qtype);
+}
+
+// Storage for the names DNAMEs synthesize while answering one query: the
+// writer's compression table points at every name it wrote, so these
+// must live as long as the writer. Left uninitialized; one slot per chain
+// step at most.
+struct SynthesizedNames {
+  uint8_t wire[kMaxCnameChain][kMaxNameLength];
+};
+
+// Writes the answer, authority and additional sections for a query first
+// looked up in `first_zone`, following CNAMEs and DNAMEs into every zone
+// of the snapshot. The writer's limit already keeps room for OPT.
+Resolution Resolve(const Snapshot& snap, const Zone& first_zone, const Query& q,
+                   Writer& w, Router& router, SynthesizedNames& synthesized,
+                   Trace* trace) {
   Resolution res;
   Reply reply(q, w);
-  Additionals additionals(zone, reply);
+  Additionals additionals(reply);
   const Writer::Mark after_question = w.GetMark();
+  // The zone the current name is looked up in; a chain may change it.
+  const Zone* zone = &first_zone;
 
   auto truncate = [&]() {
     w.Rollback(after_question);
     res.truncated = true;
     return res;
   };
+  // NXDOMAIN or NODATA with the SOA of the zone the last name is in.
   auto negative = [&](Rcode rcode) {
     res.rcode = rcode;
-    if (!reply.AppendRRset(zone.origin(), zone.soa(), Section::kAuthority,
-                           zone.negative_ttl()))
+    if (!reply.AppendRRset(zone->origin(), zone->soa(), Section::kAuthority,
+                           zone->negative_ttl()))
       return truncate();
     return res;
   };
 
-  // The name looked up: the qname, then each CNAME target followed. Only a
-  // chain pays for a copy into a Name (a 385-octet value).
+  // The name looked up: the qname, then each CNAME target or DNAME
+  // substitution followed. Only a chain pays for a copy into a Name (a
+  // 385-octet value).
   const Name* current = &q.qname;
   Name target_name;
   std::string_view owner = q.qname.wire();  // storage outlives the reply
-  std::array<const Node*, kMaxCnameChain> visited;  // [0, chain] written before read
+  // Nodes whose CNAME or DNAME was written; [0, chain) valid.
+  std::array<const Node*, kMaxCnameChain> visited;
   for (int chain = 0;; ++chain) {
-    const zones::LookupResult found = zones::Lookup(zone, *current, q.qtype);
+    const zones::LookupResult found = zones::Lookup(*zone, *current, q.qtype);
     if (trace != nullptr && chain == 0) trace->lookup = LookupKindName(found.kind);
     switch (found.kind) {
       case LookupKind::kReferral: {
@@ -494,11 +562,44 @@ Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q,
         if (chain == 0) res.authoritative = false;
         if (ns == nullptr) return res;
         if (!reply.AppendRRset(cut.owner, *ns, Section::kAuthority)) return truncate();
-        if (!additionals.AddTargetsOf(*ns, cut.owner)) res.truncated = true;
+        if (!additionals.AddTargetsOf(*zone, *ns, cut.owner)) res.truncated = true;
         return res;
       }
       case LookupKind::kNxDomain:
         return negative(Rcode::kNxDomain);
+      case LookupKind::kDname: {
+        // RFC 6672 §3.2 step 3c: the DNAME, then a CNAME from the name to
+        // the name with the DNAME's owner replaced by its target, then on
+        // from that name as for a CNAME.
+        const Node& dname_node = *found.node;
+        for (int i = 0; i < chain; ++i)
+          if (visited[i] == &dname_node) return res;  // loop: as NSD, stop
+        const RRset& dname = *dname_node.Find(rrtype::kDNAME);
+        if (!reply.AppendRRset(dname_node.owner, dname, Section::kAnswer)) return truncate();
+        const std::string_view dname_target = dname.rdata(0);
+        const size_t prefix = current->length() - dname_node.owner.size();
+        if (prefix + dname_target.size() > kMaxNameLength) {
+          res.rcode = Rcode::kYxDomain;  // RFC 6672 §2.2: no CNAME, no SOA
+          return res;
+        }
+        uint8_t* synth = synthesized.wire[chain];
+        std::memcpy(synth, current->data(), prefix);
+        std::memcpy(synth + prefix, dname_target.data(), dname_target.size());
+        const std::string_view next(reinterpret_cast<const char*>(synth),
+                                    prefix + dname_target.size());
+        if (!reply.AppendSynthesizedCname(owner, next, dname.ttl)) return truncate();
+        // A CNAME query is answered by the synthesized CNAME (NSD, BIND).
+        if (q.qtype == rrtype::kCNAME) return res;
+        visited[chain] = &dname_node;
+        if (chain + 1 >= kMaxCnameChain || !target_name.AssignWire(synth, next.size()))
+          return res;
+        const Zone* next_zone = ChainZone(snap, *zone, target_name, q.qtype);
+        if (next_zone == nullptr) return res;  // not ours: the resolver follows on
+        zone = next_zone;
+        current = &target_name;
+        owner = next;
+        continue;
+      }
       case LookupKind::kExact:
       case LookupKind::kWildcard:
         break;
@@ -526,12 +627,12 @@ Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q,
       const uint16_t before = w.count(Section::kAnswer);
       if (g != nullptr && !router.Answer(reply, *g, owner, &written)) return truncate();
       if (w.count(Section::kAnswer) == before) return negative(Rcode::kNoError);
-      if (written != nullptr) additionals.AddTargetsOf(*written);
+      if (written != nullptr) additionals.AddTargetsOf(*zone, *written);
       return res;
     }
     if (set != nullptr) {
       if (!reply.AppendRRset(owner, *set, Section::kAnswer)) return truncate();
-      additionals.AddTargetsOf(*set);
+      additionals.AddTargetsOf(*zone, *set);
       return res;
     }
 
@@ -547,18 +648,22 @@ Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q,
     }
     if (cname == nullptr || cname->count == 0) return negative(Rcode::kNoError);  // NODATA
 
-    // Follow the chain while it stays in this zone and does not loop.
+    // Follow the chain, into whichever of our zones holds the target,
+    // while it does not loop.
     visited[chain] = &node;
     const std::string_view target = cname->rdata(0);
-    if (chain + 1 >= kMaxCnameChain || !NameIsSubdomain(target, zone.origin()) ||
+    if (chain + 1 >= kMaxCnameChain ||
         !target_name.AssignWire(reinterpret_cast<const uint8_t*>(target.data()),
                                 target.size())) {
       return res;
     }
-    current = &target_name;
-    const Node* next = zone.Find(target);
+    const Zone* next_zone = ChainZone(snap, *zone, target_name, q.qtype);
+    if (next_zone == nullptr) return res;  // not ours: the resolver follows on
+    const Node* next = next_zone->Find(target);
     for (int i = 0; i <= chain; ++i)
       if (next != nullptr && visited[i] == next) return res;  // loop
+    zone = next_zone;
+    current = &target_name;
     owner = target;
   }
 }
@@ -613,6 +718,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
   if (limit < kHeaderSize) return 0;
 
   Writer w(out, std::min<size_t>(out_cap, kMaxMessageSize));
+  SynthesizedNames synthesized;  // DNAME targets; as long-lived as `w`
   const bool with_opt = q.edns.present;
   oc.has_ecs = q.edns.has_ecs;
   // Static, negative and referral answers are right for every client:
@@ -643,17 +749,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
     case ParseStatus::kOk: {
       const Zone* zone = nullptr;
       if (q.qclass == rrclass::kIN || q.qclass == rrclass::kANY)
-        zone = snapshot.zones.FindZone(q.qname);
-      if (zone != nullptr && q.qtype == rrtype::kDS && q.qname.label_count() > 0 &&
-          zone->origin() == q.qname.wire()) {
-        // DS lives on the parent side of a cut (RFC 4035 §3.1.4.1): at a
-        // child apex, answer from the parent zone when we serve it too.
-        Name parent;
-        const std::string_view up = q.qname.Suffix(1);
-        if (parent.AssignWire(reinterpret_cast<const uint8_t*>(up.data()), up.size())) {
-          if (const Zone* above = snapshot.zones.FindZone(parent)) zone = above;
-        }
-      }
+        zone = ZoneFor(snapshot, q.qname, q.qtype);
       if (zone == nullptr || q.qtype == rrtype::kAXFR || q.qtype == rrtype::kIXFR) {
         // Not authoritative for this name (or zone transfer, not offered):
         // REFUSED, as NSD and Knot do.
@@ -665,7 +761,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
       if (!ok) break;
       if (trace != nullptr) trace->zone = NameToText(zone->origin());
       Router router(snapshot, q, request, trace, &oc);
-      const Resolution res = Resolve(snapshot, *zone, q, w, router, trace);
+      const Resolution res = Resolve(snapshot, *zone, q, w, router, synthesized, trace);
       // RFC 7871 §7.2.1: the scope for which this answer is right; 0 for
       // anything that does not depend on the client.
       ecs_echo.scope_prefix = router.scope();
