@@ -457,8 +457,16 @@ bool StartReply(const Query& q, Writer& w, uint16_t flags) {
   return true;
 }
 
+// QR, the query's opcode and RD. CD is never copied: RFC 4035 §3.1.6 says
+// an authoritative server SHOULD clear it (NSD and Knot do).
 uint16_t ReplyFlags(const Query& q) {
-  return flag::kQR | (q.flags & (flag::kOpcodeMask | flag::kRD | flag::kCD));
+  return flag::kQR | (q.flags & (flag::kOpcodeMask | flag::kRD));
+}
+
+// NOTIMP for an opcode we do not implement: QR and the opcode alone, RD
+// and CD clear, as BIND does (ISC EDNS compliance test `opcodeflg`).
+uint16_t NotImpFlags(const Query& q) {
+  return flag::kQR | (q.flags & flag::kOpcodeMask);
 }
 
 void SetRcode(Writer& w, Rcode rcode) {
@@ -735,6 +743,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
   switch (status) {
     case ParseStatus::kNotImp:
       rcode = Rcode::kNotImp;
+      flags = NotImpFlags(q);
       ok = StartReply(q, w, flags);
       break;
     case ParseStatus::kFormErr:
@@ -781,7 +790,8 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
     // Not even the question fits (a 255-octet name in a tiny buffer):
     // send the header alone with TC so the client retries over TCP.
     Writer bare(out, limit);
-    bare.AppendHeader(q.id, ReplyFlags(q) | flag::kTC);
+    bare.AppendHeader(q.id, (status == ParseStatus::kNotImp ? NotImpFlags(q) : ReplyFlags(q)) |
+                                flag::kTC);
     w = bare;
     oc.truncated = true;
   }

@@ -9,7 +9,9 @@
 // NXDOMAIN/NODATA with the SOA of the zone the last name is in (RFC 2308
 // negative TTL), additional addresses for NS/MX/SRV targets, minimal ANY
 // (RFC 8482), EDNS0 (RFC 6891) with Client Subnet echo (RFC 7871), and the
-// error replies (FORMERR, NOTIMP, REFUSED, BADVERS).
+// error replies (FORMERR, NOTIMP, REFUSED, BADVERS). Replies copy the
+// query's ID, opcode and RD; CD is cleared (RFC 4035 §3.1.6), and NOTIMP
+// clears RD too.
 //
 // noexcept, no allocation, no locks, no logging: this is the query path.
 //

@@ -1,6 +1,7 @@
 // In-process tests of chains: DNAME substitution (RFC 6672 §3), CNAMEs
 // followed into every zone of the snapshot (RFC 1034 §4.3.2 step 3a, the
-// deepest zone for each name, as NSD and PowerDNS do).
+// deepest zone for each name, as NSD and PowerDNS do), and the header flags
+// of replies (CD cleared, RFC 4035 §3.1.6; RD and CD clear in NOTIMP).
 // The zones are tests/answer/chain_zones/, which tests/e2e/nsd_interop_test
 // also serves with NSD; replies are decoded by ldns, never by our parser.
 #include <cstdlib>
@@ -469,6 +470,43 @@ TEST_F(ChainTest, TruncatedDnameAnswer) {
   EXPECT_TRUE(r.tc());
   EXPECT_THAT(r.answer(), IsEmpty());
   EXPECT_TRUE(outcome_.truncated);
+}
+
+// --- Header flags ---
+
+TEST_F(ChainTest, CdIsClearedAndRdKeptInAnswers) {
+  for (const char* name : {"www.example.test.", "nope.example.test.", "www.example.org."}) {
+    SCOPED_TRACE(name);
+    std::vector<uint8_t> q = BuildQuery(name, LDNS_RR_TYPE_A);  // RD set
+    q[3] |= 0x10;                                               // CD
+    auto r = Ask(q);
+    EXPECT_FALSE(ldns_pkt_cd(r->pkt())) << "RFC 4035 §3.1.6: CD cleared\n" << r->ToString();
+    EXPECT_TRUE(ldns_pkt_rd(r->pkt()));
+    EXPECT_FALSE(ldns_pkt_ad(r->pkt()));
+  }
+  std::vector<uint8_t> formerr = BuildQuery("www.example.test.", LDNS_RR_TYPE_A);
+  formerr[3] |= 0x10;
+  formerr[5] = 2;  // QDCOUNT 2, one question
+  auto f = Ask(formerr);
+  EXPECT_EQ(f->rcode(), LDNS_RCODE_FORMERR);
+  EXPECT_FALSE(ldns_pkt_cd(f->pkt()));
+}
+
+TEST_F(ChainTest, NotImpClearsRdAndCd) {
+  // ISC's EDNS compliance test `opcodeflg`: an unknown opcode with RD, AD
+  // and CD set gets NOTIMP with the opcode kept and no flag but QR.
+  std::vector<uint8_t> q = BuildQuery("www.example.test.", LDNS_RR_TYPE_SOA);
+  q[2] = static_cast<uint8_t>((15 << 3) | 0x01);  // QR clear, opcode 15, RD
+  q[3] |= 0x30;                                  // AD, CD
+  auto r = Ask(q);
+  ASSERT_NE(r->pkt(), nullptr);
+  EXPECT_EQ(r->rcode(), LDNS_RCODE_NOTIMPL);
+  EXPECT_EQ(static_cast<int>(ldns_pkt_get_opcode(r->pkt())), 15);
+  EXPECT_TRUE(ldns_pkt_qr(r->pkt()));
+  EXPECT_FALSE(ldns_pkt_rd(r->pkt())) << r->ToString();
+  EXPECT_FALSE(ldns_pkt_cd(r->pkt())) << r->ToString();
+  EXPECT_FALSE(ldns_pkt_ad(r->pkt())) << r->ToString();
+  EXPECT_FALSE(ldns_pkt_aa(r->pkt())) << r->ToString();
 }
 
 }  // namespace
