@@ -191,8 +191,14 @@ class Additionals {
   bool AddTargetsOf(const Zone& zone, const RRset& set,
                     std::string_view required_below = {}) {
     // Only NS, MX and SRV name targets (AdditionalTarget); A, AAAA, TXT...
-    // (most answers) have none.
+    // (most answers) have none, and pay no call.
     if (set.names == RdataNames::kNone) return true;
+    return AddTargets(zone, set, required_below);
+  }
+
+ private:
+  [[gnu::noinline]] bool AddTargets(const Zone& zone, const RRset& set,
+                                    std::string_view required_below) {
     bool all_required_fit = true;
     for (uint16_t i = 0; i < set.count; ++i) {
       const std::string_view target = AdditionalTarget(set, i);
@@ -216,7 +222,6 @@ class Additionals {
     return all_required_fit;
   }
 
- private:
   bool Seen(const Node* node) {
     for (size_t i = 0; i < count_; ++i)
       if (seen_[i] == node) return true;
@@ -511,7 +516,8 @@ inline const Zone* ZoneFor(const Snapshot& snap, const Name& name, uint16_t qtyp
 // §4.3.2 step 3a, as NSD and PowerDNS do). nullptr: not ours.
 const Zone* ChainZone(const Snapshot& snap, const Zone& current, const Name& name,
                       uint16_t qtype) {
-  if (snap.zones.size() == 1) return name.IsSubdomainOf(current.origin()) ? &current : nullptr;
+  if (snap.zones.size() == 1)
+    return NameIsSubdomain(name.wire(), current.origin()) ? &current : nullptr;
   return ZoneFor(snap, name, qtype);
 }
 
@@ -523,91 +529,96 @@ struct SynthesizedNames {
   uint8_t wire[kMaxCnameChain][kMaxNameLength];
 };
 
-// Writes the answer, authority and additional sections for a query first
-// looked up in `first_zone`, following CNAMEs and DNAMEs into every zone
-// of the snapshot. The writer's limit already keeps room for OPT.
-Resolution Resolve(const Snapshot& snap, const Zone& first_zone, const Query& q,
-                   Writer& w, Router& router, SynthesizedNames& synthesized,
-                   Trace* trace) {
-  Resolution res;
-  Reply reply(q, w);
-  Additionals additionals(reply);
-  const Writer::Mark after_question = w.GetMark();
-  // The zone the current name is looked up in; a chain may change it.
-  const Zone* zone = &first_zone;
+// The next step of a chain: `target` (a CNAME's, written at `node` in step
+// `step` of a chain now in `zone`, or a DNAME substitution's), copied into
+// *next. Returns the zone to look it up in, the deepest of ours holding it,
+// or nullptr when the chain stops: the step limit, a loop back to a node in
+// visited[0..step], or a name in no zone of ours (the resolver follows on).
+// Out of line: only chains come here.
+[[gnu::noinline]] const Zone* FollowTo(const Snapshot& snap, uint16_t qtype,
+                                       const Zone& zone, std::string_view target,
+                                       const Node& node, int step, const Node** visited,
+                                       Name* next) {
+  visited[step] = &node;
+  if (step + 1 >= kMaxCnameChain ||
+      !next->AssignWire(reinterpret_cast<const uint8_t*>(target.data()), target.size()))
+    return nullptr;
+  const Zone* next_zone = ChainZone(snap, zone, *next, qtype);
+  if (next_zone == nullptr) return nullptr;
+  if (const Node* n = next_zone->Find(target)) {
+    for (int i = 0; i <= step; ++i)
+      if (visited[i] == n) return nullptr;  // loop
+  }
+  return next_zone;
+}
 
-  auto truncate = [&]() {
+// Everything one query's resolution writes with and into.
+struct Resolver {
+  const Snapshot& snap;
+  const Query& q;
+  Writer& w;
+  Router& router;
+  Trace* trace;
+  SynthesizedNames& synthesized;
+  Reply reply;
+  Additionals additionals;
+  Writer::Mark after_question;
+  Resolution res;
+
+  Resolver(const Snapshot& s, const Query& query, Writer& writer, Router& r, Trace* t,
+           SynthesizedNames& names)
+      : snap(s), q(query), w(writer), router(r), trace(t), synthesized(names),
+        reply(query, writer), additionals(reply), after_question(writer.GetMark()) {}
+
+  // What is left to do after one name of a chain was answered.
+  enum class Next : uint8_t { kDone, kCname, kDname };
+  struct Step {
+    Next next = Next::kDone;
+    const Node* node = nullptr;  // kCname: the CNAME's node; kDname: the owner's
+    std::string_view target;     // kCname: the CNAME's target
+  };
+
+  // The reply is cut back to the question, with TC.
+  void Truncate() {
     w.Rollback(after_question);
     res.truncated = true;
-    return res;
-  };
-  // NXDOMAIN or NODATA with the SOA of the zone the last name is in.
-  auto negative = [&](Rcode rcode) {
+  }
+  // NXDOMAIN or NODATA with the SOA of `zone`, where the last name is.
+  void Negative(const Zone& zone, Rcode rcode) {
     res.rcode = rcode;
-    if (!reply.AppendRRset(zone->origin(), zone->soa(), Section::kAuthority,
-                           zone->negative_ttl()))
-      return truncate();
-    return res;
-  };
+    if (!reply.AppendRRset(zone.origin(), zone.soa(), Section::kAuthority,
+                           zone.negative_ttl()))
+      Truncate();
+  }
 
-  // The name looked up: the qname, then each CNAME target or DNAME
-  // substitution followed. Only a chain pays for a copy into a Name (a
-  // 385-octet value).
-  const Name* current = &q.qname;
-  Name target_name;
-  std::string_view owner = q.qname.wire();  // storage outlives the reply
-  // Nodes whose CNAME or DNAME was written; [0, chain) valid.
-  std::array<const Node*, kMaxCnameChain> visited;
-  for (int chain = 0;; ++chain) {
-    const zones::LookupResult found = zones::Lookup(*zone, *current, q.qtype);
-    if (trace != nullptr && chain == 0) trace->lookup = LookupKindName(found.kind);
+  // Answers `name` (spelled `owner` in owner fields) in `zone`, step `step`
+  // of a chain (0: the qname): RFC 1034 §4.3.2 step 3 for one name. A CNAME
+  // is written and returned (kCname); a DNAME is returned (kDname) for
+  // FollowChain. Inlined into Resolve's first step and FollowChain's loop.
+  [[gnu::always_inline]] Step AnswerName(const Zone& zone, const Name& name,
+                                         std::string_view owner, int step) {
+    const zones::LookupResult found = zones::Lookup(zone, name, q.qtype);
+    if (trace != nullptr && step == 0) trace->lookup = LookupKindName(found.kind);
     switch (found.kind) {
       case LookupKind::kReferral: {
         const Node& cut = *found.node;
         const RRset* ns = cut.Find(rrtype::kNS);
         // A chain that leads into a delegation keeps AA for the CNAMEs
         // already written (they are ours); the bare referral has no AA.
-        if (chain == 0) res.authoritative = false;
-        if (ns == nullptr) return res;
-        if (!reply.AppendRRset(cut.owner, *ns, Section::kAuthority)) return truncate();
-        if (!additionals.AddTargetsOf(*zone, *ns, cut.owner)) res.truncated = true;
-        return res;
+        if (step == 0) res.authoritative = false;
+        if (ns == nullptr) return {};
+        if (!reply.AppendRRset(cut.owner, *ns, Section::kAuthority)) {
+          Truncate();
+          return {};
+        }
+        if (!additionals.AddTargetsOf(zone, *ns, cut.owner)) res.truncated = true;
+        return {};
       }
       case LookupKind::kNxDomain:
-        return negative(Rcode::kNxDomain);
-      case LookupKind::kDname: {
-        // RFC 6672 §3.2 step 3c: the DNAME, then a CNAME from the name to
-        // the name with the DNAME's owner replaced by its target, then on
-        // from that name as for a CNAME.
-        const Node& dname_node = *found.node;
-        for (int i = 0; i < chain; ++i)
-          if (visited[i] == &dname_node) return res;  // loop: as NSD, stop
-        const RRset& dname = *dname_node.Find(rrtype::kDNAME);
-        if (!reply.AppendRRset(dname_node.owner, dname, Section::kAnswer)) return truncate();
-        const std::string_view dname_target = dname.rdata(0);
-        const size_t prefix = current->length() - dname_node.owner.size();
-        if (prefix + dname_target.size() > kMaxNameLength) {
-          res.rcode = Rcode::kYxDomain;  // RFC 6672 §2.2: no CNAME, no SOA
-          return res;
-        }
-        uint8_t* synth = synthesized.wire[chain];
-        std::memcpy(synth, current->data(), prefix);
-        std::memcpy(synth + prefix, dname_target.data(), dname_target.size());
-        const std::string_view next(reinterpret_cast<const char*>(synth),
-                                    prefix + dname_target.size());
-        if (!reply.AppendSynthesizedCname(owner, next, dname.ttl)) return truncate();
-        // A CNAME query is answered by the synthesized CNAME (NSD, BIND).
-        if (q.qtype == rrtype::kCNAME) return res;
-        visited[chain] = &dname_node;
-        if (chain + 1 >= kMaxCnameChain || !target_name.AssignWire(synth, next.size()))
-          return res;
-        const Zone* next_zone = ChainZone(snap, *zone, target_name, q.qtype);
-        if (next_zone == nullptr) return res;  // not ours: the resolver follows on
-        zone = next_zone;
-        current = &target_name;
-        owner = next;
-        continue;
-      }
+        Negative(zone, Rcode::kNxDomain);
+        return {};
+      case LookupKind::kDname:
+        return {Next::kDname, found.node, {}};
       case LookupKind::kExact:
       case LookupKind::kWildcard:
         break;
@@ -633,47 +644,126 @@ Resolution Resolve(const Snapshot& snap, const Zone& first_zone, const Query& q,
       const CompiledGroup* g = snap.Compiled(routed);
       const RRset* written = nullptr;
       const uint16_t before = w.count(Section::kAnswer);
-      if (g != nullptr && !router.Answer(reply, *g, owner, &written)) return truncate();
-      if (w.count(Section::kAnswer) == before) return negative(Rcode::kNoError);
-      if (written != nullptr) additionals.AddTargetsOf(*zone, *written);
-      return res;
+      if (g != nullptr && !router.Answer(reply, *g, owner, &written)) {
+        Truncate();
+      } else if (w.count(Section::kAnswer) == before) {
+        Negative(zone, Rcode::kNoError);
+      } else if (written != nullptr) {
+        additionals.AddTargetsOf(zone, *written);
+      }
+      return {};
     }
     if (set != nullptr) {
-      if (!reply.AppendRRset(owner, *set, Section::kAnswer)) return truncate();
-      additionals.AddTargetsOf(*zone, *set);
-      return res;
+      if (!reply.AppendRRset(owner, *set, Section::kAnswer)) {
+        Truncate();
+      } else {
+        additionals.AddTargetsOf(zone, *set);
+      }
+      return {};
     }
 
     // A CNAME, static or routed (Route 53 routes CNAMEs too).
     const RRset* cname = node.Find(rrtype::kCNAME);
     if (cname != nullptr) {
-      if (!reply.AppendRRset(owner, *cname, Section::kAnswer)) return truncate();
+      if (!reply.AppendRRset(owner, *cname, Section::kAnswer)) {
+        Truncate();
+        return {};
+      }
     } else if (const zones::RoutedGroup* rc =
                    (node.flags & zones::node_flag::kRouted) ? node.FindRouted(rrtype::kCNAME)
                                                            : nullptr) {
       const CompiledGroup* g = snap.Compiled(rc);
-      if (g != nullptr && !router.Answer(reply, *g, owner, &cname)) return truncate();
+      if (g != nullptr && !router.Answer(reply, *g, owner, &cname)) {
+        Truncate();
+        return {};
+      }
     }
-    if (cname == nullptr || cname->count == 0) return negative(Rcode::kNoError);  // NODATA
-
-    // Follow the chain, into whichever of our zones holds the target,
-    // while it does not loop.
-    visited[chain] = &node;
-    const std::string_view target = cname->rdata(0);
-    if (chain + 1 >= kMaxCnameChain ||
-        !target_name.AssignWire(reinterpret_cast<const uint8_t*>(target.data()),
-                                target.size())) {
-      return res;
+    if (cname == nullptr || cname->count == 0) {
+      Negative(zone, Rcode::kNoError);  // NODATA
+      return {};
     }
-    const Zone* next_zone = ChainZone(snap, *zone, target_name, q.qtype);
-    if (next_zone == nullptr) return res;  // not ours: the resolver follows on
-    const Node* next = next_zone->Find(target);
-    for (int i = 0; i <= chain; ++i)
-      if (next != nullptr && visited[i] == next) return res;  // loop
-    zone = next_zone;
-    current = &target_name;
-    owner = target;
+    return {Next::kCname, &node, cname->rdata(0)};
   }
+
+  // RFC 6672 §3.2 step 3c, for `name` (spelled `owner`) below `dname_node`
+  // in step `step`: appends the DNAME, then a CNAME from the name to the
+  // name with the DNAME's owner replaced by its target. Returns the zone to
+  // go on in with that name (in *next, spelled *next_owner), or nullptr
+  // when the answer is complete: the substitution is longer than 255
+  // octets (YXDOMAIN, the DNAME alone: RFC 6672 §2.2), the query is for
+  // CNAME (the synthesized CNAME answers it, as NSD and BIND), the DNAME
+  // was met before (a loop: stop, as NSD), or FollowTo stops.
+  const Zone* SubstituteDname(const Zone& zone, const Name& name, std::string_view owner,
+                              const Node& dname_node, int step, const Node** visited,
+                              Name* next, std::string_view* next_owner) {
+    for (int i = 0; i < step; ++i)
+      if (visited[i] == &dname_node) return nullptr;  // loop
+    const RRset& dname = *dname_node.Find(rrtype::kDNAME);
+    if (!reply.AppendRRset(dname_node.owner, dname, Section::kAnswer)) {
+      Truncate();
+      return nullptr;
+    }
+    const std::string_view dname_target = dname.rdata(0);
+    const size_t prefix = name.length() - dname_node.owner.size();
+    if (prefix + dname_target.size() > kMaxNameLength) {
+      res.rcode = Rcode::kYxDomain;
+      return nullptr;
+    }
+    uint8_t* synth = synthesized.wire[step];
+    std::memcpy(synth, name.data(), prefix);
+    std::memcpy(synth + prefix, dname_target.data(), dname_target.size());
+    *next_owner = std::string_view(reinterpret_cast<const char*>(synth),
+                                   prefix + dname_target.size());
+    if (!reply.AppendSynthesizedCname(owner, *next_owner, dname.ttl)) {
+      Truncate();
+      return nullptr;
+    }
+    if (q.qtype == rrtype::kCNAME) return nullptr;
+    return FollowTo(snap, q.qtype, zone, *next_owner, dname_node, step, visited, next);
+  }
+
+  // Follows a chain that the qname's step (`first`, in `zone`) started,
+  // into whichever of our zones holds each name. Out of line: most
+  // queries end at their first name.
+  [[gnu::noinline]] void FollowChain(const Zone& first_zone, Step first) {
+    const Zone* zone = &first_zone;
+    const Name* current = &q.qname;
+    std::string_view owner = q.qname.wire();  // storage outlives the reply
+    Name target_name;
+    // Nodes whose CNAME or DNAME was written; [0, step] valid.
+    std::array<const Node*, kMaxCnameChain> visited;
+    Step s = first;
+    for (int step = 0;; ++step) {
+      if (s.next == Next::kDname) {
+        std::string_view next_owner;
+        const Zone* next = SubstituteDname(*zone, *current, owner, *s.node, step,
+                                           visited.data(), &target_name, &next_owner);
+        if (next == nullptr) return;
+        zone = next;
+        owner = next_owner;
+      } else {
+        const Zone* next = FollowTo(snap, q.qtype, *zone, s.target, *s.node, step,
+                                    visited.data(), &target_name);
+        if (next == nullptr) return;
+        zone = next;
+        owner = s.target;
+      }
+      current = &target_name;
+      s = AnswerName(*zone, *current, owner, step + 1);
+      if (s.next == Next::kDone) return;
+    }
+  }
+};
+
+// Writes the answer, authority and additional sections for a query inside
+// `zone`, following CNAMEs and DNAMEs into every zone of the snapshot. The
+// writer's limit already keeps room for OPT.
+Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q, Writer& w,
+                   Router& router, SynthesizedNames& synthesized, Trace* trace) {
+  Resolver r(snap, q, w, router, trace, synthesized);
+  const Resolver::Step first = r.AnswerName(zone, q.qname, q.qname.wire(), 0);
+  if (first.next != Resolver::Next::kDone) r.FollowChain(zone, first);
+  return r.res;
 }
 
 }  // namespace
