@@ -20,6 +20,7 @@ PACKAGES=(
   iproute2                          # bench/xdp.sh and the AF_XDP e2e test: netns + veth
   # independent DNS clients used by the end-to-end tests and the README
   dnsutils ldnsutils knot-dnsutils
+  nsd                               # the reference server of the interop tests (ctest -L interop)
   prometheus                        # promtool: checks the /metrics text format
   python3                           # the lab's health-check endpoints (http.server)
 )
