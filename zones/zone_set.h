@@ -62,6 +62,8 @@ enum class LookupKind : uint8_t {
   kWildcard,  // no node; node == the "*.<closest encloser>" that matches
   kReferral,  // qname is at or below a delegation; node == delegation node
   kNxDomain,  // no such name, no wildcard; node == closest encloser
+  kDname,     // qname is below a DNAME owner (RFC 6672); node == that owner,
+              // which has a DNAME RRset
 };
 
 // "exact", "wildcard", "referral", "nxdomain" (explain traces, tests).
@@ -75,6 +77,11 @@ struct LookupResult {
 // Finds `qname` (which must be inside `zone`). A name at a delegation point
 // is a referral, except for qtype DS, which the parent answers (RFC 4035
 // §3.1.4.1). Empty non-terminals are kExact with an empty node (NODATA).
+// A name with no node of its own whose closest encloser owns a DNAME is
+// kDname (RFC 6672 §3.2 step 3c: before the wildcard); the DNAME owner
+// itself is an ordinary kExact node. Names below a DNAME owner have no
+// nodes in a valid zone (RFC 6672 §2.4: validation refuses them), so the
+// closest encloser of such a name is the DNAME owner.
 LookupResult Lookup(const Zone& zone, const dns::Name& qname,
                     uint16_t qtype) noexcept;
 

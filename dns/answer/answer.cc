@@ -29,8 +29,9 @@ using zones::RdataNames;
 using zones::RRset;
 using zones::Zone;
 
-// Longest CNAME chain followed inside a zone. Real chains are 1-3 long;
-// beyond this we stop and return what we have (the resolver follows on).
+// Longest chain of CNAMEs and DNAME substitutions followed, across the
+// zones of the snapshot. Real chains are 1-3 long; beyond this we stop and
+// return what we have (the resolver follows on).
 constexpr int kMaxCnameChain = 12;
 
 // Distinct names whose addresses may be added to the additional section
@@ -88,6 +89,22 @@ class Reply {
       if (ttl_override >= 0) w_.PatchU32(fixed_at + 4, static_cast<uint32_t>(ttl_override));
     }
     w_.AddCount(section, set.count);
+    return true;
+  }
+
+  // Appends the CNAME a DNAME synthesizes (RFC 6672 §3.2): `owner` CNAME
+  // `target`, TTL the DNAME's. `target` is compressed (a CNAME is an RFC
+  // 1035 type) and must outlive the reply, like every name written.
+  bool AppendSynthesizedCname(std::string_view owner, std::string_view target,
+                              uint32_t ttl) {
+    const Writer::Mark mark = w_.GetMark();
+    if (!AppendOwner(owner) ||
+        !w_.AppendRRFixed(rrtype::kCNAME, rrclass::kIN, ttl, 0))
+      return Fail(mark);
+    const size_t rdata_at = w_.size();
+    if (!w_.AppendName(target)) return Fail(mark);
+    w_.PatchU16(rdata_at - 2, static_cast<uint16_t>(w_.size() - rdata_at));
+    w_.AddCount(Section::kAnswer, 1);
     return true;
   }
 
@@ -150,24 +167,32 @@ std::string_view AdditionalTarget(const RRset& set, size_t i) {
 }
 
 // Additional-section processing (RFC 1034 §4.3.2 step 6, RFC 2181 §5.4.1):
-// A and AAAA of in-zone targets of NS/MX/SRV RRs, each target once, as far
-// as they fit. Returns false only if a `required` target (in-domain glue of
-// a referral, RFC 9471) did not fit.
+// A and AAAA of targets of NS/MX/SRV RRs inside the zone the RRset came
+// from, each target once, as far as they fit. Returns false only if a
+// `required` target (in-domain glue of a referral, RFC 9471) did not fit.
 class Additionals {
  public:
-  Additionals(const Zone& zone, Reply& reply) : zone_(zone), reply_(reply) {}
+  explicit Additionals(Reply& reply) : reply_(reply) {}
 
-  // Adds addresses for every target in `set`. `required_below` non-empty:
-  // targets at or below that name are glue that must fit.
-  bool AddTargetsOf(const RRset& set, std::string_view required_below = {}) {
+  // Adds addresses for every target in `set`, an RRset of `zone`.
+  // `required_below` non-empty: targets at or below that name are glue that
+  // must fit.
+  bool AddTargetsOf(const Zone& zone, const RRset& set,
+                    std::string_view required_below = {}) {
     // Only NS, MX and SRV name targets (AdditionalTarget); A, AAAA, TXT...
-    // (most answers) have none.
+    // (most answers) have none, and pay no call.
     if (set.names == RdataNames::kNone) return true;
+    return AddTargets(zone, set, required_below);
+  }
+
+ private:
+  [[gnu::noinline]] bool AddTargets(const Zone& zone, const RRset& set,
+                                    std::string_view required_below) {
     bool all_required_fit = true;
     for (uint16_t i = 0; i < set.count; ++i) {
       const std::string_view target = AdditionalTarget(set, i);
-      if (target.empty() || !NameIsSubdomain(target, zone_.origin())) continue;
-      const Node* node = zone_.Find(target);
+      if (target.empty() || !NameIsSubdomain(target, zone.origin())) continue;
+      const Node* node = zone.Find(target);
       if (node == nullptr || Seen(node)) continue;
       // Data below a cut is glue: only usable for the referral it serves.
       if ((node->flags & zones::node_flag::kBelowCut) && required_below.empty())
@@ -186,7 +211,6 @@ class Additionals {
     return all_required_fit;
   }
 
- private:
   bool Seen(const Node* node) {
     for (size_t i = 0; i < count_; ++i)
       if (seen_[i] == node) return true;
@@ -194,7 +218,6 @@ class Additionals {
     return false;
   }
 
-  const Zone& zone_;
   Reply& reply_;
   // The first count_ entries are valid; left uninitialized (per query).
   std::array<const Node*, kMaxAdditionalTargets> seen_;
@@ -428,8 +451,16 @@ bool StartReply(const Query& q, Writer& w, uint16_t flags) {
   return true;
 }
 
+// QR, the query's opcode and RD. CD is never copied: RFC 4035 §3.1.6 says
+// an authoritative server SHOULD clear it (NSD and Knot do).
 uint16_t ReplyFlags(const Query& q) {
-  return flag::kQR | (q.flags & (flag::kOpcodeMask | flag::kRD | flag::kCD));
+  return flag::kQR | (q.flags & (flag::kOpcodeMask | flag::kRD));
+}
+
+// NOTIMP for an opcode we do not implement: QR and the opcode alone, RD
+// and CD clear, as BIND does (ISC EDNS compliance test `opcodeflg`).
+uint16_t NotImpFlags(const Query& q) {
+  return flag::kQR | (q.flags & flag::kOpcodeMask);
 }
 
 void SetRcode(Writer& w, Rcode rcode) {
@@ -444,51 +475,139 @@ struct Resolution {
   bool truncated = false;
 };
 
-// Writes the answer, authority and additional sections for a query inside
-// `zone`. The writer's limit already keeps room for OPT.
-Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q,
-                   Writer& w, Router& router, Trace* trace) {
-  Resolution res;
-  Reply reply(q, w);
-  Additionals additionals(zone, reply);
-  const Writer::Mark after_question = w.GetMark();
+// DS at the apex of `zone` is answered from the parent zone when we serve
+// it too (RFC 4035 §3.1.4.1: DS lives on the parent side of the cut).
+// Out of line: only DS queries come here.
+[[gnu::noinline]] const Zone* DsZone(const Snapshot& snap, const Name& name,
+                                     const Zone* zone) {
+  if (name.label_count() == 0 || zone->origin() != name.wire()) return zone;
+  Name parent;
+  const std::string_view up = name.Suffix(1);
+  if (parent.AssignWire(reinterpret_cast<const uint8_t*>(up.data()), up.size())) {
+    if (const Zone* above = snap.zones.FindZone(parent)) return above;
+  }
+  return zone;
+}
 
-  auto truncate = [&]() {
+// The zone that answers `name`: the deepest loaded zone containing it (DS
+// aside, see DsZone). nullptr: not authoritative.
+inline const Zone* ZoneFor(const Snapshot& snap, const Name& name, uint16_t qtype) {
+  const Zone* zone = snap.zones.FindZone(name);
+  if (qtype == rrtype::kDS && zone != nullptr) [[unlikely]]
+    zone = DsZone(snap, name, zone);
+  return zone;
+}
+
+// The zone for the next name of a chain (a CNAME target or a DNAME
+// substitution): with one zone loaded, that zone if it contains the name;
+// else ZoneFor, so that a target in another zone we serve, or in a child
+// zone served beside its parent, is answered from that zone (RFC 1034
+// §4.3.2 step 3a, as NSD and PowerDNS do). nullptr: not ours.
+const Zone* ChainZone(const Snapshot& snap, const Zone& current, const Name& name,
+                      uint16_t qtype) {
+  if (snap.zones.size() == 1)
+    return NameIsSubdomain(name.wire(), current.origin()) ? &current : nullptr;
+  return ZoneFor(snap, name, qtype);
+}
+
+// Storage for the names DNAMEs synthesize while answering one query: the
+// writer's compression table points at every name it wrote, so these
+// must live as long as the writer. Left uninitialized; one slot per chain
+// step at most.
+struct SynthesizedNames {
+  uint8_t wire[kMaxCnameChain][kMaxNameLength];
+};
+
+// The next step of a chain: `target` (a CNAME's, written at `node` in step
+// `step` of a chain now in `zone`, or a DNAME substitution's), copied into
+// *next. Returns the zone to look it up in, the deepest of ours holding it,
+// or nullptr when the chain stops: the step limit, a loop back to a node in
+// visited[0..step], or a name in no zone of ours (the resolver follows on).
+// Out of line: only chains come here.
+[[gnu::noinline]] const Zone* FollowTo(const Snapshot& snap, uint16_t qtype,
+                                       const Zone& zone, std::string_view target,
+                                       const Node& node, int step, const Node** visited,
+                                       Name* next) {
+  visited[step] = &node;
+  if (step + 1 >= kMaxCnameChain ||
+      !next->AssignWire(reinterpret_cast<const uint8_t*>(target.data()), target.size()))
+    return nullptr;
+  const Zone* next_zone = ChainZone(snap, zone, *next, qtype);
+  if (next_zone == nullptr) return nullptr;
+  if (const Node* n = next_zone->Find(target)) {
+    for (int i = 0; i <= step; ++i)
+      if (visited[i] == n) return nullptr;  // loop
+  }
+  return next_zone;
+}
+
+// Everything one query's resolution writes with and into.
+struct Resolver {
+  const Snapshot& snap;
+  const Query& q;
+  Writer& w;
+  Router& router;
+  Trace* trace;
+  SynthesizedNames& synthesized;
+  Reply reply;
+  Additionals additionals;
+  Writer::Mark after_question;
+  Resolution res;
+
+  Resolver(const Snapshot& s, const Query& query, Writer& writer, Router& r, Trace* t,
+           SynthesizedNames& names)
+      : snap(s), q(query), w(writer), router(r), trace(t), synthesized(names),
+        reply(query, writer), additionals(reply), after_question(writer.GetMark()) {}
+
+  // What is left to do after one name of a chain was answered.
+  enum class Next : uint8_t { kDone, kCname, kDname };
+  struct Step {
+    Next next = Next::kDone;
+    const Node* node = nullptr;  // kCname: the CNAME's node; kDname: the owner's
+    std::string_view target;     // kCname: the CNAME's target
+  };
+
+  // The reply is cut back to the question, with TC.
+  void Truncate() {
     w.Rollback(after_question);
     res.truncated = true;
-    return res;
-  };
-  auto negative = [&](Rcode rcode) {
+  }
+  // NXDOMAIN or NODATA with the SOA of `zone`, where the last name is.
+  void Negative(const Zone& zone, Rcode rcode) {
     res.rcode = rcode;
     if (!reply.AppendRRset(zone.origin(), zone.soa(), Section::kAuthority,
                            zone.negative_ttl()))
-      return truncate();
-    return res;
-  };
+      Truncate();
+  }
 
-  // The name looked up: the qname, then each CNAME target followed. Only a
-  // chain pays for a copy into a Name (a 385-octet value).
-  const Name* current = &q.qname;
-  Name target_name;
-  std::string_view owner = q.qname.wire();  // storage outlives the reply
-  std::array<const Node*, kMaxCnameChain> visited;  // [0, chain] written before read
-  for (int chain = 0;; ++chain) {
-    const zones::LookupResult found = zones::Lookup(zone, *current, q.qtype);
-    if (trace != nullptr && chain == 0) trace->lookup = zones::LookupKindName(found.kind);
+  // Answers `name` (spelled `owner` in owner fields) in `zone`, step `step`
+  // of a chain (0: the qname): RFC 1034 §4.3.2 step 3 for one name. A CNAME
+  // is written and returned (kCname); a DNAME is returned (kDname) for
+  // FollowChain. Inlined into Resolve's first step and FollowChain's loop.
+  [[gnu::always_inline]] Step AnswerName(const Zone& zone, const Name& name,
+                                         std::string_view owner, int step) {
+    const zones::LookupResult found = zones::Lookup(zone, name, q.qtype);
+    if (trace != nullptr && step == 0) trace->lookup = zones::LookupKindName(found.kind);
     switch (found.kind) {
       case LookupKind::kReferral: {
         const Node& cut = *found.node;
         const RRset* ns = cut.Find(rrtype::kNS);
         // A chain that leads into a delegation keeps AA for the CNAMEs
         // already written (they are ours); the bare referral has no AA.
-        if (chain == 0) res.authoritative = false;
-        if (ns == nullptr) return res;
-        if (!reply.AppendRRset(cut.owner, *ns, Section::kAuthority)) return truncate();
-        if (!additionals.AddTargetsOf(*ns, cut.owner)) res.truncated = true;
-        return res;
+        if (step == 0) res.authoritative = false;
+        if (ns == nullptr) return {};
+        if (!reply.AppendRRset(cut.owner, *ns, Section::kAuthority)) {
+          Truncate();
+          return {};
+        }
+        if (!additionals.AddTargetsOf(zone, *ns, cut.owner)) res.truncated = true;
+        return {};
       }
       case LookupKind::kNxDomain:
-        return negative(Rcode::kNxDomain);
+        Negative(zone, Rcode::kNxDomain);
+        return {};
+      case LookupKind::kDname:
+        return {Next::kDname, found.node, {}};
       case LookupKind::kExact:
       case LookupKind::kWildcard:
         break;
@@ -514,43 +633,126 @@ Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q,
       const CompiledGroup* g = snap.Compiled(routed);
       const RRset* written = nullptr;
       const uint16_t before = w.count(Section::kAnswer);
-      if (g != nullptr && !router.Answer(reply, *g, owner, &written)) return truncate();
-      if (w.count(Section::kAnswer) == before) return negative(Rcode::kNoError);
-      if (written != nullptr) additionals.AddTargetsOf(*written);
-      return res;
+      if (g != nullptr && !router.Answer(reply, *g, owner, &written)) {
+        Truncate();
+      } else if (w.count(Section::kAnswer) == before) {
+        Negative(zone, Rcode::kNoError);
+      } else if (written != nullptr) {
+        additionals.AddTargetsOf(zone, *written);
+      }
+      return {};
     }
     if (set != nullptr) {
-      if (!reply.AppendRRset(owner, *set, Section::kAnswer)) return truncate();
-      additionals.AddTargetsOf(*set);
-      return res;
+      if (!reply.AppendRRset(owner, *set, Section::kAnswer)) {
+        Truncate();
+      } else {
+        additionals.AddTargetsOf(zone, *set);
+      }
+      return {};
     }
 
     // A CNAME, static or routed (Route 53 routes CNAMEs too).
     const RRset* cname = node.Find(rrtype::kCNAME);
     if (cname != nullptr) {
-      if (!reply.AppendRRset(owner, *cname, Section::kAnswer)) return truncate();
+      if (!reply.AppendRRset(owner, *cname, Section::kAnswer)) {
+        Truncate();
+        return {};
+      }
     } else if (const zones::RoutedGroup* rc =
                    (node.flags & zones::node_flag::kRouted) ? node.FindRouted(rrtype::kCNAME)
                                                            : nullptr) {
       const CompiledGroup* g = snap.Compiled(rc);
-      if (g != nullptr && !router.Answer(reply, *g, owner, &cname)) return truncate();
+      if (g != nullptr && !router.Answer(reply, *g, owner, &cname)) {
+        Truncate();
+        return {};
+      }
     }
-    if (cname == nullptr || cname->count == 0) return negative(Rcode::kNoError);  // NODATA
-
-    // Follow the chain while it stays in this zone and does not loop.
-    visited[chain] = &node;
-    const std::string_view target = cname->rdata(0);
-    if (chain + 1 >= kMaxCnameChain || !NameIsSubdomain(target, zone.origin()) ||
-        !target_name.AssignWire(reinterpret_cast<const uint8_t*>(target.data()),
-                                target.size())) {
-      return res;
+    if (cname == nullptr || cname->count == 0) {
+      Negative(zone, Rcode::kNoError);  // NODATA
+      return {};
     }
-    current = &target_name;
-    const Node* next = zone.Find(target);
-    for (int i = 0; i <= chain; ++i)
-      if (next != nullptr && visited[i] == next) return res;  // loop
-    owner = target;
+    return {Next::kCname, &node, cname->rdata(0)};
   }
+
+  // RFC 6672 §3.2 step 3c, for `name` (spelled `owner`) below `dname_node`
+  // in step `step`: appends the DNAME, then a CNAME from the name to the
+  // name with the DNAME's owner replaced by its target. Returns the zone to
+  // go on in with that name (in *next, spelled *next_owner), or nullptr
+  // when the answer is complete: the substitution is longer than 255
+  // octets (YXDOMAIN, the DNAME alone: RFC 6672 §2.2), the query is for
+  // CNAME (the synthesized CNAME answers it, as NSD and BIND), the DNAME
+  // was met before (a loop: stop, as NSD), or FollowTo stops.
+  const Zone* SubstituteDname(const Zone& zone, const Name& name, std::string_view owner,
+                              const Node& dname_node, int step, const Node** visited,
+                              Name* next, std::string_view* next_owner) {
+    for (int i = 0; i < step; ++i)
+      if (visited[i] == &dname_node) return nullptr;  // loop
+    const RRset& dname = *dname_node.Find(rrtype::kDNAME);
+    if (!reply.AppendRRset(dname_node.owner, dname, Section::kAnswer)) {
+      Truncate();
+      return nullptr;
+    }
+    const std::string_view dname_target = dname.rdata(0);
+    const size_t prefix = name.length() - dname_node.owner.size();
+    if (prefix + dname_target.size() > kMaxNameLength) {
+      res.rcode = Rcode::kYxDomain;
+      return nullptr;
+    }
+    uint8_t* synth = synthesized.wire[step];
+    std::memcpy(synth, name.data(), prefix);
+    std::memcpy(synth + prefix, dname_target.data(), dname_target.size());
+    *next_owner = std::string_view(reinterpret_cast<const char*>(synth),
+                                   prefix + dname_target.size());
+    if (!reply.AppendSynthesizedCname(owner, *next_owner, dname.ttl)) {
+      Truncate();
+      return nullptr;
+    }
+    if (q.qtype == rrtype::kCNAME) return nullptr;
+    return FollowTo(snap, q.qtype, zone, *next_owner, dname_node, step, visited, next);
+  }
+
+  // Follows a chain that the qname's step (`first`, in `zone`) started,
+  // into whichever of our zones holds each name. Out of line: most
+  // queries end at their first name.
+  [[gnu::noinline]] void FollowChain(const Zone& first_zone, Step first) {
+    const Zone* zone = &first_zone;
+    const Name* current = &q.qname;
+    std::string_view owner = q.qname.wire();  // storage outlives the reply
+    Name target_name;
+    // Nodes whose CNAME or DNAME was written; [0, step] valid.
+    std::array<const Node*, kMaxCnameChain> visited;
+    Step s = first;
+    for (int step = 0;; ++step) {
+      if (s.next == Next::kDname) {
+        std::string_view next_owner;
+        const Zone* next = SubstituteDname(*zone, *current, owner, *s.node, step,
+                                           visited.data(), &target_name, &next_owner);
+        if (next == nullptr) return;
+        zone = next;
+        owner = next_owner;
+      } else {
+        const Zone* next = FollowTo(snap, q.qtype, *zone, s.target, *s.node, step,
+                                    visited.data(), &target_name);
+        if (next == nullptr) return;
+        zone = next;
+        owner = s.target;
+      }
+      current = &target_name;
+      s = AnswerName(*zone, *current, owner, step + 1);
+      if (s.next == Next::kDone) return;
+    }
+  }
+};
+
+// Writes the answer, authority and additional sections for a query inside
+// `zone`, following CNAMEs and DNAMEs into every zone of the snapshot. The
+// writer's limit already keeps room for OPT.
+Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q, Writer& w,
+                   Router& router, SynthesizedNames& synthesized, Trace* trace) {
+  Resolver r(snap, q, w, router, trace, synthesized);
+  const Resolver::Step first = r.AnswerName(zone, q.qname, q.qname.wire(), 0);
+  if (first.next != Resolver::Next::kDone) r.FollowChain(zone, first);
+  return r.res;
 }
 
 }  // namespace
@@ -603,6 +805,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
   if (limit < kHeaderSize) return 0;
 
   Writer w(out, std::min<size_t>(out_cap, kMaxMessageSize));
+  SynthesizedNames synthesized;  // DNAME targets; as long-lived as `w`
   const bool with_opt = q.edns.present;
   oc.has_ecs = q.edns.has_ecs;
   // Static, negative and referral answers are right for every client:
@@ -619,6 +822,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
   switch (status) {
     case ParseStatus::kNotImp:
       rcode = Rcode::kNotImp;
+      flags = NotImpFlags(q);
       ok = StartReply(q, w, flags);
       break;
     case ParseStatus::kFormErr:
@@ -633,17 +837,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
     case ParseStatus::kOk: {
       const Zone* zone = nullptr;
       if (q.qclass == rrclass::kIN || q.qclass == rrclass::kANY)
-        zone = snapshot.zones.FindZone(q.qname);
-      if (zone != nullptr && q.qtype == rrtype::kDS && q.qname.label_count() > 0 &&
-          zone->origin() == q.qname.wire()) {
-        // DS lives on the parent side of a cut (RFC 4035 §3.1.4.1): at a
-        // child apex, answer from the parent zone when we serve it too.
-        Name parent;
-        const std::string_view up = q.qname.Suffix(1);
-        if (parent.AssignWire(reinterpret_cast<const uint8_t*>(up.data()), up.size())) {
-          if (const Zone* above = snapshot.zones.FindZone(parent)) zone = above;
-        }
-      }
+        zone = ZoneFor(snapshot, q.qname, q.qtype);
       if (zone == nullptr || q.qtype == rrtype::kAXFR || q.qtype == rrtype::kIXFR) {
         // Not authoritative for this name (or zone transfer, not offered):
         // REFUSED, as NSD and Knot do.
@@ -655,7 +849,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
       if (!ok) break;
       if (trace != nullptr) trace->zone = NameToText(zone->origin());
       Router router(snapshot, q, request, trace, &oc);
-      const Resolution res = Resolve(snapshot, *zone, q, w, router, trace);
+      const Resolution res = Resolve(snapshot, *zone, q, w, router, synthesized, trace);
       // RFC 7871 §7.2.1: the scope for which this answer is right; 0 for
       // anything that does not depend on the client.
       ecs_echo.scope_prefix = router.scope();
@@ -675,7 +869,8 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
     // Not even the question fits (a 255-octet name in a tiny buffer):
     // send the header alone with TC so the client retries over TCP.
     Writer bare(out, limit);
-    bare.AppendHeader(q.id, ReplyFlags(q) | flag::kTC);
+    bare.AppendHeader(q.id, (status == ParseStatus::kNotImp ? NotImpFlags(q) : ReplyFlags(q)) |
+                                flag::kTC);
     w = bare;
     oc.truncated = true;
   }

@@ -2,11 +2,16 @@
 //
 // The server's brain: one call from query bytes to reply bytes, in the
 // manner of gdnsd's process_dns_query. Implements RFC 1034 §4.3.2 over a
-// Snapshot: authoritative answers (AA), CNAME chains inside the zone,
-// wildcards (RFC 4592), referrals with glue, NXDOMAIN/NODATA with the SOA
-// (RFC 2308 negative TTL), additional addresses for NS/MX/SRV targets,
-// minimal ANY (RFC 8482), EDNS0 (RFC 6891) with Client Subnet echo
-// (RFC 7871), and the error replies (FORMERR, NOTIMP, REFUSED, BADVERS).
+// Snapshot: authoritative answers (AA), CNAME chains followed into every
+// zone of the snapshot (the deepest zone for each name, as NSD does),
+// DNAME substitution with a synthesized CNAME (RFC 6672; YXDOMAIN when the
+// new name would be too long), wildcards (RFC 4592), referrals with glue,
+// NXDOMAIN/NODATA with the SOA of the zone the last name is in (RFC 2308
+// negative TTL), additional addresses for NS/MX/SRV targets, minimal ANY
+// (RFC 8482), EDNS0 (RFC 6891) with Client Subnet echo (RFC 7871), and the
+// error replies (FORMERR, NOTIMP, REFUSED, BADVERS). Replies copy the
+// query's ID, opcode and RD; CD is cleared (RFC 4035 §3.1.6), and NOTIMP
+// clears RD too.
 //
 // noexcept, no allocation, no locks, no logging: this is the query path.
 //

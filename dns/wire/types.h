@@ -54,6 +54,7 @@ enum class Rcode : uint16_t {
   kNxDomain = 3,
   kNotImp = 4,
   kRefused = 5,
+  kYxDomain = 6,  // a DNAME substitution would exceed 255 octets (RFC 6672 §2.2)
   kBadVers = 16,
 };
 

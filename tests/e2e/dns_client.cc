@@ -295,6 +295,8 @@ Bytes MakeQuery(const std::string& qname, uint16_t qtype,
   ldns_pkt_set_id(pkt, o.id != 0 ? o.id : NextId());
   ldns_pkt_set_opcode(pkt, o.opcode);
   ldns_pkt_set_qr(pkt, o.qr);
+  ldns_pkt_set_cd(pkt, o.cd);
+  ldns_pkt_set_ad(pkt, o.ad);
   if (o.edns) {
     ldns_pkt_set_edns_udp_size(pkt, o.udp_size);
     ldns_pkt_set_edns_version(pkt, o.edns_version);

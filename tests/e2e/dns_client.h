@@ -137,6 +137,8 @@ struct QueryOptions {
   Bytes edns_options = {};
   ldns_pkt_opcode opcode = LDNS_PACKET_QUERY;
   bool rd = false;
+  bool cd = false;  // checking disabled (RFC 4035 §3.2.2)
+  bool ad = false;
   bool qr = false;
   ldns_rr_class qclass = LDNS_RR_CLASS_IN;
 };
@@ -179,6 +181,8 @@ class Reply {
   bool tc() const { return ldns_pkt_tc(pkt()); }
   bool rd() const { return ldns_pkt_rd(pkt()); }
   bool ra() const { return ldns_pkt_ra(pkt()); }
+  bool cd() const { return ldns_pkt_cd(pkt()); }
+  bool ad() const { return ldns_pkt_ad(pkt()); }
   ldns_pkt_opcode opcode() const { return ldns_pkt_get_opcode(pkt()); }
   // The header's 4-bit RCODE.
   int header_rcode() const { return ldns_pkt_get_rcode(pkt()); }

@@ -56,13 +56,18 @@ class e2eOpcodes : public ServerTest,
                    public testing::WithParamInterface<ldns_pkt_opcode> {};
 
 TEST_P(e2eOpcodes, AnythingButQueryIsNotImplemented) {
-  const QueryOptions o{.opcode = GetParam()};
+  // With RD, CD and AD set (ISC's EDNS compliance test `opcodeflg`): the
+  // reply has QR and the opcode, no other flag (as BIND).
+  const QueryOptions o{.opcode = GetParam(), .rd = true, .cd = true, .ad = true};
   Bytes q = MakeQuery("example.com.", LDNS_RR_TYPE_SOA, o);
   Reply r;
   ASSERT_TRUE(AskUdpRaw(v4(), q, &r, /*check_question=*/false));
   EXPECT_EQ(r.rcode(), LDNS_RCODE_NOTIMPL) << r.ToString();
   EXPECT_EQ(r.opcode(), GetParam()) << "the reply keeps the query's opcode";
   EXPECT_FALSE(r.aa()) << r.ToString();
+  EXPECT_FALSE(r.rd()) << "NOTIMP clears RD\n" << r.ToString();
+  EXPECT_FALSE(r.cd()) << "NOTIMP clears CD\n" << r.ToString();
+  EXPECT_FALSE(r.ad()) << r.ToString();
   EXPECT_EQ(ldns_rr_list_rr_count(r.answer()), 0u) << r.ToString();
 }
 
@@ -102,6 +107,25 @@ TEST_F(e2eErrors, EdnsVersion1IsBadVers) {
   EXPECT_EQ(r.header_rcode(), 0) << "BADVERS = 16: header bits 0, OPT bits 1";
   EXPECT_EQ(r.edns_version(), 0) << "the server speaks EDNS version 0";
   EXPECT_EQ(ldns_rr_list_rr_count(r.answer()), 0u) << r.ToString();
+}
+
+TEST_F(e2eErrors, CdIsClearedAndRdKept) {
+  // RFC 4035 §3.1.6: an authoritative server SHOULD clear CD (NSD and Knot
+  // do); RD is copied (RFC 1035 §4.1.1). Answers, negative answers,
+  // REFUSED and BADVERS alike.
+  const QueryOptions o{.rd = true, .cd = true};
+  for (const char* qname : {"www.example.com.", "nope.example.com.", "www.example.org."}) {
+    SCOPED_TRACE(qname);
+    Reply r;
+    ASSERT_TRUE(AskUdp(qname, LDNS_RR_TYPE_A, o, &r));
+    EXPECT_FALSE(r.cd()) << r.ToString();
+    EXPECT_TRUE(r.rd()) << r.ToString();
+  }
+  Reply b;
+  ASSERT_TRUE(AskUdp("www.example.com.", LDNS_RR_TYPE_A,
+                     {.edns = true, .edns_version = 1, .rd = true, .cd = true}, &b));
+  EXPECT_EQ(b.rcode(), kBadVers) << b.ToString();
+  EXPECT_FALSE(b.cd()) << b.ToString();
 }
 
 TEST_F(e2eErrors, EdnsVersion0IsFine) {

@@ -281,4 +281,44 @@ TEST(ZoneSetTest, RootZone) {
                        });
 }
 
+// RFC 6672 §3.2: a name below a DNAME owner finds the owner (kDname), before
+// any wildcard and after a zone cut; the owner itself is an exact match; a
+// DNAME at the apex redirects every name below the apex.
+TEST(LookupTest, Dname) {
+  auto zone = MustBuild("example.com.",
+                        "$TTL 300\n"
+                        "@ SOA ns1 hostmaster 1 7200 900 1209600 300\n"
+                        "@ NS ns1\n"
+                        "ns1 A 192.0.2.53\n"
+                        "d DNAME target.example.net.\n"
+                        "d2 A 192.0.2.2\n"
+                        "d2 TXT \"beside\"\n"
+                        "d2 CAA 0 issue \"ca.example.net\"\n"
+                        "d2 DNAME other.example.net.\n"
+                        "*.w A 192.0.2.9\n"
+                        "sub NS ns.sub\n"
+                        "ns.sub A 192.0.2.10\n");
+  ASSERT_NE(zone, nullptr);
+  ExpectLookups(*zone, {
+                           {"x.d.example.com.", kA, LookupKind::kDname, "d.example.com."},
+                           {"a.b.d.example.com.", kTXT, LookupKind::kDname, "d.example.com."},
+                           {"d.example.com.", kA, LookupKind::kExact, "d.example.com."},
+                           // A DNAME among types above and below 39.
+                           {"x.d2.example.com.", kA, LookupKind::kDname, "d2.example.com."},
+                           {"x.w.example.com.", kA, LookupKind::kWildcard, "*.w.example.com."},
+                           {"nope.example.com.", kA, LookupKind::kNxDomain, "example.com."},
+                           {"x.sub.example.com.", kA, LookupKind::kReferral, "sub.example.com."},
+                       });
+  auto apex = MustBuild("dn.example.com.",
+                        "$TTL 300\n"
+                        "@ SOA ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 300\n"
+                        "@ NS ns1.example.com.\n"
+                        "@ DNAME example.net.\n");
+  ASSERT_NE(apex, nullptr);
+  ExpectLookups(*apex, {
+                           {"www.dn.example.com.", kA, LookupKind::kDname, "dn.example.com."},
+                           {"dn.example.com.", kSOA, LookupKind::kExact, "dn.example.com."},
+                       });
+}
+
 }  // namespace
