@@ -231,7 +231,9 @@ int RunLoad(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
     if (!content) return kExitFail;
     body["files"].push_back(
         {{"name", args[i]},
-         {"format", zones::IsRoute53JsonPath(args[i]) ? "route53" : "master"},
+         {"format", zones::IsRoute53JsonPath(args[i]) || zones::LooksLikeRoute53Json(*content)
+                        ? "route53"
+                        : "master"},
          {"content", *content}});
   }
   std::string text;

@@ -524,7 +524,7 @@ std::vector<std::string> CheckTogether(const std::vector<CheckResult>& results) 
 
 CheckResult CheckFile(const std::string& path, const std::string& origin) {
   const absl::string_view p = AV(path);
-  if (absl::EndsWithIgnoreCase(p, ".json")) return CheckJson(path, origin);
+  if (zones::IsRoute53JsonFile(path)) return CheckJson(path, origin);  // by name or by content
   if (absl::EndsWithIgnoreCase(p, ".csv")) return CheckCsv(path);
   return CheckMasterFile(path, origin);
 }
