@@ -480,11 +480,14 @@ bool IsChangeBatch(const Json& doc) {
 
 // The region registry the checks across files use: the regions file among
 // them, else the server's default (nullptr if that does not load: the
-// server then checks nothing either).
+// server then checks nothing either; nullptr too if the regions file among
+// them is bad: its own error is out).
 std::shared_ptr<const geo::RegionRegistry> Registry(const std::vector<CheckResult>& others) {
   std::string path;
   for (const CheckResult& r : others) {
-    if (r.ok && r.kind == FileKind::kRegions && path.empty()) path = r.regions_path;
+    if (r.kind != FileKind::kRegions) continue;
+    if (!r.ok) return nullptr;
+    if (path.empty()) path = r.regions_path;
   }
   if (path.empty()) path = geo::DefaultRegionsPath();
   geo::AdminStates ids;

@@ -9,9 +9,14 @@
 //   - The positional form (`zonectl check ZONE-FILE RECORD-SETS...`) says
 //     the same for sets that need no --zone.
 //   - Sets that load: zonectl says ok and the server starts.
+//   - The running server refuses the same mistakes in a zone upload, a
+//     change batch and a SIGHUP reload, in zonectl check's words.
 // Only 127.0.0.1 is used; every run is bounded.
+#include <signal.h>
+
 #include <chrono>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -239,6 +244,53 @@ TEST_F(e2eCheckParity, GoodSetsPassBothWays) {
   EXPECT_THAT(bad.err, HasSubstr("'a.test.' is not ORIGIN=PATH"));
   bad = RunZonectl({"check"});
   EXPECT_TRUE(FailedWithOneLine(bad, 2)) << bad.Describe();
+}
+
+TEST_F(e2eCheckParity, TheApiAndSighupSayWhatCheckSays) {
+  const std::string path = WriteTemp("a.zone", Zone("a.test."));
+  ServerOptions o;
+  o.control = true;
+  o.threads = 1;
+  o.zones = {"a.test.=" + path};
+  ServerProcess server;
+  ASSERT_TRUE(server.Start(o)) << server.Log();
+
+  // A zone upload (PUT /v1/zones/a.test.) with an MX pointing at a CNAME.
+  const std::string mx = WriteTemp("mx.zone", Zone("a.test.", "@ IN MX 10 mail\nmail IN CNAME ns1\n"));
+  ToolRun check = RunZonectl({"check", "--zone", "a.test.=" + mx});
+  ASSERT_TRUE(FailedWithOneLine(check, 1)) << check.Describe();
+  ToolRun load = Zonectl(server, {"load", "a.test.", mx});
+  EXPECT_TRUE(FailedWithOneLine(load, 1)) << load.Describe();
+  EXPECT_EQ(load.err, "zonectl: " + check.err);
+
+  // A change batch that makes the same mistake.
+  const std::string batch = WriteTemp(
+      "batch.json",
+      R"({"Changes": [
+  {"Action": "CREATE", "ResourceRecordSet": {"Name": "mail.a.test.", "Type": "CNAME", "TTL": 60,
+   "ResourceRecords": [{"Value": "ns1.a.test."}]}},
+  {"Action": "CREATE", "ResourceRecordSet": {"Name": "a.test.", "Type": "MX", "TTL": 60,
+   "ResourceRecords": [{"Value": "10 mail.a.test."}]}}]}
+)");
+  ToolRun change = Zonectl(server, {"change", "a.test.", "--change-batch", "file://" + batch});
+  EXPECT_TRUE(FailedWithOneLine(change, 1)) << change.Describe();
+  EXPECT_THAT(change.err, HasSubstr("a.test. MX target mail.a.test. is a CNAME; it must name "
+                                    "the host itself (RFC 2181 §10.3)"));
+
+  // A SIGHUP reload of the file, edited to put data below a DNAME.
+  ASSERT_TRUE(WriteFile(path, Zone("a.test.", "d IN DNAME example.net.\nx.d IN A 192.0.2.2\n")));
+  check = RunZonectl({"check", "--zone", "a.test.=" + path});
+  ASSERT_TRUE(FailedWithOneLine(check, 1)) << check.Describe();
+  const std::string line = LastLine(check.err);
+  const size_t before = server.Log().size();
+  ASSERT_EQ(kill(server.pid(), SIGHUP), 0);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (server.Log().find("refused: SIGHUP", before) == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_THAT(server.Log().substr(before), HasSubstr(": " + line + " (reload failed"))
+      << "zonectl check: " << check.Describe();
 }
 
 }  // namespace
