@@ -320,7 +320,6 @@ struct ZoneSpec {
   std::string origin_text;  // as zones::LoadZone takes it
   std::string wire;         // lower-cased wire origin
   std::vector<std::string> paths;
-  bool from_flag = false;   // --zone
 };
 
 // What a positional Route 53 record-set file says about its zone.
@@ -550,167 +549,199 @@ std::string ParseZoneArg(const std::string& text, ZoneArg* out) {
   return "";
 }
 
-CheckOutput Check(const std::vector<std::string>& files, const std::vector<ZoneArg>& zone_args,
-                  const std::string& origin) {
-  CheckOutput out;
-  // Errors by stage, printed in the server's start-up order.
-  std::vector<std::string> regions_errors, zone_errors, latency_errors, health_errors,
-      other_errors;
-  std::vector<CheckResult> others;  // files other than zone files, checked
-  std::vector<std::string> other_paths;
+namespace {
 
-  // --zone: grouped by origin, in order of first mention, as the server.
-  std::vector<ZoneSpec> specs;
-  for (const ZoneArg& z : zone_args) {
+// One `zonectl check`: the files sorted into zones to load and other files
+// (Add*), the zones loaded and the other files checked (Run), each error
+// filed under the stage of the server's start-up that would meet it.
+class SetCheck {
+ public:
+  explicit SetCheck(std::string origin) : origin_(std::move(origin)) {
+    if (!origin_.empty()) LowerWire(origin_, &origin_wire_);
+  }
+
+  // --zone ORIGIN=PATH: grouped by origin, in order of first mention, as
+  // the server groups them.
+  void AddZoneArg(const ZoneArg& z) {
     std::string wire;
-    dns::NameFromText(z.origin, &wire);  // ParseZoneArg checked it
-    for (char& c : wire) c = static_cast<char>(dns::LowerOctet(static_cast<uint8_t>(c)));
-    ZoneSpec* spec = ZoneWithOrigin(specs, wire);
-    if (spec == nullptr || !spec->from_flag) {
-      specs.push_back(ZoneSpec{z.origin, wire, {}, true});
-      spec = &specs.back();
+    LowerWire(z.origin, &wire);  // ParseZoneArg checked it
+    ZoneSpec* spec = ZoneWithOrigin(specs_, wire);
+    if (spec == nullptr) {
+      specs_.push_back(ZoneSpec{z.origin, wire, {}});
+      spec = &specs_.back();
     }
     spec->paths.push_back(z.path);
   }
 
-  // The positional files: zone files become specs, record sets without an
-  // SOA wait for the zone they join; the others are checked now.
-  struct Joining {
+  // A positional file: a zone file becomes a zone to load (record sets
+  // without an SOA wait for the zone they join: JoinRecordSets); the
+  // others are checked now.
+  void AddFile(const std::string& path) {
+    const absl::string_view p = AV(path);
+    if (absl::EndsWithIgnoreCase(p, ".csv")) return AddOther(path, CheckCsv(path));
+    if (!absl::EndsWithIgnoreCase(p, ".json")) return AddMasterFile(path);
+    JsonFile f = ReadJsonFile(path);
+    if (!f.ok) {
+      (f.failure.kind == FileKind::kHealthChecks ? health_errors_ : zone_errors_)
+          .push_back(f.failure.error);
+      return;
+    }
+    if (IsHealthChecks(f.doc)) return AddOther(path, CheckHealthChecks(path));
+    if (IsChangeBatch(f.doc)) return AddOther(path, CheckChangeBatch(path, f.doc));
+    auto sets = f.doc.is_object() ? f.doc.find("ResourceRecordSets") : f.doc.end();
+    if (sets == f.doc.end() || !sets->is_array()) {  // the reader's own words
+      zones::ZoneBuilder b(Wire("."));
+      zone_errors_.push_back(std::string(zones::ReadRoute53JsonText(f.text, path, &b).message()));
+      return;
+    }
+    RecordSetsInfo info = ReadRecordSetsInfo(f.doc);
+    if (info.soa_name.empty()) {
+      joining_.push_back(Joining{path, std::move(f.text), std::move(info)});
+      return;
+    }
+    AddSpec(origin_.empty() ? info.soa_name : origin_, path);  // a zone of its own
+  }
+
+  // Record sets without an SOA join the zone that holds their names (with
+  // --origin: that origin's), else are an error of their own.
+  void JoinRecordSets() {
+    for (const Joining& j : joining_) {
+      if (ZoneSpec* spec = origin_.empty() ? ZoneHolding(specs_, j.info.names)
+                                           : ZoneWithOrigin(specs_, origin_wire_)) {
+        spec->paths.push_back(j.path);
+      } else if (!origin_.empty()) {
+        AddSpec(origin_, j.path);  // LoadZone says it has no SOA
+      } else if (std::string own = OwnProblem(j.path, j.text, j.info); !own.empty()) {
+        zone_errors_.push_back(std::move(own));  // the file's own first
+      } else {
+        zone_errors_.push_back(absl::StrCat(
+            j.path, ":1: no SOA record set", j.info.names.empty() ? " and no record sets" : "",
+            ", and no zone checked with it holds its names: a zone needs its SOA (check it "
+            "with the zone's master file, or as --zone ORIGIN=", j.path,
+            " beside the zone's other files)"));
+      }
+    }
+  }
+
+  // Loads every zone as the server does, checks across the files, and
+  // fills `out`.
+  void Run(CheckOutput* out) {
+    std::map<std::string, std::shared_ptr<const zones::Zone>> loaded;  // first per origin
+    for (const ZoneSpec& spec : specs_) {
+      absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
+          zones::LoadZone(spec.origin_text, spec.paths);
+      if (!zone.ok()) {
+        zone_errors_.push_back(std::string(zone.status().message()));
+        continue;
+      }
+      for (const std::string& path : spec.paths)
+        out->ok.push_back(absl::StrCat(path, ": ok: ", ZoneFileSummary(spec, path, **zone)));
+      loaded.try_emplace((*zone)->origin(), *zone);
+    }
+    const std::shared_ptr<const geo::RegionRegistry> registry = Registry(others_);
+    ReportOthers(registry.get(), out);
+    for (auto* stage :
+         {&regions_errors_, &zone_errors_, &latency_errors_, &health_errors_, &other_errors_}) {
+      out->errors.insert(out->errors.end(), stage->begin(), stage->end());
+    }
+    // Across the files, once each loaded (the server would not get further).
+    if (regions_errors_.empty() && zone_errors_.empty() && latency_errors_.empty() &&
+        health_errors_.empty()) {
+      std::string problem = FirstProblemAcross(loaded, others_, registry.get());
+      if (!problem.empty()) out->errors.push_back(std::move(problem));
+    }
+  }
+
+ private:
+  struct Joining {  // record sets without an SOA
     std::string path;
     std::string text;
     RecordSetsInfo info;
   };
-  std::vector<Joining> joining;
-  std::string origin_wire;
-  if (!origin.empty() && !dns::NameFromText(origin, &origin_wire)) {
+
+  // The lower-cased wire form of `text` (the text itself when it is not a
+  // name: LoadZone then says so).
+  static void LowerWire(const std::string& text, std::string* wire) {
+    if (!dns::NameFromText(text, wire)) *wire = text;
+    for (char& c : *wire) c = static_cast<char>(dns::LowerOctet(static_cast<uint8_t>(c)));
+  }
+
+  void AddSpec(const std::string& origin_text, const std::string& path) {
+    std::string wire;
+    LowerWire(origin_text, &wire);
+    specs_.push_back(ZoneSpec{origin_text, wire, {path}});
+  }
+
+  // A master file: its origin is --origin, else found in the file.
+  void AddMasterFile(const std::string& path) {
+    if (!origin_.empty()) return AddSpec(origin_, path);
+    absl::StatusOr<std::string> text = base::ReadFile(path);
+    absl::StatusOr<std::string> found = text.ok() ? MasterFileOrigin(path, *text) : text.status();
+    if (!found.ok()) {
+      zone_errors_.push_back(std::string(found.status().message()));
+      return;
+    }
+    AddSpec(*found, path);
+  }
+
+  void AddOther(const std::string& path, CheckResult r) {
+    others_.push_back(std::move(r));
+    other_paths_.push_back(path);
+  }
+
+  // The other files: ok lines, warnings, their errors by stage, and the
+  // region names of change batches (which the server checks when one is
+  // applied; the first per batch, as the server stops there).
+  void ReportOthers(const geo::RegionRegistry* registry, CheckOutput* out) {
+    for (size_t i = 0; i < others_.size(); ++i) {
+      const CheckResult& r = others_[i];
+      out->warnings.insert(out->warnings.end(), r.warnings.begin(), r.warnings.end());
+      if (!r.ok) {
+        switch (r.kind) {
+          case FileKind::kRegions: regions_errors_.push_back(r.error); break;
+          case FileKind::kLatencyTable: latency_errors_.push_back(r.error); break;
+          case FileKind::kHealthChecks: health_errors_.push_back(r.error); break;
+          case FileKind::kRoute53ChangeBatch: other_errors_.push_back(r.error); break;
+        }
+        continue;
+      }
+      out->ok.push_back(absl::StrCat(other_paths_[i], ": ok: ", r.summary));
+      if (registry == nullptr) continue;
+      for (const auto& [region, where] : r.region_refs) {
+        if (registry->Find(region) != nullptr) continue;
+        other_errors_.push_back(
+            absl::StrCat(where, ": ", registry->UnknownRegionMessage(region)));
+        break;
+      }
+    }
+  }
+
+  const std::string origin_;  // --origin, or ""
+  std::string origin_wire_;
+  std::vector<ZoneSpec> specs_;
+  std::vector<Joining> joining_;
+  std::vector<CheckResult> others_;  // files other than zone files, checked
+  std::vector<std::string> other_paths_;
+  // Errors by the stage of the server's start-up that meets them.
+  std::vector<std::string> regions_errors_, zone_errors_, latency_errors_, health_errors_,
+      other_errors_;
+};
+
+}  // namespace
+
+CheckOutput Check(const std::vector<std::string>& files, const std::vector<ZoneArg>& zones,
+                  const std::string& origin) {
+  CheckOutput out;
+  std::string wire;
+  if (!origin.empty() && !dns::NameFromText(origin, &wire)) {
     out.errors.push_back(absl::StrCat("bad zone origin '", origin, "'"));
     return out;
   }
-  for (char& c : origin_wire) c = static_cast<char>(dns::LowerOctet(static_cast<uint8_t>(c)));
-  for (const std::string& path : files) {
-    const absl::string_view p = AV(path);
-    if (absl::EndsWithIgnoreCase(p, ".csv")) {
-      others.push_back(CheckCsv(path));
-      other_paths.push_back(path);
-      continue;
-    }
-    if (!absl::EndsWithIgnoreCase(p, ".json")) {  // a master file
-      std::string zone_origin = origin;
-      if (zone_origin.empty()) {
-        absl::StatusOr<std::string> text = base::ReadFile(path);
-        absl::StatusOr<std::string> found =
-            text.ok() ? MasterFileOrigin(path, *text) : text.status();
-        if (!found.ok()) {
-          zone_errors.push_back(std::string(found.status().message()));
-          continue;
-        }
-        zone_origin = *found;
-      }
-      std::string wire;
-      if (!dns::NameFromText(zone_origin, &wire)) wire = zone_origin;  // LoadZone says it
-      for (char& c : wire) c = static_cast<char>(dns::LowerOctet(static_cast<uint8_t>(c)));
-      specs.push_back(ZoneSpec{zone_origin, wire, {path}, false});
-      continue;
-    }
-    JsonFile f = ReadJsonFile(path);
-    if (!f.ok) {
-      (f.failure.kind == FileKind::kHealthChecks ? health_errors : zone_errors)
-          .push_back(f.failure.error);
-      continue;
-    }
-    if (IsHealthChecks(f.doc)) {
-      others.push_back(CheckHealthChecks(path));
-      other_paths.push_back(path);
-      continue;
-    }
-    if (IsChangeBatch(f.doc)) {
-      others.push_back(CheckChangeBatch(path, f.doc));
-      other_paths.push_back(path);
-      continue;
-    }
-    auto sets = f.doc.is_object() ? f.doc.find("ResourceRecordSets") : f.doc.end();
-    if (sets == f.doc.end() || !sets->is_array()) {
-      // Not record sets: the reader's own words.
-      zones::ZoneBuilder b(Wire("."));
-      zone_errors.push_back(std::string(zones::ReadRoute53JsonText(f.text, path, &b).message()));
-      continue;
-    }
-    const RecordSetsInfo info = ReadRecordSetsInfo(f.doc);
-    if (!info.soa_name.empty()) {  // a zone of its own
-      const std::string zone_origin = origin.empty() ? info.soa_name : origin;
-      std::string wire;
-      if (!dns::NameFromText(zone_origin, &wire)) wire = zone_origin;
-      for (char& c : wire) c = static_cast<char>(dns::LowerOctet(static_cast<uint8_t>(c)));
-      specs.push_back(ZoneSpec{zone_origin, wire, {path}, false});
-    } else {
-      joining.push_back(Joining{path, std::move(f.text), info});
-    }
-  }
-  for (const Joining& j : joining) {
-    if (ZoneSpec* spec = origin.empty() ? ZoneHolding(specs, j.info.names)
-                                        : ZoneWithOrigin(specs, origin_wire)) {
-      spec->paths.push_back(j.path);
-    } else if (!origin.empty()) {
-      specs.push_back(ZoneSpec{origin, origin_wire, {j.path}, false});  // LoadZone: no SOA
-    } else if (std::string own = OwnProblem(j.path, j.text, j.info); !own.empty()) {
-      zone_errors.push_back(std::move(own));  // the file's own first
-    } else {
-      zone_errors.push_back(absl::StrCat(
-          j.path, ":1: no SOA record set",
-          j.info.names.empty() ? " and no record sets" : "",
-          ", and no zone checked with it holds its names: a zone needs its SOA (check it "
-          "with the zone's master file, or as --zone ORIGIN=", j.path,
-          " beside the zone's other files)"));
-    }
-  }
-
-  // Every zone, loaded as the server loads it.
-  std::map<std::string, std::shared_ptr<const zones::Zone>> loaded;  // first per origin
-  for (const ZoneSpec& spec : specs) {
-    absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
-        zones::LoadZone(spec.origin_text, spec.paths);
-    if (!zone.ok()) {
-      zone_errors.push_back(std::string(zone.status().message()));
-      continue;
-    }
-    for (const std::string& path : spec.paths)
-      out.ok.push_back(absl::StrCat(path, ": ok: ", ZoneFileSummary(spec, path, **zone)));
-    loaded.try_emplace((*zone)->origin(), *zone);
-  }
-
-  // The other files, and the region names of change batches (which the
-  // server checks when one is applied).
-  const std::shared_ptr<const geo::RegionRegistry> registry = Registry(others);
-  for (size_t i = 0; i < others.size(); ++i) {
-    const CheckResult& r = others[i];
-    out.warnings.insert(out.warnings.end(), r.warnings.begin(), r.warnings.end());
-    if (!r.ok) {
-      switch (r.kind) {
-        case FileKind::kRegions: regions_errors.push_back(r.error); break;
-        case FileKind::kLatencyTable: latency_errors.push_back(r.error); break;
-        case FileKind::kHealthChecks: health_errors.push_back(r.error); break;
-        case FileKind::kRoute53ChangeBatch: other_errors.push_back(r.error); break;
-      }
-      continue;
-    }
-    out.ok.push_back(absl::StrCat(other_paths[i], ": ok: ", r.summary));
-    if (registry == nullptr) continue;
-    for (const auto& [region, where] : r.region_refs) {
-      if (registry->Find(region) != nullptr) continue;
-      other_errors.push_back(absl::StrCat(where, ": ", registry->UnknownRegionMessage(region)));
-      break;  // the first, as the server
-    }
-  }
-  for (auto* stage : {&regions_errors, &zone_errors, &latency_errors, &health_errors,
-                      &other_errors}) {
-    out.errors.insert(out.errors.end(), stage->begin(), stage->end());
-  }
-  // Across the files, once each loaded (the server would not get further).
-  if (regions_errors.empty() && zone_errors.empty() && latency_errors.empty() &&
-      health_errors.empty()) {
-    std::string problem = FirstProblemAcross(loaded, others, registry.get());
-    if (!problem.empty()) out.errors.push_back(std::move(problem));
-  }
+  SetCheck check(origin);
+  for (const ZoneArg& z : zones) check.AddZoneArg(z);
+  for (const std::string& path : files) check.AddFile(path);
+  check.JoinRecordSets();
+  check.Run(&out);
   return out;
 }
 
