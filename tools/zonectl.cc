@@ -546,7 +546,7 @@ const std::vector<Command>& Commands() {
        "files, else in the server's default (data/aws_regions.csv) (\"unknown region\n"
        "'eu-wset-1' (did you mean 'eu-west-1'?)\"); alias targets are in the zones\n"
        "checked and do not loop; when the files include health checks, every\n"
-       "HealthCheckId is one of them.\n"
+       "HealthCheckId is one of them (without, a note says the ids were not checked).\n"
        "Prints \"FILE: ok: ...\" for each good file and \"file:line: message\" on stderr\n"
        "for each problem, the one the server would stop at with the same files first;\n"
        "exit status 1 if there is any.\n\n"

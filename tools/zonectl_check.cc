@@ -640,6 +640,7 @@ class SetCheck {
     }
     const std::shared_ptr<const geo::RegionRegistry> registry = Registry(others_);
     ReportOthers(registry.get(), out);
+    NoteUncheckedHealthCheckIds(loaded, out);
     for (auto* stage :
          {&regions_errors_, &zone_errors_, &latency_errors_, &health_errors_, &other_errors_}) {
       out->errors.insert(out->errors.end(), stage->begin(), stage->end());
@@ -714,6 +715,29 @@ class SetCheck {
         break;
       }
     }
+  }
+
+  // Without health checks among the files, HealthCheckIds are not checked
+  // (the server checks them against its --health-checks: none without
+  // it): say so.
+  void NoteUncheckedHealthCheckIds(
+      const std::map<std::string, std::shared_ptr<const zones::Zone>>& zones,
+      CheckOutput* out) const {
+    for (const CheckResult& r : others_) {
+      if (r.kind == FileKind::kHealthChecks) return;
+    }
+    size_t n = 0;
+    for (const auto& [wire, zone] : zones) {
+      zone->ForEachRoutedMember(
+          [&](const zones::Node&, const zones::RoutedGroup&, const zones::RoutedMember& m) {
+            n += !m.health_check_id.empty();
+          });
+    }
+    if (n == 0) return;
+    out->warnings.push_back(absl::StrCat(
+        "note: ", n, " record sets name a HealthCheckId and no health checks are among the "
+        "files: the ids are not checked (the server refuses an id not in its "
+        "--health-checks)"));
   }
 
   const std::string origin_;  // --origin, or ""
