@@ -23,6 +23,12 @@ PACKAGES=(
   # the other servers' zone loaders, for the interop tests (ctest -L interop):
   # nsd-checkzone, kzonecheck, named-checkzone
   nsd knot-dnssecutils bind9-utils
+  # the outside conformance suites (scripts/conformance/, docs/conformance.md):
+  # sdig/nsec3dig/saxfr and the PowerDNS tests' helpers, Knot and BIND as
+  # references, genreport's build, respdiff's Python modules
+  pdns-tools unbound-host bc autoconf automake
+  knot bind9                        # the scripts start their own knotd/named on loopback ports
+  python3-dnspython python3-lmdb python3-tabulate python3-dpkt python3-numpy python3-scipy
   prometheus                        # promtool: checks the /metrics text format
   python3                           # the lab's health-check endpoints (http.server)
 )

@@ -12,7 +12,8 @@
 #
 # Each server is asked the FULL set (-f: EDNS, flags, opcodes, unknown type,
 # TCP, EDNS options) and the COMMON set (-c), serially (-s), in input order
-# (-o); genreport's own verdict per test is printed, one column per server,
+# (-o), then the TYPE set (-t, one query per type in genreport's list);
+# genreport's own verdict per test is printed, one column per server,
 # then the tests not ok on steerdns but ok on NSD ("ok,subnet": ok, and the
 # option named was in the reply). Exit status 1 when there is one, else 0
 # (2: setup).
@@ -70,6 +71,8 @@ for s in $servers; do
   fi
   echo "$zone. ns1.$zone. 127.0.0.1" |
     timeout 120 "$gr" -4 -P "$port" -f -c -s -o >"$dir/report" 2>"$dir/report.err" || true
+  echo "$zone. ns1.$zone. 127.0.0.1" |
+    timeout 300 "$gr" -4 -P "$port" -t -s -o >"$dir/types" 2>"$dir/types.err" || true
   stop_pid "$pid"
   report[$s]=$(cat "$dir/report")
 done
@@ -99,6 +102,13 @@ for t in $tests; do
 done
 echo
 for s in $servers; do echo "$s: ${report[$s]}"; done
+echo
+echo "TYPE tests (-t: one query per type, genreport's own list):"
+for s in $servers; do
+  t=$(tr ' ' '\n' <"$out/$s/types" | grep -c '=' || true)
+  bad=$(tr ' ' '\n' <"$out/$s/types" | grep '=' | grep -v '=ok' | tr '\n' ' ' || true)
+  printf '  %-9s %d types, not ok: %s\n' "$s" "$t" "${bad:-none}"
+done
 echo
 echo "not ok on steerdns but ok on NSD: ${#only[@]}"
 for o in "${only[@]}"; do echo "  $o"; done

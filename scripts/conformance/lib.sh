@@ -172,7 +172,8 @@ start_steerdns() {
 # (ports, paths, no rate limiting, no recursion, transfers from 127.0.0.1).
 
 # start_nsd DIR PORT ORIGIN=FILE...: NSD in the foreground process of a
-# background job; sets NSD_PID. Transfers are allowed from 127.0.0.1
+# background job; sets NSD_PID. NSD_MINIMAL=yes turns on its
+# minimal-responses (default: NSD's default, no). Transfers are allowed from 127.0.0.1
 # (provide-xfr), as PowerDNS's ext-nsd context configured it.
 start_nsd() {
   local dir=$1 port=$2; shift 2
@@ -192,6 +193,7 @@ server:
     pidfile: "$dir/nsd.pid"
     verbosity: 1
     hide-version: yes
+    minimal-responses: ${NSD_MINIMAL:-no}
     rrl-ratelimit: 0
     rrl-whitelist-ratelimit: 0
 remote-control:

@@ -24,8 +24,13 @@
 # that need what neither server has, why; then "fails only on steerdns".
 # Exit status 0 when nothing fails only on steerdns, else 1 (2: setup).
 #
+# NSD runs with minimal-responses: yes (NSD_MINIMAL=no for its default):
+# the suite's expected results were written for PowerDNS, which does not put
+# the zone's NS RRset in the authority section of positive answers, and NSD
+# by default does, which fails some 40 more tests for that alone.
+#
 # Environment: STEERDNS (binary), TEST_TIMEOUT (whole run per server,
-# seconds, default 900), SERVERS (default "steerdns nsd").
+# seconds, default 900), SERVERS (default "steerdns nsd"), NSD_MINIMAL.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -42,6 +47,7 @@ done
 src_commit=$(git -C "$src" describe --tags --always 2>/dev/null || echo "?")
 steer_binary >/dev/null || exit 2
 servers=${SERVERS:-steerdns nsd}
+export NSD_MINIMAL=${NSD_MINIMAL:-yes}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
