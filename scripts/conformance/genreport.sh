@@ -53,6 +53,8 @@ www   IN CNAME @
 ZONE
 
 declare -A report
+running=""
+trap 'stop_pid "$running"' EXIT
 for s in $servers; do
   dir="$out/$s"
   rm -rf "$dir"; mkdir -p "$dir"
@@ -65,6 +67,7 @@ for s in $servers; do
     bind) start_bind "$dir" "$port" "$zone=$dir/$zone.zone"; pid=$BIND_PID ;;
     *) echo "unknown server $s" >&2; exit 2 ;;
   esac
+  running=$pid
   if ! wait_answering "$port" "$zone" 30; then
     echo "$s did not answer on 127.0.0.1:$port (log in $dir)" >&2
     stop_pid "$pid"; exit 2
@@ -74,6 +77,7 @@ for s in $servers; do
   echo "$zone. ns1.$zone. 127.0.0.1" |
     timeout 300 "$gr" -4 -P "$port" -t -s -o >"$dir/types" 2>"$dir/types.err" || true
   stop_pid "$pid"
+  running=""
   report[$s]=$(cat "$dir/report")
 done
 

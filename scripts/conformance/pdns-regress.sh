@@ -62,6 +62,10 @@ done
 
 zones=$(grep 'zone ' "$suite/named.conf" | cut -f2 -d\")
 
+# The server running now, stopped however the script ends.
+running=""
+trap 'stop_pid "$running"' EXIT
+
 # run_server NAME: copy the suite, fit the zones, start NAME, run the
 # suite's runner, stop NAME. Results in $out/NAME/regression-tests/*_tests.
 run_server() {
@@ -96,6 +100,7 @@ run_server() {
       ;;
     *) echo "unknown server $name" >&2; return 1 ;;
   esac
+  running=$pid
   if ! wait_answering "$port" example.com 30; then
     echo "$name did not answer on 127.0.0.1:$port" >&2
     stop_pid "$pid"
@@ -114,6 +119,7 @@ run_server() {
     timeout "${TEST_TIMEOUT:-900}" ./runtests >"$dir/runtests.log" 2>&1 || true
   )
   stop_pid "$pid"
+  running=""
   tail -1 "$dir/runtests.log" >&2
 }
 

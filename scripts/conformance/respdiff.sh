@@ -92,8 +92,10 @@ done | awk -v apexes="$zones" '
   }' | LC_ALL=C sort -u >"$out/queries.txt"
 echo "$(wc -l <"$out/queries.txt") queries from $(echo $zones | wc -w) zones" >&2
 
-# Start the four servers.
+# Start the four servers (stopped however the script ends).
 declare -A port pid
+stop_all() { for s in steerdns nsd knot bind; do stop_pid "${pid[$s]:-}"; done; }
+trap stop_all EXIT
 for s in steerdns nsd knot bind; do
   mkdir -p "$out/$s"
   port[$s]=$(free_port)
@@ -104,8 +106,6 @@ for s in steerdns nsd knot bind; do
     bind) start_bind "$out/$s" "${port[$s]}" $(for z in $zones; do echo "$z=$out/zones/$z"; done); pid[$s]=$BIND_PID ;;
   esac
 done
-stop_all() { for s in steerdns nsd knot bind; do stop_pid "${pid[$s]:-}"; done; }
-trap stop_all EXIT
 for s in steerdns nsd knot bind; do
   for z in $zones; do
     wait_answering "${port[$s]}" "$z" 30 || { echo "$s does not answer $z on ${port[$s]}" >&2; exit 2; }
