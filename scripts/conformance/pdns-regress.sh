@@ -51,14 +51,38 @@ export NSD_MINIMAL=${NSD_MINIMAL:-yes}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-# Tools the runner calls without a time limit get one (cleandig runs drill
-# and unbound-host for every test).
-wrap="$out/bin"
-mkdir -p "$wrap"
-for t in drill unbound-host dig; do
-  printf '#!/bin/sh\nexec timeout 10 %s "$@"\n' "$(command -v "$t")" >"$wrap/$t"
-  chmod +x "$wrap/$t"
+# wrap_tools DIR PORT: the tools the runner calls without a time limit get
+# one (cleandig runs drill and unbound-host for every test), and
+# unbound-host, a resolver, gets the suite's config (stub zones pointing at
+# the server) plus a forward of "." to the server under test, so that no
+# query leaves 127.0.0.1 (a name outside the zones gets REFUSED).
+wrap_tools() {
+  local w=$1 port=$2 t
+  mkdir -p "$w"
+  for t in drill dig; do
+    printf '#!/bin/sh\nexec timeout 10 %s "$@"\n' "$(command -v "$t")" >"$w/$t"
+  done
+  cat >"$w/unbound-host" <<WRAP
+#!/bin/bash
+args=()
+while [ \$# -gt 0 ]; do
+  if [ "\$1" = -C ]; then
+    conf=\$(mktemp unbound-host.XXXXXX.conf)
+    { cat "\$2" 2>/dev/null
+      printf 'server:\\n  do-not-query-localhost: no\\n'
+      printf 'forward-zone:\\n  name: "."\\n  forward-addr: 127.0.0.1@$port\\n'
+    } >"\$conf"
+    args+=(-C "\$conf"); shift 2
+  else
+    args+=("\$1"); shift
+  fi
 done
+timeout 10 $(command -v unbound-host) "\${args[@]}"; rc=\$?
+rm -f "\${conf:-}"
+exit \$rc
+WRAP
+  chmod +x "$w"/*
+}
 
 zones=$(grep 'zone ' "$suite/named.conf" | cut -f2 -d\")
 
@@ -79,6 +103,7 @@ run_server() {
     [ -f "$rt/zones/$z.orig" ] && cp -f "$rt/zones/$z.orig" "$rt/zones/$z"
   done
   port=$(free_port)
+  wrap_tools "$dir/bin" "$port"
   case $name in
     steerdns)
       for z in $zones; do served+=("$z.=zones/$z"); done
@@ -115,7 +140,7 @@ run_server() {
     export SDIG=$(command -v sdig) NSEC3DIG=$(command -v nsec3dig) SAXFR=$(command -v saxfr)
     export NOTIFY=false PDNSCONTROL=false PDNSUTIL=false
     export ALGORITHM=hmac-md5 KEY=kp4/24gyYsEzbuTVJRUMoqGFmN3LYgVDzJ/3oRSP7ys=
-    export PATH="$wrap:$PATH"
+    export PATH="$dir/bin:$PATH"
     timeout "${TEST_TIMEOUT:-900}" ./runtests >"$dir/runtests.log" 2>&1 || true
   )
   stop_pid "$pid"
@@ -135,6 +160,19 @@ why_unsupported() {
   elif [ -n "$xfr" ]; then echo "zone transfer (issue 17)"
   elif [ -n "$tsig" ]; then echo "TSIG/TKEY"
   elif grep -qE 'PDNSCONTROL|PDNSUTIL|context:0:4' "$c"; then echo "PowerDNS-only (pdns_control/pdnsutil)"
+  else
+    # Why the runner skips it (its skip.REASON files for our skipreasons).
+    local r why=()
+    for r in nodnssec nodyndns nometa noalias; do
+      [ -e "$suite/tests/$1/skip.$r" ] || continue
+      case $r in
+        nodnssec) why+=("DNSSEC (issue 16)") ;;
+        nodyndns) why+=("dynamic update") ;;
+        nometa) why+=("PowerDNS domain metadata") ;;
+        noalias) why+=("PowerDNS ALIAS") ;;
+      esac
+    done
+    [ ${#why[@]} -eq 0 ] || (IFS=,; echo "skipped: ${why[*]}")
   fi
 }
 
