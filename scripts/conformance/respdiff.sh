@@ -8,7 +8,9 @@
 # RESPDIFF_SRC is a respdiff checkout, run with Debian's /usr/bin/python3
 # and its packages (python3-dnspython, -lmdb, -tabulate, -dpkt, -numpy,
 # -scipy). The zones are PowerDNS's regression-test zones (the ones
-# PDNS_SRC/regression-tests/named.conf lists). One copy is fitted to all
+# PDNS_SRC/regression-tests/named.conf lists) and this repository's
+# tests/answer/chain_zones (DNAME and cross-zone CNAME cases; EXTRA_ZONE_DIR
+# picks another directory of ORIGIN.zone files). One copy is fitted to all
 # four servers: a line any of them refuses is commented out (and listed),
 # so every server serves exactly the same data.
 #
@@ -51,6 +53,14 @@ zones=$(grep 'zone ' "$suite/named.conf" | cut -f2 -d\")
 for z in $zones; do
   if [ -f "$suite/zones/$z.orig" ]; then cp "$suite/zones/$z.orig" "$out/zones/$z"
   else cp "$suite/zones/$z" "$out/zones/$z"; fi
+done
+# And this repository's chain zones (DNAME at and below apexes, CNAMEs
+# across zones and into a child zone), ORIGIN.zone each.
+for f in "${EXTRA_ZONE_DIR:-$CONF_REPO/tests/answer/chain_zones}"/*.zone; do
+  [ -f "$f" ] || continue
+  z=$(basename "$f" .zone)
+  cp "$f" "$out/zones/$z"
+  zones="$zones $z"
 done
 
 # Fit the one copy to every server until a whole round refuses nothing.
@@ -196,7 +206,7 @@ PY
 trap - EXIT
 stop_all
 
-echo "respdiff $rd_commit; PowerDNS zones $pdns_commit; target steerdns, references nsd knot bind"
+echo "respdiff $rd_commit; zones: PowerDNS's ($pdns_commit) and ${EXTRA_ZONE_DIR:-tests/answer/chain_zones}; target steerdns, references nsd knot bind"
 echo "zone lines refused (commented out for all four): $(grep -c ':[0-9][0-9]*: ' "$out/refused")"
 sort -u "$out/refused" | sed 's/^/    /'
 for pass in answer sections; do
