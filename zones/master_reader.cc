@@ -15,6 +15,10 @@ namespace zones {
 using base::AV;
 
 void MasterErrors::Add(std::string_view file, int line, std::string_view message) {
+  if (lines_.size() >= kMax) {  // only counted
+    ++count_;
+    return;
+  }
   AddLine(absl::StrCat(AV(file), ":", line, ": ", AV(message)));
 }
 

@@ -104,7 +104,8 @@ class MasterReader {
       : file_(std::move(file)), origin_(std::move(origin_wire)), ttl_(ttl), errors_(errors) {}
 
   // Reads `text`. `include` is null where $INCLUDE is not allowed (text
-  // uploaded through the API): it is then an error.
+  // uploaded through the API): it is then an error. (A FunctionRef refers
+  // to its callable: make it from a named lambda, not a temporary one.)
   void Read(std::string_view text, RecordSink sink, const IncludeHandler* include);
 
   // RRs the sink took.

@@ -24,6 +24,7 @@ bool MasterTokenizer::Next(MasterEntry* entry, Error* err) {
   err->message.clear();
   const size_t size = text_.size();
   int paren_line = 0;  // line of the open '(', 0 outside parentheses
+  size_t token_end = 0;  // where the last token ended
   bool line_starts_blank = pos_ < size && IsBlank(text_[pos_]);
 
   // Records an error at `line` and skips what is left of the entry: the
@@ -84,6 +85,7 @@ bool MasterTokenizer::Next(MasterEntry* entry, Error* err) {
     }
     MasterToken tok;
     tok.line = line_;
+    tok.joined = !entry->tokens.empty() && pos_ == token_end;
     if (c == '"') {
       const size_t start = ++pos_;
       for (;;) {
@@ -106,6 +108,7 @@ bool MasterTokenizer::Next(MasterEntry* entry, Error* err) {
       tok.text = text_.substr(start, pos_ - start);
       tok.quoted = true;
       ++pos_;  // the closing quote
+      token_end = pos_;
       entry->tokens.push_back(tok);
       continue;
     }
@@ -126,6 +129,7 @@ bool MasterTokenizer::Next(MasterEntry* entry, Error* err) {
       ++pos_;
     }
     tok.text = text_.substr(start, pos_ - start);
+    token_end = pos_;
     entry->tokens.push_back(tok);
   }
   if (paren_line != 0) {

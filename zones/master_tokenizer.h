@@ -15,6 +15,9 @@
 //   - `;` starts a comment that runs to the end of the line, outside quotes;
 //   - `"..."` is one token; inside it `\"` and `\\` do not end it, and a
 //     line break is an error (an unterminated quote);
+//   - a `"` ends an unquoted token and starts a quoted one (`a"b"` is
+//     `a` and `b`), which is marked `joined` to the one before (SVCB's
+//     `alpn="h2"`, RFC 9460 §2.1, needs them as one);
 //   - `\X` outside quotes makes X part of the token, whatever it is
 //     (`\ `, `\;`, `\(`); escapes are kept in the token text as written,
 //     for the name and string readers to decode (`\.` in a name differs
@@ -58,6 +61,10 @@ struct MasterToken {
   int line = 0;          // where the token starts
   bool quoted = false;   // written as "..."
   bool escaped = false;  // holds a backslash escape
+  // No blank between it and the token before: `alpn="h2"` is the tokens
+  // `alpn=` and `h2` (quoted, joined). Readers of SVCB-style `key="value"`
+  // put them back together; elsewhere they are two tokens (as BIND has it).
+  bool joined = false;
 };
 
 // One RR or directive.

@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/string_view.h"
+#include "zones/builder.h"
 
 namespace zones {
 namespace {
@@ -68,17 +69,81 @@ std::string Unescaped(const MasterToken& t, std::string* out) {
   return "";
 }
 
-// A character-string (RFC 1035 §3.3): escapes decoded, at most 255 octets.
+// A character-string (RFC 1035 §3.3): escapes decoded, at most 255 octets,
+// appended to *wire after its length octet.
 std::string CharacterString(const MasterToken& t, std::string* wire) {
-  std::string s;
-  std::string err = Unescaped(t, &s);
+  const size_t at = wire->size();
+  wire->push_back('\0');
+  std::string err = Unescaped(t, wire);
   if (!err.empty()) return err;
-  if (s.size() > 255) {
-    return absl::StrCat("character string longer than 255 octets (", s.size(), ")");
-  }
-  wire->push_back(static_cast<char>(s.size()));
-  wire->append(s);
+  const size_t n = wire->size() - at - 1;
+  if (n > 255) return absl::StrCat("character string longer than 255 octets (", n, ")");
+  (*wire)[at] = static_cast<char>(n);
   return "";
+}
+
+// Appends the wire form of the name `text` to *wire (see
+// NameFromPresentation), without a copy of each label.
+std::string AppendName(std::string_view text, std::string_view origin_wire, std::string* wire) {
+  if (text == "@") {
+    wire->append(origin_wire);
+    return "";
+  }
+  if (text.empty()) return "empty domain name";
+  if (text == ".") {
+    wire->push_back('\0');
+    return "";
+  }
+  const size_t start = wire->size();
+  size_t length_at = start;  // where the length octet of the label goes
+  wire->push_back('\0');
+  auto end_label = [&]() -> std::string {
+    const size_t n = wire->size() - length_at - 1;
+    if (n == 0) return absl::StrCat("empty label in ", Q(text));
+    if (n > 63) return absl::StrCat("label longer than 63 octets in ", Q(text));
+    (*wire)[length_at] = static_cast<char>(n);
+    return "";
+  };
+  bool absolute = false;
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '\\') {
+      if (!DecodeEscape(text, &i, wire)) return absl::StrCat("bad escape in ", Q(text));
+      continue;
+    }
+    if (c == '.') {
+      std::string err = end_label();
+      if (!err.empty()) return err;
+      if (++i == text.size()) {
+        absolute = true;
+      } else {
+        length_at = wire->size();
+        wire->push_back('\0');
+      }
+      continue;
+    }
+    wire->push_back(c);
+    ++i;
+  }
+  if (absolute) {
+    wire->push_back('\0');
+  } else {
+    std::string err = end_label();
+    if (!err.empty()) return err;
+    wire->append(origin_wire);
+  }
+  if (wire->size() - start > 255) return absl::StrCat("name longer than 255 octets: ", Q(text));
+  return "";
+}
+
+// An address for inet_pton(), which wants a NUL-terminated string; false
+// if it cannot be one.
+template <size_t N>
+bool CopyAddress(std::string_view text, char (&buf)[N]) {
+  if (text.size() >= N) return false;
+  std::memcpy(buf, text.data(), text.size());
+  buf[text.size()] = '\0';
+  return true;
 }
 
 std::string Unsigned(std::string_view text, uint64_t max, const char* what, uint64_t* v) {
@@ -340,28 +405,27 @@ std::string ByLayout(uint16_t type, const Layout& layout, absl::Span<const Maste
     switch (f) {
       case F::kIPv4: {
         in_addr a;
-        const std::string s(t.text);
-        if (inet_pton(AF_INET, s.c_str(), &a) != 1) return absl::StrCat("bad IPv4 address ", Q(t.text));
+        char s[INET_ADDRSTRLEN];
+        if (!CopyAddress(t.text, s) || inet_pton(AF_INET, s, &a) != 1)
+          return absl::StrCat("bad IPv4 address ", Q(t.text));
         wire->append(reinterpret_cast<const char*>(&a), 4);
         ++i;
         break;
       }
       case F::kIPv6: {
         in6_addr a;
-        const std::string s(t.text);
-        if (inet_pton(AF_INET6, s.c_str(), &a) != 1) return absl::StrCat("bad IPv6 address ", Q(t.text));
+        char s[INET6_ADDRSTRLEN];
+        if (!CopyAddress(t.text, s) || inet_pton(AF_INET6, s, &a) != 1)
+          return absl::StrCat("bad IPv6 address ", Q(t.text));
         wire->append(reinterpret_cast<const char*>(&a), 16);
         ++i;
         break;
       }
-      case F::kName: {
-        std::string name;
-        err = NameFromPresentation(t.text, origin_wire, &name);
+      case F::kName:
+        err = AppendName(t.text, origin_wire, wire);
         if (!err.empty()) return err;
-        wire->append(name);
         ++i;
         break;
-      }
       case F::kU8:
       case F::kU16:
       case F::kU32: {
@@ -481,7 +545,7 @@ std::string ByLayout(uint16_t type, const Layout& layout, absl::Span<const Maste
 }
 
 // RFC 3597: \# LENGTH HEX...
-std::string Generic(absl::Span<const MasterToken> tokens, std::string* wire) {
+std::string Generic(uint16_t type, absl::Span<const MasterToken> tokens, std::string* wire) {
   if (tokens.size() < 2) return "generic RDATA '\\#' needs a length";
   uint64_t len;
   std::string err = Unsigned(tokens[1].text, 65535, "RDATA length", &len);
@@ -492,6 +556,11 @@ std::string Generic(absl::Span<const MasterToken> tokens, std::string* wire) {
   if (bin.size() != len) {
     return absl::StrCat("generic RDATA says ", len, " octets but has ", bin.size());
   }
+  // RFC 3597 §5: for a known type it must be that type's RDATA (checked on
+  // a copy: the check lower-cases names, and the builder does it again).
+  std::string check = bin;
+  std::string problem = CanonicalizeRdata(type, &check);
+  if (!problem.empty()) return absl::StrCat("generic RDATA of ", TypeName(type), " ", problem);
   wire->append(bin);
   return "";
 }
@@ -511,7 +580,7 @@ std::string ByLdns(uint16_t type, absl::Span<const MasterToken> tokens,
                    std::string_view origin_wire, std::string* wire) {
   std::string text = absl::StrCat(". 0 IN ", TypeName(type));
   for (const MasterToken& t : tokens) {
-    text.push_back(' ');
+    if (!t.joined) text.push_back(' ');  // key="value" stays one
     if (t.quoted) {
       absl::StrAppend(&text, "\"", AV(t.text), "\"");
     } else {
@@ -544,51 +613,7 @@ std::string ByLdns(uint16_t type, absl::Span<const MasterToken> tokens,
 std::string NameFromPresentation(std::string_view text, std::string_view origin_wire,
                                  std::string* wire) {
   wire->clear();
-  if (text == "@") {
-    wire->assign(origin_wire);
-    return "";
-  }
-  if (text.empty()) return "empty domain name";
-  if (text == ".") {
-    wire->push_back('\0');
-    return "";
-  }
-  std::string label;
-  bool absolute = false;
-  size_t i = 0;
-  auto end_label = [&]() -> std::string {
-    if (label.empty()) return absl::StrCat("empty label in ", Q(text));
-    if (label.size() > 63) return absl::StrCat("label longer than 63 octets in ", Q(text));
-    wire->push_back(static_cast<char>(label.size()));
-    wire->append(label);
-    label.clear();
-    return "";
-  };
-  while (i < text.size()) {
-    const char c = text[i];
-    if (c == '\\') {
-      if (!DecodeEscape(text, &i, &label)) return absl::StrCat("bad escape in ", Q(text));
-      continue;
-    }
-    if (c == '.') {
-      std::string err = end_label();
-      if (!err.empty()) return err;
-      ++i;
-      if (i == text.size()) absolute = true;
-      continue;
-    }
-    label.push_back(c);
-    ++i;
-  }
-  if (!absolute) {
-    std::string err = end_label();
-    if (!err.empty()) return err;
-    wire->append(origin_wire);
-  } else {
-    wire->push_back('\0');
-  }
-  if (wire->size() > 255) return absl::StrCat("name longer than 255 octets: ", Q(text));
-  return "";
+  return AppendName(text, origin_wire, wire);
 }
 
 bool LooksLikeTtl(std::string_view text) {
@@ -673,7 +698,7 @@ std::string RdataFromText(uint16_t type, absl::Span<const MasterToken> tokens,
                           std::string_view origin_wire, std::string* wire) {
   wire->clear();
   if (!tokens.empty() && !tokens[0].quoted && tokens[0].text == "\\#") {
-    return Generic(tokens, wire);
+    return Generic(type, tokens, wire);
   }
   if (const Layout* layout = FindLayout(type)) {
     return ByLayout(type, *layout, tokens, origin_wire, wire);

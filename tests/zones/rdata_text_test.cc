@@ -116,9 +116,9 @@ const char* const kSameAsLdns[] = {
     "l LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m",
     "s SVCB 1 svc.example.net. alpn=h2,h3 port=8443",
     "s HTTPS 1 . alpn=h2 ipv4hint=192.0.2.1",
+    "s HTTPS 1 . alpn=\"h2,h3\" port=443",
     "w TYPE65280 \\# 4 0a000001",
     "w A \\# 4 c0000201",
-    "w TXT \\# 0",
     "u TYPE999 \\# 3 010203",
     "e EUI48 00-00-5e-00-53-2a",
 };
@@ -151,6 +151,8 @@ TEST(RdataTextTest, ErrorsNameTheField) {
   EXPECT_EQ(Error("k DS 1 NOSUCHALG 1 00"), "unknown algorithm 'NOSUCHALG'");
   EXPECT_EQ(Error("n NSEC next BOGUS"), "unknown type 'BOGUS'");
   EXPECT_EQ(Error("w A \\# 5 c0000201"), "generic RDATA says 5 octets but has 4");
+  EXPECT_EQ(Error("w TXT \\# 0"), "generic RDATA of TXT needs at least one character-string");
+  EXPECT_EQ(Error("w MX \\# 5 000a000000"), "generic RDATA of MX has 2 octets of trailing RDATA");
   EXPECT_EQ(Error("c CAA 0 \"issue\" \"x\""), "bad CAA tag 'issue' (quoted)");
   EXPECT_THAT(Error("l LOC north"), HasSubstr("bad LOC data"));
 }
