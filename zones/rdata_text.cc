@@ -170,44 +170,34 @@ bool DecodeEscape(std::string_view text, size_t* i, std::string* out) {
   const size_t size = text.size();
   const char* const p = text.data();
   if (size <= 255) {
-    // Without escapes: the text goes in whole, one octet on,
-    // straight into *wire, and each '.' becomes the length octet of the
-    // label after it.
-    const size_t base = wire->size();
-    wire->resize(base + 1 + size + origin_wire.size());
-    char* const w = wire->data() + base;  // w[k + 1] holds p[k]
-    std::memcpy(w + 1, p, size);
-    size_t length_at = 0;
+    // Without escapes: label by label, copied as scanned, each one's
+    // length octet before it; then the origin; then one append.
+    char out[2 * 256];
+    size_t n = 0;  // where the current label's length octet goes
     bool absolute = false;
-    std::string_view problem;
-    for (size_t k = 0;; ++k) {
-      while (k < size && p[k] != '.') ++k;
-      const size_t label = k - length_at;
-      if (label == 0) {
-        if (k == size && k > 0) {  // "a.b.": the root after the last dot
-          w[length_at] = 0;
-          absolute = true;
-          break;
-        }
-        problem = "empty label in ";
-        break;
-      }
-      if (label > 63) {
-        problem = "label longer than 63 octets in ";
-        break;
-      }
-      w[length_at] = static_cast<char>(label);
-      length_at = k + 1;
+    for (size_t k = 0;;) {
+      const size_t start = k;
+      char* dst = out + n + 1;
+      while (k < size && p[k] != '.') *dst++ = p[k++];
+      const size_t label = k - start;
+      if (label == 0) return Fail("empty label in ", Q(text));
+      if (label > 63) return Fail("label longer than 63 octets in ", Q(text));
+      out[n] = static_cast<char>(label);
+      n += 1 + label;
       if (k == size) break;
+      if (++k == size) {  // "a.b.": absolute
+        absolute = true;
+        break;
+      }
     }
-    const size_t n = 1 + size + (absolute ? 0 : origin_wire.size());
-    if (problem.empty() && n > 255) problem = "name longer than 255 octets: ";
-    if (!problem.empty()) {
-      wire->resize(base);
-      return Fail(AV(problem), Q(text));
+    if (absolute) {
+      out[n++] = 0;
+    } else {
+      std::memcpy(out + n, origin_wire.data(), std::min<size_t>(origin_wire.size(), 256));
+      n += origin_wire.size();
     }
-    if (!absolute) std::memcpy(w + 1 + size, origin_wire.data(), origin_wire.size());
-    wire->resize(base + n);
+    if (n > 255) return Fail("name longer than 255 octets: ", Q(text));
+    wire->append(out, n);
     return {};
   }
   return AppendEscapedName(text, origin_wire, wire);
@@ -273,13 +263,15 @@ bool ParseIPv4(std::string_view text, char out[4]);
   }
   if (gap < 0) {
     if (groups != 8) return false;
-  } else {
-    if (groups == 8) return false;  // "::" must stand for at least one group
-    const int tail = groups - gap;
-    std::memmove(bytes + 16 - 2 * tail, bytes + 2 * gap, 2 * tail);
-    std::memset(bytes + 2 * gap, 0, 16 - 2 * tail - 2 * gap);
+    std::memcpy(out, bytes, 16);
+    return true;
   }
-  std::memcpy(out, bytes, 16);
+  if (groups == 8) return false;  // "::" must stand for at least one group
+  // The groups after "::" go to the end, zeros in between.
+  const int shift = 2 * (8 - groups);
+  for (int i = 0; i < 16; ++i) {
+    out[i] = static_cast<char>(i < 2 * gap ? bytes[i] : i < 2 * gap + shift ? 0 : bytes[i - shift]);
+  }
   return true;
 }
 
