@@ -116,6 +116,15 @@ class ZoneBuilder {
   // location ("file" alone when the line is unknown).
   std::string Where(SourceLocation loc) const;
 
+  // Room for about `records` more Add()s with `rdata_octets` of RDATA in
+  // all (hints, e.g. a master file's line count and size): the builder's
+  // tables are allocated once instead of growing by doubling (and copying);
+  // pages not written to are not touched.
+  void Reserve(size_t records, size_t rdata_octets) {
+    rrs_.reserve(rrs_.size() + records);
+    rdata_.reserve(rdata_.size() + rdata_octets);
+  }
+
   // Adds one RR (class IN). `owner_wire` must be lower-cased wire form;
   // `rdata` is the RDATA in uncompressed wire form (names inside it are
   // lower-cased here). Fails with InvalidArgument "file:line: ..." if the

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include <climits>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,6 +41,18 @@ std::string DirectoryOf(const std::string& path) {
 std::string RealPath(const std::string& path) {
   char buf[PATH_MAX];
   return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
+}
+
+// The lines of `text` (memchr: the line count of a 1M-record file in a
+// few milliseconds).
+size_t CountLines(std::string_view text) {
+  size_t lines = 1;
+  for (const char *p = text.data(), *end = p + text.size();
+       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) != nullptr;
+       ++p) {
+    ++lines;
+  }
+  return lines;
 }
 
 // One load: a text or file and the files it includes, into one builder,
@@ -78,6 +91,9 @@ class Loader {
 
 void Loader::Read(std::string_view text, const std::string& display, int file_index,
                   std::string origin_wire, TtlContext ttl, int depth) {
+  // At most one RR a line, and RDATA in wire form is mostly shorter than
+  // its text: the builder's tables are allocated once.
+  builder_->Reserve(CountLines(text), text.size());
   MasterReader reader(display, std::move(origin_wire), ttl, &errors_);
   // The builder's errors name the record's file and line themselves.
   auto sink = [&](const MasterRecord& rr) -> std::string {

@@ -112,7 +112,10 @@ class MasterReader {
   size_t records() const { return records_; }
 
  private:
-  void Error(int line, std::string_view message) { errors_->Add(file_, line, message); }
+  // Cold: the branches that report an error move out of the hot loop.
+  [[gnu::cold, gnu::noinline]] void Error(int line, std::string_view message) {
+    errors_->Add(file_, line, message);
+  }
   void Directive(const MasterEntry& e, const IncludeHandler* include);
 
   std::string file_;
@@ -120,6 +123,7 @@ class MasterReader {
   TtlContext ttl_;
   MasterErrors* errors_;
   std::string last_owner_;
+  int origin_changes_ = 0;  // $ORIGINs seen
   size_t records_ = 0;
 };
 

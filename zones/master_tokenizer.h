@@ -82,7 +82,8 @@ class MasterTokenizer {
     std::string message;
   };
 
-  explicit MasterTokenizer(std::string_view text) : text_(text) {}
+  explicit MasterTokenizer(std::string_view text)
+      : text_(text), lf_end_(text.rfind('\n') + 1) {}  // npos + 1 == 0
 
   // Reads the next entry into *entry (its tokens vector is reused). Returns
   // false at the end of the text. On a lexical error returns true with
@@ -93,7 +94,16 @@ class MasterTokenizer {
   int line() const { return line_; }
 
  private:
+  // Records an error at `line` in *err and skips what is left of the
+  // entry: the rest of the line, and with `in_paren` everything up to the
+  // ')'. Returns true (Next()'s value for an entry with an error).
+  [[gnu::cold, gnu::noinline]] bool Fail(Error* err, int line, std::string message,
+                                         bool in_paren);
+
   std::string_view text_;
+  // One past the last LF (0 if none): a scan for a token's end that starts
+  // before it meets an LF at the latest, so it needs no bounds check.
+  size_t lf_end_;
   size_t pos_ = 0;
   int line_ = 1;
 };

@@ -15,6 +15,8 @@
 #include "base/string_view.h"
 #include "dns/wire/name.h"
 #include "zones/master_reader.h"
+#include "zones/master_tokenizer.h"
+#include "zones/rdata_text.h"
 
 namespace zones_test {
 namespace {
@@ -37,21 +39,114 @@ struct Known {
   bool (*covers)(std::string_view line, const LineComparison& c);
 };
 
-// A token that starts with '@' but is more than "@": ldns 1.8.3 reads any
-// such name as the origin ("@x", "@."); NSD, Knot and BIND read "@" alone
-// as the origin, and here "@x" is the label "@x" (zones/rdata_text.h).
+// A name token that starts with '@' (or "\@") but is more than "@": ldns
+// 1.8.3 reads any such name as the origin ("@x", "@.", "\@."); NSD, Knot
+// and BIND read "@" alone as the origin, and here "@x" is the label "@x"
+// (zones/rdata_text.h).
 bool HasLongAtToken(std::string_view line, const LineComparison&) {
-  for (size_t i = 0; i + 1 < line.size(); ++i) {
-    const bool starts = i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t';
-    if (starts && line[i] == '@' && line[i + 1] != ' ' && line[i + 1] != '\t' &&
-        line[i + 1] != '\r' && line[i + 1] != ';')
-      return true;
+  zones::MasterTokenizer tokenizer(line);
+  zones::MasterEntry entry;
+  zones::MasterTokenizer::Error err;
+  while (tokenizer.Next(&entry, &err)) {
+    for (const zones::MasterToken& t : entry.tokens) {
+      const std::string_view x = t.text;
+      if ((x.size() > 1 && x[0] == '@') || (x.size() > 1 && x[0] == '\\' && x[1] == '@'))
+        return true;
+    }
+  }
+  return false;
+}
+
+// A token that follows another without a blank (`a"b"`, `"a"b`), or a
+// quoted string right after a parenthesis (`)"b"`): ldns keeps such a '"'
+// as part of an unquoted token (and then reads the rest of the line its
+// own way); here, as in BIND, a '"' ends an unquoted token and starts a
+// quoted one (zones/master_tokenizer.h).
+bool HasQuoteAfterNonBlank(std::string_view line, const LineComparison&) {
+  zones::MasterTokenizer tokenizer(line);
+  zones::MasterEntry entry;
+  zones::MasterTokenizer::Error err;
+  while (tokenizer.Next(&entry, &err)) {
+    for (const zones::MasterToken& t : entry.tokens) {
+      if (t.joined) return true;
+      if (!t.quoted) continue;
+      const size_t quote = static_cast<size_t>(t.text.data() - line.data()) - 1;
+      if (quote > 0 && line[quote - 1] != ' ' && line[quote - 1] != '\t' &&
+          line[quote - 1] != '\r') {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// A CR before the end of the line: a blank here (NSD, Knot and BIND treat
+// it as one), a token of its own for ldns (TTL 0 when it stands where the
+// TTL may be); inside a token (in quotes, or escaped as "\<CR>") ldns
+// makes it a space where the token keeps the octet as written (as a tab).
+bool HasCarriageReturnInToken(std::string_view line, const LineComparison&) {
+  const size_t last = line.find_last_not_of('\r');
+  if (last != std::string_view::npos && line.substr(0, last).find('\r') != std::string_view::npos) {
+    return true;
+  }
+  zones::MasterTokenizer tokenizer(line);
+  zones::MasterEntry entry;
+  zones::MasterTokenizer::Error err;
+  while (tokenizer.Next(&entry, &err)) {
+    for (const zones::MasterToken& t : entry.tokens) {
+      if (t.text.find('\r') != std::string_view::npos) return true;
+    }
+  }
+  return false;
+}
+
+// A `\#` token that is not the first of the RDATA (so not RFC 3597's
+// marker): ldns decodes the rest of the line as generic RDATA anyway; here
+// it is a string like any other (for TXT: "#").
+bool HasLateGenericMarker(std::string_view line, const LineComparison&) {
+  zones::MasterTokenizer tokenizer(line);
+  zones::MasterEntry entry;
+  zones::MasterTokenizer::Error err;
+  while (tokenizer.Next(&entry, &err)) {
+    const std::vector<zones::MasterToken>& t = entry.tokens;
+    // Where the RDATA starts: after the owner, a TTL and a class, the type.
+    size_t i = entry.has_owner ? 1 : 0;
+    uint16_t unused;
+    for (int k = 0; k < 2 && i < t.size(); ++k) {
+      if (zones::LooksLikeTtl(t[i].text) || zones::ClassFromText(t[i].text, &unused)) ++i;
+    }
+    for (size_t j = i + 2; j < t.size(); ++j) {
+      if (!t[j].quoted && t[j].text == "\\#") return true;
+    }
+  }
+  return false;
+}
+
+// A parenthesis right against a token (`a(b`, `"x"(y)z`): here it
+// separates tokens as a blank does (as in BIND); ldns drops it and joins
+// what is around it.
+bool HasParenthesisAgainstToken(std::string_view line, const LineComparison&) {
+  zones::MasterTokenizer tokenizer(line);
+  zones::MasterEntry entry;
+  zones::MasterTokenizer::Error err;
+  auto paren = [&](size_t i) { return i < line.size() && (line[i] == '(' || line[i] == ')'); };
+  while (tokenizer.Next(&entry, &err)) {
+    for (const zones::MasterToken& t : entry.tokens) {
+      const size_t begin = static_cast<size_t>(t.text.data() - line.data()) - (t.quoted ? 1 : 0);
+      const size_t end = static_cast<size_t>(t.text.data() - line.data()) + t.text.size() +
+                         (t.quoted ? 1 : 0);
+      if ((begin > 0 && paren(begin - 1)) || paren(end)) return true;
+    }
   }
   return false;
 }
 
 const Known kKnown[] = {
     {"ldns reads a name that starts with '@' as the origin", HasLongAtToken},
+    {"ldns keeps a '\"' that follows a non-blank in an unquoted token", HasQuoteAfterNonBlank},
+    {"ldns makes a CR inside a token a space", HasCarriageReturnInToken},
+    {"ldns joins the tokens around a parenthesis", HasParenthesisAgainstToken},
+    {"ldns reads a \\# after the first RDATA field as generic RDATA", HasLateGenericMarker},
 };
 
 void ReadOurs(std::string_view line, std::string_view origin_wire, LineComparison* c) {

@@ -168,6 +168,29 @@ TEST(MasterFileDiffTest, LinesLdnsTakesAndWeRefuse) {
   }
 }
 
+// Lines both read, differently, on purpose: ours is how NSD, Knot and
+// BIND read them (tests/zones/ldns_line_diff.cc lists why). The fuzz
+// target found each of them.
+TEST(MasterFileDiffTest, KnownDifferencesAreRecognized) {
+  for (const char* line : {
+           "txt IN TXT \"one? \"two\" \"three;semi\"",  // '"' after a non-blank
+           "t2 TXT \"(pa \"(parens)\" ; and a commentrens)\" ; and a comment",
+           "q TXT \"x\"(paqens)Ispf0",                   // a parenthesis against a token
+           "t TXT \"a\rb\"",                             // CR inside a token
+           "gen3 \r IN MX 5 mail",                       // CR between tokens
+           "gen3 TXT X \\# 4 03616263",                  // \# not first in the RDATA
+           "n NS \\@.",                                  // "\@." is not the origin
+           "@x A 192.0.2.2",                              // nor is "@x"
+       }) {
+    SCOPED_TRACE(absl::CEscape(line));
+    const LineComparison c = CompareLineWithLdns(line, Wire("example.com."));
+    ASSERT_TRUE(c.ours_read) << c.ours_error;
+    ASSERT_TRUE(c.ldns_read) << c.ldns_error;
+    EXPECT_NE(c.disagreement, "");
+    EXPECT_NE(c.known, "");
+  }
+}
+
 TEST(MasterFileDiffTest, RecordsAreDescribed) {
   const LineComparison c = CompareLineWithLdns("www 300 A 192.0.2.1", Wire("example.com."));
   ASSERT_TRUE(c.ours_read);
