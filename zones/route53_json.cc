@@ -7,8 +7,10 @@
 // also used by zones/change_batch.cc) and handed to the builder
 // (AddRecordSet for a plain record set, AddRouted for a routing-policy
 // member or an alias).
-// Each value is parsed by ldns from the text ". TTL IN TYPE value", after
-// Route 53's octal escapes are rewritten as RFC 1035 decimal ones.
+// Each value is read as the RDATA of a master-file line, by the master-file
+// tokenizer and zones/rdata_text.h (the same data and messages as a zone
+// file), after Route 53's octal escapes are rewritten as RFC 1035 decimal
+// ones.
 //
 // Line numbers: nlohmann's tree does not keep positions, so after a
 // successful parse RecordSetLines() walks the (now known to be valid) text
@@ -17,9 +19,7 @@
 // record sets, errors fall back to "file:" without a line.
 #include "zones/route53_json.h"
 
-#include <stdbool.h>  // ldns's headers use bool from C
 
-#include <ldns/ldns.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -40,10 +40,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "base/edit_distance.h"
+#include "base/error_list.h"
 #include "base/json_lines.h"
 #include "base/string_view.h"
 #include "dns/wire/name.h"
 #include "base/file.h"
+#include "zones/master_tokenizer.h"
+#include "zones/rdata_text.h"
 #include "zones/zone.h"
 
 namespace zones {
@@ -84,12 +87,6 @@ constexpr uint64_t kMaxTtl = 2147483647;  // RFC 2181 §8, Route 53's too
 constexpr size_t kMaxSetIdentifier = 128;  // Route 53's limit
 constexpr uint64_t kMaxWeight = 255;
 
-struct RRFreer {
-  void operator()(ldns_rr* rr) const { ldns_rr_free(rr); }
-};
-struct BufferFreer {
-  void operator()(ldns_buffer* b) const { ldns_buffer_free(b); }
-};
 
 // " (did you mean 'Weight'?)" for a near miss among `known`, else "".
 template <size_t N>
@@ -119,7 +116,7 @@ bool Contains(const std::string_view (&known)[N], std::string_view key) {
 }
 
 // Rewrites Route 53's "\ooo" octal escapes as RFC 1035 "\DDD" decimal ones
-// (what dns::NameFromText and ldns read); other "\X" escapes stay. False on
+// (what dns::NameFromText and the master-file reader read); other "\X" escapes stay. False on
 // a backslash that ends the text or a digit escape that is not three octal
 // digits up to \377.
 bool FromRoute53Escapes(std::string_view in, std::string* out) {
@@ -162,8 +159,9 @@ bool ParseName(std::string_view text, std::string* wire) {
   return dns::NameFromText(presentation, wire);
 }
 
-// What is wrong with a value's text before ldns sees it (ldns would stop at
-// an unquoted ';' as at a comment, or read on past a line break), or "".
+// What is wrong with a value's text before the master-file reader sees it
+// (it would stop at an unquoted ';' as at a comment, or read on past a line
+// break), or "".
 std::string ValueTextProblem(std::string_view value) {
   bool quoted = false;
   for (size_t i = 0; i < value.size(); ++i) {
@@ -189,26 +187,19 @@ std::string ParseValue(uint16_t type, std::string_view value,
     return "bad escape (Route 53 writes \\ and three octal digits)";
   if (std::string problem = ValueTextProblem(text); !problem.empty())
     return problem;
-  char* mnemonic = ldns_rr_type2str(static_cast<ldns_rr_type>(type));
-  if (mnemonic == nullptr) return "out of memory";
-  text = absl::StrCat(". 0 IN ", mnemonic, " ", text);
-  std::free(mnemonic);
-  ldns_rr* raw = nullptr;
-  const ldns_status st =
-      ldns_rr_new_frm_str(&raw, text.c_str(), 0, nullptr, nullptr);
-  std::unique_ptr<ldns_rr, RRFreer> rr(raw);
-  if (st != LDNS_STATUS_OK) return ldns_get_errorstr_by_id(st);
-  if (static_cast<uint16_t>(ldns_rr_get_type(rr.get())) != type)
-    return "not a value of this type";
-  std::unique_ptr<ldns_buffer, BufferFreer> buf(ldns_buffer_new(256));
-  if (buf == nullptr) return "out of memory";
-  if (ldns_rr_rdata2buffer_wire(buf.get(), rr.get()) != LDNS_STATUS_OK ||
-      !ldns_buffer_status_ok(buf.get())) {
-    return "cannot encode the value";
-  }
-  rdata->assign(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())),
-                ldns_buffer_position(buf.get()));
-  return "";
+  // The value is the RDATA part of a master-file line: the same tokenizer
+  // and RDATA reader as master files (names absolute: the origin is the
+  // root), so both give the same data and the same messages.
+  text.insert(0, " ");
+  text.push_back('\n');
+  MasterTokenizer tokenizer(text);
+  MasterEntry entry;
+  MasterTokenizer::Error error;
+  if (!tokenizer.Next(&entry, &error) || entry.tokens.empty())
+    return "empty value";
+  if (!error.message.empty()) return error.message;
+  rdata->clear();
+  return RdataFromText(type, entry.tokens, std::string_view("\0", 1), rdata);
 }
 
 // Parses one record set into a Route53RecordSet, in phases (Parse() runs
@@ -306,8 +297,7 @@ absl::Status RecordSetParser::ParseIdentity(const Json& rs) {
   if (absl::Status s = OptionalString(rs, "Type", "Type", &type_text); !s.ok())
     return s;
   if (!type_text) return Fail("Type is required");
-  type_ = static_cast<uint16_t>(ldns_get_rr_type_by_name(type_text->c_str()));
-  if (type_ == 0) return Fail(absl::StrCat("unknown Type '", *type_text, "'"));
+  if (!TypeFromText(*type_text, &type_) || type_ == 0) return Fail(absl::StrCat("unknown Type '", *type_text, "'"));
 
   if (absl::Status s = OptionalString(rs, "SetIdentifier", "SetIdentifier",
                                       &set_identifier_);
@@ -556,18 +546,22 @@ absl::Status ReadRoute53JsonText(std::string_view text,
   }
   std::vector<int> lines = base::TopLevelObjectLines(text, "ResourceRecordSets");
   if (lines.size() != sets->size()) lines.clear();  // see the file comment
+  // Every bad record set is reported (up to base::ErrorList::kMax), each
+  // with its first problem; a bad one is not added, the rest still are so
+  // that the builder's own per-record checks run on them too.
+  base::ErrorList errors;
   for (size_t i = 0; i < sets->size(); ++i) {
     const SourceLocation loc{file, lines.empty() ? 0 : lines[i]};
     Route53RecordSet rs;
     absl::Status s = ParseRoute53RecordSet(
         (*sets)[i], absl::StrCat("ResourceRecordSets[", i, "]"), &rs);
     if (!s.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(builder->Where(loc), ": ", s.message()));
+      errors.AddLine(absl::StrCat(builder->Where(loc), ": ", s.message()));
+      continue;
     }
-    if (s = AddRoute53RecordSet(rs, loc, builder); !s.ok()) return s;
+    errors.AddStatus(AddRoute53RecordSet(rs, loc, builder));
   }
-  return absl::OkStatus();
+  return errors.ToStatus();
 }
 
 absl::Status ReadRoute53Json(const std::string& path, ZoneBuilder* builder) {

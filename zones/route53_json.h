@@ -3,13 +3,14 @@
 // Reads Route 53 record sets, as `aws route53 list-resource-record-sets`
 // prints them ({"ResourceRecordSets":[...]}; other top-level keys such as
 // IsTruncated or MaxItems are ignored), into a ZoneBuilder. nlohmann-json
-// parses the JSON, ldns each value.
+// parses the JSON; each value is read as master-file RDATA
+// (zones/rdata_text.h).
 //
 // One record set:
 //   Name             trailing dot optional, any case, Route 53's "\ooo" octal
 //                    escapes ("\052" is "*")
 //   Type             A, AAAA, CNAME, MX, NS, PTR, SOA, SPF, SRV, TXT, CAA,
-//                    NAPTR, DS, ... (any type ldns knows)
+//                    NAPTR, DS, ... (any type a master file may hold)
 //   TTL, ResourceRecords[].Value
 //                    each value in presentation format, names absolute
 //                    (trailing dot optional), octal escapes as in names
@@ -32,7 +33,11 @@
 //   "file:LINE: record set [name='www.example.com.', type='A',
 //    set-identifier='eu']: what is wrong"          anything about a record
 // where LINE is the line of the record set's "{" ("file:" alone when the
-// line is not known, e.g. for a record set that is not an object).
+// line is not known, e.g. for a record set that is not an object). Every
+// bad record set of a file is reported, one line each with its first
+// problem, up to base::ErrorList::kMax lines and then "... and N more
+// errors"; a file with any bad record set adds nothing usable (the caller
+// discards the builder).
 #ifndef STEERDNS_ZONES_ROUTE53_JSON_H_
 #define STEERDNS_ZONES_ROUTE53_JSON_H_
 

@@ -191,6 +191,41 @@ TEST_F(e2eCheckParity, BrokenSetsGiveTheServersLine) {
                          "has no address (A/AAAA) in the zone");
 }
 
+// Every bad record set of a Route 53 file is listed, by zonectl check and
+// by the server alike, not only the first.
+TEST_F(e2eCheckParity, EveryBadRecordSetIsListedByBoth) {
+  WriteTemp("a.zone", Zone("a.test."));
+  WriteTemp("bad.json",
+            RecordSets({"{\"Name\": \"one.a.test.\", \"Type\": \"A\", \"TTL\": 60, "
+                        "\"ResourceRecords\": [{\"Value\": \"192.0.2.256\"}]}",
+                        LatencyA("ok.a.test.", "eu", "eu-west-1"),
+                        "{\"Name\": \"two.a.test.\", \"Type\": \"A\", \"TTL\": 60}"}));
+  const Set set{{{"a.test.", "a.zone"}, {"a.test.", "bad.json"}}, {}};
+  const std::vector<std::string> expected = {
+      tmp_ + "/bad.json:2: record set [name='one.a.test.', type='A']: bad value "
+             "'192.0.2.256': bad IPv4 address '192.0.2.256'",
+      tmp_ + "/bad.json:4: record set [name='two.a.test.', type='A']: ResourceRecords is "
+             "required (except for alias records)"};
+  auto error_lines = [&](const std::string& text) {
+    std::vector<std::string> found;
+    for (const std::string& line : Lines(text))
+      if (line.find(tmp_ + "/bad.json:") != std::string::npos) found.push_back(line);
+    return found;
+  };
+  ToolRun check = Check(set);
+  EXPECT_TRUE(check.exit.exited && check.exit.exit_code == 1) << check.Describe();
+  EXPECT_EQ(error_lines(check.err), expected) << check.Describe();
+
+  std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--control", "off",
+                                   "--default-latency", "off", "--zone",
+                                   "a.test.=" + tmp_ + "/a.zone", "--zone",
+                                   "a.test.=" + tmp_ + "/bad.json"};
+  std::string out, err;
+  ExitInfo e = RunBinary(args, 10s, &out, &err);
+  EXPECT_TRUE(e.exited && e.exit_code == 1) << e.Describe();
+  EXPECT_EQ(error_lines(err), expected) << err;
+}
+
 TEST_F(e2eCheckParity, ThePositionalFormSaysTheSame) {
   const std::string zone = WriteTemp("a.zone", Zone("a.test."));
   const std::string out = WriteTemp("out.json", RecordSets({Alias("app.a.test.", "www.c.test.")}));

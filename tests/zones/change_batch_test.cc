@@ -969,8 +969,7 @@ TEST_F(ChangeBatchTest, BadBatchDocuments) {
                 "Type": "A", "TTL": 60,
                 "ResourceRecords": [{"Value": "192.0.2"}]})")})),
             "change 1 (CREATE): record set [name='x.example.com.', "
-            "type='A']: bad value '192.0.2': Syntax error, could not parse "
-            "the RR's rdata");
+            "type='A']: bad value '192.0.2': bad IPv4 address '192.0.2'");
 }
 
 // --- Size ---

@@ -14,7 +14,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "base/error_list.h"
 #include "dns/wire/types.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -413,6 +415,37 @@ TEST(Route53JsonErrorTest, TheBaseDocumentIsValid) {
             "(no error)");
 }
 
+TEST(Route53JsonErrorTest, EveryBadRecordSetIsReportedNotOnlyTheFirst) {
+  // Three bad record sets among good ones: each on its own line, in file
+  // order, each with its own problem.
+  EXPECT_EQ(
+      ErrorOf({R"({"Name": "a.example.com.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.256"}]})",
+               kSimpleA,
+               R"({"Name": "b.example.com.", "Type": "BOGUS", "TTL": 60, "ResourceRecords": [{"Value": "x"}]})",
+               R"({"Name": "c.example.com.", "Type": "A", "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
+      "zone.json:4: record set [name='a.example.com.', type='A']: bad value "
+      "'192.0.2.256': bad IPv4 address '192.0.2.256'\n"
+      "zone.json:6: record set [name='b.example.com.']: unknown Type "
+      "'BOGUS'\n"
+      "zone.json:7: record set [name='c.example.com.', type='A']: TTL is "
+      "required (except for alias records)");
+}
+
+TEST(Route53JsonErrorTest, ManyBadRecordSetsStopAtTheLimit) {
+  std::vector<std::string> bad;
+  for (int i = 0; i < 25; ++i) {
+    bad.push_back(absl::StrCat(R"({"Name": "h)", i,
+                               R"(.example.com.", "Type": "A", "TTL": -1, "ResourceRecords": [{"Value": "192.0.2.1"}]})"));
+  }
+  const std::string error = ErrorOf(bad);
+  const std::vector<std::string> lines = absl::StrSplit(error, '\n');
+  ASSERT_EQ(lines.size(), base::ErrorList::kMax + 1) << error;
+  EXPECT_EQ(lines.front(),
+            "zone.json:4: record set [name='h0.example.com.', type='A']: TTL "
+            "must be an integer from 0 to 2147483647");
+  EXPECT_EQ(lines.back(), "... and 5 more errors");
+}
+
 TEST(Route53JsonErrorTest, OneLatencyMemberPerRegion) {
   EXPECT_EQ(ErrorOf({Latency("eu2", "eu-west-1"), Latency("us", "us-east-1"),
                      Latency("eu", "eu-west-1")}),
@@ -640,17 +673,17 @@ TEST(Route53JsonErrorTest, BadValuesNameTheRecordAndTheValue) {
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}, {"Value": "1.2.3"}]})"}),
       "zone.json:4: record set [name='www.example.com.', type='A']: bad value "
-      "'1.2.3': Syntax error, could not parse the RR's rdata");
+      "'1.2.3': bad IPv4 address '1.2.3'");
   EXPECT_EQ(
       ErrorOf({Latency("eu", "eu-west-1"),
                R"({"Name": "www.example.com.", "Type": "A", "SetIdentifier": "us", "Region": "us-east-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1 192.0.2.2"}]})"}),
       "zone.json:5: record set [name='www.example.com.', type='A', "
-      "set-identifier='us']: bad value '192.0.2.1 192.0.2.2': Syntax error, "
-      "superfluous text present");
+      "set-identifier='us']: bad value '192.0.2.1 192.0.2.2': too many "
+      "fields for A: '192.0.2.2' is left over");
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "MX", "TTL": 60, "ResourceRecords": [{"Value": "10"}]})"}),
       "zone.json:4: record set [name='www.example.com.', type='MX']: bad "
-      "value '10': Syntax error, value expected");
+      "value '10': MX record is missing its domain name");
   EXPECT_EQ(
       ErrorOf({R"({"Name": "www.example.com.", "Type": "TXT", "TTL": 60, "ResourceRecords": [{"Value": "v=DKIM1; k=rsa"}]})"}),
       "zone.json:4: record set [name='www.example.com.', type='TXT']: bad "
