@@ -9,6 +9,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/error_list.h"
 #include "base/file.h"
 #include "base/string_view.h"
 #include "absl/strings/str_join.h"
@@ -329,6 +330,8 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> LatencyTable::ParseCsv(
   LatencyTableBuilder b(source);
   b.Reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')));
   bool have_header = false;
+  // Every bad row is reported (up to ErrorList::kMax), not only the first.
+  base::ErrorList errors;
   absl::Status s = ForEachCsvRecord(
       text, source,
       [&](absl::Span<const std::string_view> f, int line) -> absl::Status {
@@ -336,6 +339,7 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> LatencyTable::ParseCsv(
           have_header = true;
           if (f.size() != 3 || f[0] != "network" || f[1] != "region" ||
               f[2] != "rtt_ms") {
+            // Without the header the rows cannot be read as anything.
             return absl::InvalidArgumentError(absl::StrCat(
                 AV(source), ":", line,
                 ": header must be 'network,region,rtt_ms', got '",
@@ -344,14 +348,15 @@ absl::StatusOr<std::shared_ptr<const LatencyTable>> LatencyTable::ParseCsv(
           return absl::OkStatus();
         }
         if (f.size() != 3) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(AV(source), ":", line,
-                           ": expected 3 fields (network,region,rtt_ms), got ",
-                           f.size()));
+          errors.Add(source, line,
+                     absl::StrCat("expected 3 fields (network,region,rtt_ms), got ", f.size()));
+          return absl::OkStatus();
         }
-        return b.AddText(f[0], f[1], f[2], line);
+        errors.AddStatus(b.AddText(f[0], f[1], f[2], line));
+        return absl::OkStatus();
       });
-  if (!s.ok()) return s;
+  errors.AddStatus(s);  // a CSV syntax error stops the reading there
+  if (!errors.empty()) return errors.ToStatus();
   if (!have_header) {
     return absl::InvalidArgumentError(absl::StrCat(
         AV(source), ":1: empty file (expected the header network,region,rtt_ms)"));
@@ -419,18 +424,15 @@ std::optional<TableRegion> LatencyTable::FindRegion(
 }
 
 absl::Status LatencyTable::CheckRegions(const RegionRegistry& registry) const {
-  const std::string* first = nullptr;
-  int first_line = 0;
+  // Every unknown region, at the line that first names it, in line order.
+  std::vector<std::pair<int, const std::string*>> unknown;
   for (size_t i = 0; i < region_names_.size(); ++i) {
-    if (registry.Find(region_names_[i]) != nullptr) continue;
-    if (first == nullptr || region_lines_[i] < first_line) {
-      first = &region_names_[i];
-      first_line = region_lines_[i];
-    }
+    if (registry.Find(region_names_[i]) == nullptr) unknown.emplace_back(region_lines_[i], &region_names_[i]);
   }
-  if (first == nullptr) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(source_, ":", first_line, ": ",
-                                                 registry.UnknownRegionMessage(*first)));
+  std::sort(unknown.begin(), unknown.end());
+  base::ErrorList errors;
+  for (const auto& [line, name] : unknown) errors.Add(source_, line, registry.UnknownRegionMessage(*name));
+  return errors.ToStatus();
 }
 
 void LatencyTable::Explain(const Address& a, const RankResult& r,

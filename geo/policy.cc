@@ -150,7 +150,7 @@ std::string_view SkipReasonName(SkipReason r) {
   // Indexed by SkipReason.
   static constexpr std::string_view kNames[] = {
       "picked",    "unhealthy", "drained",     "down",    "outranked",
-      "not-ranked", "not-drawn", "weight-zero", "standby"};
+      "not-ranked", "not-drawn", "weight-zero", "standby",   "no-table-row"};
   const auto i = static_cast<size_t>(r);
   return i < std::size(kNames) ? kNames[i] : "?";
 }
@@ -243,8 +243,9 @@ Pick PickLatency(absl::Span<const Candidate> candidates,
   const uint32_t one[1] = {p.index};
   FinishTrace(trace, states, absl::Span<const uint32_t>(one, p.index == kNoPick ? 0 : 1),
               p.fail_open, [&](const CandidateTrace& c) {
-                return c.rank < 0 && picked_ranked ? SkipReason::kNotRanked
-                                                   : SkipReason::kOutranked;
+                return c.rank >= 0      ? SkipReason::kOutranked
+                       : picked_ranked ? SkipReason::kNotRanked
+                                       : SkipReason::kNoTableRow;
               });
   std::stable_sort(trace->candidates.begin(), trace->candidates.end(),
                    [](const CandidateTrace& a, const CandidateTrace& b) {

@@ -169,6 +169,9 @@ enum class SkipReason : uint8_t {
   kWeightZero,   // weighted: weight 0 while a weighted member was eligible
   kStandby,      // failover: eligible, but another role (or an earlier member
                  // of the same role) answers
+  kNoTableRow,   // latency: eligible, but the client's table row ranks none
+                 // of the members (or there is no row): members go in their
+                 // listed order and an earlier one answers
 };
 std::string_view SkipReasonName(SkipReason r);
 

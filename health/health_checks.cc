@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/error_list.h"
 #include "base/file.h"
 #include "base/json_lines.h"
 #include "base/string_view.h"
@@ -500,11 +501,13 @@ absl::StatusOr<HealthChecksConfig> HealthChecksConfig::Parse(
 
   std::vector<HealthCheckConfig> checks(objects.size());
   std::vector<std::vector<std::string>> check_warnings(objects.size());
+  // Every bad check is reported (up to ErrorList::kMax), not only the first.
+  base::ErrorList errors;
   for (size_t i = 0; i < objects.size(); ++i) {
     CheckReader reader(source, &check_warnings[i]);
-    absl::Status s = reader.Read(*objects[i], i, lines[i], &checks[i]);
-    if (!s.ok()) return s;
+    errors.AddStatus(reader.Read(*objects[i], i, lines[i], &checks[i]));
   }
+  if (!errors.empty()) return errors.ToStatus();
   return Build(std::move(checks), source, std::move(warnings),
                std::move(check_warnings));
 }
@@ -522,32 +525,36 @@ absl::StatusOr<HealthChecksConfig> HealthChecksConfig::Build(
   HealthChecksConfig out;
   out.source_ = std::string(source);
   out.warnings_ = std::move(warnings);
+  base::ErrorList errors;
   for (size_t i = 0; i < checks.size(); ++i) {
     HealthCheckConfig& c = checks[i];
     absl::Status s = ValidateCheck(source, &c, &check_warnings[i]);
-    if (!s.ok()) return s;
+    if (!s.ok()) {
+      errors.AddStatus(s);
+      continue;
+    }
     out.warnings_.insert(out.warnings_.end(), check_warnings[i].begin(),
                          check_warnings[i].end());
     auto [it, inserted] = out.index_.emplace(c.id, i);
     if (!inserted) {
       const HealthCheckConfig& first = checks[it->second];
-      return absl::InvalidArgumentError(absl::StrCat(
+      errors.AddLine(absl::StrCat(
           CheckWhere(source, c), "duplicate Id (first defined",
           first.line > 0 ? absl::StrCat(" on line ", first.line) : std::string(),
           ")"));
     }
   }
+  if (!errors.empty()) return errors.ToStatus();
   // Children must exist; no cycles among CALCULATED checks.
   for (const HealthCheckConfig& c : checks) {
     for (const std::string& child : c.children) {
       if (!out.index_.contains(child)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(CheckWhere(source, c), "ChildHealthChecks names '",
-                         child, "', which is not a health check in ",
-                         AV(source)));
+        errors.AddLine(absl::StrCat(CheckWhere(source, c), "ChildHealthChecks names '", child,
+                                    "', which is not a health check in ", AV(source)));
       }
     }
   }
+  if (!errors.empty()) return errors.ToStatus();
   // Depth-first search; 0 = unvisited, 1 = on the stack, 2 = done.
   std::vector<uint8_t> mark(checks.size(), 0);
   std::vector<std::pair<size_t, size_t>> stack;  // (check, next child)

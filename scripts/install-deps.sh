@@ -23,6 +23,10 @@ PACKAGES=(
   # the other servers' zone loaders, for the interop tests (ctest -L interop):
   # nsd-checkzone, kzonecheck, named-checkzone
   nsd knot-dnssecutils bind9-utils
+  # the reference servers of the edge-query interop test (ctest
+  # interop_edge_queries) and its client; the outside suites' own packages
+  # are in scripts/conformance/install-deps.sh
+  knot bind9 python3-dnspython
   prometheus                        # promtool: checks the /metrics text format
   python3                           # the lab's health-check endpoints (http.server)
 )

@@ -12,6 +12,9 @@
 # Try (lab):   dig @127.0.0.1 -p 5300 app.lab.example +subnet=81.2.69.0/24
 # Try (basic): dig @127.0.0.1 -p 5300 app.example.com +subnet=198.51.100.0/24
 # Further arguments go to steerdns.
+# Env: DNS_PORT (default 5300), CONTROL_PORT (default 8053), BUILD_DIR
+# (default build; built only when not current: scripts/build-if-needed.sh),
+# and for the lab ENDPOINT_BASE_PORT (default 18101).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" != "--basic" ]; then
@@ -19,12 +22,14 @@ if [ "${1:-}" != "--basic" ]; then
 fi
 shift
 BUILD_DIR=${BUILD_DIR:-build}
+DNS_PORT=${DNS_PORT:-5300}
+CONTROL_PORT=${CONTROL_PORT:-8053}
 export BUILD_DIR
-./scripts/build.sh
-listen=(--listen 127.0.0.1:5300)
+./scripts/build-if-needed.sh
+serve=(--listen "127.0.0.1:$DNS_PORT" --control "127.0.0.1:$CONTROL_PORT")
 # Serve IPv6 loopback too where the machine has it.
-if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then listen+=(--listen '[::1]:5300'); fi
-exec "$BUILD_DIR/tools/steerdns" "${listen[@]}" \
+if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then serve+=(--listen "[::1]:$DNS_PORT"); fi
+exec "$BUILD_DIR/tools/steerdns" "${serve[@]}" \
   --zone example.com.=examples/example.com.zone \
   --zone example.com.=examples/route53/example.com.json \
   --zone sub.example.com.=examples/sub.example.com.zone \

@@ -65,18 +65,25 @@ constexpr FlagDef kFlagDefs[] = {
     {"json", false},       {"help", false},      {"wait", false},
     {"origin", true},      {"change-batch", true}, {"client", true},
     {"subnet", true},      {"records", false},   {"format", true},
+    {"zone", true},
 };
 constexpr const char* kGlobalFlags[] = {"server", "token-file", "timeout", "help"};
 
 struct Parsed {
   std::vector<std::string> words;              // positional arguments
-  std::map<std::string, std::string> values;   // --flag VALUE
+  std::map<std::string, std::string> values;   // --flag VALUE (the last one)
+  std::map<std::string, std::vector<std::string>> lists;  // every VALUE, in order
   std::set<std::string> bools;                 // --flag
   std::vector<std::string> given;              // flag names, in order
   bool has(const std::string& f) const { return bools.count(f) || values.count(f); }
   std::string value(const std::string& f) const {
     auto it = values.find(f);
     return it == values.end() ? "" : it->second;
+  }
+  // A repeatable flag's values.
+  std::vector<std::string> list(const std::string& f) const {
+    auto it = lists.find(f);
+    return it == lists.end() ? std::vector<std::string>() : it->second;
   }
 };
 
@@ -201,26 +208,19 @@ std::string ZoneLine(const Json& z) {
 // Commands.
 
 int RunCheck(Ctx&, const std::vector<std::string>& files, const Parsed& p) {
-  const std::string origin = p.value("origin");
-  int status = kExitOk;
-  std::vector<CheckResult> results;
-  for (const std::string& f : files) {
-    CheckResult r = CheckFile(f, origin);
-    for (const std::string& w : r.warnings) std::cerr << w << "\n";
-    if (r.ok) {
-      std::cout << f << ": ok: " << r.summary << "\n";
-    } else {
-      std::cerr << r.error << "\n";
-      status = kExitFail;
-    }
-    results.push_back(std::move(r));
+  std::vector<ZoneArg> zones;
+  for (const std::string& z : p.list("zone")) {
+    ZoneArg arg;
+    if (std::string problem = ParseZoneArg(z, &arg); !problem.empty())
+      return UsageError("--zone: " + problem, "check");
+    zones.push_back(std::move(arg));
   }
-  // Across files, as the server checks them: HealthCheckIds.
-  for (const std::string& e : CheckTogether(results)) {
-    std::cerr << e << "\n";
-    status = kExitFail;
-  }
-  return status;
+  if (files.empty() && zones.empty()) return UsageError("no files to check", "check");
+  const CheckOutput out = Check(files, zones, p.value("origin"));
+  for (const std::string& line : out.ok) std::cout << line << "\n";
+  for (const std::string& w : out.warnings) std::cerr << w << "\n";
+  for (const std::string& e : out.errors) std::cerr << e << "\n";
+  return out.errors.empty() ? kExitOk : kExitFail;
 }
 
 int RunLoad(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
@@ -231,7 +231,9 @@ int RunLoad(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
     if (!content) return kExitFail;
     body["files"].push_back(
         {{"name", args[i]},
-         {"format", zones::IsRoute53JsonPath(args[i]) ? "route53" : "master"},
+         {"format", zones::IsRoute53JsonPath(args[i]) || zones::LooksLikeRoute53Json(*content)
+                        ? "route53"
+                        : "master"},
          {"content", *content}});
   }
   std::string text;
@@ -523,25 +525,38 @@ int RunHealth(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
-      {"check", "check [--origin ORIGIN] FILE...",
-       "validate files offline (zones, Route 53 JSON, latency, regions, health checks)",
-       "Parses and validates each FILE with the server's own loaders; needs no server.\n"
-       "The kind comes from the file:\n"
-       "  *.json  Route 53 record sets ({\"ResourceRecordSets\": [...]}), health checks\n"
-       "          ({\"HealthChecks\": [...]}) or a change batch ({\"Changes\": [...]})\n"
-       "  *.csv   latency table (header network,region,rtt_ms) or regions\n"
-       "          (header region,latitude,longitude)\n"
-       "  other   an RFC 1035 master file; its origin is its $ORIGIN or SOA owner\n"
+      {"check", "check [--zone ORIGIN=PATH]... [--origin ORIGIN] [FILE]...",
+       "validate files offline, together, as the server would load them",
+       "Loads and checks the files with the server's own loaders and checks; needs no\n"
+       "server. Zones are given as the server takes them, or as files:\n"
+       "  --zone ORIGIN=PATH  repeatable; the files of one origin make one zone (*.json\n"
+       "                      Route 53 record sets, else a master file), exactly as\n"
+       "                      steerdns --zone\n"
+       "  *.json              Route 53 record sets ({\"ResourceRecordSets\": [...]}): with\n"
+       "                      an SOA a zone of its own; without, they join the zone\n"
+       "                      among the files that holds their names (a zone needs\n"
+       "                      its SOA)\n"
+       "  other               an RFC 1035 master file; its origin is its $ORIGIN or SOA\n"
+       "                      owner (or --origin)\n"
+       "The other files, by kind:\n"
+       "  *.json  health checks ({\"HealthChecks\": [...]}) or a change batch\n"
+       "          ({\"Changes\": [...]})\n"
+       "  *.csv   latency table (header network,region,rtt_ms), network locations\n"
+       "          (network,latitude,longitude) or regions (region,latitude,longitude)\n"
+       "Then, across the files, what the server checks at start-up: every region the\n"
+       "zones, latency tables and change batches name is in the regions file among the\n"
+       "files, else in the server's default (data/aws_regions.csv) (\"unknown region\n"
+       "'eu-wset-1' (did you mean 'eu-west-1'?)\"); alias targets are in the zones\n"
+       "checked and do not loop; when the files include health checks, every\n"
+       "HealthCheckId is one of them (without, a note says the ids were not checked).\n"
        "Prints \"FILE: ok: ...\" for each good file and \"file:line: message\" on stderr\n"
-       "for each bad one; exit status 1 if any file is bad. When the files include\n"
-       "health checks, every HealthCheckId of the record sets checked with them must\n"
-       "be one of them, as the server requires. Every region a latency table or a\n"
-       "record set (or change batch) names must be in the regions file among the\n"
-       "files, else in the server's default (data/aws_regions.csv), in the server's\n"
-       "words: \"unknown region 'eu-wset-1' (did you mean 'eu-west-1'?)\".\n\n"
+       "for each problem, the one the server would stop at with the same files first;\n"
+       "exit status 1 if there is any.\n\n"
        "Options:\n"
-       "  --origin ORIGIN   the zone origin of master files and Route 53 JSON\n",
-       {"origin"}, 1, -1, RunCheck},
+       "  --zone ORIGIN=PATH  a zone file, as the server's --zone (repeatable)\n"
+       "  --origin ORIGIN     the zone origin of the master files and Route 53 JSON\n"
+       "                      given as FILE\n",
+       {"origin", "zone"}, 0, -1, RunCheck},
       {"load", "load ORIGIN FILE... [--json]",
        "load or replace a zone from a master file and/or Route 53 JSON",
        "Uploads the files (PUT /v1/zones/ORIGIN); *.json is Route 53 record sets, anything\n"
@@ -777,6 +792,7 @@ int Main(int argc, char** argv) {
         value = argv[++i];
       }
       p.values[name] = value;
+      p.lists[name].push_back(value);
     } else {
       if (has_value) return UsageError("--" + name + " takes no value", "");
       p.bools.insert(name);

@@ -2,8 +2,8 @@
 #include "tools/zonectl_check.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
-#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -21,6 +21,7 @@
 #include "absl/strings/str_split.h"
 #include "base/file.h"
 #include "base/string_view.h"
+#include "dns/answer/snapshot.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
 #include "geo/csv_reader.h"
@@ -31,6 +32,7 @@
 #include "zones/route53_json.h"
 #include "zones/zone.h"
 #include "zones/zone_loader.h"
+#include "zones/zone_set.h"
 #include "health/health_checks.h"
 
 namespace zonectl {
@@ -41,8 +43,35 @@ using Json = nlohmann::json;
 // Debian's Abseil has its own absl::string_view.
 using base::AV;
 
-constexpr uint16_t kTypeSoa = 6;
-constexpr uint16_t kTypeNs = 2;
+// The kinds of file `check` tells apart (zone files are zones::LoadZone's).
+enum class FileKind {
+  kRoute53ChangeBatch,
+  kHealthChecks,
+  kLatencyTable,
+  kRegions,
+};
+
+// What one file other than a zone file holds, once checked.
+struct CheckResult {
+  bool ok = false;
+  FileKind kind = FileKind::kLatencyTable;
+  // When ok: what the file holds, e.g. "latency table: 6 networks, ...".
+  std::string summary;
+  // When !ok: one line, "file:line: message" (or "file: message").
+  std::string error;
+  // Non-fatal findings, one line each.
+  std::vector<std::string> warnings;
+  // Health checks: the ids the file defines.
+  std::vector<std::string> health_check_ids;
+  // A latency table (not network locations): the table, for the checks
+  // across files.
+  std::shared_ptr<const geo::LatencyTable> latency_table;
+  // A change batch: the Region of each record set, with where it is
+  // ("file: Changes[i]: record set [...]"), in file order.
+  std::vector<std::pair<std::string, std::string>> region_refs;
+  // A regions file: its path.
+  std::string regions_path;
+};
 
 CheckResult Fail(FileKind kind, std::string error) {
   CheckResult r;
@@ -133,146 +162,11 @@ absl::StatusOr<std::string> MasterFileOrigin(const std::string& path,
       "absolute owner before the first relative name); give --origin"));
 }
 
-CheckResult CheckMasterFile(const std::string& path, const std::string& origin_flag) {
-  std::string origin = origin_flag;
-  if (origin.empty()) {
-    absl::StatusOr<std::string> text = base::ReadFile(path);
-    if (!text.ok()) return Fail(FileKind::kMasterFile, std::string(text.status().message()));
-    absl::StatusOr<std::string> found = MasterFileOrigin(path, *text);
-    if (!found.ok()) return Fail(FileKind::kMasterFile, std::string(found.status().message()));
-    origin = *found;
-  }
-  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
-      zones::LoadZone(origin, {path});
-  if (!zone.ok()) return Fail(FileKind::kMasterFile, std::string(zone.status().message()));
-  return Ok(FileKind::kMasterFile,
-            absl::StrCat("master file for zone ", dns::NameToText((*zone)->origin()),
-                         ", serial ", (*zone)->serial(), ", ",
-                         ZoneCounts(**zone)));
-}
-
-// Lower-cased labels of a presentation name, root last dropped.
-std::vector<std::string> Labels(const std::string& name) {
-  std::string n = absl::AsciiStrToLower(name);
-  while (!n.empty() && n.back() == '.') n.pop_back();
-  std::vector<std::string> out;
-  if (n.empty()) return out;
-  for (absl::string_view l : absl::StrSplit(n, '.')) out.emplace_back(l);
-  return out;
-}
-
-// The deepest name that contains every name in `names`.
-std::string CommonAncestor(const std::vector<std::string>& names) {
-  std::vector<std::string> common;
-  bool first = true;
-  for (const std::string& name : names) {
-    std::vector<std::string> l = Labels(name);
-    if (first) {
-      common = l;
-      first = false;
-      continue;
-    }
-    size_t k = 0;
-    while (k < common.size() && k < l.size() &&
-           common[common.size() - 1 - k] == l[l.size() - 1 - k]) {
-      ++k;
-    }
-    common.erase(common.begin(), common.end() - static_cast<ptrdiff_t>(k));
-  }
-  return common.empty() ? "." : absl::StrCat(absl::StrJoin(common, "."), ".");
-}
-
 // Wire form of `text` (absolute); the name must be well-formed.
 std::string Wire(std::string_view text) {
   std::string w;
   dns::NameFromText(text, &w);
   return w;
-}
-
-void PutU32(std::string* out, uint32_t v) {
-  out->push_back(static_cast<char>(v >> 24));
-  out->push_back(static_cast<char>(v >> 16));
-  out->push_back(static_cast<char>(v >> 8));
-  out->push_back(static_cast<char>(v));
-}
-
-CheckResult CheckRecordSets(const std::string& path, const std::string& text,
-                            const Json& doc, const std::string& origin_flag) {
-  const FileKind kind = FileKind::kRoute53RecordSets;
-  // Names, and whether an SOA / NS record set sits at a name.
-  std::vector<std::string> names;
-  std::vector<std::pair<std::string, uint16_t>> apex_types;
-  auto sets = doc.is_object() ? doc.find("ResourceRecordSets") : doc.end();
-  if (sets != doc.end() && sets->is_array()) {
-    for (const Json& rs : *sets) {
-      if (!rs.is_object()) continue;
-      auto name = rs.find("Name");
-      auto type = rs.find("Type");
-      if (name == rs.end() || !name->is_string()) continue;
-      names.push_back(name->get<std::string>());
-      if (type != rs.end() && type->is_string()) {
-        const std::string t = absl::AsciiStrToUpper(type->get<std::string>());
-        if (t == "SOA") apex_types.emplace_back(names.back(), kTypeSoa);
-        if (t == "NS") apex_types.emplace_back(names.back(), kTypeNs);
-      }
-    }
-  }
-  std::string origin = origin_flag;
-  if (origin.empty()) {
-    for (const auto& [name, type] : apex_types) {
-      if (type == kTypeSoa) origin = name;
-    }
-  }
-  if (origin.empty()) origin = CommonAncestor(names);
-  std::string origin_wire;
-  if (!dns::NameFromText(origin, &origin_wire)) {
-    return Fail(kind, absl::StrCat("bad zone origin '", origin, "'"));
-  }
-  zones::ZoneBuilder builder(origin_wire);
-  bool has_soa = false, has_ns = false;
-  for (const auto& [name, type] : apex_types) {
-    std::string w;
-    if (!dns::NameFromText(name, &w) || w != origin_wire) continue;
-    if (type == kTypeSoa) has_soa = true;
-    if (type == kTypeNs) has_ns = true;
-  }
-  // A record-set file seldom carries the apex SOA/NS (the zone's master
-  // file does): stand-ins keep Build() about this file's records.
-  if (!has_soa || !has_ns) {
-    const int placeholder = builder.AddSource("<zonectl check: placeholder apex>");
-    const std::string ns = Wire("ns.zonectl-check.invalid.");
-    if (!has_soa) {
-      std::string soa = ns + Wire("hostmaster.zonectl-check.invalid.");
-      for (uint32_t v : {1u, 3600u, 600u, 86400u, 60u}) PutU32(&soa, v);
-      absl::Status s = builder.Add(origin_wire, kTypeSoa, 1, 3600, soa, {placeholder, 0});
-      if (!s.ok()) return Fail(kind, std::string(s.message()));
-    }
-    if (!has_ns) {
-      absl::Status s = builder.Add(origin_wire, kTypeNs, 1, 3600, ns, {placeholder, 0});
-      if (!s.ok()) return Fail(kind, std::string(s.message()));
-    }
-  }
-  if (absl::Status s = zones::ReadRoute53JsonText(text, path, &builder); !s.ok()) {
-    return Fail(kind, std::string(s.message()));
-  }
-  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone = std::move(builder).Build();
-  if (!zone.ok()) return Fail(kind, std::string(zone.status().message()));
-  CheckResult r = Ok(kind, absl::StrCat("Route 53 record sets: ", names.size(), " for zone ",
-                                        dns::NameToText(origin_wire), " (",
-                                        ZoneCounts(**zone), ")"));
-  (*zone)->ForEachRoutedMember([&](const zones::Node& node, const zones::RoutedGroup& g,
-                                   const zones::RoutedMember& m) {
-    if (!m.region.empty()) {
-      // Worded as the server's check (dns/control/change.cc).
-      r.region_refs.emplace_back(
-          m.region, absl::StrCat(m.source, ": ",
-                                 zones::DescribeRecordSet(node.owner, g.type, m.set_identifier)));
-    }
-    if (m.health_check_id.empty()) return;
-    r.health_check_refs.emplace_back(
-        m.health_check_id, zones::UnknownHealthCheckIdError(node.owner, g.type, m));
-  });
-  return r;
 }
 
 CheckResult CheckChangeBatch(const std::string& path, const Json& doc) {
@@ -340,36 +234,6 @@ CheckResult CheckHealthChecks(const std::string& path) {
   r.warnings = cfg->warnings();
   for (const health::HealthCheckConfig& c : cfg->checks()) r.health_check_ids.push_back(c.id);
   return r;
-}
-
-CheckResult CheckJson(const std::string& path, const std::string& origin) {
-  absl::StatusOr<std::string> text = base::ReadFile(path);
-  if (!text.ok()) {
-    return Fail(FileKind::kRoute53RecordSets, std::string(text.status().message()));
-  }
-  Json doc;
-  try {
-    doc = Json::parse(*text);
-  } catch (const Json::exception& e) {
-    // Not JSON nlohmann can hold (syntax, a number out of range): let the
-    // server's reader of that kind word it, with its file:line. (A record
-    // set's "HealthCheckId" does not make a file health checks.)
-    if (absl::StrContains(*text, "\"HealthChecks\"") ||
-        absl::StrContains(*text, "\"HealthCheck\"")) {
-      return CheckHealthChecks(path);
-    }
-    zones::ZoneBuilder b(Wire("."));
-    absl::Status s = zones::ReadRoute53JsonText(*text, path, &b);
-    return Fail(FileKind::kRoute53RecordSets,
-                s.ok() ? absl::StrCat(path, ": ", e.what()) : std::string(s.message()));
-  }
-  if (doc.is_object() && (doc.contains("HealthChecks") || doc.contains("HealthCheck"))) {
-    return CheckHealthChecks(path);
-  }
-  if (doc.is_object() && (doc.contains("Changes") || doc.contains("ChangeBatch"))) {
-    return CheckChangeBatch(path, doc);
-  }
-  return CheckRecordSets(path, *text, doc, origin);
 }
 
 // The header fields of a CSV file (first non-blank line), lower-cased.
@@ -447,86 +311,462 @@ CheckResult CheckCsv(const std::string& path) {
                            "region,latitude,longitude (regions)"));
 }
 
-}  // namespace
+// ---- Zones ----
 
-const char* FileKindName(FileKind kind) {
-  switch (kind) {
-    case FileKind::kMasterFile: return "master file";
-    case FileKind::kRoute53RecordSets: return "Route 53 record sets";
-    case FileKind::kRoute53ChangeBatch: return "Route 53 change batch";
-    case FileKind::kHealthChecks: return "health checks";
-    case FileKind::kLatencyTable: return "latency table";
-    case FileKind::kRegions: return "regions";
+// The zones a check loads: one per origin of --zone (its files in order,
+// as the server groups them), one per positional zone file with an SOA
+// (or a master file), with the record sets without SOA that join it.
+struct ZoneSpec {
+  std::string origin_text;  // as zones::LoadZone takes it
+  std::string wire;         // lower-cased wire origin
+  std::vector<std::string> paths;
+};
+
+// What a positional Route 53 record-set file says about its zone.
+struct RecordSetsInfo {
+  std::vector<std::string> names;     // wire, lower-cased (well-formed ones)
+  std::vector<std::string> ns_names;  // the names of NS record sets, the same
+  std::string soa_name;               // presentation, "" if no SOA record set
+};
+
+RecordSetsInfo ReadRecordSetsInfo(const Json& doc) {
+  RecordSetsInfo info;
+  auto sets = doc.find("ResourceRecordSets");
+  for (const Json& rs : *sets) {
+    if (!rs.is_object()) continue;
+    auto name = rs.find("Name");
+    auto type = rs.find("Type");
+    if (name == rs.end() || !name->is_string()) continue;
+    const std::string text = name->get<std::string>();
+    std::string wire;
+    if (!dns::NameFromText(text, &wire)) continue;  // the reader says what is wrong
+    for (char& c : wire) c = static_cast<char>(dns::LowerOctet(static_cast<uint8_t>(c)));
+    if (type != rs.end() && type->is_string()) {
+      const std::string t = type->get<std::string>();
+      if (info.soa_name.empty() && absl::EqualsIgnoreCase(t, "SOA")) info.soa_name = text;
+      if (absl::EqualsIgnoreCase(t, "NS")) info.ns_names.push_back(wire);
+    }
+    info.names.push_back(std::move(wire));
   }
-  return "file";
+  return info;
 }
 
-namespace {
+// The spec among `specs` whose origin is the deepest one holding every
+// name of `names`, or nullptr.
+ZoneSpec* ZoneHolding(std::vector<ZoneSpec>& specs, const std::vector<std::string>& names) {
+  ZoneSpec* best = nullptr;
+  for (ZoneSpec& spec : specs) {
+    bool holds = !names.empty();
+    for (const std::string& n : names) holds = holds && dns::NameIsSubdomain(n, spec.wire);
+    if (holds && (best == nullptr || spec.wire.size() > best->wire.size())) best = &spec;
+  }
+  return best;
+}
 
-// The region names of `results` against the regions file among them, else
-// the server's default one (not checked if that one does not load: the
-// server then checks nothing either).
-void CheckRegionNames(const std::vector<CheckResult>& results,
-                      std::vector<std::string>* errors) {
-  std::string path;
-  for (const CheckResult& r : results) {
-    if (r.ok && r.kind == FileKind::kRegions) path = r.regions_path;
+// The deepest name holding every name of `names` (wire; the root if none).
+std::string CommonAncestor(const std::vector<std::string>& names) {
+  std::string_view common = names.empty() ? std::string_view("\0", 1) : names[0];
+  for (const std::string& n : names) {
+    while (!dns::NameIsSubdomain(n, common)) common = dns::NameParent(common);
   }
-  const bool given = !path.empty();
-  if (!given) {
-    for (const CheckResult& r : results) {
-      if (!r.ok && r.kind == FileKind::kRegions) return;  // its own error is out
+  return std::string(common);
+}
+
+void PutU32(std::string* out, uint32_t v) {
+  out->push_back(static_cast<char>(v >> 24));
+  out->push_back(static_cast<char>(v >> 16));
+  out->push_back(static_cast<char>(v >> 8));
+  out->push_back(static_cast<char>(v));
+}
+
+// The first problem of Route 53 record sets (`text`, read from `path`)
+// that have no SOA and no zone to join, on their own: read into a zone at
+// the deepest name holding them all, with a stand-in SOA (and NS, when
+// they have none there) so that only their own records can fail. "" if
+// none. (Below the root only: a stand-in root zone would hold every NS
+// target and so judge them.)
+std::string OwnProblem(const std::string& path, const std::string& text,
+                       const RecordSetsInfo& info) {
+  const std::string origin = CommonAncestor(info.names);
+  zones::ZoneBuilder builder(origin);
+  const bool root = origin.size() == 1;
+  if (!root) {
+    const int stand_in = builder.AddSource("<zonectl check: stand-in apex>");
+    const std::string ns = Wire("ns.zonectl-check.invalid.");
+    std::string soa = ns + Wire("hostmaster.zonectl-check.invalid.");
+    for (uint32_t v : {1u, 3600u, 600u, 86400u, 60u}) PutU32(&soa, v);
+    absl::Status s =
+        builder.Add(origin, dns::rrtype::kSOA, dns::rrclass::kIN, 3600, soa, {stand_in, 0});
+    bool apex_ns = false;
+    for (const std::string& n : info.ns_names) apex_ns |= (n == origin);
+    if (s.ok() && !apex_ns)
+      s = builder.Add(origin, dns::rrtype::kNS, dns::rrclass::kIN, 3600, ns, {stand_in, 0});
+    if (!s.ok()) return std::string(s.message());
+  }
+  if (absl::Status s = zones::ReadRoute53JsonText(text, path, &builder); !s.ok())
+    return std::string(s.message());
+  if (root) return "";
+  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone = std::move(builder).Build();
+  return zone.ok() ? "" : std::string(zone.status().message());
+}
+
+ZoneSpec* ZoneWithOrigin(std::vector<ZoneSpec>& specs, std::string_view wire) {
+  for (ZoneSpec& spec : specs) {
+    if (spec.wire == wire) return &spec;
+  }
+  return nullptr;
+}
+
+// "master file for zone example.com., serial 1, 30 records, 13 routed
+// record sets (with b.json)" for `path`, one of the files of `zone`.
+std::string ZoneFileSummary(const ZoneSpec& spec, const std::string& path,
+                            const zones::Zone& zone) {
+  std::vector<std::string> others;
+  for (const std::string& p : spec.paths) {
+    if (p != path) others.push_back(p);
+  }
+  return absl::StrCat(zones::IsRoute53JsonFile(path) ? "Route 53 record sets" : "master file",
+                      " for zone ", dns::NameToText(zone.origin()), ", serial ", zone.serial(),
+                      ", ", ZoneCounts(zone),
+                      others.empty() ? "" : absl::StrCat(" (with ", absl::StrJoin(others, ", "), ")"));
+}
+
+// The JSON a positional *.json file holds, or an error in its reader's
+// words.
+struct JsonFile {
+  bool ok = false;
+  Json doc;
+  std::string text;
+  CheckResult failure;  // when !ok
+};
+
+JsonFile ReadJsonFile(const std::string& path) {
+  JsonFile f;
+  absl::StatusOr<std::string> text = base::ReadFile(path);
+  if (!text.ok()) {
+    f.failure = Fail(FileKind::kRoute53ChangeBatch, std::string(text.status().message()));
+    return f;
+  }
+  f.text = *std::move(text);
+  try {
+    f.doc = Json::parse(f.text);
+  } catch (const Json::exception& e) {
+    // Not JSON nlohmann can hold (syntax, a number out of range): let the
+    // server's reader of that kind word it, with its file:line. (A record
+    // set's "HealthCheckId" does not make a file health checks.)
+    if (absl::StrContains(f.text, "\"HealthChecks\"") ||
+        absl::StrContains(f.text, "\"HealthCheck\"")) {
+      f.failure = CheckHealthChecks(path);
+      return f;
     }
-    path = geo::DefaultRegionsPath();
+    zones::ZoneBuilder b(Wire("."));
+    absl::Status s = zones::ReadRoute53JsonText(f.text, path, &b);
+    f.failure = Fail(FileKind::kRoute53ChangeBatch,
+                     s.ok() ? absl::StrCat(path, ": ", e.what()) : std::string(s.message()));
+    return f;
   }
+  f.ok = true;
+  return f;
+}
+
+bool IsHealthChecks(const Json& doc) {
+  return doc.is_object() && (doc.contains("HealthChecks") || doc.contains("HealthCheck"));
+}
+
+bool IsChangeBatch(const Json& doc) {
+  return doc.is_object() && (doc.contains("Changes") || doc.contains("ChangeBatch"));
+}
+
+// The region registry the checks across files use: the regions file among
+// them, else the server's default (nullptr if that does not load: the
+// server then checks nothing either; nullptr too if the regions file among
+// them is bad: its own error is out).
+std::shared_ptr<const geo::RegionRegistry> Registry(const std::vector<CheckResult>& others) {
+  std::string path;
+  for (const CheckResult& r : others) {
+    if (r.kind != FileKind::kRegions) continue;
+    if (!r.ok) return nullptr;
+    if (path.empty()) path = r.regions_path;
+  }
+  if (path.empty()) path = geo::DefaultRegionsPath();
   geo::AdminStates ids;
   absl::StatusOr<std::shared_ptr<const geo::RegionRegistry>> registry =
       geo::RegionRegistry::LoadCsv(path, ids);
-  if (!registry.ok()) {
-    if (given) errors->push_back(std::string(registry.status().message()));
-    return;
-  }
-  for (const CheckResult& r : results) {
-    if (!r.ok) continue;
-    if (r.latency_table != nullptr) {
-      absl::Status st = r.latency_table->CheckRegions(**registry);
-      if (!st.ok()) errors->push_back(std::string(st.message()));
-    }
-    for (const auto& [region, where] : r.region_refs) {
-      if ((*registry)->Find(region) != nullptr) continue;
-      errors->push_back(absl::StrCat(where, ": ", (*registry)->UnknownRegionMessage(region)));
-      break;  // the first, as the server
-    }
-  }
+  return registry.ok() ? *std::move(registry) : nullptr;
 }
 
-}  // namespace
-
-std::vector<std::string> CheckTogether(const std::vector<CheckResult>& results) {
-  std::vector<std::string> errors;
-  CheckRegionNames(results, &errors);
-  bool any_checks = false;
+// The first problem across the files, as the server meets it at start-up
+// once every file loaded (dns/control/change.cc, then the snapshot):
+// region names of the zones (by origin), of the latency tables, then the
+// snapshot (HealthCheckIds when health checks are among the files, alias
+// targets, alias loops). "" if none.
+std::string FirstProblemAcross(const std::map<std::string, std::shared_ptr<const zones::Zone>>& zones,
+                               const std::vector<CheckResult>& others,
+                               const geo::RegionRegistry* registry) {
+  if (registry != nullptr) {
+    for (const auto& [wire, zone] : zones) {
+      absl::Status st = dns::CheckZoneRegions(*zone, *registry);
+      if (!st.ok()) return std::string(st.message());
+    }
+    for (const CheckResult& r : others) {
+      if (r.latency_table == nullptr) continue;
+      absl::Status st = r.latency_table->CheckRegions(*registry);
+      if (!st.ok()) return std::string(st.message());
+    }
+  }
+  dns::SnapshotInputs inputs;
+  for (const auto& [wire, zone] : zones) inputs.zones.Put(zone);
   std::set<std::string, std::less<>> ids;
-  for (const CheckResult& r : results) {
-    if (r.ok && r.kind == FileKind::kHealthChecks) {
+  bool any_checks = false;
+  for (const CheckResult& r : others) {
+    if (r.latency_table != nullptr && inputs.latency == nullptr) inputs.latency = r.latency_table;
+    if (r.kind == FileKind::kHealthChecks) {
       any_checks = true;
       ids.insert(r.health_check_ids.begin(), r.health_check_ids.end());
     }
   }
-  if (!any_checks) return errors;
-  for (const CheckResult& r : results) {
-    for (const auto& [id, error] : r.health_check_refs) {
-      if (ids.count(id) == 0) errors.push_back(error);
-    }
+  if (any_checks) {
+    inputs.health_check_known = [&ids](std::string_view id) { return ids.count(id) != 0; };
   }
-  return errors;
+  absl::StatusOr<std::unique_ptr<const dns::Snapshot>> snap =
+      dns::BuildSnapshot(std::move(inputs));
+  return snap.ok() ? "" : std::string(snap.status().message());
 }
 
-CheckResult CheckFile(const std::string& path, const std::string& origin) {
-  const absl::string_view p = AV(path);
-  if (absl::EndsWithIgnoreCase(p, ".json")) return CheckJson(path, origin);
-  if (absl::EndsWithIgnoreCase(p, ".csv")) return CheckCsv(path);
-  return CheckMasterFile(path, origin);
+}  // namespace
+
+std::string ParseZoneArg(const std::string& text, ZoneArg* out) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
+    return absl::StrCat("'", text, "' is not ORIGIN=PATH");
+  }
+  out->origin = text.substr(0, eq);
+  out->path = text.substr(eq + 1);
+  std::string wire;
+  if (!dns::NameFromText(out->origin, &wire)) {
+    return absl::StrCat("'", out->origin, "' is not a domain name");
+  }
+  return "";
+}
+
+namespace {
+
+// One `zonectl check`: the files sorted into zones to load and other files
+// (Add*), the zones loaded and the other files checked (Run), each error
+// filed under the stage of the server's start-up that would meet it.
+class SetCheck {
+ public:
+  explicit SetCheck(std::string origin) : origin_(std::move(origin)) {
+    if (!origin_.empty()) LowerWire(origin_, &origin_wire_);
+  }
+
+  // --zone ORIGIN=PATH: grouped by origin, in order of first mention, as
+  // the server groups them.
+  void AddZoneArg(const ZoneArg& z) {
+    std::string wire;
+    LowerWire(z.origin, &wire);  // ParseZoneArg checked it
+    ZoneSpec* spec = ZoneWithOrigin(specs_, wire);
+    if (spec == nullptr) {
+      specs_.push_back(ZoneSpec{z.origin, wire, {}});
+      spec = &specs_.back();
+    }
+    spec->paths.push_back(z.path);
+  }
+
+  // A positional file: a zone file becomes a zone to load (record sets
+  // without an SOA wait for the zone they join: JoinRecordSets); the
+  // others are checked now.
+  void AddFile(const std::string& path) {
+    const absl::string_view p = AV(path);
+    if (absl::EndsWithIgnoreCase(p, ".csv")) return AddOther(path, CheckCsv(path));
+    if (!zones::IsRoute53JsonFile(path)) return AddMasterFile(path);  // JSON by name or content
+    JsonFile f = ReadJsonFile(path);
+    if (!f.ok) {
+      (f.failure.kind == FileKind::kHealthChecks ? health_errors_ : zone_errors_)
+          .push_back(f.failure.error);
+      return;
+    }
+    if (IsHealthChecks(f.doc)) return AddOther(path, CheckHealthChecks(path));
+    if (IsChangeBatch(f.doc)) return AddOther(path, CheckChangeBatch(path, f.doc));
+    auto sets = f.doc.is_object() ? f.doc.find("ResourceRecordSets") : f.doc.end();
+    if (sets == f.doc.end() || !sets->is_array()) {  // the reader's own words
+      zones::ZoneBuilder b(Wire("."));
+      zone_errors_.push_back(std::string(zones::ReadRoute53JsonText(f.text, path, &b).message()));
+      return;
+    }
+    RecordSetsInfo info = ReadRecordSetsInfo(f.doc);
+    if (info.soa_name.empty()) {
+      joining_.push_back(Joining{path, std::move(f.text), std::move(info)});
+      return;
+    }
+    AddSpec(origin_.empty() ? info.soa_name : origin_, path);  // a zone of its own
+  }
+
+  // Record sets without an SOA join the zone that holds their names (with
+  // --origin: that origin's), else are an error of their own.
+  void JoinRecordSets() {
+    for (const Joining& j : joining_) {
+      if (ZoneSpec* spec = origin_.empty() ? ZoneHolding(specs_, j.info.names)
+                                           : ZoneWithOrigin(specs_, origin_wire_)) {
+        spec->paths.push_back(j.path);
+      } else if (!origin_.empty()) {
+        AddSpec(origin_, j.path);  // LoadZone says it has no SOA
+      } else if (std::string own = OwnProblem(j.path, j.text, j.info); !own.empty()) {
+        zone_errors_.push_back(std::move(own));  // the file's own first
+      } else {
+        zone_errors_.push_back(absl::StrCat(
+            j.path, ":1: no SOA record set", j.info.names.empty() ? " and no record sets" : "",
+            ", and no zone checked with it holds its names: a zone needs its SOA (check it "
+            "with the zone's master file, or as --zone ORIGIN=", j.path,
+            " beside the zone's other files)"));
+      }
+    }
+  }
+
+  // Loads every zone as the server does, checks across the files, and
+  // fills `out`.
+  void Run(CheckOutput* out) {
+    std::map<std::string, std::shared_ptr<const zones::Zone>> loaded;  // first per origin
+    for (const ZoneSpec& spec : specs_) {
+      absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
+          zones::LoadZone(spec.origin_text, spec.paths);
+      if (!zone.ok()) {
+        zone_errors_.push_back(std::string(zone.status().message()));
+        continue;
+      }
+      for (const std::string& path : spec.paths)
+        out->ok.push_back(absl::StrCat(path, ": ok: ", ZoneFileSummary(spec, path, **zone)));
+      loaded.try_emplace((*zone)->origin(), *zone);
+    }
+    const std::shared_ptr<const geo::RegionRegistry> registry = Registry(others_);
+    ReportOthers(registry.get(), out);
+    NoteUncheckedHealthCheckIds(loaded, out);
+    for (auto* stage :
+         {&regions_errors_, &zone_errors_, &latency_errors_, &health_errors_, &other_errors_}) {
+      out->errors.insert(out->errors.end(), stage->begin(), stage->end());
+    }
+    // Across the files, once each loaded (the server would not get further).
+    if (regions_errors_.empty() && zone_errors_.empty() && latency_errors_.empty() &&
+        health_errors_.empty()) {
+      std::string problem = FirstProblemAcross(loaded, others_, registry.get());
+      if (!problem.empty()) out->errors.push_back(std::move(problem));
+    }
+  }
+
+ private:
+  struct Joining {  // record sets without an SOA
+    std::string path;
+    std::string text;
+    RecordSetsInfo info;
+  };
+
+  // The lower-cased wire form of `text` (the text itself when it is not a
+  // name: LoadZone then says so).
+  static void LowerWire(const std::string& text, std::string* wire) {
+    if (!dns::NameFromText(text, wire)) *wire = text;
+    for (char& c : *wire) c = static_cast<char>(dns::LowerOctet(static_cast<uint8_t>(c)));
+  }
+
+  void AddSpec(const std::string& origin_text, const std::string& path) {
+    std::string wire;
+    LowerWire(origin_text, &wire);
+    specs_.push_back(ZoneSpec{origin_text, wire, {path}});
+  }
+
+  // A master file: its origin is --origin, else found in the file.
+  void AddMasterFile(const std::string& path) {
+    if (!origin_.empty()) return AddSpec(origin_, path);
+    absl::StatusOr<std::string> text = base::ReadFile(path);
+    absl::StatusOr<std::string> found = text.ok() ? MasterFileOrigin(path, *text) : text.status();
+    if (!found.ok()) {
+      zone_errors_.push_back(std::string(found.status().message()));
+      return;
+    }
+    AddSpec(*found, path);
+  }
+
+  void AddOther(const std::string& path, CheckResult r) {
+    others_.push_back(std::move(r));
+    other_paths_.push_back(path);
+  }
+
+  // The other files: ok lines, warnings, their errors by stage, and the
+  // region names of change batches (which the server checks when one is
+  // applied; the first per batch, as the server stops there).
+  void ReportOthers(const geo::RegionRegistry* registry, CheckOutput* out) {
+    for (size_t i = 0; i < others_.size(); ++i) {
+      const CheckResult& r = others_[i];
+      out->warnings.insert(out->warnings.end(), r.warnings.begin(), r.warnings.end());
+      if (!r.ok) {
+        switch (r.kind) {
+          case FileKind::kRegions: regions_errors_.push_back(r.error); break;
+          case FileKind::kLatencyTable: latency_errors_.push_back(r.error); break;
+          case FileKind::kHealthChecks: health_errors_.push_back(r.error); break;
+          case FileKind::kRoute53ChangeBatch: other_errors_.push_back(r.error); break;
+        }
+        continue;
+      }
+      out->ok.push_back(absl::StrCat(other_paths_[i], ": ok: ", r.summary));
+      if (registry == nullptr) continue;
+      for (const auto& [region, where] : r.region_refs) {
+        if (registry->Find(region) != nullptr) continue;
+        other_errors_.push_back(
+            absl::StrCat(where, ": ", registry->UnknownRegionMessage(region)));
+        break;
+      }
+    }
+  }
+
+  // Without health checks among the files, HealthCheckIds are not checked
+  // (the server checks them against its --health-checks: none without
+  // it): say so.
+  void NoteUncheckedHealthCheckIds(
+      const std::map<std::string, std::shared_ptr<const zones::Zone>>& zones,
+      CheckOutput* out) const {
+    for (const CheckResult& r : others_) {
+      if (r.kind == FileKind::kHealthChecks) return;
+    }
+    size_t n = 0;
+    for (const auto& [wire, zone] : zones) {
+      zone->ForEachRoutedMember(
+          [&](const zones::Node&, const zones::RoutedGroup&, const zones::RoutedMember& m) {
+            n += !m.health_check_id.empty();
+          });
+    }
+    if (n == 0) return;
+    out->warnings.push_back(absl::StrCat(
+        "note: ", n, " record sets name a HealthCheckId and no health checks are among the "
+        "files: the ids are not checked (the server refuses an id not in its "
+        "--health-checks)"));
+  }
+
+  const std::string origin_;  // --origin, or ""
+  std::string origin_wire_;
+  std::vector<ZoneSpec> specs_;
+  std::vector<Joining> joining_;
+  std::vector<CheckResult> others_;  // files other than zone files, checked
+  std::vector<std::string> other_paths_;
+  // Errors by the stage of the server's start-up that meets them.
+  std::vector<std::string> regions_errors_, zone_errors_, latency_errors_, health_errors_,
+      other_errors_;
+};
+
+}  // namespace
+
+CheckOutput Check(const std::vector<std::string>& files, const std::vector<ZoneArg>& zones,
+                  const std::string& origin) {
+  CheckOutput out;
+  std::string wire;
+  if (!origin.empty() && !dns::NameFromText(origin, &wire)) {
+    out.errors.push_back(absl::StrCat("bad zone origin '", origin, "'"));
+    return out;
+  }
+  SetCheck check(origin);
+  for (const ZoneArg& z : zones) check.AddZoneArg(z);
+  for (const std::string& path : files) check.AddFile(path);
+  check.JoinRecordSets();
+  check.Run(&out);
+  return out;
 }
 
 }  // namespace zonectl

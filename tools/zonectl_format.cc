@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
@@ -261,7 +262,10 @@ std::string RenderExplain(const Json& e) {
         const Json& r = Get(row, "ranking");
         if (r.is_array()) {
           for (const Json& x : r) {
-            ranking.push_back(absl::StrCat(Field(x, "region"), " ", Field(x, "rtt_ms"), "ms"));
+            const Json& rtt = Get(x, "rtt_ms");
+            ranking.push_back(absl::StrCat(
+                Field(x, "region"), " ",
+                rtt.is_number() ? absl::StrFormat("%.1fms", rtt.get<double>()) : Cell(rtt)));
           }
         }
         absl::StrAppend(&out, "table:   ", Field(row, "network"), ": ",

@@ -90,7 +90,7 @@ size_t ScanCharString(const char* data, size_t len, size_t pos) {
 // place. Returns "" if fine, else what is wrong.
 std::string CheckRdata(uint16_t type, char* data, size_t len) {
   const char* layout = RdataLayoutFor(type).fields;
-  if (layout == nullptr) return "";
+  if (layout == nullptr) return {};
   size_t pos = 0;
   for (const char* f = layout; *f != '\0'; ++f) {
     size_t fixed = 0;
@@ -128,7 +128,7 @@ std::string CheckRdata(uint16_t type, char* data, size_t len) {
   }
   if (pos != len)
     return absl::StrCat("has ", len - pos, " octets of trailing RDATA");
-  return "";
+  return {};
 }
 
 std::string ClassText(uint16_t rclass) {
@@ -308,7 +308,7 @@ std::string ZoneBuilder::CheckOwner(std::string_view owner_wire,
     return absl::StrCat("owner ", dns::NameToText(owner),
                         " is outside the zone ", dns::NameToText(origin_));
   }
-  return "";
+  return {};
 }
 
 absl::Status ZoneBuilder::RecordSetError(SourceLocation loc,

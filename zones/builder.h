@@ -10,6 +10,15 @@
 //  - no CNAME beside other data at the same owner, at most one CNAME RR;
 //  - for every delegation (NS below the apex), every NS target at or below
 //    that delegation has glue (an A or AAAA RRset at the target);
+//  - every NS target inside the zone has an address (a static A or AAAA
+//    RRset, glue below a delegation included, or a routed A/AAAA group),
+//    for the apex NS and for delegations (a target at or below another
+//    delegation is that child's: not required, as kzonecheck);
+//  - no NS, MX or SRV target inside the zone is a CNAME (static or routed)
+//    (RFC 2181 §10.3, RFC 2782; named-checkzone -M fail -S fail);
+//  - DNAME (RFC 6672 §2.4): at most one DNAME RR per owner, no CNAME beside
+//    it (the CNAME rule), no NS beside it below the apex, and no data (static
+//    or routed) at any name below its owner, delegations included;
 //  - RRs of one RRset with different TTLs take the first TTL (RFC 2181
 //    §5.2 says they must not differ; like BIND we keep serving, and warn).
 //  - duplicate RRs (same owner, type, RDATA) are dropped silently.
@@ -106,6 +115,15 @@ class ZoneBuilder {
   // Formats the "file:line" prefix of a "file:line: message" for a
   // location ("file" alone when the line is unknown).
   std::string Where(SourceLocation loc) const;
+
+  // Room for about `records` more Add()s with `rdata_octets` of RDATA in
+  // all (hints, e.g. a master file's line count and size): the builder's
+  // tables are allocated once instead of growing by doubling (and copying);
+  // pages not written to are not touched.
+  void Reserve(size_t records, size_t rdata_octets) {
+    rrs_.reserve(rrs_.size() + records);
+    rdata_.reserve(rdata_.size() + rdata_octets);
+  }
 
   // Adds one RR (class IN). `owner_wire` must be lower-cased wire form;
   // `rdata` is the RDATA in uncompressed wire form (names inside it are

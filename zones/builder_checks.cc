@@ -33,10 +33,13 @@ using builder_internal::TypeText;
 using dns::rrtype::kA;
 using dns::rrtype::kAAAA;
 using dns::rrtype::kCNAME;
+using dns::rrtype::kDNAME;
+using dns::rrtype::kMX;
 using dns::rrtype::kNS;
 using dns::rrtype::kNSEC;
 using dns::rrtype::kRRSIG;
 using dns::rrtype::kSOA;
+using dns::rrtype::kSRV;
 
 // Keeps the first problem in file order: the one whose RR was added first.
 class FirstError {
@@ -74,6 +77,30 @@ const char* FailoverRoleName(FailoverRole role) {
 // Route 53's Weight range.
 constexpr uint32_t kMaxWeight = 255;
 
+// What StaticChecks knows of each owner (a bit set per owner id).
+namespace owner_fact {
+constexpr uint8_t kAddress = 1;        // a static A or AAAA RRset (glue too)
+constexpr uint8_t kRoutedAddress = 2;  // a routed A or AAAA group
+constexpr uint8_t kCname = 4;          // a static CNAME or a routed CNAME group
+constexpr uint8_t kDelegation = 8;     // an NS RRset below the apex
+constexpr uint8_t kDname = 16;         // a static DNAME RRset
+}  // namespace owner_fact
+
+// The host name in the RDATA of an NS, MX or SRV RR (uncompressed wire,
+// checked by Add).
+std::string_view TargetOf(uint16_t type, std::string_view rdata) {
+  switch (type) {
+    case kMX: return rdata.substr(2);   // PREFERENCE
+    case kSRV: return rdata.substr(6);  // PRIORITY WEIGHT PORT
+    default: return rdata;              // NS
+  }
+}
+
+// Why a CNAME cannot be the target of `type`.
+const char* TargetRule(uint16_t type) {
+  return type == kSRV ? "RFC 2782" : "RFC 2181 §10.3";
+}
+
 }  // namespace
 
 // Build()'s checks of the static RRsets (the rules in builder.h); each keeps
@@ -84,8 +111,11 @@ class ZoneBuilder::StaticChecks {
       : b_(builder), ix_(ix), origin_text_(dns::NameToText(builder.origin_)) {}
 
   Problem Run() {
-    MarkAddressOwners();
+    MarkOwnerFacts();
     for (uint32_t o = 0; o < ix_.owners(); ++o) CheckOwner(o);
+    if (min_dname_size_ != 0) {
+      for (uint32_t o = 0; o < ix_.owners(); ++o) CheckNotBelowDname(o);
+    }
     CheckApexSoa();
     return Problem{err_.order(), err_.message()};
   }
@@ -95,13 +125,48 @@ class ZoneBuilder::StaticChecks {
   std::string Name(uint32_t o) const { return dns::NameToText(*ix_.names[o]); }
   uint16_t TypeAt(uint32_t k) const { return b_.rrs_[ix_.perm[k]].type; }
 
-  // has_address_[o]: owner o has an A or AAAA RRset (glue for NS targets).
-  void MarkAddressOwners() {
-    has_address_.assign(ix_.owners(), 0);
+  // The facts (owner_fact) of the owner named `name`; 0 if it has no RR.
+  uint8_t FactsOf(std::string_view name) const {
+    auto it = b_.owners_.find(AV(name));
+    return it == b_.owners_.end() ? 0 : facts_[it->second];
+  }
+  // The first RR in file order of owner o's RRset of `type`, or
+  // rrs_.size().
+  uint32_t FirstRR(uint32_t o, uint16_t type) const {
+    uint32_t first = static_cast<uint32_t>(b_.rrs_.size());
+    for (uint32_t k = ix_.begin[o]; k < ix_.begin[o + 1]; ++k) {
+      if (TypeAt(k) == type) first = std::min(first, ix_.perm[k]);
+    }
+    return first;
+  }
+
+  // facts_ of every owner, from its static RRsets and its routed groups;
+  // min_dname_size_: the shortest DNAME owner (0: none).
+  void MarkOwnerFacts() {
+    facts_.assign(ix_.owners(), 0);
     for (uint32_t o = 0; o < ix_.owners(); ++o) {
+      uint8_t f = 0;
       for (uint32_t k = ix_.begin[o]; k < ix_.begin[o + 1]; ++k) {
-        if (TypeAt(k) == kA || TypeAt(k) == kAAAA) has_address_[o] = 1;
+        switch (TypeAt(k)) {
+          case kA:
+          case kAAAA: f |= owner_fact::kAddress; break;
+          case kCNAME: f |= owner_fact::kCname; break;
+          case kNS:
+            if (o != ix_.apex) f |= owner_fact::kDelegation;
+            break;
+          case kDNAME:
+            f |= owner_fact::kDname;
+            if (min_dname_size_ == 0 || ix_.names[o]->size() < min_dname_size_)
+              min_dname_size_ = ix_.names[o]->size();
+            break;
+          default: break;
+        }
       }
+      facts_[o] = f;
+    }
+    for (const PendingRouted& p : b_.routed_) {
+      if (p.type == kA || p.type == kAAAA) facts_[p.owner] |= owner_fact::kRoutedAddress;
+      if (p.type == kCNAME) facts_[p.owner] |= owner_fact::kCname;
     }
   }
 
@@ -123,7 +188,16 @@ class ZoneBuilder::StaticChecks {
           break;
         case kNS:
           has_ns = true;
+          CheckTargets(o, r, re);
           if (o != ix_.apex) CheckDelegationGlue(o, r, re);
+          CheckNsAddresses(o, r, re);
+          break;
+        case kMX:
+        case kSRV:
+          CheckTargets(o, r, re);
+          break;
+        case kDNAME:
+          CheckDname(o, r, re);
           break;
         default:
           break;
@@ -194,14 +268,104 @@ class ZoneBuilder::StaticChecks {
       const uint32_t rr = ix_.perm[k];
       const std::string_view target = b_.RdataOf(rr);
       if (!dns::NameIsSubdomain(target, *ix_.names[o])) continue;
-      auto it = b_.owners_.find(AV(target));
-      if ((it != b_.owners_.end() && has_address_[it->second]) ||
-          !err_.Wants(rr)) {
+      if ((FactsOf(target) & owner_fact::kAddress) != 0 || !err_.Wants(rr))
         continue;
-      }
       err_.Set(rr, absl::StrCat(Where(rr), ": delegation ", Name(o),
                                 ": NS target ", dns::NameToText(target),
                                 " has no glue (A/AAAA) in the zone"));
+    }
+  }
+
+  // The targets of the NS, MX or SRV RRset perm[r..re) of owner o: one
+  // inside the zone must not be a CNAME.
+  void CheckTargets(uint32_t o, uint32_t r, uint32_t re) {
+    const uint16_t type = TypeAt(r);
+    for (uint32_t k = r; k < re; ++k) {
+      const uint32_t rr = ix_.perm[k];
+      const std::string_view target = TargetOf(type, b_.RdataOf(rr));
+      if (!err_.Wants(rr) || !dns::NameIsSubdomain(target, b_.origin_) ||
+          (FactsOf(target) & owner_fact::kCname) == 0) {
+        continue;
+      }
+      err_.Set(rr, absl::StrCat(Where(rr), ": ", Name(o), " ", TypeText(type),
+                                " target ", dns::NameToText(target),
+                                " is a CNAME; it must name the host itself (",
+                                TargetRule(type), ")"));
+    }
+  }
+
+  // Every NS target of perm[r..re) (owner o) inside the zone has an
+  // address: glue (CheckDelegationGlue) for one at or below a delegation
+  // o, else any A/AAAA, unless the target is at or below another
+  // delegation (the child's name).
+  void CheckNsAddresses(uint32_t o, uint32_t r, uint32_t re) {
+    const std::string_view owner = *ix_.names[o];
+    for (uint32_t k = r; k < re; ++k) {
+      const uint32_t rr = ix_.perm[k];
+      const std::string_view target = b_.RdataOf(rr);
+      if (!err_.Wants(rr) || !dns::NameIsSubdomain(target, b_.origin_)) continue;
+      if (o != ix_.apex && dns::NameIsSubdomain(target, owner)) continue;  // glue
+      const uint8_t f = FactsOf(target);
+      if ((f & (owner_fact::kAddress | owner_fact::kRoutedAddress)) != 0 ||
+          (f & owner_fact::kCname) != 0) {  // CheckTargets says that
+        continue;
+      }
+      if (o != ix_.apex && AtOrBelowDelegation(target)) continue;
+      err_.Set(rr, absl::StrCat(Where(rr), ": ",
+                                o == ix_.apex ? "zone " : "delegation ", Name(o),
+                                ": NS target ", dns::NameToText(target),
+                                " has no address (A/AAAA) in the zone"));
+    }
+  }
+
+  // `name` (inside the zone) is at or below a delegation.
+  bool AtOrBelowDelegation(std::string_view name) const {
+    for (std::string_view cur = name; cur.size() > b_.origin_.size();
+         cur = dns::NameParent(cur)) {
+      if ((FactsOf(cur) & owner_fact::kDelegation) != 0) return true;
+    }
+    return false;
+  }
+
+  // The DNAME RRset perm[r..re) of owner o: one RR; no NS beside it but at
+  // the apex (RFC 6672 §2.4; CNAME beside it is CheckCnameExclusivity's).
+  void CheckDname(uint32_t o, uint32_t r, uint32_t re) {
+    const uint32_t first = ix_.perm[r];
+    if (re - r > 1 && err_.Wants(ix_.perm[r + 1])) {
+      const uint32_t second = ix_.perm[r + 1];
+      err_.Set(second, absl::StrCat(Where(second), ": ", Name(o),
+                                    " has more than one DNAME record (first at ",
+                                    Where(first), "; a name has at most one, RFC 6672 §2.4)"));
+    }
+    if (o == ix_.apex || (facts_[o] & owner_fact::kDelegation) == 0 ||
+        !err_.Wants(first)) {
+      return;
+    }
+    err_.Set(first, absl::StrCat(Where(first), ": DNAME at ", Name(o),
+                                 " cannot coexist with the delegation there (NS at ",
+                                 Where(FirstRR(o, kNS)), "; RFC 6672 §2.4)"));
+  }
+
+  // No RR at owner o if a name above it (up to the apex) owns a DNAME:
+  // reported at o's first RR in file order.
+  void CheckNotBelowDname(uint32_t o) {
+    if (ix_.begin[o] == ix_.begin[o + 1]) return;  // routed only: RoutedChecks
+    for (std::string_view cur = *ix_.names[o]; cur.size() > b_.origin_.size();) {
+      cur = dns::NameParent(cur);  // up to the apex, inclusive
+      if (cur.size() < min_dname_size_) return;
+      auto it = b_.owners_.find(AV(cur));
+      if (it == b_.owners_.end() || (facts_[it->second] & owner_fact::kDname) == 0)
+        continue;
+      uint32_t first = static_cast<uint32_t>(b_.rrs_.size());
+      for (uint32_t k = ix_.begin[o]; k < ix_.begin[o + 1]; ++k)
+        first = std::min(first, ix_.perm[k]);
+      if (!err_.Wants(first)) return;
+      err_.Set(first, absl::StrCat(
+                          Where(first), ": ", TypeText(b_.rrs_[first].type), " at ",
+                          Name(o), " is below the DNAME at ", dns::NameToText(cur), " (",
+                          Where(FirstRR(it->second, kDNAME)),
+                          "): no name below a DNAME's owner has data (RFC 6672 §2.4)"));
+      return;
     }
   }
 
@@ -232,7 +396,8 @@ class ZoneBuilder::StaticChecks {
   const OwnerIndex& ix_;
   const std::string origin_text_;
   FirstError err_;
-  std::vector<uint8_t> has_address_;
+  std::vector<uint8_t> facts_;  // owner_fact bits, by owner id
+  size_t min_dname_size_ = 0;   // the shortest DNAME owner (0: no DNAME)
   bool apex_has_soa_ = false;
 };
 
@@ -253,6 +418,7 @@ class ZoneBuilder::RoutedChecks {
       size_t oe = ob;
       while (oe < n && Member(rorder_[oe]).owner == o) ++oe;
       CheckNotBelowDelegation(rorder_[ob]);
+      CheckNotBelowDname(rorder_[ob]);
       CheckCnameExclusivity(ob, oe);
       for (size_t gb = ob; gb < oe;) {  // one group: [gb, ge)
         size_t ge = gb;
@@ -306,6 +472,24 @@ class ZoneBuilder::RoutedChecks {
       Fail(first, absl::StrCat("is at or below the delegation ",
                                dns::NameToText(cur), " (NS at ", WhereRR(ns),
                                ") and would never be answered"));
+    }
+  }
+
+  // No DNAME at a name above the owner of member `first` (up to the apex):
+  // nothing may be below a DNAME's owner (RFC 6672 §2.4).
+  void CheckNotBelowDname(uint32_t first) {
+    for (std::string_view cur = *ix_.names[Member(first).owner];
+         cur.size() > b_.origin_.size();) {
+      cur = dns::NameParent(cur);
+      auto it = b_.owners_.find(AV(cur));
+      if (it == b_.owners_.end()) continue;
+      const uint32_t dname = StaticRR(it->second, kDNAME);
+      if (dname == kNone) continue;
+      Fail(first, absl::StrCat("is below the DNAME at ", dns::NameToText(cur), " (",
+                               WhereRR(dname),
+                               "): no name below a DNAME's owner has data (RFC 6672 "
+                               "§2.4)"));
+      return;
     }
   }
 

@@ -15,6 +15,10 @@ namespace zones {
 using base::AV;
 
 void MasterErrors::Add(std::string_view file, int line, std::string_view message) {
+  if (lines_.size() >= kMax) {  // only counted
+    ++count_;
+    return;
+  }
   AddLine(absl::StrCat(AV(file), ":", line, ": ", AV(message)));
 }
 
@@ -52,6 +56,7 @@ void MasterReader::Directive(const MasterEntry& e, const IncludeHandler* include
     const std::string err = NameFromPresentation(t[1].text, origin_, &wire);
     if (!err.empty()) return Error(e.line, absl::StrCat("bad $ORIGIN name: ", err));
     origin_ = std::move(wire);
+    ++origin_changes_;
     return;
   }
   if (name == "$TTL") {
@@ -86,11 +91,16 @@ void MasterReader::Directive(const MasterEntry& e, const IncludeHandler* include
   Error(e.line, absl::StrCat("unsupported directive ", AV(name)));
 }
 
-void MasterReader::Read(std::string_view text, RecordSink sink, const IncludeHandler* include) {
+[[gnu::hot]] void MasterReader::Read(std::string_view text, RecordSink sink,
+                                     const IncludeHandler* include) {
   MasterTokenizer tokenizer(text);
   MasterEntry e;
   MasterTokenizer::Error lexical;
-  std::string owner, rdata, err;
+  std::string owner, rdata;
+  // The owner as written in the last entry that had one, and the origin
+  // then: the same text again is the same name, not parsed twice.
+  std::string_view owner_text;
+  int owner_origin = -1;  // origin_changes_ then
   while (tokenizer.Next(&e, &lexical)) {
     if (!lexical.message.empty()) {
       Error(lexical.line, lexical.message);
@@ -107,12 +117,16 @@ void MasterReader::Read(std::string_view text, RecordSink sink, const IncludeHan
         Error(e.line, absl::StrCat("owner name ", Q(t[0].text), " must not be quoted"));
         continue;
       }
-      err = NameFromPresentation(t[0].text, origin_, &owner);
-      if (!err.empty()) {
-        Error(e.line, absl::StrCat("bad owner name: ", err));
-        continue;
+      if (t[0].text != owner_text || owner_origin != origin_changes_) {
+        if (std::string err = NameFromToken(t[0], origin_, &owner); !err.empty()) {
+          Error(e.line, absl::StrCat("bad owner name: ", err));
+          owner_text = {};
+          continue;
+        }
+        last_owner_.swap(owner);  // no copy; `owner` keeps a buffer for the next
+        owner_text = t[0].text;
+        owner_origin = origin_changes_;
       }
-      last_owner_ = owner;
       i = 1;
     } else if (last_owner_.empty()) {
       Error(e.line, "no owner name (the first record starts with a blank)");
@@ -126,8 +140,7 @@ void MasterReader::Read(std::string_view text, RecordSink sink, const IncludeHan
     bool bad = false;
     while (i < t.size() && !t[i].quoted && !(have_ttl && have_class)) {
       if (!have_ttl && LooksLikeTtl(t[i].text)) {
-        err = TtlFromText(t[i].text, &ttl);
-        if (!err.empty()) {
+        if (std::string err = TtlFromText(t[i].text, &ttl); !err.empty()) {
           Error(e.line, err);
           bad = true;
           break;
@@ -137,8 +150,13 @@ void MasterReader::Read(std::string_view text, RecordSink sink, const IncludeHan
         continue;
       }
       if (!have_class) {
-        if (std::optional<uint16_t> c = ClassFromText(t[i].text)) {
-          rclass = *c;
+        const std::string_view w = t[i].text;
+        if (w.size() == 2 && (w[0] | 0x20) == 'i' && (w[1] | 0x20) == 'n') {  // IN, most of all
+          have_class = true;
+          ++i;
+          continue;
+        }
+        if (ClassFromText(w, &rclass)) {
           have_class = true;
           ++i;
           continue;
@@ -155,17 +173,17 @@ void MasterReader::Read(std::string_view text, RecordSink sink, const IncludeHan
       Error(e.line, absl::StrCat("type ", Q(t[i].text), " must not be quoted"));
       continue;
     }
-    const std::optional<uint16_t> type = TypeFromText(t[i].text);
-    if (!type) {
-      Error(e.line, absl::StrCat(LooksLikeTtl(t[i].text) || ClassFromText(t[i].text)
+    uint16_t type, unused;
+    if (!TypeFromText(t[i].text, &type)) {
+      Error(e.line, absl::StrCat(LooksLikeTtl(t[i].text) || ClassFromText(t[i].text, &unused)
                                      ? "a second TTL or class "
                                      : "unknown type ",
                                  Q(t[i].text)));
       continue;
     }
     ++i;
-    err = RdataFromText(*type, absl::MakeConstSpan(t).subspan(i), origin_, &rdata);
-    if (!err.empty()) {
+    if (std::string err = RdataFromText(type, absl::MakeConstSpan(t).subspan(i), origin_, &rdata);
+        !err.empty()) {
       Error(e.line, err);
       continue;
     }
@@ -177,13 +195,12 @@ void MasterReader::Read(std::string_view text, RecordSink sink, const IncludeHan
     }
     MasterRecord rec;
     rec.owner_wire = last_owner_;
-    rec.type = *type;
+    rec.type = type;
     rec.rclass = rclass;
     rec.ttl = ttl;
     rec.rdata = rdata;
     rec.line = e.line;
-    err = sink(rec);
-    if (!err.empty()) {
+    if (std::string err = sink(rec); !err.empty()) {
       errors_->AddLine(std::move(err));
     } else {
       ++records_;

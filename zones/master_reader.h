@@ -104,14 +104,18 @@ class MasterReader {
       : file_(std::move(file)), origin_(std::move(origin_wire)), ttl_(ttl), errors_(errors) {}
 
   // Reads `text`. `include` is null where $INCLUDE is not allowed (text
-  // uploaded through the API): it is then an error.
+  // uploaded through the API): it is then an error. (A FunctionRef refers
+  // to its callable: make it from a named lambda, not a temporary one.)
   void Read(std::string_view text, RecordSink sink, const IncludeHandler* include);
 
   // RRs the sink took.
   size_t records() const { return records_; }
 
  private:
-  void Error(int line, std::string_view message) { errors_->Add(file_, line, message); }
+  // Cold: the branches that report an error move out of the hot loop.
+  [[gnu::cold, gnu::noinline]] void Error(int line, std::string_view message) {
+    errors_->Add(file_, line, message);
+  }
   void Directive(const MasterEntry& e, const IncludeHandler* include);
 
   std::string file_;
@@ -119,6 +123,7 @@ class MasterReader {
   TtlContext ttl_;
   MasterErrors* errors_;
   std::string last_owner_;
+  int origin_changes_ = 0;  // $ORIGINs seen
   size_t records_ = 0;
 };
 

@@ -15,6 +15,9 @@
 //   - `;` starts a comment that runs to the end of the line, outside quotes;
 //   - `"..."` is one token; inside it `\"` and `\\` do not end it, and a
 //     line break is an error (an unterminated quote);
+//   - a `"` ends an unquoted token and starts a quoted one (`a"b"` is
+//     `a` and `b`), which is marked `joined` to the one before (SVCB's
+//     `alpn="h2"`, RFC 9460 §2.1, needs them as one);
 //   - `\X` outside quotes makes X part of the token, whatever it is
 //     (`\ `, `\;`, `\(`); escapes are kept in the token text as written,
 //     for the name and string readers to decode (`\.` in a name differs
@@ -58,6 +61,10 @@ struct MasterToken {
   int line = 0;          // where the token starts
   bool quoted = false;   // written as "..."
   bool escaped = false;  // holds a backslash escape
+  // No blank between it and the token before: `alpn="h2"` is the tokens
+  // `alpn=` and `h2` (quoted, joined). Readers of SVCB-style `key="value"`
+  // put them back together; elsewhere they are two tokens (as BIND has it).
+  bool joined = false;
 };
 
 // One RR or directive.
@@ -75,7 +82,8 @@ class MasterTokenizer {
     std::string message;
   };
 
-  explicit MasterTokenizer(std::string_view text) : text_(text) {}
+  explicit MasterTokenizer(std::string_view text)
+      : text_(text), lf_end_(text.rfind('\n') + 1) {}  // npos + 1 == 0
 
   // Reads the next entry into *entry (its tokens vector is reused). Returns
   // false at the end of the text. On a lexical error returns true with
@@ -86,7 +94,16 @@ class MasterTokenizer {
   int line() const { return line_; }
 
  private:
+  // Records an error at `line` in *err and skips what is left of the
+  // entry: the rest of the line, and with `in_paren` everything up to the
+  // ')'. Returns true (Next()'s value for an entry with an error).
+  [[gnu::cold, gnu::noinline]] bool Fail(Error* err, int line, std::string message,
+                                         bool in_paren);
+
   std::string_view text_;
+  // One past the last LF (0 if none): a scan for a token's end that starts
+  // before it meets an LF at the latest, so it needs no bounds check.
+  size_t lf_end_;
   size_t pos_ = 0;
   int line_ = 1;
 };

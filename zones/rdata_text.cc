@@ -3,10 +3,10 @@
 
 // ldns defines bool/true/false itself unless <stdbool.h> came first.
 #include <stdbool.h>
-#include <arpa/inet.h>
 #include <ldns/ldns.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -18,16 +18,35 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/string_view.h"
+#include "zones/builder.h"
 
 namespace zones {
 namespace {
 
 using base::AV;
 
+// An error message, built out of line and out of the hot paths' way
+// (cold: the compiler moves the branches that lead here aside).
+template <typename... Args>
+[[gnu::cold, gnu::noinline]] std::string Fail(const Args&... args) {
+  return absl::StrCat(args...);
+}
+
 // Quoted for messages: 'text' (cut after 64 octets).
-std::string Q(std::string_view text) {
-  if (text.size() > 64) return absl::StrCat("'", AV(text.substr(0, 64)), "...'");
-  return absl::StrCat("'", AV(text), "'");
+[[gnu::cold, gnu::noinline]] std::string Q(std::string_view text) {
+  if (text.size() > 64) return Fail("'", AV(text.substr(0, 64)), "...'");
+  return Fail("'", AV(text), "'");
+}
+
+// `text` equals the upper-case ASCII `upper`, case-insensitively (inline:
+// the reader asks for every record's class and type).
+inline bool EqualsUpper(std::string_view text, std::string_view upper) {
+  if (text.size() != upper.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != upper[i] && !(c >= 'a' && c <= 'z' && c - ('a' - 'A') == upper[i])) return false;
+  }
+  return true;
 }
 
 // Reads one escape at text[i] == '\\'; appends the octet, advances i past
@@ -53,44 +72,245 @@ bool DecodeEscape(std::string_view text, size_t* i, std::string* out) {
 }
 
 // Escapes decoded (RFC 1035 §5.1: \X is X, \DDD the octet DDD).
-std::string Unescaped(const MasterToken& t, std::string* out) {
+[[gnu::hot]] std::string Unescaped(const MasterToken& t, std::string* out) {
   if (!t.escaped) {
     out->append(t.text);
-    return "";
+    return {};
   }
   for (size_t i = 0; i < t.text.size();) {
     if (t.text[i] == '\\') {
-      if (!DecodeEscape(t.text, &i, out)) return absl::StrCat("bad escape in ", Q(t.text));
+      if (!DecodeEscape(t.text, &i, out)) return Fail("bad escape in ", Q(t.text));
     } else {
       out->push_back(t.text[i++]);
     }
   }
-  return "";
+  return {};
 }
 
-// A character-string (RFC 1035 §3.3): escapes decoded, at most 255 octets.
-std::string CharacterString(const MasterToken& t, std::string* wire) {
-  std::string s;
-  std::string err = Unescaped(t, &s);
+// A character-string (RFC 1035 §3.3): escapes decoded, at most 255 octets,
+// appended to *wire after its length octet.
+[[gnu::hot]] std::string CharacterString(const MasterToken& t, std::string* wire) {
+  const size_t at = wire->size();
+  wire->push_back('\0');
+  std::string err = Unescaped(t, wire);
   if (!err.empty()) return err;
-  if (s.size() > 255) {
-    return absl::StrCat("character string longer than 255 octets (", s.size(), ")");
+  const size_t n = wire->size() - at - 1;
+  if (n > 255) return Fail("character string longer than 255 octets (", n, ")");
+  (*wire)[at] = static_cast<char>(n);
+  return {};
+}
+
+// AppendName() for a name with escapes (or a text too long for a name),
+// octet by octet. Out of line: its buffer stays off the common path's
+// stack.
+[[gnu::noinline]] std::string AppendEscapedName(std::string_view text,
+                                                std::string_view origin_wire,
+                                                std::string* wire) {
+  const size_t size = text.size();
+  char out[256];
+  size_t n = 0;  // octets in out
+  bool absolute = false;
+  size_t length_at = 0;  // where the length octet of the label goes
+  out[n++] = 0;
+  for (size_t i = 0; i < size;) {
+    char c = text[i];
+    if (c == '.') {
+      const size_t label = n - length_at - 1;
+      if (label == 0) return Fail("empty label in ", Q(text));
+      out[length_at] = static_cast<char>(label);
+      if (++i == size) {
+        absolute = true;
+        break;
+      }
+      if (n >= 255) return Fail("name longer than 255 octets: ", Q(text));
+      length_at = n;
+      out[n++] = 0;
+      continue;
+    }
+    if (c == '\\') {
+      std::string octet;
+      if (!DecodeEscape(text, &i, &octet)) return Fail("bad escape in ", Q(text));
+      c = octet[0];
+    } else {
+      ++i;
+    }
+    if (n - length_at - 1 == 63) return Fail("label longer than 63 octets in ", Q(text));
+    if (n >= 255) return Fail("name longer than 255 octets: ", Q(text));
+    out[n++] = c;
   }
-  wire->push_back(static_cast<char>(s.size()));
-  wire->append(s);
-  return "";
+  if (absolute) {
+    out[n++] = 0;
+  } else {
+    const size_t label = n - length_at - 1;
+    if (label == 0) return Fail("empty label in ", Q(text));
+    out[length_at] = static_cast<char>(label);
+  }
+  if (n + (absolute ? 0 : origin_wire.size()) > 255) {
+    return Fail("name longer than 255 octets: ", Q(text));
+  }
+  wire->append(out, n);
+  if (!absolute) wire->append(origin_wire);
+  return {};
+}
+
+// Appends the wire form of the name `text` to *wire (see
+// NameFromPresentation), built in a buffer on the stack.
+[[gnu::hot]] std::string AppendName(std::string_view text, bool escaped, std::string_view origin_wire,
+                       std::string* wire) {
+  if (escaped) return AppendEscapedName(text, origin_wire, wire);
+  if (text.size() == 1 && text[0] == '@') {
+    wire->append(origin_wire);
+    return {};
+  }
+  if (text.empty()) return "empty domain name";
+  if (text.size() == 1 && text[0] == '.') {
+    wire->push_back('\0');
+    return {};
+  }
+  const size_t size = text.size();
+  const char* const p = text.data();
+  if (size <= 255) {
+    // Without escapes: label by label, copied as scanned, each one's
+    // length octet before it; then the origin; then one append.
+    char out[2 * 256];
+    size_t n = 0;  // where the current label's length octet goes
+    bool absolute = false;
+    for (size_t k = 0;;) {
+      const size_t start = k;
+      char* dst = out + n + 1;
+      while (k < size && p[k] != '.') *dst++ = p[k++];
+      const size_t label = k - start;
+      if (label == 0) return Fail("empty label in ", Q(text));
+      if (label > 63) return Fail("label longer than 63 octets in ", Q(text));
+      out[n] = static_cast<char>(label);
+      n += 1 + label;
+      if (k == size) break;
+      if (++k == size) {  // "a.b.": absolute
+        absolute = true;
+        break;
+      }
+    }
+    if (absolute) {
+      out[n++] = 0;
+    } else {
+      std::memcpy(out + n, origin_wire.data(), std::min<size_t>(origin_wire.size(), 256));
+      n += origin_wire.size();
+    }
+    if (n > 255) return Fail("name longer than 255 octets: ", Q(text));
+    wire->append(out, n);
+    return {};
+  }
+  return AppendEscapedName(text, origin_wire, wire);
+}
+
+// An IPv6 address as inet_pton() reads it (RFC 4291 §2.2: eight groups of
+// 1-4 hex digits, one "::" for a run of zero groups, a dotted quad in the
+// last 32 bits), without its copy and locale.
+bool ParseIPv4(std::string_view text, char out[4]);
+[[gnu::hot]] bool ParseIPv6(std::string_view text, char out[16]) {
+  uint8_t bytes[16] = {};
+  int groups = 0;  // 16-bit groups written
+  int gap = -1;    // where "::" stands, in groups
+  const size_t size = text.size();
+  const char* const p = text.data();
+  size_t i = 0;
+  if (size >= 2 && p[0] == ':' && p[1] == ':') {
+    gap = 0;
+    i = 2;
+  } else if (size >= 1 && p[0] == ':') {
+    return false;
+  }
+  while (i < size) {
+    if (groups == 8) return false;
+    const size_t start = i;
+    unsigned v = 0;
+    for (; i < size && i - start < 5; ++i) {
+      const char c = p[i];
+      unsigned d;
+      if (c >= '0' && c <= '9') {
+        d = static_cast<unsigned>(c - '0');
+      } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+        d = static_cast<unsigned>((c | 0x20) - 'a' + 10);
+      } else {
+        break;
+      }
+      v = v << 4 | d;
+    }
+    if (i < size && p[i] == '.') {
+      // A dotted quad: the last 32 bits.
+      if (groups > 6) return false;
+      char v4[4];
+      if (!ParseIPv4(text.substr(start), v4)) return false;
+      std::memcpy(bytes + 2 * groups, v4, 4);
+      groups += 2;
+      break;
+    }
+    const size_t digits = i - start;
+    if (digits == 0 || digits > 4) return false;
+    bytes[2 * groups] = static_cast<uint8_t>(v >> 8);
+    bytes[2 * groups + 1] = static_cast<uint8_t>(v);
+    ++groups;
+    if (i == size) break;
+    if (p[i] != ':') return false;
+    ++i;
+    if (i < size && p[i] == ':') {
+      if (gap >= 0) return false;  // a second "::"
+      gap = groups;
+      ++i;
+    } else if (i == size) {
+      return false;  // ends in a single ':'
+    }
+  }
+  if (gap < 0) {
+    if (groups != 8) return false;
+    std::memcpy(out, bytes, 16);
+    return true;
+  }
+  if (groups == 8) return false;  // "::" must stand for at least one group
+  // The groups after "::" go to the end, zeros in between.
+  const int shift = 2 * (8 - groups);
+  for (int i = 0; i < 16; ++i) {
+    out[i] = static_cast<char>(i < 2 * gap ? bytes[i] : i < 2 * gap + shift ? 0 : bytes[i - shift]);
+  }
+  return true;
+}
+
+// A dotted-quad IPv4 address as inet_pton() reads it (four decimal
+// numbers 0..255, no leading zeros), without its copy and locale.
+[[gnu::hot]] bool ParseIPv4(std::string_view text, char out[4]) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  auto digit = [&]() { return p != end && *p >= '0' && *p <= '9'; };
+  for (int part = 0; part < 4; ++part) {
+    if (!digit()) return false;
+    unsigned v = static_cast<unsigned>(*p++ - '0');
+    if (digit()) {
+      if (v == 0) return false;  // a leading zero
+      v = v * 10 + static_cast<unsigned>(*p++ - '0');
+      if (digit()) {
+        v = v * 10 + static_cast<unsigned>(*p++ - '0');
+        if (v > 255) return false;
+      }
+    }
+    out[part] = static_cast<char>(v);
+    if (part < 3) {
+      if (p == end || *p != '.') return false;
+      ++p;
+    }
+  }
+  return p == end;
 }
 
 std::string Unsigned(std::string_view text, uint64_t max, const char* what, uint64_t* v) {
-  if (text.empty() || text.size() > 20) return absl::StrCat("bad ", what, " ", Q(text));
+  if (text.empty() || text.size() > 20) return Fail("bad ", what, " ", Q(text));
   uint64_t n = 0;
   for (char c : text) {
-    if (c < '0' || c > '9') return absl::StrCat("bad ", what, " ", Q(text));
+    if (c < '0' || c > '9') return Fail("bad ", what, " ", Q(text));
     n = n * 10 + static_cast<uint64_t>(c - '0');
-    if (n > max) return absl::StrCat(what, " ", AV(text), " is out of range (0..", max, ")");
+    if (n > max) return Fail(what, " ", AV(text), " is out of range (0..", max, ")");
   }
   *v = n;
-  return "";
+  return {};
 }
 
 void Put16(uint16_t v, std::string* w) {
@@ -103,13 +323,13 @@ void Put32(uint32_t v, std::string* w) {
 }
 
 std::string HexDecode(std::string_view hex, std::string* out) {
-  if (hex.size() % 2 != 0) return absl::StrCat("odd number of hex digits in ", Q(hex));
+  if (hex.size() % 2 != 0) return Fail("odd number of hex digits in ", Q(hex));
   for (char c : hex) {
     if (!absl::ascii_isxdigit(static_cast<unsigned char>(c)))
-      return absl::StrCat("bad hex digit in ", Q(hex));
+      return Fail("bad hex digit in ", Q(hex));
   }
   out->append(absl::HexStringToBytes(AV(hex)));
-  return "";
+  return {};
 }
 
 // base32hex without padding (RFC 4648 §7), as NSEC3 writes hashes.
@@ -125,7 +345,7 @@ std::string Base32HexDecode(std::string_view text, std::string* out) {
     } else if (c >= 'A' && c <= 'V') {
       v = c - 'A' + 10;
     } else {
-      return absl::StrCat("bad base32hex digit in ", Q(text));
+      return Fail("bad base32hex digit in ", Q(text));
     }
     buf = (buf << 5) | static_cast<uint64_t>(v);
     bits += 5;
@@ -135,9 +355,9 @@ std::string Base32HexDecode(std::string_view text, std::string* out) {
     }
   }
   if (bits >= 5 || (buf & ((1u << bits) - 1)) != 0) {
-    return absl::StrCat("bad base32hex length or padding bits in ", Q(text));
+    return Fail("bad base32hex length or padding bits in ", Q(text));
   }
-  return "";
+  return {};
 }
 
 // The DNSSEC algorithm: a number or a mnemonic (RSASHA256, ECDSAP256SHA256).
@@ -149,11 +369,11 @@ std::string Algorithm(std::string_view text, std::string* wire) {
   } else {
     const std::string s(text);
     const ldns_lookup_table* a = ldns_lookup_by_name(ldns_algorithms, s.c_str());
-    if (a == nullptr) return absl::StrCat("unknown algorithm ", Q(text));
+    if (a == nullptr) return Fail("unknown algorithm ", Q(text));
     v = static_cast<uint64_t>(a->id);
   }
   wire->push_back(static_cast<char>(v));
-  return "";
+  return {};
 }
 
 // RRSIG times: YYYYMMDDHHmmSS (UTC) or seconds since the epoch, both
@@ -164,7 +384,7 @@ std::string SignatureTime(std::string_view text, std::string* wire) {
     struct tm tm = {};
     for (char c : text) {
       if (!absl::ascii_isdigit(static_cast<unsigned char>(c)))
-        return absl::StrCat("bad signature time ", Q(text));
+        return Fail("bad signature time ", Q(text));
     }
     auto num = [&](size_t at, size_t n) {
       int r = 0;
@@ -179,7 +399,7 @@ std::string SignatureTime(std::string_view text, std::string* wire) {
     tm.tm_sec = num(12, 2);
     if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
         tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) {
-      return absl::StrCat("bad signature time ", Q(text));
+      return Fail("bad signature time ", Q(text));
     }
     v = static_cast<uint64_t>(timegm(&tm)) & 0xffffffffu;
   } else {
@@ -187,18 +407,19 @@ std::string SignatureTime(std::string_view text, std::string* wire) {
     if (!err.empty()) return err;
   }
   Put32(static_cast<uint32_t>(v), wire);
-  return "";
+  return {};
 }
 
 // The NSEC/NSEC3 type bitmap (RFC 4034 §4.1.2) of the types in `tokens`.
-std::string TypeBitmap(absl::Span<const MasterToken> tokens, std::string* wire) {
+// Out of line: its 8 KiB table must not make every caller's frame that big.
+[[gnu::noinline]] std::string TypeBitmap(absl::Span<const MasterToken> tokens, std::string* wire) {
   uint8_t windows[256][32] = {};
   int last[256];
   for (int& l : last) l = -1;
   for (const MasterToken& t : tokens) {
-    std::optional<uint16_t> type = TypeFromText(t.text);
-    if (!type) return absl::StrCat("unknown type ", Q(t.text));
-    const int win = *type >> 8, bit = *type & 0xff;
+    uint16_t type;
+    if (!TypeFromText(t.text, &type)) return Fail("unknown type ", Q(t.text));
+    const int win = type >> 8, bit = type & 0xff;
     windows[win][bit / 8] |= static_cast<uint8_t>(0x80 >> (bit % 8));
     last[win] = std::max(last[win], bit / 8);
   }
@@ -208,7 +429,7 @@ std::string TypeBitmap(absl::Span<const MasterToken> tokens, std::string* wire) 
     wire->push_back(static_cast<char>(last[win] + 1));
     wire->append(reinterpret_cast<const char*>(windows[win]), last[win] + 1);
   }
-  return "";
+  return {};
 }
 
 // One field of an RDATA layout.
@@ -278,10 +499,18 @@ constexpr Layout kLayouts[] = {
     {257, {F::kU8, F::kCaaTag, F::kStringRest, F::kEnd}},              // CAA
 };
 
+// kLayouts' index by type (types 0..257), -1 for none.
+constexpr std::array<int8_t, 258> MakeLayoutIndex() {
+  std::array<int8_t, 258> index{};
+  for (int8_t& i : index) i = -1;
+  for (size_t i = 0; i < std::size(kLayouts); ++i) index[kLayouts[i].type] = static_cast<int8_t>(i);
+  return index;
+}
+constexpr std::array<int8_t, 258> kLayoutIndex = MakeLayoutIndex();
+
 const Layout* FindLayout(uint16_t type) {
-  for (const Layout& l : kLayouts)
-    if (l.type == type) return &l;
-  return nullptr;
+  if (type >= kLayoutIndex.size() || kLayoutIndex[type] < 0) return nullptr;
+  return &kLayouts[kLayoutIndex[type]];
 }
 
 const char* FieldName(Field f) {
@@ -321,7 +550,7 @@ std::string Joined(absl::Span<const MasterToken> tokens, size_t i) {
   return s;
 }
 
-std::string ByLayout(uint16_t type, const Layout& layout, absl::Span<const MasterToken> tokens,
+[[gnu::hot]] std::string ByLayout(uint16_t type, const Layout& layout, absl::Span<const MasterToken> tokens,
                      std::string_view origin_wire, std::string* wire) {
   size_t i = 0;
   for (const Field f : layout.fields) {
@@ -329,39 +558,34 @@ std::string ByLayout(uint16_t type, const Layout& layout, absl::Span<const Maste
     if (i >= tokens.size()) {
       // Only a list that may be empty ends early: the NSEC type bitmap.
       if (f == F::kTypeBitmap) break;
-      return absl::StrCat(TypeName(type), " record is missing its ", FieldName(f));
+      return Fail(TypeName(type), " record is missing its ", FieldName(f));
     }
     const MasterToken& t = tokens[i];
     if (t.quoted && f != F::kString && f != F::kStrings && f != F::kStringRest) {
-      return absl::StrCat("bad ", FieldName(f), " ", Q(t.text), " (quoted)");
+      return Fail("bad ", FieldName(f), " ", Q(t.text), " (quoted)");
     }
     std::string err;
     uint64_t v = 0;
     switch (f) {
       case F::kIPv4: {
-        in_addr a;
-        const std::string s(t.text);
-        if (inet_pton(AF_INET, s.c_str(), &a) != 1) return absl::StrCat("bad IPv4 address ", Q(t.text));
-        wire->append(reinterpret_cast<const char*>(&a), 4);
+        char a[4];
+        if (!ParseIPv4(t.text, a)) return Fail("bad IPv4 address ", Q(t.text));
+        wire->append(a, 4);
         ++i;
         break;
       }
       case F::kIPv6: {
-        in6_addr a;
-        const std::string s(t.text);
-        if (inet_pton(AF_INET6, s.c_str(), &a) != 1) return absl::StrCat("bad IPv6 address ", Q(t.text));
-        wire->append(reinterpret_cast<const char*>(&a), 16);
+        char a[16];
+        if (!ParseIPv6(t.text, a)) return Fail("bad IPv6 address ", Q(t.text));
+        wire->append(a, 16);
         ++i;
         break;
       }
-      case F::kName: {
-        std::string name;
-        err = NameFromPresentation(t.text, origin_wire, &name);
+      case F::kName:
+        err = AppendName(t.text, t.escaped, origin_wire, wire);
         if (!err.empty()) return err;
-        wire->append(name);
         ++i;
         break;
-      }
       case F::kU8:
       case F::kU16:
       case F::kU32: {
@@ -395,17 +619,17 @@ std::string ByLayout(uint16_t type, const Layout& layout, absl::Span<const Maste
         break;
       case F::kStringRest:
         if (tokens.size() - i != 1) {
-          return absl::StrCat(TypeName(type), " value must be one string (quote it if it has blanks)");
+          return Fail(TypeName(type), " value must be one string (quote it if it has blanks)");
         }
         err = Unescaped(t, wire);
         if (!err.empty()) return err;
         ++i;
         break;
       case F::kCaaTag: {
-        if (t.text.empty() || t.text.size() > 255) return absl::StrCat("bad CAA tag ", Q(t.text));
+        if (t.text.empty() || t.text.size() > 255) return Fail("bad CAA tag ", Q(t.text));
         for (char c : t.text) {
           if (!absl::ascii_isalnum(static_cast<unsigned char>(c)))
-            return absl::StrCat("bad CAA tag ", Q(t.text), " (letters and digits only)");
+            return Fail("bad CAA tag ", Q(t.text), " (letters and digits only)");
         }
         wire->push_back(static_cast<char>(t.text.size()));
         wire->append(t.text);
@@ -420,7 +644,7 @@ std::string ByLayout(uint16_t type, const Layout& layout, absl::Span<const Maste
       case F::kBase64Rest: {
         std::string bin;
         const std::string b64 = Joined(tokens, i);
-        if (!absl::Base64Unescape(AV(b64), &bin)) return absl::StrCat("bad base64 data ", Q(b64));
+        if (!absl::Base64Unescape(AV(b64), &bin)) return Fail("bad base64 data ", Q(b64));
         wire->append(bin);
         i = tokens.size();
         break;
@@ -431,9 +655,9 @@ std::string ByLayout(uint16_t type, const Layout& layout, absl::Span<const Maste
         ++i;
         break;
       case F::kType: {
-        std::optional<uint16_t> covered = TypeFromText(t.text);
-        if (!covered) return absl::StrCat("unknown type ", Q(t.text));
-        Put16(*covered, wire);
+        uint16_t covered;
+        if (!TypeFromText(t.text, &covered)) return Fail("unknown type ", Q(t.text));
+        Put16(covered, wire);
         ++i;
         break;
       }
@@ -458,7 +682,7 @@ std::string ByLayout(uint16_t type, const Layout& layout, absl::Span<const Maste
         std::string hash;
         err = Base32HexDecode(t.text, &hash);
         if (!err.empty()) return err;
-        if (hash.empty() || hash.size() > 255) return absl::StrCat("bad next hashed owner name ", Q(t.text));
+        if (hash.empty() || hash.size() > 255) return Fail("bad next hashed owner name ", Q(t.text));
         wire->push_back(static_cast<char>(hash.size()));
         wire->append(hash);
         ++i;
@@ -474,14 +698,14 @@ std::string ByLayout(uint16_t type, const Layout& layout, absl::Span<const Maste
     }
   }
   if (i < tokens.size()) {
-    return absl::StrCat("too many fields for ", TypeName(type), ": ", Q(tokens[i].text),
+    return Fail("too many fields for ", TypeName(type), ": ", Q(tokens[i].text),
                         " is left over");
   }
-  return "";
+  return {};
 }
 
 // RFC 3597: \# LENGTH HEX...
-std::string Generic(absl::Span<const MasterToken> tokens, std::string* wire) {
+[[gnu::noinline]] std::string Generic(uint16_t type, absl::Span<const MasterToken> tokens, std::string* wire) {
   if (tokens.size() < 2) return "generic RDATA '\\#' needs a length";
   uint64_t len;
   std::string err = Unsigned(tokens[1].text, 65535, "RDATA length", &len);
@@ -490,10 +714,15 @@ std::string Generic(absl::Span<const MasterToken> tokens, std::string* wire) {
   err = HexDecode(Joined(tokens, 2), &bin);
   if (!err.empty()) return err;
   if (bin.size() != len) {
-    return absl::StrCat("generic RDATA says ", len, " octets but has ", bin.size());
+    return Fail("generic RDATA says ", len, " octets but has ", bin.size());
   }
+  // RFC 3597 §5: for a known type it must be that type's RDATA (checked on
+  // a copy: the check lower-cases names, and the builder does it again).
+  std::string check = bin;
+  std::string problem = CanonicalizeRdata(type, &check);
+  if (!problem.empty()) return Fail("generic RDATA of ", TypeName(type), " ", problem);
   wire->append(bin);
-  return "";
+  return {};
 }
 
 struct RRFree {
@@ -507,11 +736,11 @@ struct BufferFree {
 };
 
 // The types without a layout here: ldns parses the RDATA text alone.
-std::string ByLdns(uint16_t type, absl::Span<const MasterToken> tokens,
+[[gnu::noinline]] std::string ByLdns(uint16_t type, absl::Span<const MasterToken> tokens,
                    std::string_view origin_wire, std::string* wire) {
   std::string text = absl::StrCat(". 0 IN ", TypeName(type));
   for (const MasterToken& t : tokens) {
-    text.push_back(' ');
+    if (!t.joined) text.push_back(' ');  // key="value" stays one
     if (t.quoted) {
       absl::StrAppend(&text, "\"", AV(t.text), "\"");
     } else {
@@ -524,19 +753,19 @@ std::string ByLdns(uint16_t type, absl::Span<const MasterToken> tokens,
   const ldns_status st = ldns_rr_new_frm_str(&raw, text.c_str(), 0, origin.get(), nullptr);
   std::unique_ptr<ldns_rr, RRFree> rr(raw);
   if (st != LDNS_STATUS_OK) {
-    return absl::StrCat("bad ", TypeName(type), " data: ", ldns_get_errorstr_by_id(st));
+    return Fail("bad ", TypeName(type), " data: ", ldns_get_errorstr_by_id(st));
   }
   if (static_cast<uint16_t>(ldns_rr_get_type(rr.get())) != type) {
-    return absl::StrCat("bad ", TypeName(type), " data");
+    return Fail("bad ", TypeName(type), " data");
   }
   std::unique_ptr<ldns_buffer, BufferFree> buf(ldns_buffer_new(512));
   if (ldns_rr_rdata2buffer_wire(buf.get(), rr.get()) != LDNS_STATUS_OK ||
       !ldns_buffer_status_ok(buf.get())) {
-    return absl::StrCat("cannot encode the ", TypeName(type), " data");
+    return Fail("cannot encode the ", TypeName(type), " data");
   }
   wire->append(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())),
                ldns_buffer_position(buf.get()));
-  return "";
+  return {};
 }
 
 }  // namespace
@@ -544,66 +773,25 @@ std::string ByLdns(uint16_t type, absl::Span<const MasterToken> tokens,
 std::string NameFromPresentation(std::string_view text, std::string_view origin_wire,
                                  std::string* wire) {
   wire->clear();
-  if (text == "@") {
-    wire->assign(origin_wire);
-    return "";
-  }
-  if (text.empty()) return "empty domain name";
-  if (text == ".") {
-    wire->push_back('\0');
-    return "";
-  }
-  std::string label;
-  bool absolute = false;
-  size_t i = 0;
-  auto end_label = [&]() -> std::string {
-    if (label.empty()) return absl::StrCat("empty label in ", Q(text));
-    if (label.size() > 63) return absl::StrCat("label longer than 63 octets in ", Q(text));
-    wire->push_back(static_cast<char>(label.size()));
-    wire->append(label);
-    label.clear();
-    return "";
-  };
-  while (i < text.size()) {
-    const char c = text[i];
-    if (c == '\\') {
-      if (!DecodeEscape(text, &i, &label)) return absl::StrCat("bad escape in ", Q(text));
-      continue;
-    }
-    if (c == '.') {
-      std::string err = end_label();
-      if (!err.empty()) return err;
-      ++i;
-      if (i == text.size()) absolute = true;
-      continue;
-    }
-    label.push_back(c);
-    ++i;
-  }
-  if (!absolute) {
-    std::string err = end_label();
-    if (!err.empty()) return err;
-    wire->append(origin_wire);
-  } else {
-    wire->push_back('\0');
-  }
-  if (wire->size() > 255) return absl::StrCat("name longer than 255 octets: ", Q(text));
-  return "";
+  return AppendName(text, std::memchr(text.data(), '\\', text.size()) != nullptr, origin_wire,
+                    wire);
 }
 
-bool LooksLikeTtl(std::string_view text) {
-  return !text.empty() && text[0] >= '0' && text[0] <= '9';
+[[gnu::hot]] std::string NameFromToken(const MasterToken& token, std::string_view origin_wire,
+                          std::string* wire) {
+  wire->clear();
+  return AppendName(token.text, token.escaped, origin_wire, wire);
 }
 
 std::string TtlFromText(std::string_view text, uint32_t* ttl) {
-  if (!LooksLikeTtl(text)) return absl::StrCat("bad TTL ", Q(text));
+  if (!LooksLikeTtl(text)) return Fail("bad TTL ", Q(text));
   uint64_t total = 0, n = 0;
   bool digits = false, units = false;
   for (char c : text) {
     if (c >= '0' && c <= '9') {
       n = n * 10 + static_cast<uint64_t>(c - '0');
       digits = true;
-      if (n > 0xffffffffffull) return absl::StrCat("TTL ", AV(text), " is out of range (0..", kMaxTtl, ")");
+      if (n > 0xffffffffffull) return Fail("TTL ", AV(text), " is out of range (0..", kMaxTtl, ")");
       continue;
     }
     uint64_t mult;
@@ -613,9 +801,9 @@ std::string TtlFromText(std::string_view text, uint32_t* ttl) {
       case 'h': mult = 3600; break;
       case 'd': mult = 86400; break;
       case 'w': mult = 604800; break;
-      default: return absl::StrCat("bad TTL ", Q(text));
+      default: return Fail("bad TTL ", Q(text));
     }
-    if (!digits) return absl::StrCat("bad TTL ", Q(text));
+    if (!digits) return Fail("bad TTL ", Q(text));
     total += n * mult;
     n = 0;
     digits = false;
@@ -625,55 +813,120 @@ std::string TtlFromText(std::string_view text, uint32_t* ttl) {
   if (digits) {
     total += n;  // a trailing number without a unit counts as seconds
   } else if (!units) {
-    return absl::StrCat("bad TTL ", Q(text));
+    return Fail("bad TTL ", Q(text));
   }
-  if (total > kMaxTtl) return absl::StrCat("TTL ", AV(text), " is out of range (0..", kMaxTtl, ")");
+  if (total > kMaxTtl) return Fail("TTL ", AV(text), " is out of range (0..", kMaxTtl, ")");
   *ttl = static_cast<uint32_t>(total);
-  return "";
+  return {};
 }
 
-std::optional<uint16_t> TypeFromText(std::string_view text) {
-  if (text.empty() || text.size() > 20) return std::nullopt;
-  if (text.size() > 4 && absl::EqualsIgnoreCase(AV(text.substr(0, 4)), "TYPE") &&
-      absl::ascii_isdigit(static_cast<unsigned char>(text[4]))) {
-    uint64_t v;
-    if (!Unsigned(text.substr(4), 65535, "type", &v).empty()) return std::nullopt;
-    return static_cast<uint16_t>(v);
+namespace {
+
+// ldns's table, for the types not spelled out in TypeFromText(); 0 if
+// unknown. Out of line: it needs a NUL-terminated copy.
+[[gnu::noinline]] uint16_t LdnsTypeByName(std::string_view text) {
+  const std::string s(text);
+  return static_cast<uint16_t>(ldns_get_rr_type_by_name(s.c_str()));
+}
+
+// A number after a mnemonic prefix (TYPE65280, CLASS3); false if not one.
+bool NumberAfter(std::string_view text, size_t prefix, uint16_t* value) {
+  uint64_t v = 0;
+  if (!Unsigned(text.substr(prefix), 65535, "number", &v).empty()) return false;
+  *value = static_cast<uint16_t>(v);
+  return true;
+}
+
+}  // namespace
+
+[[gnu::hot]] bool TypeFromText(std::string_view text, uint16_t* type) {
+  if (text.empty() || text.size() > 20) return false;
+  if (text.size() > 4 && absl::ascii_isdigit(static_cast<unsigned char>(text[4])) &&
+      EqualsUpper(text.substr(0, 4), "TYPE")) {
+    return NumberAfter(text, 4, type);
   }
   // The common ones without ldns's linear, allocating lookup.
-  static constexpr std::pair<std::string_view, uint16_t> kCommon[] = {
-      {"A", 1}, {"AAAA", 28}, {"NS", 2}, {"CNAME", 5}, {"MX", 15},
-      {"TXT", 16}, {"SOA", 6}, {"PTR", 12}, {"SRV", 33}, {"CAA", 257}};
-  for (const auto& [name, value] : kCommon) {
-    if (absl::EqualsIgnoreCase(AV(text), AV(name))) return value;
+  uint16_t t = 0;
+  switch (text.size()) {
+    case 1:
+      if (EqualsUpper(text, "A")) t = 1;
+      break;
+    case 2:
+      if (EqualsUpper(text, "NS")) t = 2;
+      else if (EqualsUpper(text, "MX")) t = 15;
+      break;
+    case 3:
+      if (EqualsUpper(text, "TXT")) t = 16;
+      else if (EqualsUpper(text, "SOA")) t = 6;
+      else if (EqualsUpper(text, "PTR")) t = 12;
+      else if (EqualsUpper(text, "SRV")) t = 33;
+      else if (EqualsUpper(text, "CAA")) t = 257;
+      break;
+    case 4:
+      if (EqualsUpper(text, "AAAA")) t = 28;
+      break;
+    case 5:
+      if (EqualsUpper(text, "CNAME")) t = 5;
+      break;
   }
-  const std::string s(text);
-  const ldns_rr_type t = ldns_get_rr_type_by_name(s.c_str());
-  if (t == 0) return std::nullopt;
-  return static_cast<uint16_t>(t);
+  if (t == 0) t = LdnsTypeByName(text);
+  if (t == 0) return false;
+  *type = t;
+  return true;
 }
 
-std::optional<uint16_t> ClassFromText(std::string_view text) {
-  if (text.size() > 5 && absl::EqualsIgnoreCase(AV(text.substr(0, 5)), "CLASS") &&
-      absl::ascii_isdigit(static_cast<unsigned char>(text[5]))) {
-    uint64_t v;
-    if (!Unsigned(text.substr(5), 65535, "class", &v).empty()) return std::nullopt;
-    return static_cast<uint16_t>(v);
+[[gnu::hot]] bool ClassFromText(std::string_view text, uint16_t* rclass) {
+  if (text.size() > 5 && absl::ascii_isdigit(static_cast<unsigned char>(text[5])) &&
+      EqualsUpper(text.substr(0, 5), "CLASS")) {
+    return NumberAfter(text, 5, rclass);
   }
-  if (absl::EqualsIgnoreCase(AV(text), "IN")) return 1;
-  if (absl::EqualsIgnoreCase(AV(text), "CS")) return 2;
-  if (absl::EqualsIgnoreCase(AV(text), "CH")) return 3;
-  if (absl::EqualsIgnoreCase(AV(text), "HS")) return 4;
-  if (absl::EqualsIgnoreCase(AV(text), "NONE")) return 254;
-  if (absl::EqualsIgnoreCase(AV(text), "ANY")) return 255;
-  return std::nullopt;
+  uint16_t c = 0;
+  if (EqualsUpper(text, "IN")) c = 1;
+  else if (EqualsUpper(text, "CS")) c = 2;
+  else if (EqualsUpper(text, "CH")) c = 3;
+  else if (EqualsUpper(text, "HS")) c = 4;
+  else if (EqualsUpper(text, "NONE")) c = 254;
+  else if (EqualsUpper(text, "ANY")) c = 255;
+  if (c == 0) return false;
+  *rclass = c;
+  return true;
 }
 
-std::string RdataFromText(uint16_t type, absl::Span<const MasterToken> tokens,
+[[gnu::hot]] std::string RdataFromText(uint16_t type, absl::Span<const MasterToken> tokens,
                           std::string_view origin_wire, std::string* wire) {
   wire->clear();
   if (!tokens.empty() && !tokens[0].quoted && tokens[0].text == "\\#") {
-    return Generic(tokens, wire);
+    return Generic(type, tokens, wire);
+  }
+  // The types of most records, one field each, without the layout walk;
+  // anything unusual (and every error) goes the general way below.
+  if (tokens.size() == 1 && !tokens[0].quoted) {
+    const std::string_view text = tokens[0].text;
+    switch (type) {
+      case 1: {  // A
+        char a[4];
+        if (ParseIPv4(text, a)) {
+          wire->append(a, 4);
+          return {};
+        }
+        break;
+      }
+      case 28: {  // AAAA
+        char a[16];
+        if (ParseIPv6(text, a)) {
+          wire->append(a, 16);
+          return {};
+        }
+        break;
+      }
+      case 2:    // NS
+      case 5:    // CNAME
+      case 12:   // PTR
+      case 39:   // DNAME
+        if (AppendName(text, tokens[0].escaped, origin_wire, wire).empty()) return {};
+        wire->clear();
+        break;
+    }
   }
   if (const Layout* layout = FindLayout(type)) {
     return ByLayout(type, *layout, tokens, origin_wire, wire);
@@ -681,7 +934,7 @@ std::string RdataFromText(uint16_t type, absl::Span<const MasterToken> tokens,
   const ldns_rr_descriptor* d = ldns_rr_descript(type);
   if (d == nullptr || d->_name == nullptr ||
       std::strncmp(d->_name, "TYPE", 4) == 0) {
-    return absl::StrCat("type ", TypeName(type),
+    return Fail("type ", TypeName(type),
                         " has no presentation form here: write its RDATA as '\\# LENGTH HEX'");
   }
   return ByLdns(type, tokens, origin_wire, wire);

@@ -25,7 +25,6 @@
 #define STEERDNS_ZONES_RDATA_TEXT_H_
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +43,10 @@ inline constexpr uint32_t kMaxTtl = 0x7fffffff;
 // escape in '...'".
 std::string NameFromPresentation(std::string_view text, std::string_view origin_wire,
                                  std::string* wire);
+// Same, for a token of the tokenizer (whose `escaped` flag spares a search
+// for backslashes).
+std::string NameFromToken(const MasterToken& token, std::string_view origin_wire,
+                          std::string* wire);
 
 // A TTL or time period: decimal seconds, or BIND's units ("1h30m", "2d",
 // "1w", case-insensitive). Errors: "bad TTL 'x'", "TTL 99999999999 is out
@@ -51,13 +54,16 @@ std::string NameFromPresentation(std::string_view text, std::string_view origin_
 std::string TtlFromText(std::string_view text, uint32_t* ttl);
 
 // True for a token that reads as a TTL (starts with a digit).
-bool LooksLikeTtl(std::string_view text);
+inline bool LooksLikeTtl(std::string_view text) {
+  return !text.empty() && text[0] >= '0' && text[0] <= '9';
+}
 
-// Type mnemonics (case-insensitive) and TYPEnnn; nullopt if unknown.
-std::optional<uint16_t> TypeFromText(std::string_view text);
-// Class mnemonics (IN, CH, HS, CS, NONE, ANY) and CLASSnnn; nullopt if
-// not a class.
-std::optional<uint16_t> ClassFromText(std::string_view text);
+// Type mnemonics (case-insensitive) and TYPEnnn into *type; false if
+// unknown.
+bool TypeFromText(std::string_view text, uint16_t* type);
+// Class mnemonics (IN, CH, HS, CS, NONE, ANY) and CLASSnnn into *rclass;
+// false if not a class.
+bool ClassFromText(std::string_view text, uint16_t* rclass);
 
 // The RDATA of `type` from its tokens (everything after the type).
 std::string RdataFromText(uint16_t type, absl::Span<const MasterToken> tokens,

@@ -39,6 +39,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "base/edit_distance.h"
 #include "base/json_lines.h"
 #include "base/string_view.h"
 #include "dns/wire/name.h"
@@ -90,25 +91,6 @@ struct BufferFreer {
   void operator()(ldns_buffer* b) const { ldns_buffer_free(b); }
 };
 
-// Optimal-string-alignment distance (a transposition counts one), for the
-// "did you mean" hint on unknown fields. Field names are short.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1,
-                                     std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.size()][b.size()];
-}
-
 // " (did you mean 'Weight'?)" for a near miss among `known`, else "".
 template <size_t N>
 std::string DidYouMean(std::string_view key,
@@ -118,7 +100,7 @@ std::string DidYouMean(std::string_view key,
   for (std::string_view k : known) {
     const size_t d = absl::EqualsIgnoreCase(AV(k), AV(key))
                          ? 0
-                         : EditDistance(key, k);
+                         : base::EditDistance(key, k);
     if (d < best_distance) {
       best = k;
       best_distance = d;

@@ -1,6 +1,7 @@
 // File: zones/zone_loader.cc
 #include "zones/zone_loader.h"
 
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -18,8 +19,21 @@ bool IsRoute53JsonPath(std::string_view path) {
                                   ".json");
 }
 
+bool LooksLikeRoute53Json(std::string_view content) {
+  const size_t first = content.find_first_not_of(" \t\r\n\f\v");
+  return first != std::string_view::npos && content[first] == '{';
+}
+
+bool IsRoute53JsonFile(const std::string& path) {
+  if (IsRoute53JsonPath(path)) return true;
+  std::ifstream in(path, std::ios::binary);
+  char head[4096];
+  in.read(head, sizeof head);
+  return LooksLikeRoute53Json(std::string_view(head, static_cast<size_t>(in.gcount())));
+}
+
 absl::Status ReadZoneFile(const std::string& path, ZoneBuilder* builder) {
-  return IsRoute53JsonPath(path) ? ReadRoute53Json(path, builder)
+  return IsRoute53JsonFile(path) ? ReadRoute53Json(path, builder)
                                  : ReadMasterFile(path, builder);
 }
 

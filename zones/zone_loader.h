@@ -28,8 +28,17 @@ namespace zones {
 // True if `path` names Route 53 JSON (ends in ".json", any case).
 bool IsRoute53JsonPath(std::string_view path);
 
-// Reads one file into `builder`: ReadRoute53Json for JSON, else
-// ReadMasterFile.
+// True if `content` is Route 53 JSON by its look: its first character
+// other than whitespace is '{' (no master file starts so; a file named
+// "zone.txt" holding record sets is still read as what it is).
+bool LooksLikeRoute53Json(std::string_view content);
+
+// True if the file is Route 53 JSON: by name (IsRoute53JsonPath), else by
+// its first 4 KiB (LooksLikeRoute53Json). An unreadable file is not.
+bool IsRoute53JsonFile(const std::string& path);
+
+// Reads one file into `builder`: ReadRoute53Json for JSON (by
+// IsRoute53JsonFile), else ReadMasterFile.
 absl::Status ReadZoneFile(const std::string& path, ZoneBuilder* builder);
 
 // Origin in presentation form + its files, in order → validated Zone.

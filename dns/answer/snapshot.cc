@@ -1,5 +1,6 @@
 #include "dns/answer/snapshot.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -84,6 +85,18 @@ absl::Status CheckAliasCycles(const Snapshot& snap, uint32_t i,
 
 }  // namespace
 
+absl::Status CheckZoneRegions(const zones::Zone& zone, const geo::RegionRegistry& registry) {
+  absl::Status st;
+  zone.ForEachRoutedMember(
+      [&](const zones::Node& node, const zones::RoutedGroup& g, const zones::RoutedMember& m) {
+        if (!st.ok() || m.region.empty() || registry.Find(m.region) != nullptr) return;
+        st = absl::InvalidArgumentError(absl::StrCat(
+            m.source, ": ", zones::DescribeRecordSet(node.owner, g.type, m.set_identifier),
+            ": ", registry.UnknownRegionMessage(m.region)));
+      });
+  return st;
+}
+
 absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
     SnapshotInputs inputs) {
   auto snap = std::make_unique<Snapshot>();
@@ -96,7 +109,11 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
   snap->default_ranking_v6 = table.DefaultRanking(/*v6=*/true);
 
   // Pass 1: every routed group, with names turned into ids.
-  const std::vector<std::shared_ptr<const zones::Zone>> all = snap->zones.zones();
+  // By origin: the first problem found is the same in every process (the
+  // server's and zonectl check's), whatever the hash order of the set.
+  std::vector<std::shared_ptr<const zones::Zone>> all = snap->zones.zones();
+  std::sort(all.begin(), all.end(),
+            [](const auto& a, const auto& b) { return a->origin() < b->origin(); });
   size_t groups = 0;
   for (const auto& zone : all)
     zone->ForEachRoutedGroup([&](const zones::Node&, const zones::RoutedGroup&) { ++groups; });

@@ -112,6 +112,17 @@ struct SnapshotInputs {
 absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
     SnapshotInputs inputs);
 
+// The checks of zone data against the rest of what the server serves
+// from, besides BuildSnapshot's: the control plane runs them on every
+// change that brings zone data (dns/control/change.cc), and `zonectl
+// check` runs the same, so both word an error the same way.
+//
+// Every region a routed record set of `zone` names is in `registry`, else
+// InvalidArgument "SOURCE: record set [name='www.example.com.', type='A',
+// set-identifier='eu']: unknown region 'eu-wset-1' (did you mean
+// 'eu-west-1'?)" for the first one in node order.
+absl::Status CheckZoneRegions(const zones::Zone& zone, const geo::RegionRegistry& registry);
+
 }  // namespace dns
 
 #endif  // STEERDNS_DNS_ANSWER_SNAPSHOT_H_

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/string_view.h"
+#include "dns/answer/snapshot.h"
 #include "dns/wire/name.h"
 #include "zones/builder.h"
 #include "zones/change_batch.h"
@@ -204,22 +205,6 @@ void HealthChecksLines(const Input<health::HealthChecksConfig>& checks, std::str
 
 // ---- Region names ----
 
-// The record set of `zone` naming a region `registry` lacks, as an error:
-// "SOURCE: record set [name='www.example.com.', type='A',
-// set-identifier='eu']: unknown region 'eu-wset-1' (did you mean
-// 'eu-west-1'?)". zonectl check words it the same way.
-absl::Status CheckZoneRegions(const zones::Zone& zone, const geo::RegionRegistry& registry) {
-  absl::Status st;
-  zone.ForEachRoutedMember(
-      [&](const zones::Node& node, const zones::RoutedGroup& g, const zones::RoutedMember& m) {
-        if (!st.ok() || m.region.empty() || registry.Find(m.region) != nullptr) return;
-        st = absl::InvalidArgumentError(absl::StrCat(
-            m.source, ": ", zones::DescribeRecordSet(node.owner, g.type, m.set_identifier),
-            ": ", registry.UnknownRegionMessage(m.region)));
-      });
-  return st;
-}
-
 // Every region the zones of `next` name that `current` did not check
 // already (all of them when the registry changed) must be in the registry,
 // if one is loaded. Called by the changes that touch zones before they pick
@@ -231,7 +216,7 @@ absl::Status CheckZoneRegionNames(const ControlInputs& current, const ControlInp
   for (const auto& [wire, e] : next.zones) {
     auto was = current.zones.find(wire);
     if (!all && was != current.zones.end() && was->second.value == e.value) continue;
-    absl::Status st = CheckZoneRegions(*e.value, *registry);
+    absl::Status st = dns::CheckZoneRegions(*e.value, *registry);  // as zonectl check
     if (!st.ok()) return st;
   }
   return absl::OkStatus();

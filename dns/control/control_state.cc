@@ -151,7 +151,6 @@ absl::Status ControlState::CommitLocked(const Change& change) {
   std::vector<std::string> notes;
   ChangeContext ctx = Context();
   absl::StatusOr<Transition> t = ApplyChange(inputs_, change, ctx, &notes);
-  for (const std::string& line : notes) log_(line);
   if (!t.ok()) return fail(t.status());
   ControlInputs& next = t->next;
   const bool checks_changed = next.health_checks.value != inputs_.health_checks.value;
@@ -196,7 +195,9 @@ absl::Status ControlState::CommitLocked(const Change& change) {
   if (t->counted && counter == ChangeCounter::kApi) ++reloads_.api;
   if (t->counted && counter == ChangeCounter::kSighup) ++reloads_.sighup;
 
-  // 6. Log.
+  // 6. Log: the notes only for a change that took effect, so that a refused
+  // one (a fatal start-up error above all) is not buried under them.
+  for (const std::string& line : notes) log_(line);
   for (const std::string& line : t->log) log_(line);
   return absl::OkStatus();
 }
@@ -275,10 +276,12 @@ absl::Status ControlState::CopyToDataDir(const ZoneInput& e) {
   for (const std::string& path : e.sources) {
     ZoneFile f;
     f.name = path;
-    f.format = zones::IsRoute53JsonPath(path) ? "route53" : "master";
     absl::StatusOr<std::string> content = base::ReadFile(path);
     if (!content.ok()) return absl::FailedPreconditionError(content.status().message());
     f.content = *std::move(content);
+    f.format = zones::IsRoute53JsonPath(path) || zones::LooksLikeRoute53Json(f.content)
+                   ? "route53"
+                   : "master";
     files.push_back(std::move(f));
   }
   if (!SameStat(StampFiles(e.value->sources()), e.stamps)) {
@@ -332,7 +335,11 @@ absl::StatusOr<ZoneInfo> ControlState::PutZone(std::string_view origin,
   absl::Status st = ParseOrigin(origin, &wire, &text);
   if (!st.ok()) return st;
   for (ZoneFile& f : files) {
-    if (f.format.empty()) f.format = zones::IsRoute53JsonPath(f.name) ? "route53" : "master";
+    if (f.format.empty()) {
+      f.format = zones::IsRoute53JsonPath(f.name) || zones::LooksLikeRoute53Json(f.content)
+                     ? "route53"
+                     : "master";
+    }
     if (f.format != "master" && f.format != "route53") {
       return absl::InvalidArgumentError(absl::StrCat(
           f.name, ": format '", f.format, "' is not \"master\" or \"route53\""));
@@ -551,7 +558,9 @@ absl::StatusOr<RegionInfo> ControlState::Region(std::string_view name) const {
 
 ReloadCounts ControlState::reloads() const {
   absl::MutexLock lock(&mu_);
-  return reloads_;
+  ReloadCounts r = reloads_;
+  r.default_latency_rankings = default_latency_.rankings();
+  return r;
 }
 
 size_t ControlState::zone_count() const {

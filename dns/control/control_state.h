@@ -155,6 +155,7 @@ struct ReloadCounts {
   uint64_t api = 0, api_failures = 0;        // control API changes
   uint64_t sighup = 0, sighup_failures = 0;  // SIGHUP re-reads
   uint64_t generation = 0;                   // snapshots published (1 = initial)
+  uint64_t default_latency_rankings = 0;     // DefaultLatency::rankings()
 };
 
 class ControlState {

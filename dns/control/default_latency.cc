@@ -39,6 +39,7 @@ absl::Status DefaultLatency::Load(const std::vector<std::string>& regions,
   if (!table.ok()) return table.status();
   if (*table == nullptr) return absl::OkStatus();  // off, or the built-in one is missing
   table_ = *std::move(table);
+  ++rankings_;
   stamp_ = stamp;
   regions_ = std::move(rank);
   return absl::OkStatus();

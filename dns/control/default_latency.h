@@ -22,6 +22,7 @@
 #ifndef STEERDNS_DNS_CONTROL_DEFAULT_LATENCY_H_
 #define STEERDNS_DNS_CONTROL_DEFAULT_LATENCY_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ class DefaultLatency {
   const std::shared_ptr<const geo::LatencyTable>& table() const { return table_; }
   // The regions it ranks, sorted.
   const std::vector<std::string>& regions() const { return regions_; }
+  // Tables ranked so far (each a second or so for the built-in file): one
+  // at first use, one per new region coming into use, one per file change.
+  uint64_t rankings() const { return rankings_; }
 
   // The default table for latency record sets naming `in_use` (sorted,
   // each once, not empty): the loaded one if it ranks them all, else one
@@ -68,6 +72,7 @@ class DefaultLatency {
   FileStamp stamp_;                    // its file when loaded
   std::vector<std::string> regions_;  // sorted
   std::vector<std::string> failed_for_;
+  uint64_t rankings_ = 0;
 };
 
 }  // namespace dns::control

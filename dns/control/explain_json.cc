@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <ldns/ldns.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -115,7 +116,8 @@ json Decision(const RoutingDecision& d, const HealthReasons* reasons,
       for (size_t i = 0; i < d.table_regions.size(); ++i) {
         json r;
         r["region"] = d.table_regions[i];
-        if (i < d.rank.rtt_ms.size()) r["rtt_ms"] = d.rank.rtt_ms[i];
+        // Rounded to 0.1 ms: the table's float would print as 25.100000381469727.
+        if (i < d.rank.rtt_ms.size()) r["rtt_ms"] = std::round(d.rank.rtt_ms[i] * 10.0) / 10.0;
         order.push_back(r);
       }
       row["ranking"] = order;

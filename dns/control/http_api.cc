@@ -278,7 +278,10 @@ absl::StatusOr<std::unique_ptr<ControlApi>> ControlApi::Start(const ControlApiOp
   });
   http.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
   http.set_payload_max_length(kMaxBody);
-  http.set_keep_alive_timeout(5);
+  // An idle keep-alive connection holds its thread until this runs out, and
+  // stopping the server waits for every thread: 1 s keeps SIGTERM prompt
+  // (a scraper or browser just reconnects).
+  http.set_keep_alive_timeout(1);
   ControlApi* self = api.get();
   auto handler = [self](const httplib::Request& req, httplib::Response& res) {
     self->Handle(req, res);
@@ -289,6 +292,19 @@ absl::StatusOr<std::unique_ptr<ControlApi>> ControlApi::Start(const ControlApiOp
   http.Delete(".*", handler);
   http.Patch(".*", handler);
   http.Options(".*", handler);
+  // A POST/PUT/PATCH with neither Content-Length nor chunked encoding has an
+  // empty body (RFC 9112 §6.3), but the HTTP library would read it until the
+  // connection closes (5 s, the read timeout) and answer a bare 400: route
+  // it here, before the body is read, as the empty request it is, so the
+  // method and path decide (405 with Allow, or the endpoint's own error).
+  http.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding") ||
+        (req.method != "POST" && req.method != "PUT" && req.method != "PATCH")) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    self->Handle(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
   http.set_error_handler(httplib::Server::HandlerWithResponse(
       [self](const httplib::Request& req, httplib::Response& res) {
     // Our handlers' errors have a body, and Handle() logged them.
@@ -454,7 +470,7 @@ void PutZone(const Endpoint& e, const httplib::Request& req, const std::string& 
              httplib::Response& res) {
   std::vector<ZoneFile> files;
   try {
-    const json body = json::parse(req.body);
+    const json body = req.body.empty() ? json() : json::parse(req.body);
     if (!body.is_object() || !body.contains("files") || !body.at("files").is_array() ||
         body.at("files").empty()) {
       return SendError(res, 400, "InvalidInput",
@@ -663,7 +679,8 @@ void ControlApi::Route(const httplib::Request& req, httplib::Response& res) {
   if (!Authorized(req)) {
     res.set_header("WWW-Authenticate", "Bearer");
     SendError(res, 401, "Unauthorized",
-              "missing or wrong token (send Authorization: Bearer <token>)");
+              "missing or wrong token: send \"Authorization: Bearer <token>\" with the "
+              "token of the server's --control-token-file (zonectl: --token-file FILE)");
     return;
   }
   const Endpoint endpoint{*state_, server_, options_, address_};

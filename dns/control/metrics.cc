@@ -227,6 +227,12 @@ std::string FormatMetrics(const MetricsData& d) {
     f.Sample({"source", "sighup"}, static_cast<double>(d.reloads.sighup_failures));
   }
   {
+    Family f(&out, "default_latency_rankings_total", "counter",
+             "Times the default latency table was ranked: at first use, when a region "
+             "it does not rank comes into use, when its file changed.");
+    f.Sample({}, static_cast<double>(d.reloads.default_latency_rankings));
+  }
+  {
     Family f(&out, "snapshot_generation", "gauge",
              "Snapshots published since start (1 = the initial one).");
     f.Sample({}, static_cast<double>(d.reloads.generation));

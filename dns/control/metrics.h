@@ -22,6 +22,8 @@
 //   routed_answers_unrecorded_total             past the per-worker table
 //   tcp_connections_total{event}                accepted | idle_closed | evicted
 //   reloads_total{source}, reload_failures_total{source}   api | sighup
+//   default_latency_rankings_total              default table ranked (regions
+//                                               in use changed, or its file)
 //   snapshot_generation                         snapshots published
 //   zone_serial{zone}, zone_records{zone}
 //   region_state{region,state}                  1 for the current state

@@ -13,16 +13,19 @@
 #   6. stops everything it started (also on Ctrl-C or an error).
 #
 # Every packet goes to loopback: DNS to 127.0.0.1:$DNS_PORT, health checks
-# to 127.0.0.1:18101-18110, the control API on 127.0.0.1:$CONTROL_PORT.
+# to 127.0.0.1:$ENDPOINT_BASE_PORT and the 9 ports after it (18101-18110),
+# the control API on 127.0.0.1:$CONTROL_PORT.
 #
 # Usage: examples/lab/demo.sh        (env: BUILD_DIR=build DNS_PORT=5300
-#                                      CONTROL_PORT=8053)
+#                                      CONTROL_PORT=8053 ENDPOINT_BASE_PORT=18101)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LAB=examples/lab
 BUILD_DIR=${BUILD_DIR:-build}
 DNS_PORT=${DNS_PORT:-5300}
 CONTROL_PORT=${CONTROL_PORT:-8053}
+ENDPOINT_BASE_PORT=${ENDPOINT_BASE_PORT:-18101}
+SHIFT=$((ENDPOINT_BASE_PORT - 18101))  # endpoints.txt and health-checks.json say 18101..
 PY=/usr/bin/python3
 STEERDNS=$BUILD_DIR/tools/steerdns
 ZONECTL=$BUILD_DIR/tools/zonectl
@@ -73,8 +76,10 @@ while read -r region port; do
   REGIONS+=("$region")
   REGION_OF["192.0.2.$((10 + n))"]=$region
   REGION_OF["2001:db8::$((10 + n))"]=$region
-  PORT_OF[$n]=$port
+  PORT_OF[$n]=$((port + SHIFT))
 done < "$LAB/endpoints.txt"
+perl -pe 's/("Port"\s*:\s*)(\d+)/$1 . ($2 + '"$SHIFT"')/ge' "$LAB/health-checks.json" \
+  > "$WORK/health-checks.json"
 
 # ------------------------------------------------------------ endpoints
 say "starting one HTTP endpoint per region on 127.0.0.1"
@@ -93,7 +98,7 @@ done
 say "starting steerdns on 127.0.0.1:$DNS_PORT (control API 127.0.0.1:$CONTROL_PORT)"
 "$STEERDNS" --listen "127.0.0.1:$DNS_PORT" --control "127.0.0.1:$CONTROL_PORT" \
   --zone lab.example.="$LAB/lab.example.zone" --zone lab.example.="$LAB/lab.example.json" \
-  --health-checks "$LAB/health-checks.json" >"$WORK/steerdns.log" 2>&1 &
+  --health-checks "$WORK/health-checks.json" >"$WORK/steerdns.log" 2>&1 &
 SERVER_PID=$!
 export STEERDNS_SERVER="http://127.0.0.1:$CONTROL_PORT"
 for _ in $(seq 1 100); do

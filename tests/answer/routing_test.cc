@@ -201,7 +201,7 @@ constexpr char kTable[] = R"(network,region,rtt_ms
 198.51.100.0/24,ap-southeast-1,165
 198.51.100.0/24,sa-east-1,190
 203.0.113.0/24,ap-southeast-1,9
-203.0.113.0/24,eu-west-1,160
+203.0.113.0/24,eu-west-1,160.1
 203.0.113.0/24,us-east-1,230
 203.0.113.0/24,sa-east-1,330
 192.0.2.0/25,sa-east-1,14
@@ -1421,6 +1421,9 @@ TEST_F(RoutingTest, ExplainPacketSourceAndFailOpen) {
   const json& d = j["decisions"][0];
   EXPECT_EQ(d.value("fail_open", false), true);
   EXPECT_EQ(d["table_row"].value("network", ""), "203.0.113.0/24");
+  // RTTs are rounded to 0.1 ms, not the table's float (160.10000610351562).
+  ASSERT_GE(d["table_row"]["ranking"].size(), 2u);
+  EXPECT_EQ(d["table_row"]["ranking"][1]["rtt_ms"].dump(), "160.1");
   for (const json& c : d["candidates"]) EXPECT_EQ(c.value("healthy", true), false) << c.dump();
   EXPECT_THAT(j["reply"]["answer"][0].get<std::string>(), HasSubstr("192.0.2.103"));
 }

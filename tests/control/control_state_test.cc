@@ -412,6 +412,13 @@ TEST_F(ControlStateTest, DefaultLatencyTableRanksTheRegionsInUse) {
                              ZoneFile{"one.json", "route53", LatencyRecordSets("one.test.", {"us-east-1"})}})
                   .ok());
   EXPECT_THAT(log_, Not(HasSubstr("default latency table")));
+  // A change batch naming a region in use: no re-rank either.
+  const std::string batch = R"({"Changes": [{"Action": "UPSERT", "ResourceRecordSet":
+    {"Name": "lat.one.test.", "Type": "A", "SetIdentifier": "us-east-1-b", "Region": "us-east-1",
+     "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.99"}]}}]})";
+  ASSERT_TRUE(state->ApplyChanges("one.test", batch, "").ok());
+  EXPECT_THAT(log_, Not(HasSubstr("default latency table")));
+  EXPECT_EQ(state->reloads().default_latency_rankings, 1u);
   // A new region: ranked too.
   ASSERT_TRUE(state
                   ->PutZone("three.test",
@@ -421,6 +428,7 @@ TEST_F(ControlStateTest, DefaultLatencyTableRanksTheRegionsInUse) {
                   .ok());
   EXPECT_THAT(log_, HasSubstr("3 locations x 3 regions (those in use"));
   EXPECT_EQ(state->Latency().regions, 3u);
+  EXPECT_EQ(state->reloads().default_latency_rankings, 2u);
 }
 
 // SIGHUP loads the default table's file again when it changed (the build

@@ -61,6 +61,7 @@ TEST_F(DefaultLatencyTest, KeepsTheTableWhileItRanksTheRegionsInUse) {
   EXPECT_EQ(def.For({"us-east-1"}, registry_.get(), &notes_), t);
   EXPECT_EQ(def.For({"eu-west-1", "us-east-1"}, registry_.get(), &notes_), t);
   EXPECT_THAT(notes_, IsEmpty());
+  EXPECT_EQ(def.rankings(), 1u) << "ranked once: the regions in use never grew";
 }
 
 TEST_F(DefaultLatencyTest, ANewRegionLoadsItAgainRankingTheUnion) {
@@ -72,6 +73,9 @@ TEST_F(DefaultLatencyTest, ANewRegionLoadsItAgainRankingTheUnion) {
   EXPECT_NE(u, t);
   EXPECT_EQ(u->region_count(), 2u);  // never fewer than before
   EXPECT_THAT(def.regions(), ElementsAre("ap-southeast-1", "eu-west-1"));
+  EXPECT_EQ(def.rankings(), 2u);
+  def.For({"eu-west-1"}, registry_.get(), &notes_);
+  EXPECT_EQ(def.rankings(), 2u);
 }
 
 TEST_F(DefaultLatencyTest, AFailureIsNotedOncePerSetOfRegions) {

@@ -2,6 +2,13 @@
 // loopback rule, start-up errors, and a live server's status codes.
 #include "dns/control/http_api.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +24,7 @@ namespace dns::control {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(TokenMatchesTest, ExactMatchOnly) {
   EXPECT_TRUE(TokenMatches("s3cret", "s3cret"));
@@ -150,6 +158,52 @@ TEST_F(LiveApiTest, ErrorsAreJsonWithFittingStatus) {
   EXPECT_EQ(nlohmann::json::parse(region->body).at("code"), "NoSuchRegion");
 }
 
+// Sends `request` (raw HTTP/1.1, "Connection: close") to 127.0.0.1:port
+// and returns the whole response; "" if the connection fails.
+std::string RawHttp(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "";
+  timeval tv{5, 0};  // bounded: the test never hangs on a silent server
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(port));
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0 &&
+      ::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size())) {
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, n);
+  }
+  ::close(fd);
+  return out;
+}
+
+TEST_F(LiveApiTest, WriteWithNoBodyIsRoutedLikeAnEmptyBody) {
+  // No Content-Length at all (curl -X POST does this): the method and path
+  // decide, as with "Content-Length: 0" — 405 with Allow here, not a bare 400
+  // after waiting out the read timeout for a body that never comes.
+  const auto start = std::chrono::steady_clock::now();
+  const std::string status = RawHttp(
+      port_, "POST /v1/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n"
+             "Connection: close\r\n\r\n");
+  EXPECT_THAT(status, HasSubstr("HTTP/1.1 405"));
+  EXPECT_THAT(status, HasSubstr("Allow: GET"));
+  EXPECT_THAT(status, HasSubstr("MethodNotAllowed"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3))
+      << "answered at once, not after the 5 s read timeout";
+  // A route that takes the method gets the empty body and says what is missing.
+  const std::string zone = RawHttp(
+      port_, "PUT /v1/zones/example.test HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n"
+             "Connection: close\r\n\r\n");
+  EXPECT_THAT(zone, HasSubstr("HTTP/1.1 400"));
+  EXPECT_THAT(zone, Not(HasSubstr("request not handled")));
+  EXPECT_THAT(zone, HasSubstr("expected {"));
+  // Without the token it is still 401 first.
+  EXPECT_THAT(RawHttp(port_, "POST /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+              HasSubstr("HTTP/1.1 401"));
+}
+
 TEST_F(LiveApiTest, HealthChecksGetAndPut) {
   httplib::Client cli("127.0.0.1", port_);
   httplib::Headers h{{"Authorization", "Bearer s3cret"}};
@@ -243,7 +297,8 @@ TEST_F(LiveApiTest, RefusedChangesAreLogged) {
                   "refused: PUT /v1/latency from 127.0.0.1: latency.csv:2: unknown region "
                   "'eu-wset-1' (did you mean 'eu-west-1'?)",
                   "refused: POST /v1/zones/example.test./changes from 127.0.0.1: missing or "
-                  "wrong token (send Authorization: Bearer <token>)",
+                  "wrong token: send \"Authorization: Bearer <token>\" with the token of "
+                  "the server's --control-token-file (zonectl: --token-file FILE)",
                   "refused: POST /v1/zones/example.test./follow-file from 127.0.0.1: no zone "
                   "example.test. is loaded"));
   EXPECT_THAT(error, HasSubstr("example.test.zone:3:"));

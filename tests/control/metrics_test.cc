@@ -79,7 +79,8 @@ TEST(MetricsTest, EveryFamilyHasHelpAndTypeBeforeItsSamples) {
                              "steerdns_reloads_total", "steerdns_reload_failures_total",
                              "steerdns_zone_serial", "steerdns_region_state",
                              "steerdns_truncated_total", "steerdns_ecs_queries_total",
-                             "steerdns_queries_dropped_total"}) {
+                             "steerdns_queries_dropped_total",
+                             "steerdns_default_latency_rankings_total"}) {
     EXPECT_TRUE(typed.count(family)) << family;
   }
 }

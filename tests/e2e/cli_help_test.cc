@@ -65,6 +65,46 @@ TEST(e2eCliHelp, HelpExitsZeroAndListsEveryContractFlag) {
   }
 }
 
+// The flags --help describes ("  --flag ..." lines), and the flags of the
+// README's "Running steerdns" block: the same set, so neither goes stale
+// (--help and --explain are described in the README's prose instead).
+TEST(e2eCliHelp, ReadmeListsExactlyTheFlagsOfHelp) {
+  std::string output;
+  ExitInfo info = RunBinary({"--help"}, std::chrono::milliseconds(10000), &output);
+  ASSERT_TRUE(info.exited_in_time && info.exited && info.exit_code == 0) << info.Describe();
+  std::set<std::string> help;
+  std::regex described("(^|\n)  (--[a-z][a-z0-9-]*)");
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), described);
+       it != std::sregex_iterator(); ++it) {
+    help.insert((*it)[2].str());
+  }
+  help.erase("--help");
+  help.erase("--explain");
+  ASSERT_GE(help.size(), 10u) << output;
+
+  const char* src = std::getenv("STEER_SOURCE_DIR");
+  const std::string readme =
+      ReadFile(std::string(src != nullptr ? src : STEER_E2E_DEFAULT_SOURCE_DIR) + "/README.md");
+  const size_t section = readme.find("## Running steerdns");
+  ASSERT_NE(section, std::string::npos) << "README.md has no \"## Running steerdns\"";
+  const size_t open = readme.find("```", section);
+  const size_t close = open == std::string::npos ? open : readme.find("```", open + 3);
+  ASSERT_NE(close, std::string::npos);
+  const std::string block = readme.substr(open, close - open);
+  std::set<std::string> listed;
+  std::regex flag("\\[(--[a-z][a-z0-9-]*)");
+  for (auto it = std::sregex_iterator(block.begin(), block.end(), flag);
+       it != std::sregex_iterator(); ++it) {
+    listed.insert((*it)[1].str());
+  }
+  for (const std::string& f : help) {
+    EXPECT_TRUE(listed.count(f)) << "README.md's flag list lacks " << f << " (steerdns --help has it)";
+  }
+  for (const std::string& f : listed) {
+    EXPECT_TRUE(help.count(f)) << "README.md lists " << f << ", which steerdns --help does not";
+  }
+}
+
 TEST(e2eCliHelp, HelpDoesNotStartTheServer) {
   // --help with other flags still only prints help (does not bind or load).
   std::string output;

@@ -932,7 +932,9 @@ TEST_F(e2eZonectl, CheckGoodFilesOfEachKind) {
   } cases[] = {
       {{ExamplePath("example.com.zone")}, "zone example.com., serial 2024060101, 74 records"},
       {{ExamplePath("sub.example.com.zone")}, "zone sub.example.com."},
-      {{ExamplePath("route53/example.com.json")}, "13 routed record sets"},
+      // Record sets without an SOA are checked with the zone they belong to.
+      {{ExamplePath("example.com.zone"), ExamplePath("route53/example.com.json")},
+       "13 routed record sets"},
       {{ExamplePath("latency.csv")}, "6 networks, 4 regions"},
       {{ExamplePath("../data/aws_regions.csv")}, "regions"},
       {{hc}, "health checks: 1"},
@@ -1041,12 +1043,13 @@ TEST_F(e2eZonectl, CheckBadFilesOfEachKindWithFileAndLine) {
 // Record sets checked together with health checks: a HealthCheckId that
 // is not among them is an error, worded as the server words it at start-up.
 TEST_F(e2eZonectl, CheckCrossChecksHealthCheckIds) {
+  const std::string zone = ExamplePath("lab/lab.example.zone");
   const std::string json = ExamplePath("lab/lab.example.json");
   const std::string good = ExamplePath("lab/health-checks.json");
-  ToolRun ok = RunZonectl({"check", json, good});
+  ToolRun ok = RunZonectl({"check", zone, json, good});
   EXPECT_EQ(ok.exit.exit_code, 0) << ok.Describe();
   // Without the checks there is nothing to check the ids against.
-  EXPECT_EQ(RunZonectl({"check", json}).exit.exit_code, 0);
+  EXPECT_EQ(RunZonectl({"check", zone, json}).exit.exit_code, 0);
 
   std::string text = ReadFile(good);
   const size_t at = text.find("\"hc-euw1\"");
@@ -1054,7 +1057,7 @@ TEST_F(e2eZonectl, CheckCrossChecksHealthCheckIds) {
   text.replace(at, 9, "\"hc-gone\"");
   const std::string bad = tmp_ + "/health-checks.json";
   ASSERT_TRUE(WriteFile(bad, text));
-  ToolRun r = RunZonectl({"check", json, bad});
+  ToolRun r = RunZonectl({"check", zone, json, bad});
   EXPECT_EQ(r.exit.exit_code, 1) << r.Describe();
   EXPECT_THAT(r.err, HasSubstr("record set [name='app.lab.example.', type='A', "
                                "set-identifier='euw1']: HealthCheckId 'hc-euw1' is not a "

@@ -441,7 +441,7 @@ TEST_F(e2eZoneLifecycle, ARegionTypoIsRefusedEverywhereInTheSameWords) {
       "zone.test.json",
       R"({"ResourceRecordSets": [{"Name": "app.zone.test.", "Type": "A", "SetIdentifier": "eu",
   "Region": "eu-wset-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.40"}]}]})");
-  check = RunZonectl({"check", sets});
+  check = RunZonectl({"check", zone_path_, sets});  // the record sets join the zone
   EXPECT_TRUE(FailedWithOneLine(check, 1)) << check.Describe();
   // The server, given the same file with --zone, refuses to start with the
   // same line.
@@ -458,7 +458,7 @@ TEST_F(e2eZoneLifecycle, ARegionTypoIsRefusedEverywhereInTheSameWords) {
   // With a regions file of its own, zonectl check checks against that.
   const std::string regions =
       WriteTemp("regions.csv", "region,latitude,longitude\neu-wset-1,53.3,-6.3\n");
-  check = RunZonectl({"check", sets, regions});
+  check = RunZonectl({"check", zone_path_, sets, regions});
   EXPECT_TRUE(Succeeded(check)) << check.Describe();
 }
 

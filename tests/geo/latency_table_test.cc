@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -291,6 +292,21 @@ TEST(LatencyTableTest, CsvErrorsCarryFileAndLine) {
   }
 }
 
+TEST(LatencyTableTest, EveryBadRowIsReported) {
+  absl::StatusOr<std::shared_ptr<const LatencyTable>> t = LatencyTable::ParseCsv(
+      "network,region,rtt_ms\n"
+      "10.0.0.0/8,eu-west-1,10\n"  // 2
+      "bogus,eu-west-1,1\n"        // 3
+      "11.0.0.0/8,eu-west-1\n"     // 4
+      "12.0.0.0/8,eu-west-1,fast\n",  // 5
+      "t.csv");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(std::string(t.status().message()),
+            "t.csv:3: network 'bogus' is not an IPv4 or IPv6 network\n"
+            "t.csv:4: expected 3 fields (network,region,rtt_ms), got 2\n"
+            "t.csv:5: rtt_ms 'fast' is not a finite number");
+}
+
 TEST(LatencyTableTest, DuplicateReportsEarliestRepeat) {
   // Two duplicated pairs: the one repeated first in the file is reported.
   absl::StatusOr<std::shared_ptr<const LatencyTable>> t = LatencyTable::ParseCsv(
@@ -366,7 +382,7 @@ TEST(LatencyTableTest, MemoryIsReported) {
 // Every region a table names must be in the registry: the first row, in
 // line order, naming one it lacks is the error, with RegionRegistry's
 // "did you mean".
-TEST(LatencyTableTest, CheckRegionsNamesTheFirstUnknownRowAndWhatWasMeant) {
+TEST(LatencyTableTest, CheckRegionsNamesEveryUnknownRegionAndWhatWasMeant) {
   AdminStates ids;
   absl::StatusOr<std::shared_ptr<const RegionRegistry>> reg = RegionRegistry::ParseCsv(
       "region,latitude,longitude\neu-west-1,53.3,-6.3\nus-east-1,39.0,-77.5\n",
@@ -385,7 +401,11 @@ TEST(LatencyTableTest, CheckRegionsNamesTheFirstUnknownRowAndWhatWasMeant) {
   EXPECT_EQ(t->region_line(*t->FindRegion("eu-wset-1")), 4);
   absl::Status st = t->CheckRegions(**reg);
   EXPECT_TRUE(absl::IsInvalidArgument(st));
-  EXPECT_EQ(st.message(), "t.csv:4: unknown region 'eu-wset-1' (did you mean 'eu-west-1'?)");
+  // Each unknown region once, at the line that first names it.
+  EXPECT_THAT(std::string(st.message()),
+              ::testing::StartsWith("t.csv:4: unknown region 'eu-wset-1' (did you mean "
+                                    "'eu-west-1'?)\nt.csv:6: unknown region 'mars'"));
+  EXPECT_EQ(std::count(st.message().begin(), st.message().end(), '\n'), 1);
 }
 
 }  // namespace

@@ -213,6 +213,23 @@ TEST_F(PolicyTest, LatencyTraceExplainsEveryCandidate) {
   EXPECT_EQ(trace.candidates[3].skip, SkipReason::kDrained);
 }
 
+TEST_F(PolicyTest, LatencyTraceSaysWhenTheTableRanksNoMember) {
+  // No row for 12/8, and 11/8 ranks none of sa/eu: the members go in their
+  // listed order, and the ones after the pick are "no-table-row", not
+  // "outranked" (nothing ranked them).
+  const std::vector<Candidate> c = {Member("sa-east-1"), Member("eu-west-1")};
+  for (const char* client : {"12.0.0.1", "11.0.0.1"}) {
+    SCOPED_TRACE(client);
+    PickTrace trace;
+    const Pick p = PickLatency(c, RankingFor(client), States(), &trace);
+    EXPECT_EQ(p.index, 0u);
+    ASSERT_EQ(trace.candidates.size(), 2u);
+    EXPECT_EQ(trace.candidates[0].skip, SkipReason::kNone);
+    EXPECT_EQ(trace.candidates[1].skip, SkipReason::kNoTableRow);
+    EXPECT_EQ(SkipReasonName(trace.candidates[1].skip), "no-table-row");
+  }
+}
+
 TEST_F(PolicyTest, OverrideReplacesHealthCheckButNotAdminState) {
   // E.g. alias members with EvaluateTargetHealth: the caller computes them.
   const std::vector<Candidate> c = {Member("eu-west-1"), Member("us-east-1")};

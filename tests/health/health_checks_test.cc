@@ -15,6 +15,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 // The error message of a failed result ("" if it succeeded).
 std::string Msg(const absl::StatusOr<HealthChecksConfig>& r) {
@@ -339,6 +340,19 @@ TEST(HealthChecksConfigTest, StructuralErrors) {
   auto bad_list = HealthChecksConfig::Parse(R"({"HealthChecks": {}})", "s.json");
   EXPECT_EQ(Msg(bad_list),
             "s.json: \"HealthChecks\" must be an array (got object)");
+}
+
+TEST(HealthChecksConfigTest, EveryBadCheckIsReported) {
+  auto cfg = HealthChecksConfig::Parse(R"({"HealthChecks": [
+    {"Id": "a", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "192.0.2.1"}},
+    {"Id": "b", "HealthCheckConfig": {"Type": "TCP", "IPAddress": "192.0.2.1", "Port": 1}},
+    {"Id": "c", "HealthCheckConfig": {"Type": "BOGUS"}}]})",
+                                       "e.json");
+  ASSERT_FALSE(cfg.ok());
+  const std::string m(cfg.status().message());
+  EXPECT_THAT(m, HasSubstr("e.json:2: health check 'a'"));
+  EXPECT_THAT(m, HasSubstr("\ne.json:4: health check 'c'"));
+  EXPECT_THAT(m, Not(HasSubstr("'b'")));
 }
 
 TEST(HealthChecksConfigTest, DuplicateIdIsAnError) {

@@ -126,11 +126,11 @@ TEST(BuilderValidationTest, MissingGlue) {
             "zone.db:5: delegation sub.example.com.: NS target "
             "sub.example.com. has no glue "
             "(A/AAAA) in the zone");
-  // AAAA is glue; a target elsewhere in the zone (not below the cut) is not
-  // checked.
+  // AAAA is glue; a target elsewhere in the zone needs an address too
+  // (NsTargetsInsideTheZoneHaveAnAddress).
   EXPECT_EQ(
       ErrorOf(std::string(kHead) + "sub NS ns1.sub\nns1.sub AAAA "
-                                   "2001:db8::1\nsub NS ns1\nsub NS gone\n"),
+                                   "2001:db8::1\nsub NS ns1\n"),
       "(no error)");
 }
 
@@ -143,6 +143,117 @@ TEST(BuilderValidationTest, FirstProblemInFileOrderWins) {
       "zone.db:5: delegation sub.example.com.: NS target ns.sub.example.com. "
       "has no glue "
       "(A/AAAA) in the zone");
+}
+
+// --- DNAME (RFC 6672 §2.4), as kzonecheck and named-checkzone have it. ---
+
+TEST(BuilderDnameTest, DataBesideADnameIsFine) {
+  EXPECT_EQ(ErrorOf(std::string(kHead) +
+                    "d DNAME example.net.\n"
+                    "d A 192.0.2.9\n"
+                    "d TXT \"beside, not below\"\n"
+                    "xd A 192.0.2.10\n"          // a sibling, not below
+                    "e.example.com. A 192.0.2.11\n"
+                    "*.w DNAME example.org.\n"),
+            "(no error)");
+  // At the apex, with the zone's servers outside it.
+  EXPECT_EQ(ErrorOf("$TTL 300\n@ SOA ns.example.net. h 1 2 3 4 5\n"
+                    "@ NS ns.example.net.\n@ DNAME example.org.\n@ MX 10 mx.example.org.\n"),
+            "(no error)");
+  // Identical DNAME RRs are one RR.
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "d DNAME example.net.\nD DNAME Example.NET.\n"),
+            "(no error)");
+}
+
+TEST(BuilderDnameTest, NoDataBelowADname) {
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "d DNAME example.net.\nx.d A 192.0.2.2\n"),
+            "zone.db:6: A at x.d.example.com. is below the DNAME at d.example.com. "
+            "(zone.db:5): no name below a DNAME's owner has data (RFC 6672 §2.4)");
+  // Deeper, before the DNAME in the file, and a delegation is data too
+  // (kzonecheck: "child record exists under DNAME").
+  EXPECT_EQ(ErrorOf(std::string(kHead) +
+                    "a.b.d TXT \"x\"\n"
+                    "d DNAME example.net.\n"),
+            "zone.db:5: TXT at a.b.d.example.com. is below the DNAME at d.example.com. "
+            "(zone.db:6): no name below a DNAME's owner has data (RFC 6672 §2.4)");
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "d DNAME example.net.\nx.d NS ns.example.net.\n"),
+            "zone.db:6: NS at x.d.example.com. is below the DNAME at d.example.com. "
+            "(zone.db:5): no name below a DNAME's owner has data (RFC 6672 §2.4)");
+  // A DNAME at the apex leaves no room for in-zone name servers.
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "@ DNAME example.net.\n"),
+            "zone.db:4: A at ns1.example.com. is below the DNAME at example.com. "
+            "(zone.db:5): no name below a DNAME's owner has data (RFC 6672 §2.4)");
+}
+
+TEST(BuilderDnameTest, OneDnameAndNoCnameOrNsBesideIt) {
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "d DNAME example.net.\nd DNAME example.org.\n"),
+            "zone.db:6: d.example.com. has more than one DNAME record (first at "
+            "zone.db:5; a name has at most one, RFC 6672 §2.4)");
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "d DNAME example.net.\nd CNAME example.org.\n"),
+            "zone.db:6: CNAME at d.example.com. cannot coexist with other data (DNAME "
+            "at zone.db:5)");
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "d NS ns.example.net.\nd DNAME example.org.\n"),
+            "zone.db:6: DNAME at d.example.com. cannot coexist with the delegation "
+            "there (NS at zone.db:5; RFC 6672 §2.4)");
+}
+
+// --- NS, MX and SRV targets (named-checkzone -M fail -S fail; kzonecheck). ---
+
+TEST(BuilderTargetTest, TargetsThatAreCnamesInsideTheZone) {
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "@ MX 10 alias\nalias CNAME ns1\n"),
+            "zone.db:5: example.com. MX target alias.example.com. is a CNAME; it must "
+            "name the host itself (RFC 2181 §10.3)");
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "alias CNAME ns1\n_sip._tcp SRV 0 0 5060 alias\n"),
+            "zone.db:6: _sip._tcp.example.com. SRV target alias.example.com. is a "
+            "CNAME; it must name the host itself (RFC 2782)");
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "@ NS alias\nalias CNAME ns1\n"),
+            "zone.db:5: example.com. NS target alias.example.com. is a CNAME; it must "
+            "name the host itself (RFC 2181 §10.3)");
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "sub NS alias\nalias CNAME ns1\n"),
+            "zone.db:5: sub.example.com. NS target alias.example.com. is a CNAME; it "
+            "must name the host itself (RFC 2181 §10.3)");
+}
+
+TEST(BuilderTargetTest, TargetsThatAreNotCnamesOrNotOurs) {
+  EXPECT_EQ(ErrorOf(std::string(kHead) +
+                    "@ MX 10 ns1\n"                    // an address
+                    "@ MX 20 mail.example.net.\n"      // another zone's business
+                    "@ MX 30 nothing-here\n"           // no node: not this rule
+                    "null MX 0 .\n"                    // RFC 7505 null MX
+                    "_sip._tcp SRV 0 0 0 .\n"          // RFC 2782: no service
+                    "_x._tcp SRV 0 0 1 ns1\n"
+                    "www CNAME ns1\n"                  // a CNAME nothing targets
+                    "other CNAME www.example.net.\n"
+                    "_y._tcp SRV 0 0 1 www.example.net.\n"),
+            "(no error)");
+}
+
+TEST(BuilderTargetTest, NsTargetsInsideTheZoneHaveAnAddress) {
+  // The apex: as named-checkzone ("has no address records") and kzonecheck
+  // ("missing glue record").
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "@ NS ns2\nns2 TXT \"no address\"\n"),
+            "zone.db:5: zone example.com.: NS target ns2.example.com. has no address "
+            "(A/AAAA) in the zone");
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "@ NS ns2\n"),
+            "zone.db:5: zone example.com.: NS target ns2.example.com. has no address "
+            "(A/AAAA) in the zone");
+  // A delegation's target elsewhere in the zone (kzonecheck: missing glue).
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "sub NS host2\n"),
+            "zone.db:5: delegation sub.example.com.: NS target host2.example.com. has "
+            "no address (A/AAAA) in the zone");
+  EXPECT_EQ(ErrorOf(std::string(kHead) +
+                    "@ NS ns2\nns2 AAAA 2001:db8::2\n"   // AAAA will do
+                    "@ NS ns.example.net.\n"              // outside: not ours
+                    "@ NS ns.sub\nsub NS ns.sub\nns.sub A 192.0.2.7\n"  // glue counts
+                    "kid NS host3\nhost3 A 192.0.2.8\n"
+                    // At or below another delegation: the child's name, not
+                    // required (kzonecheck; named-checkzone warns only).
+                    "other NS ns.example.net.\nkid2 NS ns.other\nkid3 NS other\n"),
+            "(no error)");
+  // The apex naming a name below a delegation needs its glue.
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "sub NS ns.example.net.\n@ NS ns.sub\n"),
+            "zone.db:6: zone example.com.: NS target ns.sub.example.com. has no "
+            "address (A/AAAA) in the zone");
 }
 
 // --- Add() errors (RDATA shape, class, owner). ---

@@ -44,9 +44,10 @@ Result Read(std::string_view text, bool allow_include = false) {
                         std::to_string(rec.line));
     return std::string();
   };
-  MasterReader::IncludeHandler include = [&](const MasterInclude& inc) {
+  auto seen = [&](const MasterInclude& inc) {
     return "$INCLUDE " + inc.path + ": seen with origin " + Text(inc.origin_wire);
   };
+  const MasterReader::IncludeHandler include(seen);  // refers to `seen`
   reader.Read(text, sink, allow_include ? &include : nullptr);
   r.errors = errors.lines();
   return r;

@@ -78,6 +78,26 @@ TEST(MasterTokenizerTest, EscapesOutsideQuotesJoinTheToken) {
   EXPECT_THAT(Tokens(R"(a\ b\;c\(d A 192.0.2.1)"), ElementsAre(R"(a\ b\;c\(d)", "A", "192.0.2.1"));
 }
 
+// A quote inside a token starts a quoted one joined to it: SVCB's
+// key="value" comes back together, TXT's a"b" is two strings.
+TEST(MasterTokenizerTest, QuoteInsideATokenStartsAJoinedOne) {
+  MasterTokenizer t("s HTTPS 1 . alpn=\"h2,h3\" \"x\"y z\n");
+  MasterEntry e;
+  MasterTokenizer::Error err;
+  ASSERT_TRUE(t.Next(&e, &err));
+  ASSERT_EQ(e.tokens.size(), 9u);
+  EXPECT_EQ(e.tokens[4].text, "alpn=");
+  EXPECT_FALSE(e.tokens[4].joined);
+  EXPECT_EQ(e.tokens[5].text, "h2,h3");
+  EXPECT_TRUE(e.tokens[5].quoted);
+  EXPECT_TRUE(e.tokens[5].joined);
+  EXPECT_EQ(e.tokens[6].text, "x");
+  EXPECT_FALSE(e.tokens[6].joined);
+  EXPECT_EQ(e.tokens[7].text, "y");
+  EXPECT_TRUE(e.tokens[7].joined);
+  EXPECT_FALSE(e.tokens[7].quoted);
+}
+
 TEST(MasterTokenizerTest, CarriageReturnsAreBlanks) {
   std::vector<Seen> s = Tokenize("a A 192.0.2.1\r\nb A 192.0.2.2\r\n");
   ASSERT_EQ(s.size(), 2u);

@@ -5,6 +5,7 @@
 
 // ldns defines bool/true/false itself unless <stdbool.h> came first.
 #include <stdbool.h>
+#include <arpa/inet.h>
 #include <ldns/ldns.h>
 
 #include <string>
@@ -34,9 +35,9 @@ Both Encode(const std::string& rr_text) {
   EXPECT_TRUE(t.Next(&e, &err));
   EXPECT_EQ(err.message, "") << rr_text;
   EXPECT_GE(e.tokens.size(), 2u) << rr_text;
-  std::optional<uint16_t> type = TypeFromText(e.tokens[1].text);
-  EXPECT_TRUE(type.has_value()) << rr_text;
-  b.ours_error = RdataFromText(*type, absl::MakeConstSpan(e.tokens).subspan(2), kOrigin, &b.ours);
+  uint16_t type = 0;
+  EXPECT_TRUE(TypeFromText(e.tokens[1].text, &type)) << rr_text;
+  b.ours_error = RdataFromText(type, absl::MakeConstSpan(e.tokens).subspan(2), kOrigin, &b.ours);
 
   ldns_rdf* origin = ldns_dname_new_frm_str("example.com.");
   ldns_rr* rr = nullptr;
@@ -116,9 +117,9 @@ const char* const kSameAsLdns[] = {
     "l LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m",
     "s SVCB 1 svc.example.net. alpn=h2,h3 port=8443",
     "s HTTPS 1 . alpn=h2 ipv4hint=192.0.2.1",
+    "s HTTPS 1 . alpn=\"h2,h3\" port=443",
     "w TYPE65280 \\# 4 0a000001",
     "w A \\# 4 c0000201",
-    "w TXT \\# 0",
     "u TYPE999 \\# 3 010203",
     "e EUI48 00-00-5e-00-53-2a",
 };
@@ -151,8 +152,40 @@ TEST(RdataTextTest, ErrorsNameTheField) {
   EXPECT_EQ(Error("k DS 1 NOSUCHALG 1 00"), "unknown algorithm 'NOSUCHALG'");
   EXPECT_EQ(Error("n NSEC next BOGUS"), "unknown type 'BOGUS'");
   EXPECT_EQ(Error("w A \\# 5 c0000201"), "generic RDATA says 5 octets but has 4");
+  EXPECT_EQ(Error("w TXT \\# 0"), "generic RDATA of TXT needs at least one character-string");
+  EXPECT_EQ(Error("w MX \\# 5 000a000000"), "generic RDATA of MX has 2 octets of trailing RDATA");
   EXPECT_EQ(Error("c CAA 0 \"issue\" \"x\""), "bad CAA tag 'issue' (quoted)");
   EXPECT_THAT(Error("l LOC north"), HasSubstr("bad LOC data"));
+}
+
+// The address parsers of our own read exactly what inet_pton() reads.
+TEST(RdataTextTest, AddressesReadAsInetPtonReadsThem) {
+  const char* const v4[] = {"0.0.0.0", "192.0.2.1", "255.255.255.255", "256.0.0.1", "1.2.3",
+                            "1.2.3.4.5", "01.2.3.4", "1.2.3.04", "1..2.3", ".1.2.3", "1.2.3.4.",
+                            "1.2.3.4x", "1234.1.1.1", "00.0.0.0", "1.2.3.-4", "", "a.b.c.d",
+                            "10.0.0.255", "1.2.3.4 "};
+  const char* const v6[] = {"::", "::1", "1::", "2001:db8::1", "2001:DB8:0:0:8:800:200C:417A",
+                            "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
+                            "1:2:3:4:5:6:7::8", "1::2::3", ":1::2", "1::2:", ":::", "12345::",
+                            "::ffff:192.0.2.1", "::192.0.2.1", "1:2:3:4:5:6:192.0.2.1",
+                            "1:2:3:4:5:6:7:192.0.2.1", "::1.2.3", "::1.2.3.04", "::g", "0001:0:0::1",
+                            "fe80::1%eth0", "", ":", "1:2:3:4:5:6:7:8::", "::1.2.3.4:5", "1.2.3.4",
+                            "2001:db8::", "a:b:c:d:e:f:1.2.3.4", "a:b:c:d:e::1.2.3.4"};
+  auto check = [](uint16_t type, const char* text, int af) {
+    unsigned char want[16];
+    const bool ok = inet_pton(af, text, want) == 1;
+    MasterToken t;
+    t.text = text;
+    std::string wire;
+    const std::string err = RdataFromText(type, absl::MakeConstSpan(&t, 1), kOrigin, &wire);
+    EXPECT_EQ(err.empty(), ok) << text << ": " << err;
+    if (ok && err.empty()) {
+      EXPECT_EQ(wire, std::string(reinterpret_cast<const char*>(want), af == AF_INET ? 4 : 16))
+          << text;
+    }
+  };
+  for (const char* a : v4) check(1, a, AF_INET);
+  for (const char* a : v6) check(28, a, AF_INET6);
 }
 
 TEST(RdataTextTest, TtlsInSecondsAndUnits) {
@@ -172,16 +205,26 @@ TEST(RdataTextTest, TtlsInSecondsAndUnits) {
 }
 
 TEST(RdataTextTest, TypesAndClasses) {
-  EXPECT_EQ(TypeFromText("a"), 1);
-  EXPECT_EQ(TypeFromText("AAAA"), 28);
-  EXPECT_EQ(TypeFromText("TYPE65280"), 65280);
-  EXPECT_EQ(TypeFromText("https"), 65);
-  EXPECT_EQ(TypeFromText("BOGUSTYPE"), std::nullopt);
-  EXPECT_EQ(TypeFromText("TYPE70000"), std::nullopt);
-  EXPECT_EQ(ClassFromText("in"), 1);
-  EXPECT_EQ(ClassFromText("CH"), 3);
-  EXPECT_EQ(ClassFromText("CLASS32"), 32);
-  EXPECT_EQ(ClassFromText("A"), std::nullopt);
+  auto type = [](std::string_view text) -> int {
+    uint16_t t;
+    return TypeFromText(text, &t) ? t : -1;
+  };
+  auto rclass = [](std::string_view text) -> int {
+    uint16_t c;
+    return ClassFromText(text, &c) ? c : -1;
+  };
+  EXPECT_EQ(type("a"), 1);
+  EXPECT_EQ(type("AAAA"), 28);
+  EXPECT_EQ(type("cname"), 5);
+  EXPECT_EQ(type("TYPE65280"), 65280);
+  EXPECT_EQ(type("https"), 65);
+  EXPECT_EQ(type("BOGUSTYPE"), -1);
+  EXPECT_EQ(type("TYPE70000"), -1);
+  EXPECT_EQ(type("TYPE"), -1);
+  EXPECT_EQ(rclass("in"), 1);
+  EXPECT_EQ(rclass("CH"), 3);
+  EXPECT_EQ(rclass("CLASS32"), 32);
+  EXPECT_EQ(rclass("A"), -1);
 }
 
 TEST(RdataTextTest, Names) {

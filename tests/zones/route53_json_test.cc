@@ -732,6 +732,39 @@ TEST(Route53JsonErrorTest, RoutedRecordsAtOrBelowADelegationAndRoutedNs) {
       "policy, no alias)");
 }
 
+TEST(Route53JsonErrorTest, DnameAndTargetRulesSeeRoutedRecordSets) {
+  constexpr char kDname[] =
+      R"({"Name": "d.example.com.", "Type": "DNAME", "TTL": 60, "ResourceRecords": [{"Value": "example.net."}]})";
+  // A routed record set below a DNAME, named by its record set and line.
+  EXPECT_EQ(
+      ErrorOf({kDname,
+               R"({"Name": "x.d.example.com.", "Type": "A", "SetIdentifier": "eu", "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
+      "zone.json:5: record set [name='x.d.example.com.', type='A', "
+      "set-identifier='eu']: is below the DNAME at d.example.com. (zone.json:4): no "
+      "name below a DNAME's owner has data (RFC 6672 §2.4)");
+  // A simple one too, at the line of its record set.
+  EXPECT_EQ(
+      ErrorOf({kDname,
+               R"({"Name": "x.d.example.com.", "Type": "TXT", "TTL": 60, "ResourceRecords": [{"Value": "\"x\""}]})"}),
+      "zone.json:5: TXT at x.d.example.com. is below the DNAME at d.example.com. "
+      "(zone.json:4): no name below a DNAME's owner has data (RFC 6672 §2.4)");
+  // An MX whose target is a routed CNAME.
+  EXPECT_EQ(
+      ErrorOf({R"({"Name": "example.com.", "Type": "MX", "TTL": 60, "ResourceRecords": [{"Value": "10 mail.example.com."}]})",
+               R"({"Name": "mail.example.com.", "Type": "CNAME", "SetIdentifier": "eu", "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "mail.example.net."}]})"}),
+      "zone.json:4: example.com. MX target mail.example.com. is a CNAME; it must "
+      "name the host itself (RFC 2181 §10.3)");
+  // A routed A record set is an address for an in-zone name server.
+  EXPECT_EQ(
+      ErrorOf({R"({"Name": "sub.example.com.", "Type": "NS", "TTL": 60, "ResourceRecords": [{"Value": "ns.example.com."}]})",
+               R"({"Name": "ns.example.com.", "Type": "A", "SetIdentifier": "eu", "Region": "eu-west-1", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.1"}]})"}),
+      "(no error)");
+  EXPECT_EQ(
+      ErrorOf({R"({"Name": "sub.example.com.", "Type": "NS", "TTL": 60, "ResourceRecords": [{"Value": "ns.example.com."}]})"}),
+      "zone.json:4: delegation sub.example.com.: NS target ns.example.com. has no "
+      "address (A/AAAA) in the zone");
+}
+
 TEST(Route53JsonErrorTest, ADuplicateSimpleRecordSet) {
   EXPECT_EQ(ErrorOf({kSimpleA, kSimpleA}),
             "zone.json:5: record set [name='www.example.com.', type='A']: "

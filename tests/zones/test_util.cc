@@ -2,6 +2,8 @@
 #include "tests/zones/test_util.h"
 
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -286,6 +288,37 @@ std::string RoundTripProblem(const Zone& zone) {
   if (std::string d = ZoneDifference(zone, **from_json, Compare::kEverything); !d.empty())
     return absl::StrCat("Route 53 JSON round trip: ", d, "\n", json);
   return "";
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+ToolResult RunTool(const std::vector<std::string>& argv, const std::string& dir) {
+  std::vector<std::string> full = {"/usr/bin/timeout", "30"};
+  full.insert(full.end(), argv.begin(), argv.end());
+  const std::string out_path = dir + "/tool.out", err_path = dir + "/tool.err";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    FILE* out = std::freopen(out_path.c_str(), "w", stdout);
+    FILE* err = std::freopen(err_path.c_str(), "w", stderr);
+    if (out == nullptr || err == nullptr) _exit(127);
+    std::vector<char*> args;
+    for (std::string& a : full) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  ToolResult r;
+  int wstatus = 0;
+  if (pid > 0 && waitpid(pid, &wstatus, 0) == pid && WIFEXITED(wstatus))
+    r.status = WEXITSTATUS(wstatus);
+  r.out = ReadText(out_path);
+  r.err = ReadText(err_path);
+  return r;
 }
 
 }  // namespace zones_test

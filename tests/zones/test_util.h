@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -82,6 +83,23 @@ std::string ZoneDifference(const zones::Zone& a, const zones::Zone& b,
 // and exported as Route 53 JSON reads back to everything; else what went
 // wrong, with the exported text that failed.
 std::string RoundTripProblem(const zones::Zone& zone);
+
+// --- Other programs (the interop tests: nsd-checkzone, kzonecheck,
+// named-checkzone) ---
+
+// A whole file's content ("" if it cannot be read).
+std::string ReadText(const std::string& path);
+
+// How a program ran.
+struct ToolResult {
+  int status = -1;  // exit status; -1: did not exit normally (or timed out)
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` (no shell; argv[0] a path), stdout and stderr to files in
+// `dir`, killed after 30 s.
+ToolResult RunTool(const std::vector<std::string>& argv, const std::string& dir);
 
 }  // namespace zones_test
 

@@ -14,13 +14,10 @@
 // nsd (nsd-checkzone), knot-dnssecutils (kzonecheck) and bind9-utils
 // (named-checkzone) are in scripts/install-deps.sh: missing, a test is
 // skipped on a developer's machine and fails under STEER_TEST_STRICT=1.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -43,45 +40,6 @@ namespace {
 constexpr char kNsdCheckzone[] = "/usr/sbin/nsd-checkzone";
 constexpr char kKzonecheck[] = "/usr/bin/kzonecheck";
 constexpr char kNamedCheckzone[] = "/usr/bin/named-checkzone";
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct ToolResult {
-  int status = -1;  // exit status; -1: did not exit normally (or timed out)
-  std::string out;
-  std::string err;
-};
-
-// Runs `argv` (no shell), stdout and stderr to files in `dir`, killed
-// after 30 s.
-ToolResult RunTool(const std::vector<std::string>& argv, const std::string& dir) {
-  std::vector<std::string> full = {"/usr/bin/timeout", "30"};
-  full.insert(full.end(), argv.begin(), argv.end());
-  const std::string out_path = dir + "/tool.out", err_path = dir + "/tool.err";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    FILE* out = std::freopen(out_path.c_str(), "w", stdout);
-    FILE* err = std::freopen(err_path.c_str(), "w", stderr);
-    if (out == nullptr || err == nullptr) _exit(127);
-    std::vector<char*> args;
-    for (std::string& a : full) args.push_back(a.data());
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  ToolResult r;
-  int wstatus = 0;
-  if (pid > 0 && waitpid(pid, &wstatus, 0) == pid && WIFEXITED(wstatus))
-    r.status = WEXITSTATUS(wstatus);
-  r.out = ReadText(out_path);
-  r.err = ReadText(err_path);
-  return r;
-}
 
 // Loads master-file text another server printed, for `origin`.
 absl::StatusOr<std::shared_ptr<const zones::Zone>> LoadPrinted(const std::string& origin,
