@@ -67,10 +67,16 @@ CommandLineZones(const Config& config) {
   return out;
 }
 
+// Loads a --zone origin from its files; the loader's warnings go to `log`
+// as "warning: file:line: ..." lines.
 absl::StatusOr<ZoneInput> LoadCommandLineZone(const std::string& origin_text,
-                                              const std::vector<std::string>& paths) {
-  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone = zones::LoadZone(origin_text, paths);
+                                              const std::vector<std::string>& paths,
+                                              std::vector<std::string>* log) {
+  std::vector<std::string> warnings;
+  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
+      zones::LoadZone(origin_text, paths, &warnings);
   if (!zone.ok()) return zone.status();
+  for (const std::string& w : warnings) log->push_back(absl::StrCat("warning: ", w));
   ZoneInput e;
   e.origin_text = NameToText((*zone)->origin());
   e.value = *std::move(zone);
@@ -282,7 +288,7 @@ absl::Status StartZones(const StoredInputs& stored, ControlInputs& next, ChangeC
                                     " (changed through the control API)"));
       continue;
     }
-    absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_text, paths);
+    absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_text, paths, notes);
     if (!e.ok()) return e.status();
     PublishLoadedSerial(next, wire, *e, absl::StrJoin(paths, ", "), ctx, notes);
     const zones::Zone& z = *e->value;
@@ -590,7 +596,7 @@ absl::StatusOr<Transition> ReloadFiles(const ControlInputs& current, ChangeConte
       }
       if (StampsUnchanged(StampFiles(e.value->sources()), e.stamps)) continue;  // reuse
     }
-    absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_text, paths);
+    absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_text, paths, &t.log);
     if (!e.ok()) return e.status();
     PublishLoadedSerial(next, wire, *e, absl::StrJoin(paths, ", "), ctx, &t.log);
     changed.push_back(absl::StrCat(e->origin_text, " serial ", e->value->serial()));
@@ -674,10 +680,12 @@ absl::StatusOr<Transition> FollowFile(const ControlInputs& current, const change
     return absl::FailedPreconditionError(absl::StrCat(
         "zone ", text, " has no --zone file to follow (it was loaded through the API)"));
   }
-  absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_as_given, paths);
+  std::vector<std::string> warnings;
+  absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_as_given, paths, &warnings);
   if (!e.ok()) return AsInvalid(e.status());  // a missing file too: not "no such zone"
   Transition t;
   t.next = current;
+  t.log = std::move(warnings);
   const auto was = current.zones.find(wire);
   const char* before = current.unloaded.count(wire) != 0 ? "unloaded through the API"
                        : was == current.zones.end()       ? "not loaded"
