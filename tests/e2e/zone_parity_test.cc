@@ -19,7 +19,8 @@
 // e2eZoneParity.Serving: one steerdns and one NSD (tests/e2e/nsd_process.h)
 // serve every file that should load, on free loopback ports. For each
 // owner and type `ldns-read-zone` lists in a file (named-checkzone -D when
-// ldns cannot read it, e.g. $INCLUDE), both are asked over TCP with ldns
+// ldns cannot read it, e.g. $INCLUDE, or keeps the quotes of a quoted
+// owner), both are asked over TCP with ldns
 // (tests/e2e/dns_client.h); the RCODE, AA and the answer section (the
 // authority section when the answer is empty: referrals) must be the same
 // RRsets, compared as sorted canonical RDATA with TTLs. What NSD returned
@@ -707,6 +708,9 @@ TEST_F(e2eZoneParity, Serving) {
     }
     std::string why;
     auto rrs = listing.empty() ? std::nullopt : ParseZoneText(listing, f->origin, &why);
+    // ldns keeps the quotes of a quoted owner ("quoted" IN A ...) in its
+    // label; NSD and BIND read the name between them: ask BIND's listing.
+    if (listing.rfind('"', 0) == 0 || listing.find("\n\"") != std::string::npos) rrs.reset();
     if (!rrs) {
       listed_by = "named-checkzone -D";
       const std::string dump = tmp_ + "/" + f->name + ".dump";
