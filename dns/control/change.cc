@@ -35,10 +35,11 @@ absl::Status AsInvalid(const absl::Status& st) {
   return absl::InvalidArgumentError(st.message());
 }
 
-// The uploaded files of one zone → a validated Zone.
+// The uploaded files of one zone → a validated Zone; the reader's warnings
+// go to `log` as "warning: file:line: ..." lines once it builds.
 absl::StatusOr<std::shared_ptr<const zones::Zone>> BuildZoneFromFiles(
     const std::string& origin_wire, const std::vector<ZoneFile>& files,
-    const std::string& name_prefix = "") {
+    std::vector<std::string>* log, const std::string& name_prefix = "") {
   if (files.empty()) return absl::InvalidArgumentError("no files given for the zone");
   zones::ZoneBuilder builder(origin_wire);
   for (const ZoneFile& f : files) {
@@ -48,7 +49,12 @@ absl::StatusOr<std::shared_ptr<const zones::Zone>> BuildZoneFromFiles(
                           : zones::ReadMasterText(f.content, display, &builder);
     if (!st.ok()) return st;
   }
-  return std::move(builder).Build();
+  std::vector<std::string> warnings = builder.warnings();
+  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone = std::move(builder).Build();
+  if (zone.ok()) {
+    for (const std::string& w : warnings) log->push_back(absl::StrCat("warning: ", w));
+  }
+  return zone;
 }
 
 // The --zone entries grouped by origin: (wire, (origin as given, paths)),
@@ -309,7 +315,7 @@ absl::Status StartZones(const StoredInputs& stored, ControlInputs& next, ChangeC
       continue;
     }
     absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
-        BuildZoneFromFiles(wire, z.files, z.folder + "/");
+        BuildZoneFromFiles(wire, z.files, notes, z.folder + "/");
     if (!zone.ok()) return zone.status();
     for (const JournalEntry& c : z.changes) {
       absl::StatusOr<std::shared_ptr<const zones::Zone>> after =
@@ -445,10 +451,13 @@ absl::StatusOr<Transition> LoadZone(const ControlInputs& current, const change::
   std::string wire, text;
   absl::Status st = ParseOrigin(c.origin, &wire, &text);
   if (!st.ok()) return st;
-  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone = BuildZoneFromFiles(wire, c.files);
+  std::vector<std::string> warnings;
+  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
+      BuildZoneFromFiles(wire, c.files, &warnings);
   if (!zone.ok()) return AsInvalid(zone.status());
   Transition t;
   t.next = current;
+  t.log = std::move(warnings);
   ZoneInput& e = t.next.zones[wire];
   e = ZoneInput();
   e.origin_text = text;
