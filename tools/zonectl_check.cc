@@ -628,12 +628,15 @@ class SetCheck {
   void Run(CheckOutput* out) {
     std::map<std::string, std::shared_ptr<const zones::Zone>> loaded;  // first per origin
     for (const ZoneSpec& spec : specs_) {
+      std::vector<std::string> warnings;
       absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
-          zones::LoadZone(spec.origin_text, spec.paths);
+          zones::LoadZone(spec.origin_text, spec.paths, &warnings);
       if (!zone.ok()) {
         zone_errors_.push_back(std::string(zone.status().message()));
         continue;
       }
+      // As the server logs them when it loads the zone.
+      for (const std::string& w : warnings) out->warnings.push_back(absl::StrCat("warning: ", w));
       for (const std::string& path : spec.paths)
         out->ok.push_back(absl::StrCat(path, ": ok: ", ZoneFileSummary(spec, path, **zone)));
       loaded.try_emplace((*zone)->origin(), *zone);

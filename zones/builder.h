@@ -158,9 +158,11 @@ class ZoneBuilder {
                          const std::vector<std::string>& rdatas, uint32_t ttl,
                          SourceLocation loc);
 
-  // Non-fatal findings so far (e.g. TTL mismatch inside an RRset),
-  // each "file:line: message".
+  // Non-fatal findings so far (e.g. TTL mismatch inside an RRset, a TTL
+  // the reader read as 0), each "file:line: message".
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // Adds one (a reader's, already "file:line: message").
+  void AddWarning(std::string warning) { warnings_.push_back(std::move(warning)); }
 
   // Validates and compiles. On error returns InvalidArgument whose message
   // is "file:line: what is wrong" (the first problem found, in file order;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "base/file.h"
@@ -55,6 +56,20 @@ size_t CountLines(std::string_view text) {
   return lines;
 }
 
+// True if the wire name `owner` (any case) is `origin_wire` (lower case)
+// or below it.
+bool InZone(std::string_view owner, std::string_view origin_wire) {
+  for (size_t p = 0; p < owner.size(); p += 1 + static_cast<uint8_t>(owner[p])) {
+    const size_t rest = owner.size() - p;
+    if (rest == origin_wire.size()) {
+      return absl::EqualsIgnoreCase(absl::string_view(owner.data() + p, rest),
+                                    absl::string_view(origin_wire.data(), origin_wire.size()));
+    }
+    if (rest < origin_wire.size()) return false;
+  }
+  return false;
+}
+
 // One load: a text or file and the files it includes, into one builder,
 // with the errors of all of them in one list.
 class Loader {
@@ -71,9 +86,11 @@ class Loader {
   // Marks `real_path` as being read (for loop detection).
   void Open(std::string real_path) { open_files_.push_back(std::move(real_path)); }
 
-  // OK, or every error found: InvalidArgument (NotFound when the first
-  // one is an $INCLUDE that cannot be opened).
+  // Hands the load's warnings to the builder, then returns OK, or every
+  // error found: InvalidArgument (NotFound when the first one is an
+  // $INCLUDE that cannot be opened).
   absl::Status Result() const {
+    for (const std::string& w : errors_.warnings()) builder_->AddWarning(w);
     if (errors_.empty()) return absl::OkStatus();
     return absl::Status(first_code_, errors_.Summary());
   }
@@ -97,6 +114,15 @@ void Loader::Read(std::string_view text, const std::string& display, int file_in
   MasterReader reader(display, std::move(origin_wire), ttl, &errors_);
   // The builder's errors name the record's file and line themselves.
   auto sink = [&](const MasterRecord& rr) -> std::string {
+    // An owner outside the zone: left out with a warning, as BIND ("ignoring
+    // out-of-zone data") and Knot do (NSD refuses the zone).
+    if (!InZone(rr.owner_wire, builder_->origin())) [[unlikely]] {
+      errors_.AddWarning(display, rr.line,
+                         absl::StrCat("owner ", dns::NameToText(rr.owner_wire),
+                                      " is outside the zone ", dns::NameToText(builder_->origin()),
+                                      "; ignored"));
+      return std::string();
+    }
     absl::Status s = builder_->Add(rr.owner_wire, rr.type, rr.rclass, rr.ttl, rr.rdata,
                                    SourceLocation{file_index, rr.line});
     return s.ok() ? std::string() : std::string(s.message());

@@ -18,6 +18,10 @@
 //   inc.zone:2: TTL 99999999999 is out of range (0..2147483647)
 // A record with an error is left out, the others are still read (and
 // checked by the builder, whose errors also name the record's file:line).
+//
+// Warnings (ZoneBuilder::warnings(), "file:line: message"): a TTL with the
+// top bit set, read as 0 (RFC 2181 §8); an owner outside the zone, left
+// out (as BIND and Knot do).
 #ifndef STEERDNS_ZONES_MASTER_FILE_H_
 #define STEERDNS_ZONES_MASTER_FILE_H_
 

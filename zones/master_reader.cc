@@ -27,6 +27,10 @@ void MasterErrors::AddLine(std::string line) {
   if (lines_.size() < kMax) lines_.push_back(std::move(line));
 }
 
+void MasterErrors::AddWarning(std::string_view file, int line, std::string_view message) {
+  warnings_.push_back(absl::StrCat(AV(file), ":", line, ": ", AV(message)));
+}
+
 std::string MasterErrors::Summary() const {
   std::string out;
   for (const std::string& l : lines_) {
@@ -47,6 +51,12 @@ std::string Q(std::string_view text) { return absl::StrCat("'", AV(text), "'"); 
 
 }  // namespace
 
+void MasterReader::TopBitWarning(int line, std::string_view ttl_text) {
+  errors_->AddWarning(file_, line,
+                      absl::StrCat("TTL ", AV(ttl_text),
+                                   " has the top bit set; treated as 0 (RFC 2181 §8)"));
+}
+
 void MasterReader::Directive(const MasterEntry& e, const IncludeHandler* include) {
   const std::vector<MasterToken>& t = e.tokens;
   const std::string_view name = t[0].text;
@@ -62,8 +72,10 @@ void MasterReader::Directive(const MasterEntry& e, const IncludeHandler* include
   if (name == "$TTL") {
     if (t.size() != 2) return Error(e.line, "$TTL takes one TTL value");
     uint32_t ttl;
-    const std::string err = TtlFromText(t[1].text, &ttl);
+    bool top_bit;
+    const std::string err = TtlFromText(t[1].text, &ttl, &top_bit);
     if (!err.empty()) return Error(e.line, absl::StrCat("bad $TTL value: ", err));
+    if (top_bit) TopBitWarning(e.line, t[1].text);
     ttl_.has_dollar_ttl = true;
     ttl_.dollar_ttl = ttl;
     return;
@@ -113,10 +125,10 @@ void MasterReader::Directive(const MasterEntry& e, const IncludeHandler* include
     }
     size_t i = 0;
     if (e.has_owner) {
-      if (t[0].quoted) {
-        Error(e.line, absl::StrCat("owner name ", Q(t[0].text), " must not be quoted"));
-        continue;
-      }
+      // A quoted owner is read as the name written between the quotes:
+      // "quoted" is quoted. (BIND and NSD load it so, Knot refuses it;
+      // for dots inside the quotes BIND and NSD differ, and this is BIND's
+      // reading: labels.)
       if (t[0].text != owner_text || owner_origin != origin_changes_) {
         if (std::string err = NameFromToken(t[0], origin_, &owner); !err.empty()) {
           Error(e.line, absl::StrCat("bad owner name: ", err));
@@ -140,11 +152,13 @@ void MasterReader::Directive(const MasterEntry& e, const IncludeHandler* include
     bool bad = false;
     while (i < t.size() && !t[i].quoted && !(have_ttl && have_class)) {
       if (!have_ttl && LooksLikeTtl(t[i].text)) {
-        if (std::string err = TtlFromText(t[i].text, &ttl); !err.empty()) {
+        bool top_bit;
+        if (std::string err = TtlFromText(t[i].text, &ttl, &top_bit); !err.empty()) {
           Error(e.line, err);
           bad = true;
           break;
         }
+        if (top_bit) TopBitWarning(e.line, t[i].text);
         have_ttl = true;
         ++i;
         continue;

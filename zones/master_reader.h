@@ -8,7 +8,8 @@
 //   [owner] [ttl] [class] type rdata...    class and TTL in either order
 //
 // `@` is the origin; a blank owner is the previous RR's owner; a TTL is
-// seconds or BIND's units (`1h30m`), at most 2147483647; the class is IN
+// seconds or BIND's units (`1h30m`), at most 2147483647 (2147483648..
+// 4294967295 are read as 0 with a warning, RFC 2181 §8); the class is IN
 // unless written (CLASSn and TYPEn work everywhere); the RDATA is any form
 // zones/rdata_text.h reads, RFC 3597's `\# len hex` included.
 //
@@ -84,7 +85,13 @@ class MasterErrors {
   // The lines joined by '\n', and "... and N more errors" past kMax.
   std::string Summary() const;
 
+  // Warnings: what loads but is not what the file says (a TTL with the top
+  // bit set, read as 0), "file:line: message", all of them kept.
+  void AddWarning(std::string_view file, int line, std::string_view message);
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
  private:
+  std::vector<std::string> warnings_;
   std::vector<std::string> lines_;
   size_t count_ = 0;
 };
@@ -117,6 +124,8 @@ class MasterReader {
     errors_->Add(file_, line, message);
   }
   void Directive(const MasterEntry& e, const IncludeHandler* include);
+  // Warns that the TTL written `ttl_text` at `line` is read as 0.
+  [[gnu::cold, gnu::noinline]] void TopBitWarning(int line, std::string_view ttl_text);
 
   std::string file_;
   std::string origin_;

@@ -117,6 +117,7 @@ bool MasterTokenizer::Fail(Error* err, int line, std::string message, bool in_pa
     }
     const bool joined = !entry->tokens.empty() && pos_ == token_end;
     if (c == '"') {
+      const int quote_line = line_;
       const size_t start = ++pos_;
       size_t i = start;
       bool escaped = false;
@@ -126,9 +127,20 @@ bool MasterTokenizer::Fail(Error* err, int line, std::string message, bool in_pa
         } else {
           while (i < size && !Is(p[i], kStopQuoted)) ++i;
         }
-        if (i >= size || p[i] == '\n') {
+        if (i >= size) {
           pos_ = i;
-          return fail(line_, "unterminated quoted string");
+          return fail(quote_line, "unterminated quoted string");
+        }
+        if (p[i] == '\n') {
+          // Inside parentheses a line end is part of the string (NSD and
+          // Knot keep it as \010; BIND refuses); outside it ends the entry.
+          if (paren_line == 0) {
+            pos_ = i;
+            return fail(line_, "unterminated quoted string");
+          }
+          ++line_;
+          ++i;
+          continue;
         }
         if (p[i] == '"') break;
         if (p[i] == '\0') {
@@ -137,10 +149,11 @@ bool MasterTokenizer::Fail(Error* err, int line, std::string message, bool in_pa
         }
         // A backslash: it and the octet after it.
         escaped = true;
-        if (i + 1 >= size || p[i + 1] == '\n') {
+        if (i + 1 >= size || (p[i + 1] == '\n' && paren_line == 0)) {
           pos_ = i;
-          return fail(line_, "unterminated quoted string");
+          return fail(quote_line, "unterminated quoted string");
         }
+        if (p[i + 1] == '\n') ++line_;
         if (p[i + 1] == '\0') {
           pos_ = i;
           return fail(line_, "NUL octet in the file");
@@ -148,7 +161,7 @@ bool MasterTokenizer::Fail(Error* err, int line, std::string message, bool in_pa
         i += 2;
       }
       entry->tokens.push_back(
-          MasterToken{std::string_view(p + start, i - start), line_, true, escaped, joined});
+          MasterToken{std::string_view(p + start, i - start), quote_line, true, escaped, joined});
       pos_ = i + 1;  // after the closing quote
       token_end = pos_;
       continue;

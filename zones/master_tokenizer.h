@@ -13,8 +13,10 @@
 // Rules (as NSD, Knot and BIND read them):
 //   - blanks are space, tab and CR; a line ends at LF;
 //   - `;` starts a comment that runs to the end of the line, outside quotes;
-//   - `"..."` is one token; inside it `\"` and `\\` do not end it, and a
-//     line break is an error (an unterminated quote);
+//   - `"..."` is one token; inside it `\"` and `\\` do not end it. A line
+//     break inside it is part of the string within parentheses (NSD and
+//     Knot keep it: `\010`) and an error outside them (an unterminated
+//     quote, as Knot and BIND have it);
 //   - a `"` ends an unquoted token and starts a quoted one (`a"b"` is
 //     `a` and `b`), which is marked `joined` to the one before (SVCB's
 //     `alpn="h2"`, RFC 9460 §2.1, needs them as one);

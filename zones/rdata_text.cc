@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -768,6 +769,190 @@ struct BufferFree {
   return {};
 }
 
+// ---- SVCB and HTTPS (RFC 9460 §2.1, Appendix A) ----
+
+// The SvcParamKeys with names (RFC 9460 §14.3.2; dohpath RFC 9461, ohttp
+// RFC 9540).
+constexpr std::array<std::string_view, 9> kSvcKeyNames = {
+    "mandatory", "alpn", "no-default-alpn", "port", "ipv4hint",
+    "ech",       "ipv6hint", "dohpath", "ohttp"};
+
+// "alpn" or "key1" into *key; false if neither a name nor keyNNNNN
+// (65535, "Invalid key", is refused).
+bool SvcKeyFromText(std::string_view text, uint16_t* key) {
+  for (size_t k = 0; k < kSvcKeyNames.size(); ++k) {
+    if (text == kSvcKeyNames[k]) {
+      *key = static_cast<uint16_t>(k);
+      return true;
+    }
+  }
+  if (text.size() < 4 || text.size() > 8 || text.substr(0, 3) != "key") return false;
+  if (text.size() > 4 && text[3] == '0') return false;  // no leading zeros
+  uint64_t v;
+  if (!Unsigned(text.substr(3), 65534, "key", &v).empty()) return false;
+  *key = static_cast<uint16_t>(v);
+  return true;
+}
+
+std::string SvcKeyText(uint16_t key) {
+  return key < kSvcKeyNames.size() ? std::string(kSvcKeyNames[key]) : absl::StrCat("key", key);
+}
+
+// RFC 9460 Appendix A.1: a value-list, after the char-string escapes are
+// decoded, split at the commas that are not escaped; `\,` and `\\` (and
+// any `\X`) stand for the octet X inside an item.
+std::vector<std::string> SvcValueList(std::string_view value) {
+  std::vector<std::string> items(1);
+  for (size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c == '\\' && i + 1 < value.size()) {
+      items.back().push_back(value[++i]);
+    } else if (c == ',') {
+      items.emplace_back();
+    } else {
+      items.back().push_back(c);
+    }
+  }
+  return items;
+}
+
+// The wire form of the value of `key` (decoded from its char-string);
+// `mandatory` collects the keys a mandatory parameter lists.
+std::string SvcValue(uint16_t key, std::string_view value, std::string* out,
+                     std::vector<uint16_t>* mandatory) {
+  const std::string name = SvcKeyText(key);
+  auto needs_value = [&]() -> std::string {
+    if (value.empty()) return Fail("SvcParam ", name, " needs a value");
+    return {};
+  };
+  switch (key) {
+    case 0: {  // mandatory: keys, sorted on the wire
+      if (std::string err = needs_value(); !err.empty()) return err;
+      for (const std::string& item : SvcValueList(value)) {
+        uint16_t k;
+        if (!SvcKeyFromText(item, &k)) return Fail("unknown SvcParamKey ", Q(item), " in mandatory");
+        if (k == 0) return "mandatory must not list mandatory";
+        if (std::find(mandatory->begin(), mandatory->end(), k) != mandatory->end()) {
+          return Fail("mandatory lists ", SvcKeyText(k), " twice");
+        }
+        mandatory->push_back(k);
+      }
+      std::vector<uint16_t> sorted = *mandatory;
+      std::sort(sorted.begin(), sorted.end());
+      for (uint16_t k : sorted) Put16(k, out);
+      return {};
+    }
+    case 1: {  // alpn: a value-list of alpn-ids
+      if (std::string err = needs_value(); !err.empty()) return err;
+      for (const std::string& id : SvcValueList(value)) {
+        if (id.empty()) return Fail("empty ALPN id in alpn ", Q(value));
+        if (id.size() > 255) return Fail("ALPN id longer than 255 octets in alpn");
+        out->push_back(static_cast<char>(id.size()));
+        out->append(id);
+      }
+      return {};
+    }
+    case 2:  // no-default-alpn
+    case 8:  // ohttp
+      if (!value.empty()) return Fail("SvcParam ", name, " takes no value");
+      return {};
+    case 3: {  // port
+      if (std::string err = needs_value(); !err.empty()) return err;
+      uint64_t v;
+      if (std::string err = Unsigned(value, 65535, "port", &v); !err.empty()) return err;
+      Put16(static_cast<uint16_t>(v), out);
+      return {};
+    }
+    case 4:    // ipv4hint
+    case 6: {  // ipv6hint
+      if (std::string err = needs_value(); !err.empty()) return err;
+      for (const std::string& item : SvcValueList(value)) {
+        char a[16];
+        if (key == 4 ? !ParseIPv4(item, a) : !ParseIPv6(item, a)) {
+          return Fail("bad ", key == 4 ? "IPv4" : "IPv6", " address ", Q(item), " in ", name);
+        }
+        out->append(a, key == 4 ? 4 : 16);
+      }
+      return {};
+    }
+    case 5: {  // ech: base64
+      if (std::string err = needs_value(); !err.empty()) return err;
+      std::string bin;
+      if (!absl::Base64Unescape(AV(value), &bin)) return Fail("bad base64 data in ech ", Q(value));
+      out->append(bin);
+      return {};
+    }
+    case 7:  // dohpath: a URI template, as written
+      if (std::string err = needs_value(); !err.empty()) return err;
+      out->append(value);
+      return {};
+    default:  // keyNNNNN: the octets
+      out->append(value);
+      return {};
+  }
+}
+
+// SVCB and HTTPS: SvcPriority TargetName SvcParams (key[=value] each; a
+// quoted value is the quoted token joined to `key=`), the parameters
+// sorted by key on the wire.
+[[gnu::noinline]] std::string Svcb(uint16_t type, absl::Span<const MasterToken> tokens,
+                                   std::string_view origin_wire, std::string* wire) {
+  const std::string tname = TypeName(type);
+  if (tokens.size() < 2) return Fail(tname, " record needs a priority and a target name");
+  if (tokens[0].quoted) return Fail("bad number ", Q(tokens[0].text), " (quoted)");
+  uint64_t priority;
+  if (std::string err = Unsigned(tokens[0].text, 65535, "SvcPriority", &priority); !err.empty())
+    return err;
+  Put16(static_cast<uint16_t>(priority), wire);
+  if (tokens[1].quoted) return Fail("bad domain name ", Q(tokens[1].text), " (quoted)");
+  if (std::string err = AppendName(tokens[1].text, tokens[1].escaped, origin_wire, wire);
+      !err.empty())
+    return err;
+  std::vector<std::pair<uint16_t, std::string>> params;
+  std::vector<uint16_t> mandatory;
+  for (size_t i = 2; i < tokens.size(); ++i) {
+    const MasterToken& t = tokens[i];
+    if (t.quoted) return Fail("bad SvcParam ", Q(t.text), " (quoted; write key=\"value\")");
+    const size_t eq = t.text.find('=');
+    const std::string_view key_text = t.text.substr(0, eq);
+    uint16_t key;
+    if (!SvcKeyFromText(key_text, &key)) return Fail("unknown SvcParamKey ", Q(key_text));
+    // The value as written: after '=', or the quoted token joined to it.
+    MasterToken value_token;
+    value_token.line = t.line;
+    if (eq != std::string_view::npos) {
+      value_token.text = t.text.substr(eq + 1);
+      value_token.escaped = t.escaped;
+      if (value_token.text.empty() && i + 1 < tokens.size() && tokens[i + 1].joined &&
+          tokens[i + 1].quoted) {
+        value_token = tokens[++i];
+      }
+    }
+    std::string value;
+    if (std::string err = Unescaped(value_token, &value); !err.empty()) return err;
+    for (const auto& p : params) {
+      if (p.first == key) return Fail("SvcParam ", SvcKeyText(key), " appears twice");
+    }
+    std::string out;
+    if (std::string err = SvcValue(key, value, &out, &mandatory); !err.empty()) return err;
+    if (out.size() > 65535) return Fail("SvcParam ", SvcKeyText(key), " is too long");
+    params.emplace_back(key, std::move(out));
+  }
+  for (uint16_t k : mandatory) {
+    bool present = false;
+    for (const auto& p : params) present |= p.first == k;
+    if (!present) return Fail("mandatory lists ", SvcKeyText(k), ", which the record does not have");
+  }
+  std::sort(params.begin(), params.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, value] : params) {
+    Put16(key, wire);
+    Put16(static_cast<uint16_t>(value.size()), wire);
+    wire->append(value);
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string NameFromPresentation(std::string_view text, std::string_view origin_wire,
@@ -783,7 +968,8 @@ std::string NameFromPresentation(std::string_view text, std::string_view origin_
   return AppendName(token.text, token.escaped, origin_wire, wire);
 }
 
-std::string TtlFromText(std::string_view text, uint32_t* ttl) {
+std::string TtlFromText(std::string_view text, uint32_t* ttl, bool* top_bit) {
+  if (top_bit != nullptr) *top_bit = false;
   if (!LooksLikeTtl(text)) return Fail("bad TTL ", Q(text));
   uint64_t total = 0, n = 0;
   bool digits = false, units = false;
@@ -808,14 +994,22 @@ std::string TtlFromText(std::string_view text, uint32_t* ttl) {
     n = 0;
     digits = false;
     units = true;
-    if (total > kMaxTtl) break;
+    if (total > 0xffffffffull) break;
   }
   if (digits) {
     total += n;  // a trailing number without a unit counts as seconds
   } else if (!units) {
     return Fail("bad TTL ", Q(text));
   }
-  if (total > kMaxTtl) return Fail("TTL ", AV(text), " is out of range (0..", kMaxTtl, ")");
+  if (total > kMaxTtl) {
+    // RFC 2181 §8: a value with the top bit set is treated as 0 where the
+    // caller allows it (as BIND does; Knot keeps it), else refused.
+    if (top_bit == nullptr || total > 0xffffffffull) {
+      return Fail("TTL ", AV(text), " is out of range (0..", kMaxTtl, ")");
+    }
+    *top_bit = true;
+    total = 0;
+  }
   *ttl = static_cast<uint32_t>(total);
   return {};
 }
@@ -931,6 +1125,7 @@ bool NumberAfter(std::string_view text, size_t prefix, uint16_t* value) {
   if (const Layout* layout = FindLayout(type)) {
     return ByLayout(type, *layout, tokens, origin_wire, wire);
   }
+  if (type == 64 || type == 65) return Svcb(type, tokens, origin_wire, wire);  // SVCB, HTTPS
   const ldns_rr_descriptor* d = ldns_rr_descript(type);
   if (d == nullptr || d->_name == nullptr ||
       std::strncmp(d->_name, "TYPE", 4) == 0) {

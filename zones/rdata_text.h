@@ -6,12 +6,15 @@
 //
 //   A AAAA NS CNAME DNAME PTR MX SOA TXT SPF HINFO SRV NAPTR CAA SSHFP TLSA
 //   SMIMEA OPENPGPKEY DS CDS DNSKEY CDNSKEY RRSIG NSEC NSEC3 NSEC3PARAM URI
-//   ZONEMD RP MINFO AFSDB KX
+//   ZONEMD RP MINFO AFSDB KX SVCB HTTPS
 //
 // are encoded here, field by field, with errors that name the field
-// ("bad IPv4 address '192.0.2.256'"). Other types ldns knows (LOC, SVCB,
-// HTTPS, WKS, APL, CERT, IPSECKEY, ...) go to ldns's parser for the RDATA
-// alone; RFC 3597's generic `\# LENGTH HEX` works for every type.
+// ("bad IPv4 address '192.0.2.256'"). SVCB and HTTPS follow RFC 9460 §2.1
+// and Appendix A (value lists with `\,` escapes; the SvcParams sorted by
+// key; a key twice, or one `mandatory` names but the record lacks, is an
+// error). Other types ldns knows (LOC, WKS, APL, CERT, IPSECKEY, ...) go to
+// ldns's parser for the RDATA alone; RFC 3597's generic `\# LENGTH HEX`
+// works for every type.
 //
 // Every function returns "" on success, or what is wrong, for the caller to
 // prefix with "file:line: ".
@@ -50,8 +53,11 @@ std::string NameFromToken(const MasterToken& token, std::string_view origin_wire
 
 // A TTL or time period: decimal seconds, or BIND's units ("1h30m", "2d",
 // "1w", case-insensitive). Errors: "bad TTL 'x'", "TTL 99999999999 is out
-// of range (0..2147483647)".
-std::string TtlFromText(std::string_view text, uint32_t* ttl);
+// of range (0..2147483647)". With `top_bit` given, a value of
+// 2147483648..4294967295 is not an error: *ttl is 0 and *top_bit true
+// (RFC 2181 §8 "treated as if the entire value received was zero"; the
+// caller warns); a value above 4294967295 still is.
+std::string TtlFromText(std::string_view text, uint32_t* ttl, bool* top_bit = nullptr);
 
 // True for a token that reads as a TTL (starts with a digit).
 inline bool LooksLikeTtl(std::string_view text) {

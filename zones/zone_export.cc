@@ -8,8 +8,9 @@
 //    construction and fast on a million-record zone;
 //  - for the other types NSD, Knot and BIND all know (kPresentedTypes),
 //    ldns's per-field writer (ldns_rdf2buffer_str), checked by reading the
-//    text back with ldns (ldns_rr_new_frm_str) and comparing the octets:
-//    a value ldns does not write back to itself falls back to RFC 3597;
+//    text back with ldns (ldns_rr_new_frm_str) and with our own reader
+//    (zones/rdata_text.h) and comparing the octets: a value either does
+//    not read back to itself falls back to RFC 3597;
 //  - every other type, and RDATA that does not parse as its type (a zone
 //    may hold any octets for a type it does not check), as RFC 3597
 //    "\# len hex".
@@ -38,6 +39,8 @@
 #include "base/string_view.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
+#include "zones/master_tokenizer.h"
+#include "zones/rdata_text.h"
 
 namespace zones {
 namespace {
@@ -305,6 +308,20 @@ std::optional<std::string> LdnsRdataText(uint16_t type, const char* mnemonic,
       reinterpret_cast<const char*>(ldns_buffer_begin(back_wire.get())),
       ldns_buffer_position(back_wire.get()));
   if (again != rdata) return std::nullopt;
+  // And with our own reader, which is what loads the file back: ldns and
+  // RFC 9460 read SVCB's escaped value lists differently (ldns writes
+  // alpn=f\\oo\,bar and reads its own text back; RFC 9460 and NSD read
+  // that text as the ids "foo", "bar"). Such a value is written as RFC 3597.
+  MasterTokenizer tokenizer(text);
+  MasterEntry entry;
+  MasterTokenizer::Error err;
+  std::string ours;
+  if (!tokenizer.Next(&entry, &err) || !err.message.empty()) return std::nullopt;
+  entry.has_owner = false;
+  if (!RdataFromText(type, entry.tokens, std::string_view("\0", 1), &ours).empty() ||
+      ours != rdata) {
+    return std::nullopt;
+  }
   return text;
 }
 

@@ -38,7 +38,8 @@ absl::Status ReadZoneFile(const std::string& path, ZoneBuilder* builder) {
 }
 
 absl::StatusOr<std::shared_ptr<const Zone>> LoadZone(
-    std::string_view origin_text, const std::vector<std::string>& paths) {
+    std::string_view origin_text, const std::vector<std::string>& paths,
+    std::vector<std::string>* warnings) {
   const absl::string_view origin_view(origin_text.data(), origin_text.size());
   std::string origin;
   if (!dns::NameFromText(origin_text, &origin)) {
@@ -50,9 +51,18 @@ absl::StatusOr<std::shared_ptr<const Zone>> LoadZone(
         absl::StrCat("no files for zone ", dns::NameToText(origin)));
   }
   ZoneBuilder builder(std::move(origin));
+  auto take_warnings = [&] {
+    if (warnings != nullptr) {
+      warnings->insert(warnings->end(), builder.warnings().begin(), builder.warnings().end());
+    }
+  };
   for (const std::string& path : paths) {
-    if (absl::Status s = ReadZoneFile(path, &builder); !s.ok()) return s;
+    if (absl::Status s = ReadZoneFile(path, &builder); !s.ok()) {
+      take_warnings();
+      return s;
+    }
   }
+  take_warnings();
   return std::move(builder).Build();
 }
 

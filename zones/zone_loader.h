@@ -43,9 +43,12 @@ absl::Status ReadZoneFile(const std::string& path, ZoneBuilder* builder);
 
 // Origin in presentation form + its files, in order → validated Zone.
 // InvalidArgument "bad zone origin '...'" or "no files for zone ...", else
-// the first error of ReadZoneFile or Build.
+// the first error of ReadZoneFile or Build. With `warnings` given, the
+// builder's warnings ("file:line: ...", e.g. a TTL read as 0) are appended
+// to it, whether the zone loads or not.
 absl::StatusOr<std::shared_ptr<const Zone>> LoadZone(
-    std::string_view origin_text, const std::vector<std::string>& paths);
+    std::string_view origin_text, const std::vector<std::string>& paths,
+    std::vector<std::string>* warnings = nullptr);
 
 }  // namespace zones
 

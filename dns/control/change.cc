@@ -35,10 +35,11 @@ absl::Status AsInvalid(const absl::Status& st) {
   return absl::InvalidArgumentError(st.message());
 }
 
-// The uploaded files of one zone → a validated Zone.
+// The uploaded files of one zone → a validated Zone; the reader's warnings
+// go to `log` as "warning: file:line: ..." lines once it builds.
 absl::StatusOr<std::shared_ptr<const zones::Zone>> BuildZoneFromFiles(
     const std::string& origin_wire, const std::vector<ZoneFile>& files,
-    const std::string& name_prefix = "") {
+    std::vector<std::string>* log, const std::string& name_prefix = "") {
   if (files.empty()) return absl::InvalidArgumentError("no files given for the zone");
   zones::ZoneBuilder builder(origin_wire);
   for (const ZoneFile& f : files) {
@@ -48,7 +49,12 @@ absl::StatusOr<std::shared_ptr<const zones::Zone>> BuildZoneFromFiles(
                           : zones::ReadMasterText(f.content, display, &builder);
     if (!st.ok()) return st;
   }
-  return std::move(builder).Build();
+  std::vector<std::string> warnings = builder.warnings();
+  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone = std::move(builder).Build();
+  if (zone.ok()) {
+    for (const std::string& w : warnings) log->push_back(absl::StrCat("warning: ", w));
+  }
+  return zone;
 }
 
 // The --zone entries grouped by origin: (wire, (origin as given, paths)),
@@ -67,10 +73,16 @@ CommandLineZones(const Config& config) {
   return out;
 }
 
+// Loads a --zone origin from its files; the loader's warnings go to `log`
+// as "warning: file:line: ..." lines.
 absl::StatusOr<ZoneInput> LoadCommandLineZone(const std::string& origin_text,
-                                              const std::vector<std::string>& paths) {
-  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone = zones::LoadZone(origin_text, paths);
+                                              const std::vector<std::string>& paths,
+                                              std::vector<std::string>* log) {
+  std::vector<std::string> warnings;
+  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
+      zones::LoadZone(origin_text, paths, &warnings);
   if (!zone.ok()) return zone.status();
+  for (const std::string& w : warnings) log->push_back(absl::StrCat("warning: ", w));
   ZoneInput e;
   e.origin_text = NameToText((*zone)->origin());
   e.value = *std::move(zone);
@@ -282,7 +294,7 @@ absl::Status StartZones(const StoredInputs& stored, ControlInputs& next, ChangeC
                                     " (changed through the control API)"));
       continue;
     }
-    absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_text, paths);
+    absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_text, paths, notes);
     if (!e.ok()) return e.status();
     PublishLoadedSerial(next, wire, *e, absl::StrJoin(paths, ", "), ctx, notes);
     const zones::Zone& z = *e->value;
@@ -303,7 +315,7 @@ absl::Status StartZones(const StoredInputs& stored, ControlInputs& next, ChangeC
       continue;
     }
     absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
-        BuildZoneFromFiles(wire, z.files, z.folder + "/");
+        BuildZoneFromFiles(wire, z.files, notes, z.folder + "/");
     if (!zone.ok()) return zone.status();
     for (const JournalEntry& c : z.changes) {
       absl::StatusOr<std::shared_ptr<const zones::Zone>> after =
@@ -439,10 +451,13 @@ absl::StatusOr<Transition> LoadZone(const ControlInputs& current, const change::
   std::string wire, text;
   absl::Status st = ParseOrigin(c.origin, &wire, &text);
   if (!st.ok()) return st;
-  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone = BuildZoneFromFiles(wire, c.files);
+  std::vector<std::string> warnings;
+  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone =
+      BuildZoneFromFiles(wire, c.files, &warnings);
   if (!zone.ok()) return AsInvalid(zone.status());
   Transition t;
   t.next = current;
+  t.log = std::move(warnings);
   ZoneInput& e = t.next.zones[wire];
   e = ZoneInput();
   e.origin_text = text;
@@ -590,7 +605,7 @@ absl::StatusOr<Transition> ReloadFiles(const ControlInputs& current, ChangeConte
       }
       if (StampsUnchanged(StampFiles(e.value->sources()), e.stamps)) continue;  // reuse
     }
-    absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_text, paths);
+    absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_text, paths, &t.log);
     if (!e.ok()) return e.status();
     PublishLoadedSerial(next, wire, *e, absl::StrJoin(paths, ", "), ctx, &t.log);
     changed.push_back(absl::StrCat(e->origin_text, " serial ", e->value->serial()));
@@ -674,10 +689,12 @@ absl::StatusOr<Transition> FollowFile(const ControlInputs& current, const change
     return absl::FailedPreconditionError(absl::StrCat(
         "zone ", text, " has no --zone file to follow (it was loaded through the API)"));
   }
-  absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_as_given, paths);
+  std::vector<std::string> warnings;
+  absl::StatusOr<ZoneInput> e = LoadCommandLineZone(origin_as_given, paths, &warnings);
   if (!e.ok()) return AsInvalid(e.status());  // a missing file too: not "no such zone"
   Transition t;
   t.next = current;
+  t.log = std::move(warnings);
   const auto was = current.zones.find(wire);
   const char* before = current.unloaded.count(wire) != 0 ? "unloaded through the API"
                        : was == current.zones.end()       ? "not loaded"

@@ -328,5 +328,42 @@ TEST_F(e2eCheckParity, TheApiAndSighupSayWhatCheckSays) {
       << "zonectl check: " << check.Describe();
 }
 
+// Loader warnings (a TTL with the top bit set, read as 0; an owner
+// outside the zone, left out): `zonectl check` prints them and still exits
+// 0, the server prints the same lines at start-up and on a SIGHUP reload,
+// and serves the zone.
+TEST_F(e2eCheckParity, WarningsArePrintedByCheckAndTheServer) {
+  const std::string path = WriteTemp(
+      "w.zone", Zone("w.test.", "top 2147483648 IN A 192.0.2.7\nwww.other.test. IN A 192.0.2.8\n"));
+  const std::vector<std::string> warnings = {
+      "warning: " + path + ":6: TTL 2147483648 has the top bit set; treated as 0 (RFC 2181 §8)",
+      "warning: " + path + ":7: owner www.other.test. is outside the zone w.test.; ignored"};
+  ToolRun check = RunZonectl({"check", "--zone", "w.test.=" + path});
+  EXPECT_TRUE(check.exit.exited && check.exit.exit_code == 0) << check.Describe();
+  EXPECT_EQ(Lines(check.err), warnings) << check.Describe();
+
+  ServerOptions o;
+  o.threads = 1;
+  o.zones = {"w.test.=" + path};
+  ServerProcess server;
+  ASSERT_TRUE(server.Start(o)) << server.Log();
+  for (const std::string& w : warnings) EXPECT_THAT(server.Log(), HasSubstr(w + "\n"));
+
+  // The file edited, and reloaded: its own warning, once.
+  ASSERT_TRUE(WriteFile(path, Zone("w.test.", "top2 4294967295 IN A 192.0.2.9\n")));
+  const std::string reload_warning =
+      "warning: " + path + ":6: TTL 4294967295 has the top bit set; treated as 0 (RFC 2181 §8)";
+  const size_t before = server.Log().size();
+  ASSERT_EQ(kill(server.pid(), SIGHUP), 0);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (server.Log().find("SIGHUP: reloaded", before) == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  const std::string after = server.Log().substr(before);
+  EXPECT_THAT(after, HasSubstr(reload_warning + "\n")) << after;
+  EXPECT_THAT(after, HasSubstr("SIGHUP: reloaded")) << after;
+}
+
 }  // namespace
 }  // namespace e2e

@@ -8,9 +8,9 @@
 // of a list must get the same reply from both: RCODE, the flags AA, TC, RD,
 // CD, RA and AD, and the answer, authority and additional sections as sets
 // of RRs (canonical form, TTLs included). NSD runs unprivileged from a
-// config file, as /work/shared/peers/servers/nsd.sh starts it for the
-// benchmarks, with minimal-responses (no NS RRset in the authority of
-// positive answers: steerdns never adds one) and no rate limiting. The list
+// config file (tests/e2e/nsd_process.h), with minimal-responses (no NS
+// RRset in the authority of positive answers: steerdns never adds one) and
+// no rate limiting. The list
 // avoids MX and SRV answers: with minimal-responses NSD leaves out their
 // targets' addresses, which steerdns adds (RFC 1034 §4.3.2 step 6).
 //
@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "tests/e2e/dns_client.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/nsd_process.h"
 #include "tests/e2e/server_process.h"
 #include "tests/require.h"
 
@@ -45,13 +46,6 @@ std::string SourceDir() {
 
 std::string ZonePath(const std::string& origin) {
   return SourceDir() + "/tests/answer/chain_zones/" + origin + ".zone";
-}
-
-std::string NsdPath() {
-  for (const char* p : {"/usr/sbin/nsd", "/usr/local/sbin/nsd"}) {
-    if (access(p, X_OK) == 0) return p;
-  }
-  return "";
 }
 
 // One query of the list.
@@ -119,11 +113,14 @@ class e2eNsdInterop : public TempDirTest {
   void SetUp() override {
     TempDirTest::SetUp();
     if (HasFatalFailure()) return;
-    nsd_ = NsdPath();
-    STEER_REQUIRE(!nsd_.empty(), "NSD is not installed (Debian package nsd)");
-    ASSERT_TRUE(StartNsd());
+    STEER_REQUIRE(!NsdProcess::Path().empty(), "NSD is not installed (Debian package nsd)");
+    NsdOptions n{.dir = tmp_};
     ServerOptions o;
-    for (const std::string& origin : kZones) o.zones.push_back(origin + ".=" + ZonePath(origin));
+    for (const std::string& origin : kZones) {
+      n.zones.push_back({origin, ZonePath(origin)});
+      o.zones.push_back(origin + ".=" + ZonePath(origin));
+    }
+    ASSERT_TRUE(nsd_.Start(n));
     ASSERT_TRUE(steerdns_.Start(o));
     steerdns_running_ = true;
   }
@@ -132,56 +129,7 @@ class e2eNsdInterop : public TempDirTest {
     if (steerdns_running_) {
       EXPECT_TRUE(steerdns_.Stop());
     }
-    StopProcess(nsd_pid_);
-  }
-
-  // Starts NSD on a free port and waits (bounded) until it answers; a few
-  // tries with new ports in case another process took the port first.
-  testing::AssertionResult StartNsd() {
-    std::string why;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      nsd_port_ = PickFreePort();
-      if (nsd_port_ == 0) return testing::AssertionFailure() << "no free port";
-      std::string conf =
-          "server:\n"
-          "    ip-address: 127.0.0.1@" + std::to_string(nsd_port_) + "\n"
-          "    do-ip6: no\n"
-          "    server-count: 1\n"
-          "    username: \"\"\n"
-          "    chroot: \"\"\n"
-          "    zonesdir: \"" + tmp_ + "\"\n"
-          "    database: \"\"\n"
-          "    zonelistfile: \"" + tmp_ + "/zone.list\"\n"
-          "    xfrdfile: \"" + tmp_ + "/xfrd.state\"\n"
-          "    xfrdir: \"" + tmp_ + "\"\n"
-          "    pidfile: \"" + tmp_ + "/nsd.pid\"\n"
-          "    verbosity: 1\n"
-          "    hide-version: yes\n"
-          "    minimal-responses: yes\n"
-          // Debian builds NSD with response rate limiting on by default.
-          "    rrl-ratelimit: 0\n"
-          "    rrl-whitelist-ratelimit: 0\n"
-          "remote-control:\n"
-          "    control-enable: no\n";
-      for (const std::string& origin : kZones) {
-        conf += "zone:\n    name: " + origin + "\n    zonefile: \"" + ZonePath(origin) + "\"\n";
-      }
-      const std::string conf_path = WriteTemp("nsd.conf", conf);
-      const std::string log = tmp_ + "/nsd.log";
-      nsd_pid_ = SpawnWithLog({nsd_, "-d", "-c", conf_path}, log);
-      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-      while (std::chrono::steady_clock::now() < deadline && ProcessRunning(nsd_pid_)) {
-        const Bytes q = MakeQuery("example.test.", LDNS_RR_TYPE_SOA);
-        if (UdpExchange(Endpoint::V4(nsd_port_), q, milliseconds(200)).has_value()) {
-          return testing::AssertionSuccess();
-        }
-        std::this_thread::sleep_for(milliseconds(50));
-      }
-      why = ReadFile(log);
-      StopProcess(nsd_pid_);
-      nsd_pid_ = -1;
-    }
-    return testing::AssertionFailure() << "NSD did not start; its log:\n" << why;
+    nsd_.Stop();
   }
 
   // Asks both servers; fails (naming the query) unless the replies agree.
@@ -190,13 +138,11 @@ class e2eNsdInterop : public TempDirTest {
     const Bytes q = MakeQuery(c.qname, c.qtype, c.options);
     Reply ours, nsd;
     ASSERT_TRUE(AskUdpRaw(Endpoint::V4(steerdns_.port()), q, &ours));
-    ASSERT_TRUE(AskUdpRaw(Endpoint::V4(nsd_port_), q, &nsd));
+    ASSERT_TRUE(AskUdpRaw(Endpoint::V4(nsd_.port()), q, &nsd));
     EXPECT_TRUE(SameReply(ours, nsd));
   }
 
-  std::string nsd_;
-  pid_t nsd_pid_ = -1;
-  uint16_t nsd_port_ = 0;
+  NsdProcess nsd_;
   ServerProcess steerdns_;
   bool steerdns_running_ = false;
 };

@@ -117,6 +117,12 @@ std::vector<CorpusZone> ExportCorpus(std::vector<std::string>* skipped) {
   std::sort(files.begin(), files.end());
   for (const fs::path& f : files) {
     const std::string relative = fs::relative(f, root).string();
+    // Files that declare themselves broken (tests/zones/parity/README.md)
+    // are not zones to round-trip, even where today's reader loads them.
+    if (absl::StartsWith(ReadText(f), "; expect-error:")) {
+      if (skipped != nullptr) skipped->push_back(absl::StrCat(relative, ": expect-error"));
+      continue;
+    }
     const bool json = zones::IsRoute53JsonPath(relative);
     const std::vector<std::string> origins = json ? JsonOrigins(f) : MasterOrigins(f);
     std::string first_error = origins.empty() ? "no SOA record set" : "";

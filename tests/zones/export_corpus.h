@@ -4,7 +4,8 @@
 // zone_export_interop_test.cc) run over: the examples, combined as the
 // README and the end-to-end tests serve them, and every master file and
 // Route 53 JSON file under tests/ that loads as a zone on its own (broken
-// fixtures are skipped; a new corpus is picked up without listing it).
+// fixtures are skipped, and so are files whose first line is "; expect-error:",
+// tests/zones/parity/README.md; a new corpus is picked up without listing it).
 #ifndef STEERDNS_TESTS_ZONES_EXPORT_CORPUS_H_
 #define STEERDNS_TESTS_ZONES_EXPORT_CORPUS_H_
 

@@ -141,7 +141,36 @@ bool HasParenthesisAgainstToken(std::string_view line, const LineComparison&) {
   return false;
 }
 
+// A TTL with the top bit set (2147483648..4294967295): read as 0 with a
+// warning (RFC 2181 §8, as BIND); ldns keeps the value.
+bool HasTopBitTtl(std::string_view, const LineComparison& c) {
+  return c.ours.ttl == 0 && c.ldns.ttl > 0x7fffffffu;
+}
+
+// A quoted owner name: read as the name between the quotes (as BIND and
+// NSD); ldns keeps the quotes in the label.
+bool HasQuotedOwner(std::string_view line, const LineComparison&) {
+  zones::MasterTokenizer tokenizer(line);
+  zones::MasterEntry entry;
+  zones::MasterTokenizer::Error err;
+  return tokenizer.Next(&entry, &err) && entry.has_owner && !entry.tokens.empty() &&
+         entry.tokens[0].quoted;
+}
+
+// SVCB or HTTPS with a backslash or a quote in its parameters: here the
+// RFC 9460 Appendix A value-list rules (`alpn="f\\oo\,bar,h2"` is the
+// ids `f\oo,bar` and `h2`, as NSD reads it); ldns 1.8.3 reads the escapes
+// otherwise.
+bool HasEscapedSvcParam(std::string_view line, const LineComparison& c) {
+  return (c.ours.type == 64 || c.ours.type == 65) &&
+         line.find_first_of("\\\"") != std::string_view::npos;
+}
+
 const Known kKnown[] = {
+    {"a TTL with the top bit set is 0 here (RFC 2181 §8); ldns keeps it", HasTopBitTtl},
+    {"ldns keeps the quotes of a quoted owner name", HasQuotedOwner},
+    {"ldns reads SVCB/HTTPS value-list escapes otherwise (RFC 9460 Appendix A)",
+     HasEscapedSvcParam},
     {"ldns reads a name that starts with '@' as the origin", HasLongAtToken},
     {"ldns keeps a '\"' that follows a non-blank in an unquoted token", HasQuoteAfterNonBlank},
     {"ldns makes a CR inside a token a space", HasCarriageReturnInToken},

@@ -277,9 +277,28 @@ TEST(MasterFileTest, UnterminatedQuoteIsAnError) {
             "zone.db:7: unterminated quoted string");
 }
 
-// TTLs have 31 bits (RFC 2181 §8). We refuse larger ones rather than
-// serve them as 0: 99999999999 once wrapped to 1215752191, 4294967295 once
-// silently became the $TTL, 2147483648 was served as it is (issue 15).
+// TTLs have 31 bits (RFC 2181 §8). 99999999999 once wrapped to
+// 1215752191, 4294967295 once silently became the $TTL, 2147483648 was
+// served as it is (issue 15). Now a value that does not fit 32 bits is
+// refused; one with the top bit set is read as 0 with a warning (as BIND;
+// Knot loads it too), see TopBitTtlsAreZeroWithAWarning.
+TEST(MasterFileTest, TopBitTtlsAreZeroWithAWarning) {
+  zones::ZoneBuilder builder(std::string("\7example\3com\0", 13));
+  ASSERT_TRUE(zones::ReadMasterText(std::string(kHead) + "b 4294967295 A 192.0.2.2\n"
+                                                         "$TTL 2147483648\n"
+                                                         "c A 192.0.2.3\n",
+                                    "zone.db", &builder)
+                  .ok());
+  EXPECT_THAT(builder.warnings(),
+              ::testing::ElementsAre(
+                  "zone.db:5: TTL 4294967295 has the top bit set; treated as 0 (RFC 2181 §8)",
+                  "zone.db:6: TTL 2147483648 has the top bit set; treated as 0 (RFC 2181 §8)"));
+  auto zone = std::move(builder).Build();
+  ASSERT_TRUE(zone.ok()) << zone.status();
+  EXPECT_EQ(TtlOf(**zone, "b.example.com.", 1), 0u);
+  EXPECT_EQ(TtlOf(**zone, "c.example.com.", 1), 0u);
+}
+
 TEST(MasterFileTest, TtlOutOfRangeIsRefused) {
   auto zone = ZoneFromText("example.com.", std::string(kHead) +
                                                "a 99999999999 A 192.0.2.1\n"
@@ -290,10 +309,7 @@ TEST(MasterFileTest, TtlOutOfRangeIsRefused) {
                                                "e 2147483647 A 192.0.2.5\n");
   EXPECT_EQ(std::string(zone.status().message()),
             "zone.db:5: TTL 99999999999 is out of range (0..2147483647)\n"
-            "zone.db:6: TTL 4294967295 is out of range (0..2147483647)\n"
-            "zone.db:7: TTL 2147483648 is out of range (0..2147483647)\n"
-            "zone.db:8: TTL 9999999999999999999999 is out of range (0..2147483647)\n"
-            "zone.db:9: bad $TTL value: TTL 2147483648 is out of range (0..2147483647)");
+            "zone.db:8: TTL 9999999999999999999999 is out of range (0..2147483647)");
   zone = ZoneFromText("example.com.", std::string(kHead) + "e 2147483647 A 192.0.2.5\n"
                                                            "f 24855d3h14m7s A 192.0.2.6\n");
   ASSERT_TRUE(zone.ok()) << zone.status();
@@ -316,7 +332,6 @@ TEST(MasterFileTest, EveryErrorIsReported) {
   EXPECT_EQ(std::string(zone.status().message()),
             "zone.db:5: bad IPv4 address '192.0.2.256'\n"
             "zone.db:6: unknown type 'BOGUSTYPE'\n"
-            "zone.db:8: owner www.other.org. is outside the zone example.com.\n"
             "zone.db:9: bad owner name: label longer than 63 octets in '" +
                 std::string(64, 'x') +
                 "'\n"
@@ -342,11 +357,20 @@ TEST(MasterFileTest, MissingRdataIsAnError) {
             "zone.db:6: MX record is missing its domain name");
 }
 
-TEST(MasterFileTest, OwnerOutsideTheZone) {
-  auto zone = ZoneFromText("example.com.",
-                           std::string(kHead) + "www.other.org. A 192.0.2.1\n");
-  EXPECT_EQ(std::string(zone.status().message()),
-            "zone.db:5: owner www.other.org. is outside the zone example.com.");
+// An owner outside the zone is left out with a warning, as BIND ("ignoring
+// out-of-zone data") and Knot load such a file (NSD refuses it).
+TEST(MasterFileTest, OwnerOutsideTheZoneIsIgnoredWithAWarning) {
+  zones::ZoneBuilder builder(std::string("\7example\3com\0", 13));
+  ASSERT_TRUE(zones::ReadMasterText(std::string(kHead) + "www.other.org. A 192.0.2.1\n"
+                                                         "WWW.Example.COM. A 192.0.2.2\n",
+                                    "zone.db", &builder)
+                  .ok());
+  EXPECT_THAT(builder.warnings(),
+              ::testing::ElementsAre(
+                  "zone.db:5: owner www.other.org. is outside the zone example.com.; ignored"));
+  auto zone = std::move(builder).Build();
+  ASSERT_TRUE(zone.ok()) << zone.status();
+  EXPECT_EQ(TtlOf(**zone, "www.example.com.", 1), 300u);
 }
 
 TEST(MasterFileTest, ClassOtherThanIn) {
@@ -452,12 +476,9 @@ TEST(MasterFileTest, ErrorsInsideAnIncludedFileNameThatFile) {
   EXPECT_EQ(std::string(zone.status().message()),
             dir.path() + "/inc.zone:3: bad IPv4 address '1.2.3'");
 
-  dir.Write("inc.zone", "www.other.org. A 192.0.2.1\n");
+  dir.Write("inc.zone", "www.other.org. A 192.0.2.1\nwww.other.org. A 1.2.3\n");
   zone = zones::LoadMasterFile("example.com.", main);
-  EXPECT_EQ(
-      zone.status().message(),
-      dir.path() +
-          "/inc.zone:1: owner www.other.org. is outside the zone example.com.");
+  EXPECT_EQ(zone.status().message(), dir.path() + "/inc.zone:2: bad IPv4 address '1.2.3'");
 
   // Validation errors point into whichever file holds each RR.
   dir.Write("main.zone",

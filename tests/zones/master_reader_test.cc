@@ -53,6 +53,36 @@ Result Read(std::string_view text, bool allow_include = false) {
   return r;
 }
 
+// RFC 2181 §8: 2147483648..4294967295 are read as 0, with a warning each;
+// above 4294967295 is an error.
+TEST(MasterReaderTest, TopBitTtlsAreZeroWithAWarning) {
+  MasterErrors errors;
+  MasterReader reader("z.zone", kOrigin, TtlContext{}, &errors);
+  std::vector<uint32_t> ttls;
+  reader.Read("a 2147483648 A 192.0.2.1\nb 4294967295 A 192.0.2.2\n$TTL 3000000000\nc A 192.0.2.3\n",
+              [&](const MasterRecord& rr) {
+                ttls.push_back(rr.ttl);
+                return std::string();
+              },
+              nullptr);
+  EXPECT_TRUE(errors.empty()) << errors.Summary();
+  EXPECT_THAT(ttls, ElementsAre(0u, 0u, 0u));
+  EXPECT_THAT(errors.warnings(),
+              ElementsAre("z.zone:1: TTL 2147483648 has the top bit set; treated as 0 (RFC 2181 §8)",
+                          "z.zone:2: TTL 4294967295 has the top bit set; treated as 0 (RFC 2181 §8)",
+                          "z.zone:3: TTL 3000000000 has the top bit set; treated as 0 (RFC 2181 §8)"));
+  EXPECT_THAT(Read("a 4294967296 A 192.0.2.1\n").errors,
+              ElementsAre("z.zone:1: TTL 4294967296 is out of range (0..2147483647)"));
+}
+
+// A quoted owner is the name between the quotes (as BIND and NSD read it).
+TEST(MasterReaderTest, QuotedOwnerIsTheNameInside) {
+  Result r = Read("\"quoted\" A 192.0.2.1\n\"a.b\" A 192.0.2.2\n");
+  EXPECT_THAT(r.errors, ElementsAre());
+  EXPECT_THAT(r.records, ElementsAre("quoted.example.com. 1 1 3600 @1",
+                                     "a.b.example.com. 1 1 3600 @2"));
+}
+
 TEST(MasterReaderTest, ClassAndTtlInEitherOrder) {
   Result r = Read("www IN 300 A 192.0.2.1\nwww 300 IN A 192.0.2.2\nwww A 192.0.2.3\n");
   EXPECT_THAT(r.errors, IsEmpty());

@@ -119,6 +119,20 @@ TEST(MasterTokenizerTest, UnterminatedQuoteIsAnErrorAndTheNextLineStillReads) {
   EXPECT_THAT(s[1].tokens, ElementsAre("q", "A", "192.0.2.8"));
 }
 
+// Inside parentheses a quoted string may span lines and keeps the line
+// end (NSD and Knot: "first\010second"); the entry's next line counts on.
+TEST(MasterTokenizerTest, QuotedLineEndInsideParenthesesIsKept) {
+  std::vector<Seen> s = Tokenize("t TXT ( \"first\nsecond\" )\nu A 192.0.2.1\n");
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].error, "");
+  EXPECT_THAT(s[0].tokens, ElementsAre("t", "TXT", "\"first\nsecond\""));
+  EXPECT_EQ(s[1].line, 3);
+  // An unterminated one inside parentheses: the error is at its line.
+  std::vector<Seen> bad = Tokenize("a A 192.0.2.1\nt TXT ( \"open\nmore\n");
+  ASSERT_EQ(bad.size(), 2u);
+  EXPECT_EQ(bad[1].error, "2: unterminated quoted string");
+}
+
 TEST(MasterTokenizerTest, StrayAndNestedParentheses) {
   std::vector<Seen> s = Tokenize("a A 192.0.2.1 )\nb TXT ( ( \"x\" )\nc A 192.0.2.3\n");
   ASSERT_EQ(s.size(), 3u);

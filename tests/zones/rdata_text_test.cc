@@ -198,6 +198,15 @@ TEST(RdataTextTest, TtlsInSecondsAndUnits) {
   EXPECT_EQ(ttl, 604800u + 2 * 86400 + 3 * 3600 + 4 * 60 + 5);
   EXPECT_EQ(TtlFromText("2147483647", &ttl), "");
   EXPECT_EQ(TtlFromText("2147483648", &ttl), "TTL 2147483648 is out of range (0..2147483647)");
+  bool top_bit = false;
+  ttl = 7;
+  EXPECT_EQ(TtlFromText("4294967295", &ttl, &top_bit), "");  // RFC 2181 §8: read as 0
+  EXPECT_TRUE(top_bit);
+  EXPECT_EQ(ttl, 0u);
+  EXPECT_EQ(TtlFromText("300", &ttl, &top_bit), "");
+  EXPECT_FALSE(top_bit);
+  EXPECT_EQ(TtlFromText("4294967296", &ttl, &top_bit),
+            "TTL 4294967296 is out of range (0..2147483647)");
   EXPECT_EQ(TtlFromText("4294967295", &ttl), "TTL 4294967295 is out of range (0..2147483647)");
   EXPECT_EQ(TtlFromText("99999999999", &ttl), "TTL 99999999999 is out of range (0..2147483647)");
   EXPECT_EQ(TtlFromText("1x", &ttl), "bad TTL '1x'");
@@ -243,6 +252,73 @@ TEST(RdataTextTest, Names) {
   std::string long_name;
   for (int i = 0; i < 5; ++i) long_name += std::string(60, 'a') + ".";
   EXPECT_THAT(NameFromPresentation(long_name, kOrigin, &w), HasSubstr("name longer than 255"));
+}
+
+// RFC 9460 Appendix D: the presentation forms and their wire forms (the
+// RDATA, hex), ours alone (ldns 1.8.3 reads the escaped alpn differently).
+std::string SvcbHex(const std::string& rr_text) {
+  Both b = Encode(rr_text);
+  EXPECT_EQ(b.ours_error, "") << rr_text;
+  return Hex(b.ours);
+}
+
+TEST(RdataTextTest, SvcbRfc9460AppendixD) {
+  // D.1 AliasMode.
+  EXPECT_EQ(SvcbHex("example.com. HTTPS 0 foo.example.com."),
+            "0000" "03666f6f076578616d706c6503636f6d00");
+  // D.2 ServiceMode.
+  EXPECT_EQ(SvcbHex("example.com. SVCB 1 ."), "000100");
+  EXPECT_EQ(SvcbHex("example.com. SVCB 16 foo.example.com. port=53"),
+            "0010" "03666f6f076578616d706c6503636f6d00" "000300020035");
+  EXPECT_EQ(SvcbHex("example.com. SVCB 1 foo.example.com. key667=hello"),
+            "0001" "03666f6f076578616d706c6503636f6d00" "029b000568656c6c6f");
+  EXPECT_EQ(SvcbHex("example.com. SVCB 1 foo.example.com. key667=\"hello\\210qoo\""),
+            "0001" "03666f6f076578616d706c6503636f6d00" "029b000968656c6c6fd2716f6f");
+  EXPECT_EQ(SvcbHex("example.com. SVCB 1 foo.example.com. "
+                    "ipv6hint=\"2001:db8::1,2001:db8::53:1\""),
+            "0001" "03666f6f076578616d706c6503636f6d00" "00060020"
+            "20010db8000000000000000000000001" "20010db8000000000000000000530001");
+  EXPECT_EQ(SvcbHex("example.com. SVCB 1 example.com. ipv6hint=\"2001:db8:122:344::192.0.2.33\""),
+            "0001" "076578616d706c6503636f6d00" "00060010" "20010db80122034400000000c0000221");
+  EXPECT_EQ(SvcbHex("example.com. SVCB 16 foo.example.org. "
+                    "( alpn=h2,h3-19 mandatory=ipv4hint,alpn ipv4hint=192.0.2.1 )"),
+            "0010" "03666f6f076578616d706c65036f726700"
+            "0000000400010004" "00010009026832056833" "2d3139" "00040004c0000201");
+  const std::string escaped_alpn =
+      "0010" "03666f6f076578616d706c65036f726700" "0001000c" "08665c6f6f2c626172" "026832";
+  EXPECT_EQ(SvcbHex("example.com. SVCB 16 foo.example.org. alpn=\"f\\\\\\\\oo\\\\,bar,h2\""),
+            escaped_alpn);
+  EXPECT_EQ(SvcbHex("example.com. SVCB 16 foo.example.org. alpn=f\\\\\\092oo\\092,bar,h2"),
+            escaped_alpn);
+  // The other keys: no-default-alpn, ech, dohpath (RFC 9461), sorted.
+  EXPECT_EQ(SvcbHex("s HTTPS 1 . dohpath=/q{?dns} no-default-alpn alpn=h2 ech=AQID"),
+            "000100" "00010003026832" "00020000" "00050003010203" "00070008" "2f717b3f646e737d");
+}
+
+// RFC 9460 Appendix D.3: the failure cases, and the other errors.
+TEST(RdataTextTest, SvcbErrors) {
+  EXPECT_EQ(Error("s SVCB 1 foo.example.com. key123=abc key123=def"),
+            "SvcParam key123 appears twice");
+  for (const char* key : {"mandatory", "alpn", "port", "ipv4hint", "ipv6hint"}) {
+    EXPECT_EQ(Error(std::string("s SVCB 1 foo.example.com. ") + key),
+              std::string("SvcParam ") + key + " needs a value");
+  }
+  EXPECT_EQ(Error("s SVCB 1 foo.example.com. no-default-alpn=abc"),
+            "SvcParam no-default-alpn takes no value");
+  EXPECT_EQ(Error("s SVCB 1 foo.example.com. mandatory=key123"),
+            "mandatory lists key123, which the record does not have");
+  EXPECT_EQ(Error("s SVCB 1 foo.example.com. mandatory=mandatory"),
+            "mandatory must not list mandatory");
+  EXPECT_EQ(Error("s SVCB 1 foo.example.com. mandatory=key123,key123 key123=abc"),
+            "mandatory lists key123 twice");
+  EXPECT_EQ(Error("s SVCB 1 . bogus=1"), "unknown SvcParamKey 'bogus'");
+  EXPECT_EQ(Error("s SVCB 1 . key65535=1"), "unknown SvcParamKey 'key65535'");
+  EXPECT_EQ(Error("s SVCB 1 . ipv4hint=192.0.2.1,192.0.2.256"),
+            "bad IPv4 address '192.0.2.256' in ipv4hint");
+  EXPECT_EQ(Error("s SVCB 1 . alpn=h2,,h3"), "empty ALPN id in alpn 'h2,,h3'");
+  EXPECT_EQ(Error("s SVCB 1 . port=65536"), "port 65536 is out of range (0..65535)");
+  EXPECT_EQ(Error("s SVCB 70000 ."), "SvcPriority 70000 is out of range (0..65535)");
+  EXPECT_EQ(Error("s SVCB 1"), "SVCB record needs a priority and a target name");
 }
 
 }  // namespace
