@@ -444,6 +444,17 @@ TEST_F(DnssecInteropTest, KeysWeWriteAreReadByLdnsAndBind) {
       EXPECT_EQ(rdata, want[3]) << *s;
       EXPECT_EQ(words[0], want[0]);
     }
+    // The CDS BIND would publish for the KSK is our CDS.
+    auto sync = MakeChildSyncRecords({*ksk, *zsk});
+    ASSERT_TRUE(sync.ok());
+    ASSERT_EQ(sync->cds.size(), 1u);
+    std::vector<std::string> cds = absl::StrSplit(
+        std::string(absl::StripAsciiWhitespace(Run("dnssec-dsfromkey -C -2 " + k + ".key"))),
+        absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    ASSERT_EQ(cds.size(), 7u);
+    EXPECT_EQ(cds[2], "CDS");
+    EXPECT_EQ(cds[3] + " " + cds[4] + " " + cds[5] + " " + absl::AsciiStrToUpper(cds[6]),
+              std::vector<std::string>(absl::StrSplit(DsText(ksk->zone, sync->cds[0], "CDS"), '\t'))[3]);
   }
 }
 

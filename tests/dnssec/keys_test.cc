@@ -11,6 +11,7 @@
 
 #include "base/file.h"
 #include "dns/dnssec/algorithm.h"
+#include "dns/dnssec/ds.h"
 #include "dns/dnssec/keys.h"
 #include "dns/wire/name.h"
 #include "gmock/gmock.h"
@@ -116,6 +117,30 @@ TEST(KeyFilesTest, GenerateWriteLoadRoundTrip) {
   AssignRoles(&two);
   EXPECT_EQ(two[0].role, KeyRole::kCsk);
   EXPECT_STREQ(KeyRoleName(KeyRole::kZsk), "ZSK");
+}
+
+// CDS/CDNSKEY (RFC 7344) and the DS go to the KSKs, or to the CSKs.
+TEST(KeyFilesTest, ChildSyncRecordsOfTheSecureEntryPoints) {
+  auto ksk = GenerateKeyPair(Wire("example.test."), algorithm::kEd25519, true, 1);
+  auto zsk = GenerateKeyPair(Wire("example.test."), algorithm::kEcdsaP256Sha256, false, 1);
+  ASSERT_TRUE(ksk.ok() && zsk.ok());
+  std::vector<KeyPair> zone = {*zsk, *ksk};
+  AssignRoles(&zone);
+  auto sync = MakeChildSyncRecords(zone);
+  ASSERT_TRUE(sync.ok());
+  ASSERT_EQ(sync->cds.size(), 1u);
+  ASSERT_EQ(sync->cdnskey.size(), 1u);
+  EXPECT_EQ(sync->cdnskey[0], ksk->dnskey.Rdata());
+  EXPECT_EQ(sync->cds[0], *DsRdata(ksk->zone, ksk->dnskey.Rdata(), digest_type::kSha256));
+  EXPECT_EQ(DsText(ksk->zone, sync->cds[0], "CDS").substr(0, 21), "example.test.\tIN\tCDS\t");
+  // A lone ZSK is a CSK: it is the secure entry point.
+  std::vector<KeyPair> csk = {*zsk};
+  AssignRoles(&csk);
+  sync = MakeChildSyncRecords(csk, digest_type::kSha384);
+  ASSERT_TRUE(sync.ok());
+  ASSERT_EQ(sync->cds.size(), 1u);
+  EXPECT_EQ(sync->cds[0].size(), 4u + 48u);
+  EXPECT_EQ(sync->cdnskey[0], zsk->dnskey.Rdata());
 }
 
 TEST(KeyFilesTest, TimingFieldsAreRead) {
