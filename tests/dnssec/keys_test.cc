@@ -7,10 +7,12 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 
 #include "base/file.h"
 #include "dns/dnssec/algorithm.h"
+#include "dns/dnssec/canonical.h"
 #include "dns/dnssec/ds.h"
 #include "dns/dnssec/keys.h"
 #include "dns/wire/name.h"
@@ -279,6 +281,43 @@ TEST_F(KeyFileErrorsTest, EveryBadFileIsListedAndNothingIsReturned) {
   EXPECT_EQ(keys->begin()->second.size(), 1u);
 
   EXPECT_EQ(LoadKeyDirectory(dir_.path() + "/missing").status().code(), absl::StatusCode::kNotFound);
+}
+
+// Garbage in: an error, never a crash. Random octet changes, cuts and
+// insertions into good key files and RDATA, a fixed seed.
+TEST(KeyFilesTest, MangledInputIsAnErrorNotACrash) {
+  auto pair = GenerateKeyPair(Wire("example.test."), algorithm::kEcdsaP256Sha256, true, 1796000000);
+  ASSERT_TRUE(pair.ok());
+  const std::string key_text = KeyFileText(*pair);
+  const std::string private_text = *pair->private_key->PrivateFileText(pair->timing);
+  const std::string soa("\x02ns\x07" "example\x00\x01h\x00" "12345678901234567890", 33);
+  std::mt19937 rng(16);
+  auto mangle = [&rng](std::string s) {
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < edits && !s.empty(); ++i) {
+      const size_t at = rng() % s.size();
+      switch (rng() % 3) {
+        case 0: s[at] = static_cast<char>(rng()); break;
+        case 1: s.erase(at, 1 + rng() % 8); break;
+        default: s.insert(at, 1, static_cast<char>(rng())); break;
+      }
+    }
+    return s;
+  };
+  int key_ok = 0, private_ok = 0;
+  for (int i = 0; i < 3000; ++i) {
+    key_ok += ParseDnskeyText(mangle(key_text)).ok();
+    KeyTiming t;
+    private_ok += PrivateKey::Parse(mangle(private_text), &t).ok();
+    std::string out;
+    for (uint16_t type : {6, 15, 33, 35, 38, 46}) AppendCanonicalRdata(type, mangle(soa), &out);
+    RrsigFields f;
+    std::string_view sig;
+    ParseRrsigRdata(mangle(std::string(40, '\x01')), &f, &sig);
+  }
+  // Some survive (a changed comment, a digit of a time): the rest are errors.
+  EXPECT_LT(key_ok, 3000);
+  EXPECT_LT(private_ok, 3000);
 }
 
 }  // namespace
