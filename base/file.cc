@@ -80,13 +80,14 @@ bool IsTempFileName(std::string_view name) {
   return name.find(kTempMarker) != std::string_view::npos;
 }
 
-absl::Status WriteFileAtomically(const std::string& path, std::string_view content) {
+absl::Status WriteFileAtomically(const std::string& path, std::string_view content,
+                                 mode_t mode) {
   static std::atomic<uint64_t> counter{0};
   const std::string dir = ParentDir(path);
   const std::string temp =
       absl::StrCat(dir, "/", BaseName(path), std::string(kTempMarker), ::getpid(), "-",
                    counter.fetch_add(1, std::memory_order_relaxed));
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return StepError(temp, "create", errno);
   size_t done = 0;
   while (done < content.size()) {

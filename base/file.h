@@ -21,6 +21,8 @@
 #ifndef STEERDNS_BASE_FILE_H_
 #define STEERDNS_BASE_FILE_H_
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 
@@ -36,8 +38,11 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 // comment). On failure "PATH: STEP: STRERROR" (STEP: create, write, fsync,
 // close, rename, open folder, fsync folder) with the errno's code
 // (ErrnoStatus: a missing folder is NotFound, a full disk
-// ResourceExhausted); no temporary file is left.
-absl::Status WriteFileAtomically(const std::string& path, std::string_view content);
+// ResourceExhausted); no temporary file is left. The file is created with
+// `mode` (less the umask): 0600 for secrets such as DNSSEC private keys,
+// which are then never readable by others, not even for a moment.
+absl::Status WriteFileAtomically(const std::string& path, std::string_view content,
+                                 mode_t mode = 0644);
 
 // What the temporary files of WriteFileAtomically have in their names.
 inline constexpr std::string_view kTempMarker = ".tmp-";

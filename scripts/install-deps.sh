@@ -9,7 +9,7 @@ PACKAGES=(
   clang libclang-rt-14-dev          # libFuzzer + sanitizers for the fuzz target
   # libraries
   libabsl-dev libldns-dev libc-ares-dev libyaml-cpp-dev nlohmann-json3-dev libcsv-dev
-  libssl-dev                        # HTTPS health checks (geo/prober)
+  libssl-dev                        # HTTPS health checks (geo/prober), DNSSEC (dns/dnssec)
   libgtest-dev libgmock-dev libbenchmark-dev
   libmaxminddb-dev                  # MaxMind DB reader (latency table building)
   # data: IP-to-country ranges for the default latency table
@@ -20,6 +20,10 @@ PACKAGES=(
   iproute2                          # bench/xdp.sh and the AF_XDP e2e test: netns + veth
   # independent DNS clients used by the end-to-end tests and the README
   dnsutils ldnsutils knot-dnsutils
+  # DNSSEC interop (tests/dnssec): ldns-keygen/-signzone/-verify-zone/-key2ds
+  # (ldnsutils), dnssec-keygen/-signzone/-verify/-dsfromkey (bind9-utils),
+  # delv (bind9-dnsutils)
+  bind9-dnsutils
   # the other servers' zone loaders, for the interop tests (ctest -L interop):
   # nsd-checkzone, kzonecheck, named-checkzone
   nsd knot-dnssecutils bind9-utils

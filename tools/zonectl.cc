@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -32,6 +33,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "dns/dnssec/algorithm.h"
+#include "dns/dnssec/ds.h"
+#include "dns/dnssec/keys.h"
+#include "dns/wire/name.h"
 #include "tools/zonectl_check.h"
 #include "tools/zonectl_format.h"
 #include "tools/zonectl_http.h"
@@ -65,7 +70,8 @@ constexpr FlagDef kFlagDefs[] = {
     {"json", false},       {"help", false},      {"wait", false},
     {"origin", true},      {"change-batch", true}, {"client", true},
     {"subnet", true},      {"records", false},   {"format", true},
-    {"zone", true},
+    {"zone", true},        {"algorithm", true},  {"ksk", false},
+    {"dir", true},
 };
 constexpr const char* kGlobalFlags[] = {"server", "token-file", "timeout", "help"};
 
@@ -521,6 +527,66 @@ int RunHealth(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
 }
 
 // ---------------------------------------------------------------------------
+// dnssec: key files, offline (dns/dnssec/keys.h).
+
+// The zone of a command line, as a wire name; "" after printing why not.
+std::string ZoneArgument(const std::string& text, const std::string& command) {
+  std::string wire;
+  if (text.empty() || !dns::NameFromText(text, &wire)) {
+    UsageError("'" + text + "' is not a zone name", command);
+    return "";
+  }
+  return wire;
+}
+
+int RunDnssecKeygen(Ctx&, const std::vector<std::string>& args, const Parsed& p) {
+  const std::string zone = ZoneArgument(args[0], "dnssec keygen");
+  if (zone.empty()) return kExitUsage;
+  const std::string alg_name = p.has("algorithm") ? p.value("algorithm") : "ecdsap256";
+  const uint8_t alg = dns::dnssec::AlgorithmFromName(alg_name);
+  if (alg != dns::dnssec::algorithm::kEcdsaP256Sha256 && alg != dns::dnssec::algorithm::kEd25519) {
+    return UsageError("--algorithm is ecdsap256 or ed25519, not '" + alg_name + "'",
+                      "dnssec keygen");
+  }
+  const std::string dir = p.has("dir") ? p.value("dir") : ".";
+  // A key tag already used in the folder is a collision (RFC 4034 App. B
+  // tags are not unique): make another key.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    absl::StatusOr<dns::dnssec::KeyPair> pair =
+        dns::dnssec::GenerateKeyPair(zone, alg, p.has("ksk"), std::time(nullptr));
+    if (!pair.ok()) return Fail(std::string(pair.status().message()));
+    absl::Status s = dns::dnssec::WriteKeyPair(dir, &*pair);
+    if (s.code() == absl::StatusCode::kAlreadyExists) continue;
+    if (!s.ok()) return Fail(std::string(s.message()));
+    // The base name, as dnssec-keygen prints it.
+    std::cout << dns::dnssec::KeyFileBaseName(pair->zone, alg, pair->key_tag) << "\n";
+    return kExitOk;
+  }
+  return Fail("no free key tag after 8 keys: is " + dir + " full of keys?");
+}
+
+int RunDnssecDs(Ctx&, const std::vector<std::string>& args, const Parsed& p) {
+  const std::string zone = ZoneArgument(args[0], "dnssec ds");
+  if (zone.empty()) return kExitUsage;
+  const std::string dir = p.has("dir") ? p.value("dir") : ".";
+  absl::StatusOr<dns::dnssec::KeysByZone> keys = dns::dnssec::LoadKeyDirectory(dir);
+  if (!keys.ok()) {
+    // Each bad file on a line of its own, as `check` prints file errors.
+    std::cerr << keys.status().message() << "\n";
+    return kExitFail;
+  }
+  auto it = keys->find(zone);
+  if (it == keys->end()) return Fail("no keys of " + dns::NameToText(zone) + " in " + dir);
+  for (const dns::dnssec::KeyPair* k : dns::dnssec::SecureEntryPoints(it->second)) {
+    absl::StatusOr<std::string> ds = dns::dnssec::DsRdata(
+        k->zone, k->dnskey.Rdata(), dns::dnssec::digest_type::kSha256);
+    if (!ds.ok()) return Fail(std::string(ds.status().message()));
+    std::cout << dns::dnssec::DsText(k->zone, *ds) << "\n";
+  }
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------
 // The command table and help.
 
 const std::vector<Command>& Commands() {
@@ -659,6 +725,30 @@ const std::vector<Command>& Commands() {
        "and the running checks stay, if the file is bad or drops a check that a\n"
        "record set's HealthCheckId names.\n",
        {"json"}, 0, 2, RunHealth},
+      {"dnssec keygen", "dnssec keygen ZONE [--algorithm ecdsap256|ed25519] [--ksk] [--dir DIR]",
+       "make a DNSSEC key pair (offline)",
+       "Writes a new key pair for ZONE into DIR (default: the current folder) in BIND's\n"
+       "format, as dnssec-keygen and ldns-keygen do: K<zone>+<alg>+<tag>.key (the DNSKEY\n"
+       "record) and K<zone>+<alg>+<tag>.private (mode 0600, never readable by others),\n"
+       "each written atomically, and prints the base name K<zone>+<alg>+<tag>. BIND's\n"
+       "and ldns's tools read the files, and so does steerdns. Needs no server.\n\n"
+       "Options:\n"
+       "  --algorithm A   ecdsap256 (ECDSAP256SHA256, 13; the default) or ed25519 (15)\n"
+       "  --ksk           a key-signing key (flags 257, SEP); without, a zone-signing\n"
+       "                  key (256). A zone with a single key uses it for both (a CSK)\n"
+       "  --dir DIR       where to write the files\n",
+       {"algorithm", "ksk", "dir"}, 1, 1, RunDnssecKeygen},
+      {"dnssec ds", "dnssec ds ZONE [--dir DIR]",
+       "print the DS records to give the parent zone (offline)",
+       "Reads the key pairs in DIR (default: the current folder) and prints the DS\n"
+       "record (SHA-256, RFC 4509) of each key-signing key of ZONE, or of each key\n"
+       "when the zone has no KSK/ZSK split, as master-file lines:\n"
+       "  example.com.\tIN\tDS\t12345 13 2 <hex>\n"
+       "the same as `dnssec-dsfromkey -2` prints. A key file that does not load is\n"
+       "\"file: what is wrong\" on stderr, exit status 1.\n\n"
+       "Options:\n"
+       "  --dir DIR   where the K*.key and K*.private files are\n",
+       {"dir"}, 1, 1, RunDnssecDs},
   };
   return kCommands;
 }
@@ -723,7 +813,7 @@ const FlagDef* FindFlag(const std::string& name) {
 }
 
 bool IsGroup(const std::string& word) {
-  return word == "latency" || word == "region" || word == "zone";
+  return word == "latency" || word == "region" || word == "zone" || word == "dnssec";
 }
 
 // Help for `words` (a command, a group, or a group and subcommand).

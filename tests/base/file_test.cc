@@ -56,6 +56,20 @@ TEST(WriteFileAtomicallyTest, WritesAndReplacesWholeFilesWithoutLeftovers) {
   EXPECT_THAT(List(dir), ElementsAre("f.txt"));  // no temp file remains
 }
 
+// A secret is never readable by others, not even as the temporary file.
+TEST(WriteFileAtomicallyTest, ModeIsTheCallers) {
+  const std::string dir = MakeTempDir();
+  const mode_t old_umask = ::umask(022);
+  ASSERT_TRUE(WriteFileAtomically(dir + "/secret", "key", 0600).ok());
+  ASSERT_TRUE(WriteFileAtomically(dir + "/public", "key").ok());
+  ::umask(old_umask);
+  struct stat st;
+  ASSERT_EQ(::stat((dir + "/secret").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat((dir + "/public").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+}
+
 TEST(WriteFileAtomicallyTest, FailureLeavesTheOldFileAndNoTemp) {
   const std::string dir = MakeTempDir();
   ASSERT_TRUE(WriteFileAtomically(dir + "/f.txt", "old").ok());
