@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <ctime>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/string_view.h"
+#include "dns/wire/dns_time.h"
 #include "zones/builder.h"
 
 namespace zones {
@@ -382,27 +382,9 @@ std::string Algorithm(std::string_view text, std::string* wire) {
 std::string SignatureTime(std::string_view text, std::string* wire) {
   uint64_t v;
   if (text.size() == 14) {
-    struct tm tm = {};
-    for (char c : text) {
-      if (!absl::ascii_isdigit(static_cast<unsigned char>(c)))
-        return Fail("bad signature time ", Q(text));
-    }
-    auto num = [&](size_t at, size_t n) {
-      int r = 0;
-      for (size_t k = at; k < at + n; ++k) r = r * 10 + (text[k] - '0');
-      return r;
-    };
-    tm.tm_year = num(0, 4) - 1900;
-    tm.tm_mon = num(4, 2) - 1;
-    tm.tm_mday = num(6, 2);
-    tm.tm_hour = num(8, 2);
-    tm.tm_min = num(10, 2);
-    tm.tm_sec = num(12, 2);
-    if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-        tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) {
-      return Fail("bad signature time ", Q(text));
-    }
-    v = static_cast<uint64_t>(timegm(&tm)) & 0xffffffffu;
+    int64_t t;
+    if (!dns::TimeFromText(text, &t)) return Fail("bad signature time ", Q(text));
+    v = static_cast<uint64_t>(t) & 0xffffffffu;
   } else {
     std::string err = Unsigned(text, 0xffffffffu, "signature time", &v);
     if (!err.empty()) return err;

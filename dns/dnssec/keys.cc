@@ -27,6 +27,7 @@
 #include "base/file.h"
 #include "base/string_view.h"
 #include "dns/dnssec/algorithm.h"
+#include "dns/wire/dns_time.h"
 #include "dns/wire/name.h"
 
 namespace dns::dnssec {
@@ -183,39 +184,6 @@ absl::StatusOr<PkeyPtr> FromData(const char* type, Fill fill) {
     return absl::InvalidArgumentError("OpenSSL does not accept the key");
   }
   return PkeyPtr(pkey);
-}
-
-std::string TimeField(int64_t t) {
-  const time_t tt = static_cast<time_t>(t);
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &tm);
-  return buf;
-}
-
-bool ParseTimeField(std::string_view s, int64_t* out) {
-  if (s.size() != 14 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return false;
-  }
-  auto num = [s](size_t pos, size_t len) {
-    int v = 0;
-    for (size_t i = pos; i < pos + len; ++i) v = v * 10 + (s[i] - '0');
-    return v;
-  };
-  struct tm tm = {};
-  tm.tm_year = num(0, 4) - 1900;
-  tm.tm_mon = num(4, 2) - 1;
-  tm.tm_mday = num(6, 2);
-  tm.tm_hour = num(8, 2);
-  tm.tm_min = num(10, 2);
-  tm.tm_sec = num(12, 2);
-  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-      tm.tm_min > 59 || tm.tm_sec > 60) {
-    return false;
-  }
-  *out = static_cast<int64_t>(timegm(&tm));
-  return true;
 }
 
 // RFC 3110 §2: exponent length (1 octet, or 0 and 2 octets), exponent, modulus.
@@ -414,7 +382,7 @@ absl::StatusOr<std::shared_ptr<const PrivateKey>> PrivateKey::Parse(std::string_
     for (const auto& [name, slot] : kTimes) {
       auto it = fields.find(name);
       if (it == fields.end()) continue;
-      if (!ParseTimeField(it->second, slot)) {
+      if (!dns::TimeFromText(it->second, slot)) {
         return absl::InvalidArgumentError(
             absl::StrCat("bad ", name, " time '", it->second, "' (YYYYMMDDHHMMSS expected)"));
       }
@@ -444,7 +412,7 @@ absl::StatusOr<std::string> PrivateKey::PrivateFileText(const KeyTiming& timing)
       {"Created", timing.created}, {"Publish", timing.publish}, {"Activate", timing.activate},
       {"Inactive", timing.inactive}, {"Delete", timing.deleted}};
   for (const auto& [field, t] : kTimes) {
-    if (t != 0) absl::StrAppend(&out, field, ": ", TimeField(t), "\n");
+    if (t != 0) absl::StrAppend(&out, field, ": ", dns::TimeToText(t), "\n");
   }
   return out;
 }
@@ -641,7 +609,7 @@ std::string KeyFileText(const KeyPair& pair) {
       {"Activate", pair.timing.activate}, {"Inactive", pair.timing.inactive},
       {"Delete", pair.timing.deleted}};
   for (const auto& [field, t] : kTimes) {
-    if (t != 0) absl::StrAppend(&out, "; ", field, ": ", TimeField(t), " (", Human(t), ")\n");
+    if (t != 0) absl::StrAppend(&out, "; ", field, ": ", dns::TimeToText(t), " (", Human(t), ")\n");
   }
   absl::StrAppend(&out, DnskeyText(pair.dnskey), "\n");
   return out;
