@@ -579,10 +579,16 @@ struct Resolver {
   Additionals additionals;
   Writer::Mark after_question;
   Resolution res;
-  // The NSEC/NSEC3 owners whose proof is in the reply; [0, proofs_added)
-  // valid, left uninitialized (per query).
-  std::array<const Node*, 16> proofs;
-  size_t proofs_added = 0;
+  // Denial proofs: [0, proofs_written) are in the reply, [proofs_written,
+  // proofs_added) queued; left uninitialized (per query).
+  struct Proof {
+    const Zone* zone;
+    const Node* node;
+    const RRset* set;
+  };
+  std::array<Proof, 16> proofs;
+  uint8_t proofs_added = 0;
+  uint8_t proofs_written = 0;
 
   Resolver(const Snapshot& s, const Query& query, Writer& writer, Router& r, Trace* t,
            SynthesizedNames& names)
@@ -623,26 +629,31 @@ struct Resolver {
     return reply.dnssec_ok() && zone.dnssec() != nullptr;
   }
 
-  // Appends the `type` (NSEC or NSEC3) RRset of `node` to the authority
-  // section unless it is there already; false (reply truncated) if it does
-  // not fit.
-  bool AddProof(const Zone& zone, const Node* node, uint16_t type) {
-    if (node == nullptr || res.truncated) return !res.truncated;
+  // Queues the `type` (NSEC or NSEC3) RRset of `node` for the authority
+  // section unless it is there or queued already. Queued, not written: a
+  // wildcard CNAME's proof is found before the rest of the chain is
+  // written into the answer section (FlushProofs writes them).
+  void AddProof(const Zone& zone, const Node* node, uint16_t type) {
+    if (node == nullptr || res.truncated) return;
     for (size_t i = 0; i < proofs_added; ++i)
-      if (proofs[i] == node) return true;
+      if (proofs[i].node == node) return;
     const RRset* set = node->Find(type);
-    if (set == nullptr) return true;
-    if (proofs_added < proofs.size()) proofs[proofs_added++] = node;
-    if (!reply.AppendSigned(zone, node->owner, *set, Section::kAuthority)) {
-      Truncate();
-      return false;
-    }
-    return true;
+    if (set == nullptr || proofs_added == proofs.size()) return;
+    proofs[proofs_added++] = Proof{&zone, node, set};
   }
+  // Writes the queued proofs; the reply is truncated if one does not fit.
+  // Called before the additional section and at the end of the answer.
+  [[gnu::noinline]] void FlushProofs() {
+    for (; proofs_written < proofs_added && !res.truncated; ++proofs_written) {
+      const Proof& p = proofs[proofs_written];
+      if (!reply.AppendSigned(*p.zone, p.node->owner, *p.set, Section::kAuthority)) Truncate();
+    }
+  }
+  bool ProofsPending() const { return proofs_written != proofs_added; }
   // The NSEC at or before `name` (RFC 4034 §6.1 order): `name`'s own NSEC,
   // or the one covering it.
-  bool AddNsec(const Zone& zone, std::string_view name) {
-    return AddProof(zone, zone.CoveringNsec(name), rrtype::kNSEC);
+  void AddNsec(const Zone& zone, std::string_view name) {
+    AddProof(zone, zone.CoveringNsec(name), rrtype::kNSEC);
   }
   // The NSEC3 matching `name` (want_exact; none if none matches) or
   // covering it (!want_exact). Returns whether one matched.
@@ -767,6 +778,7 @@ struct Resolver {
         }
         if (Proving(zone)) {
           ProveReferral(zone, cut);
+          FlushProofs();
           if (res.truncated) return {};
         }
         if (!additionals.AddTargetsOf(zone, *ns, cut.owner)) res.truncated = true;
@@ -810,7 +822,8 @@ struct Resolver {
       } else if (w.count(Section::kAnswer) == before) {
         Negative(zone, Rcode::kNoError);
       } else if (written != nullptr) {
-        additionals.AddTargetsOf(zone, *written);
+        if (ProofsPending()) [[unlikely]] FlushProofs();
+        if (!res.truncated) additionals.AddTargetsOf(zone, *written);
       }
       return {};
     }
@@ -820,6 +833,7 @@ struct Resolver {
         Truncate();
       } else {
         if (wildcard && Proving(zone)) ProveWildcardAnswer(zone, name, node);
+        if (ProofsPending()) [[unlikely]] FlushProofs();
         if (!res.truncated) additionals.AddTargetsOf(zone, *set);
       }
       return {};
@@ -832,10 +846,7 @@ struct Resolver {
         Truncate();
         return {};
       }
-      if (wildcard && Proving(zone)) {
-        ProveWildcardAnswer(zone, name, node);
-        if (res.truncated) return {};
-      }
+      if (wildcard && Proving(zone)) ProveWildcardAnswer(zone, name, node);
     } else if (const zones::RoutedGroup* rc =
                    (node.flags & zones::node_flag::kRouted) ? node.FindRouted(rrtype::kCNAME)
                                                            : nullptr) {
@@ -934,6 +945,7 @@ Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q, Write
   Resolver r(snap, q, w, router, trace, synthesized);
   const Resolver::Step first = r.AnswerName(zone, q.qname, q.qname.wire(), 0);
   if (first.next != Resolver::Next::kDone) r.FollowChain(zone, first);
+  if (r.ProofsPending()) [[unlikely]] r.FlushProofs();
   return r.res;
 }
 
