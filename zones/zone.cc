@@ -152,6 +152,11 @@ std::string_view RRset::rdata(size_t i) const {
   return std::string_view(wire).substr(off + 10, len);
 }
 
+uint32_t RRset::rr_ttl(size_t i) const {
+  const auto* p = reinterpret_cast<const uint8_t*>(wire.data()) + rr_offsets[i] + 4;
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
 const RRset* Node::Find(uint16_t type) const {
   // RRsets are sorted by type and there are rarely more than a handful.
   for (const RRset& rs : rrsets) {

@@ -80,6 +80,8 @@ struct RRset {
 
   // RDATA of RR i (without the 10-octet fixed part).
   std::string_view rdata(size_t i) const;
+  // TTL of RR i: `ttl` for every type but RRSIG, whose RRs keep their own.
+  uint32_t rr_ttl(size_t i) const;
 };
 
 // --- Routed record sets (Route 53 routing policies) ---
