@@ -56,17 +56,18 @@ inline size_t WireNameLength(std::string_view data) {
 // The state of one reply under construction.
 class Reply {
  public:
-  Reply(const Query& q, Writer& w) : q_(q), w_(w), dnssec_ok_(q.edns.dnssec_ok) {}
+  Reply(const Query& q, Writer& w) : q_(q), w_(w) {}
 
   // The query's DO bit (RFC 3225): RRSIGs and denial proofs go with answers.
-  bool dnssec_ok() const { return dnssec_ok_; }
+  bool dnssec_ok() const { return q_.edns.dnssec_ok; }
 
   // AppendRRset, then, with DO, the RRSIGs covering `set` (an RRset of
   // `zone`), right after it in the same section (RFC 4035 §3.1.1). The
   // RRset and its signatures fit together or not at all.
   bool AppendSigned(const Zone& zone, std::string_view owner, const RRset& set,
                     Section section, int64_t ttl_override = -1) {
-    if (!dnssec_ok_ || set.sigs == zones::kNoSignatures) [[likely]]
+    // An unsigned zone's RRsets have no signatures: one compare, DO unread.
+    if (set.sigs == zones::kNoSignatures || !q_.edns.dnssec_ok) [[likely]]
       return AppendRRset(owner, set, section, ttl_override);
     return AppendWithSignatures(zone, owner, set, section, ttl_override);
   }
@@ -173,7 +174,6 @@ class Reply {
 
   const Query& q_;
   Writer& w_;
-  bool dnssec_ok_;
 };
 
 // The target name embedded in RR i of an NS, MX or SRV RRset; empty for
@@ -702,24 +702,30 @@ struct Resolver {
       AddNsec(zone, name.wire());
       AddNsec(zone, wildcard);
     }
+    FlushProofs();
   }
   // An answer synthesized from wildcard node `wild`: the name itself does
   // not exist (RFC 4035 §3.1.3.3, RFC 5155 §7.2.6).
   [[gnu::noinline]] void ProveWildcardAnswer(const Zone& zone, const Name& name,
-                                             const Node& wild) {
+                                             const Node& wild, bool flush = true) {
     if (zone.dnssec()->nsec3()) {
       AddNsec3(zone, NextCloser(name, NameParent(wild.owner)), false);
     } else {
       AddNsec(zone, name.wire());
     }
+    if (flush) FlushProofs();
   }
   // NODATA at `node` (the name's node, or the wildcard that matched it):
   // RFC 4035 §3.1.3.1/§3.1.3.4, RFC 5155 §7.2.3-7.2.5.
   [[gnu::noinline]] void ProveNoData(const Zone& zone, const Name& name, const Node& node,
                                      bool wildcard) {
+    QueueNoDataProof(zone, name, node, wildcard);
+    FlushProofs();
+  }
+  void QueueNoDataProof(const Zone& zone, const Name& name, const Node& node, bool wildcard) {
     const bool nsec3 = zone.dnssec()->nsec3();
     if (wildcard) {
-      ProveWildcardAnswer(zone, name, node);
+      ProveWildcardAnswer(zone, name, node, /*flush=*/false);
       if (nsec3) {
         AddNsec3(zone, NameParent(node.owner), true);  // the closest encloser
         AddNsec3(zone, node.owner, true);              // the wildcard's types
@@ -756,6 +762,16 @@ struct Resolver {
       AddClosestEncloserProof(zone, cut_name, NameParent(cut.owner));
   }
 
+  // A positive answer's wildcard proof, queued proofs (a wildcard CNAME's,
+  // earlier in the chain: before the additional section) and additional
+  // addresses.
+  [[gnu::noinline]] void AfterPositive(const Zone& zone, const Name& name, const Node& node,
+                                       const RRset& set, bool wildcard) {
+    if (wildcard && Proving(zone)) ProveWildcardAnswer(zone, name, node);
+    if (ProofsPending()) FlushProofs();
+    if (!res.truncated) additionals.AddTargetsOf(zone, set);
+  }
+
   // Answers `name` (spelled `owner` in owner fields) in `zone`, step `step`
   // of a chain (0: the qname): RFC 1034 §4.3.2 step 3 for one name. A CNAME
   // is written and returned (kCname); a DNAME is returned (kDname) for
@@ -776,11 +792,9 @@ struct Resolver {
           Truncate();
           return {};
         }
-        if (Proving(zone)) {
-          ProveReferral(zone, cut);
-          FlushProofs();
-          if (res.truncated) return {};
-        }
+        if (Proving(zone)) ProveReferral(zone, cut);
+        if (ProofsPending()) FlushProofs();
+        if (res.truncated) return {};
         if (!additionals.AddTargetsOf(zone, *ns, cut.owner)) res.truncated = true;
         return {};
       }
@@ -822,7 +836,7 @@ struct Resolver {
       } else if (w.count(Section::kAnswer) == before) {
         Negative(zone, Rcode::kNoError);
       } else if (written != nullptr) {
-        if (ProofsPending()) [[unlikely]] FlushProofs();
+        if (written->names != RdataNames::kNone && ProofsPending()) FlushProofs();
         if (!res.truncated) additionals.AddTargetsOf(zone, *written);
       }
       return {};
@@ -831,10 +845,11 @@ struct Resolver {
     if (set != nullptr) {
       if (!reply.AppendSigned(zone, owner, *set, Section::kAnswer)) {
         Truncate();
-      } else {
-        if (wildcard && Proving(zone)) ProveWildcardAnswer(zone, name, node);
-        if (ProofsPending()) [[unlikely]] FlushProofs();
-        if (!res.truncated) additionals.AddTargetsOf(zone, *set);
+      } else if ((wildcard && q.edns.dnssec_ok) || set->names != RdataNames::kNone)
+          [[unlikely]] {
+        // Most answers (A, AAAA, TXT; from a wildcard without DO) end here:
+        // proofs exist only with DO, additionals only for NS/MX/SRV.
+        AfterPositive(zone, name, node, *set, wildcard);
       }
       return {};
     }
@@ -846,7 +861,7 @@ struct Resolver {
         Truncate();
         return {};
       }
-      if (wildcard && Proving(zone)) ProveWildcardAnswer(zone, name, node);
+      if (wildcard && Proving(zone)) ProveWildcardAnswer(zone, name, node, /*flush=*/false);
     } else if (const zones::RoutedGroup* rc =
                    (node.flags & zones::node_flag::kRouted) ? node.FindRouted(rrtype::kCNAME)
                                                            : nullptr) {
@@ -908,6 +923,11 @@ struct Resolver {
   // into whichever of our zones holds each name. Out of line: most
   // queries end at their first name.
   [[gnu::noinline]] void FollowChain(const Zone& first_zone, Step first) {
+    FollowChainSteps(first_zone, first);
+    // A wildcard CNAME's proof waits for the rest of the chain.
+    if (ProofsPending()) FlushProofs();
+  }
+  void FollowChainSteps(const Zone& first_zone, Step first) {
     const Zone* zone = &first_zone;
     const Name* current = &q.qname;
     std::string_view owner = q.qname.wire();  // storage outlives the reply
@@ -945,7 +965,6 @@ Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q, Write
   Resolver r(snap, q, w, router, trace, synthesized);
   const Resolver::Step first = r.AnswerName(zone, q.qname, q.qname.wire(), 0);
   if (first.next != Resolver::Next::kDone) r.FollowChain(zone, first);
-  if (r.ProofsPending()) [[unlikely]] r.FlushProofs();
   return r.res;
 }
 
