@@ -927,7 +927,7 @@ struct Resolver {
     // A wildcard CNAME's proof waits for the rest of the chain.
     if (ProofsPending()) FlushProofs();
   }
-  void FollowChainSteps(const Zone& first_zone, Step first) {
+  [[gnu::always_inline]] void FollowChainSteps(const Zone& first_zone, Step first) {
     const Zone* zone = &first_zone;
     const Name* current = &q.qname;
     std::string_view owner = q.qname.wire();  // storage outlives the reply
