@@ -17,6 +17,7 @@
 #include "tests/ldns_oracle.h"
 #include "zones/builder.h"
 #include "zones/master_file.h"
+#include "zones/route53_json.h"
 
 namespace dns {
 namespace {
@@ -202,6 +203,37 @@ TEST_F(DnssecAnswerTest, TruncatedWhenSignaturesDoNotFit) {
   a = Ask(*snap, "big.example.com.", LDNS_RR_TYPE_TXT, true, 4096);
   EXPECT_FALSE(a.tc) << a.an.size();
   EXPECT_EQ(a.an.size(), 6u);
+}
+
+// A routed name in a signed zone: answered unsigned (online signing is to
+// come), with no proof that would contradict the answer.
+TEST_F(DnssecAnswerTest, RoutedNameInSignedZoneIsAnsweredUnsigned) {
+  std::string origin;
+  ASSERT_TRUE(NameFromText("example.com.", &origin));
+  zones::ZoneBuilder builder(origin);
+  ASSERT_TRUE(zones::ReadMasterText(NsecZone(), "dnssec.zone", &builder).ok());
+  const absl::Status st = zones::ReadRoute53JsonText(
+      R"({"ResourceRecordSets": [
+        {"Name": "r.example.com.", "Type": "A", "SetIdentifier": "a", "Weight": 1, "TTL": 60,
+         "ResourceRecords": [{"Value": "192.0.2.77"}]}]})",
+      "r.json", &builder);
+  ASSERT_TRUE(st.ok()) << st;
+  auto zone = std::move(builder).Build();
+  ASSERT_TRUE(zone.ok()) << zone.status();
+  SnapshotInputs in;
+  in.zones.Put(*zone);
+  auto snap = BuildSnapshot(std::move(in));
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  Answer a = Ask(**snap, "r.example.com.", LDNS_RR_TYPE_A, true);
+  EXPECT_EQ(a.rcode, LDNS_RCODE_NOERROR);
+  ASSERT_EQ(a.an.size(), 1u);
+  EXPECT_THAT(a.an[0], HasSubstr("192.0.2.77"));
+  // NODATA at the routed name: the SOA and its RRSIG, no NSEC (the chain
+  // does not know the name, and would deny it).
+  a = Ask(**snap, "r.example.com.", LDNS_RR_TYPE_AAAA, true);
+  EXPECT_EQ(a.rcode, LDNS_RCODE_NOERROR);
+  EXPECT_EQ(a.ns.size(), 2u);
+  EXPECT_FALSE(Has(a.ns, "example.com.", "NSEC\t"));
 }
 
 // RFC 5155 Appendix A: H(example) with salt aabbccdd, 12 iterations.
