@@ -1,6 +1,7 @@
 // File: bench/bench_fixture.cc
 #include "bench/bench_fixture.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iterator>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "dns/answer/denial.h"
 #include "dns/answer/snapshot.h"
 #include "dns/wire/name.h"
 #include "geo/health.h"
@@ -154,6 +156,102 @@ const dns::Snapshot& PeersSnapshot() {
   return snap;
 }
 
+namespace {
+
+// A fake ECDSA P-256 signature (64 octets): the answer path never checks.
+std::string FakeSig(const std::string& covered, int labels, int ttl) {
+  return absl::StrCat("RRSIG ", covered, " 13 ", labels, " ", ttl,
+                      " 20300101000000 20200101000000 1234 signed.test. ", std::string(88, 'A'));
+}
+
+// base32hex (RFC 4648 §7) of a 20-octet hash: an NSEC3 owner label.
+std::string Base32Hex(const uint8_t (&h)[20]) {
+  static const char kDigits[] = "0123456789abcdefghijklmnopqrstuv";
+  std::string out;
+  int bits = 0, acc = 0;
+  for (uint8_t b : h) {
+    acc = ((acc << 8) | b) & 0xfff;
+    bits += 8;
+    while (bits >= 5) {
+      out += kDigits[(acc >> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+// signed.test.: SOA, NS, DNSKEY, host0..host999 A, each RRset with an
+// RRSIG, and an NSEC chain (nsec3 = false) or an NSEC3 chain without salt,
+// 0 iterations (RFC 9276), as ldns-signzone would lay them out.
+std::string SignedZoneText(bool nsec3) {
+  std::vector<std::string> labels;
+  for (int i = 0; i < 1000; ++i) labels.push_back(absl::StrCat("host", i));
+  std::sort(labels.begin(), labels.end());  // canonical order of one-label names
+  std::string z = "$ORIGIN signed.test.\n$TTL 3600\n@ SOA ns.example. h 1 2 3 4 300\n@ " +
+                  FakeSig("SOA", 2, 3600) + "\n@ NS ns.example.\n@ " + FakeSig("NS", 2, 3600) +
+                  "\n@ DNSKEY 257 3 13 " + std::string(88, 'A') + "\n@ " +
+                  FakeSig("DNSKEY", 2, 3600) + "\n";
+  for (const std::string& l : labels)
+    z += l + " A 192.0.2.1\n" + l + " " + FakeSig("A", 2, 3600) + "\n";
+  if (!nsec3) {
+    z += "@ 300 NSEC " + labels[0] + " NS SOA RRSIG NSEC DNSKEY\n@ " + FakeSig("NSEC", 2, 300) +
+         "\n";
+    for (size_t i = 0; i < labels.size(); ++i) {
+      const std::string next = i + 1 < labels.size() ? labels[i + 1] : "@";
+      z += labels[i] + " 300 NSEC " + next + " A RRSIG NSEC\n" + labels[i] + " " +
+           FakeSig("NSEC", 2, 300) + "\n";
+    }
+    return z;
+  }
+  z += "@ NSEC3PARAM 1 0 0 -\n";
+  std::vector<std::pair<std::string, std::string>> hashed;  // owner label, types
+  std::string wire;
+  for (size_t i = 0; i <= labels.size(); ++i) {
+    const std::string text = i == labels.size() ? "signed.test." : labels[i] + ".signed.test.";
+    dns::Name n;
+    if (!n.ParseText(text)) Die(text);
+    uint8_t h[20];
+    dns::Nsec3Hash(n.wire(), "", 0, h);
+    hashed.emplace_back(Base32Hex(h), i == labels.size() ? "NS SOA RRSIG DNSKEY NSEC3PARAM"
+                                                         : "A RRSIG");
+  }
+  std::sort(hashed.begin(), hashed.end());
+  for (size_t i = 0; i < hashed.size(); ++i) {
+    const std::string& next = hashed[(i + 1) % hashed.size()].first;
+    z += hashed[i].first + " 300 NSEC3 1 0 0 - " + next + " " + hashed[i].second + "\n" +
+         hashed[i].first + " " + FakeSig("NSEC3", 3, 300) + "\n";
+  }
+  return z;
+}
+
+const dns::Snapshot& SignedSnapshot(bool nsec3) {
+  std::string origin;
+  if (!dns::NameFromText("signed.test.", &origin)) Die("origin");
+  zones::ZoneBuilder b(origin);
+  absl::Status s = zones::ReadMasterText(SignedZoneText(nsec3), "signed.test.zone", &b);
+  if (!s.ok()) Die(s.ToString());
+  return Build(std::move(b).Build(),
+               geo::LatencyTable::ParseCsv(PeersLatencyCsv(), "latency.csv"));
+}
+
+// MakeQuery with EDNS and the DO bit (RFC 3225).
+std::vector<uint8_t> MakeQueryDo(std::string_view qname, uint16_t qtype) {
+  std::vector<uint8_t> q = MakeQuery(qname, qtype, true);
+  q[q.size() - 4] = 0x80;  // the OPT TTL's flags: DO
+  return q;
+}
+
+}  // namespace
+
+const dns::Snapshot& NsecSignedSnapshot() {
+  static const dns::Snapshot& snap = SignedSnapshot(false);
+  return snap;
+}
+const dns::Snapshot& Nsec3SignedSnapshot() {
+  static const dns::Snapshot& snap = SignedSnapshot(true);
+  return snap;
+}
+
 std::vector<uint8_t> MakeQuery(std::string_view qname, uint16_t qtype, bool edns,
                                Ecs ecs) {
   std::vector<uint8_t> q = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0,
@@ -192,6 +290,8 @@ const std::vector<Case>& Cases() {
     auto* v = new std::vector<Case>();
     const dns::Snapshot* ex = &ExampleSnapshot();
     const dns::Snapshot* pe = &PeersSnapshot();
+    const dns::Snapshot* si = &NsecSignedSnapshot();
+    const dns::Snapshot* s3 = &Nsec3SignedSnapshot();
     const dns::ClientAddress lo = V4(127, 0, 0, 1);
     const Ecs ecs_ex{24, {203, 0, 113, 0}};  // ap-southeast-1 in latency.csv
     const Ecs ecs_pe{24, {198, 18, 3, 0}};   // run.sh's www-ecs option
@@ -215,6 +315,14 @@ const std::vector<Case>& Cases() {
         {"peers/alias_cname", pe, MakeQuery("alias.bench.test", 1, false), lo},
         {"peers/www", pe, MakeQuery("www.bench.test", 1, false), lo},
         {"peers/www_ecs", pe, MakeQuery("www.bench.test", 1, true, ecs_pe), lo},
+        {"signed/static_a", si, MakeQuery("host42.signed.test", 1, false), lo},
+        {"signed/static_a_edns", si, MakeQuery("host42.signed.test", 1, true), lo},
+        {"signed/static_a_do", si, MakeQueryDo("host42.signed.test", 1), lo},
+        {"signed/nxdomain_do", si, MakeQueryDo("nx12345.signed.test", 1), lo},
+        {"signed/nodata_do", si, MakeQueryDo("host42.signed.test", 28), lo},
+        {"nsec3/static_a_do", s3, MakeQueryDo("host42.signed.test", 1), lo},
+        {"nsec3/nxdomain_do", s3, MakeQueryDo("nx12345.signed.test", 1), lo},
+        {"nsec3/nodata_do", s3, MakeQueryDo("host42.signed.test", 28), lo},
     };
     return v;
   }();

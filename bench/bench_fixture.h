@@ -31,6 +31,10 @@ namespace bench {
 const dns::Snapshot& ExampleSnapshot();
 // The peers' bench.test. snapshot (see above).
 const dns::Snapshot& PeersSnapshot();
+// signed.test.: a pre-signed zone (1000 hosts, fake signatures of real
+// size) with an NSEC chain, or an NSEC3 chain (no salt, 0 iterations).
+const dns::Snapshot& NsecSignedSnapshot();
+const dns::Snapshot& Nsec3SignedSnapshot();
 
 // An ECS option for the query: family 1 (IPv4), `prefix` bits of `v4`.
 struct Ecs {
@@ -53,7 +57,8 @@ struct Case {
 
 // The named cases: static A, A with EDNS, AAAA, NXDOMAIN, referral,
 // wildcard, CNAME chain, REFUSED, routed A (packet source), routed A with
-// ECS, on both data sets. Names as printed by `answer_loop --list`.
+// ECS, on both data sets; signed/... and nsec3/... with and without DO.
+// Names as printed by `answer_loop --list`.
 const std::vector<Case>& Cases();
 const Case* FindCase(std::string_view name);
 

@@ -9,7 +9,7 @@ PACKAGES=(
   clang libclang-rt-14-dev          # libFuzzer + sanitizers for the fuzz target
   # libraries
   libabsl-dev libldns-dev libc-ares-dev libyaml-cpp-dev nlohmann-json3-dev libcsv-dev
-  libssl-dev                        # HTTPS health checks (geo/prober), DNSSEC (dns/dnssec)
+  libssl-dev                        # HTTPS health checks (geo/prober), DNSSEC (dns/dnssec, dns/answer)
   libgtest-dev libgmock-dev libbenchmark-dev
   libmaxminddb-dev                  # MaxMind DB reader (latency table building)
   # data: IP-to-country ranges for the default latency table

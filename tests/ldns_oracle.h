@@ -35,6 +35,7 @@ struct QueryWire {
   int edns_udp = 0;  // EDNS buffer size; 0 = no OPT
   uint8_t edns_version = 0;
   uint16_t qclass = LDNS_RR_CLASS_IN;
+  bool dnssec_ok = false;  // the DO bit (with edns_udp > 0)
 };
 
 // Wire form of a query (RD set) for `name` (presentation form, case kept).
@@ -47,6 +48,7 @@ inline std::vector<uint8_t> BuildQuery(const std::string& name, ldns_rr_type typ
   if (wire.edns_udp > 0) {
     ldns_pkt_set_edns_udp_size(pkt, static_cast<uint16_t>(wire.edns_udp));
     ldns_pkt_set_edns_version(pkt, wire.edns_version);
+    if (wire.dnssec_ok) ldns_pkt_set_edns_do(pkt, true);
   }
   uint8_t* bytes = nullptr;
   size_t len = 0;

@@ -161,6 +161,10 @@ void PutU32(char* p, uint32_t v) {
   PutU16(p, static_cast<uint16_t>(v >> 16));
   PutU16(p + 2, static_cast<uint16_t>(v));
 }
+uint16_t GetU16(const char* p) {
+  const auto* u = reinterpret_cast<const uint8_t*>(p);
+  return static_cast<uint16_t>((u[0] << 8) | u[1]);
+}
 uint32_t GetU32(const char* p) {
   const auto* u = reinterpret_cast<const uint8_t*>(p);
   return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) |
@@ -372,13 +376,16 @@ absl::Status ZoneBuilder::Add(std::string_view owner_wire, uint16_t type,
           DescribeRecordSet(owner, type, ""), " from ", Where(head.loc),
           " (a name and type is defined in one place)"));
     }
-    if (head.ttl != ttl) {
+    // RRSIGs keep their own TTLs (each the TTL of the RRset it covers, RFC
+    // 4034 §3): not one RRset in the RFC 2181 sense.
+    if (head.ttl != ttl && type != dns::rrtype::kRRSIG) {
       warnings_.push_back(absl::StrCat(
           Where(loc), ": TTL ", ttl, " of ", dns::NameToText(owner), " ",
           TypeText(type), " differs from the RRset's TTL ", head.ttl,
           "; using ", head.ttl, " (RFC 2181 §5.2)"));
     }
   }
+  if (type == dns::rrtype::kRRSIG) has_rrsig_ = true;
   rrs_.push_back(PendingRR{oid, ttl, static_cast<uint32_t>(off),
                            static_cast<uint16_t>(rdata.size()), type, loc});
   return absl::OkStatus();
@@ -588,6 +595,12 @@ std::vector<uint8_t> ZoneBuilder::CompileNodes(const OwnerIndex& ix,
           first.type, first.ttl, re - r,
           [&](uint32_t k) { return RdataOf(ix.perm[r + k]); },
           &node.rrsets.emplace_back());
+      if (first.type == dns::rrtype::kRRSIG) {
+        // Each RRSIG keeps its own TTL, as NSD serves them.
+        RRset& sigs = node.rrsets.back();
+        for (uint32_t k = 0; k < re - r; ++k)
+          PutU32(sigs.wire.data() + sigs.rr_offsets[k] + 4, rrs_[ix.perm[r + k]].ttl);
+      }
       if (first.type == kCNAME) node.flags |= node_flag::kCname;
       if (first.type == kNS && o != ix.apex) is_delegation[o] = 1;
       r = re;
@@ -699,6 +712,120 @@ void ZoneBuilder::ReadSoaFields(Zone& zone) {
   zone.negative_ttl_ = std::min(soa.ttl, GetU32(soa_rdata.data() + pos + 16));
 }
 
+namespace {
+
+// The value of a base32hex digit (RFC 4648 §7, either case), or -1.
+int Base32HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'v') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'V') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes the first label of an NSEC3 owner (32 base32hex digits) into a
+// SHA-1 hash; false if it is not one.
+bool DecodeNsec3Label(std::string_view owner, uint8_t (&hash)[20]) {
+  if (owner.empty() || static_cast<uint8_t>(owner[0]) != 32 || owner.size() < 33) return false;
+  uint64_t acc = 0;
+  int bits = 0;
+  size_t out = 0;
+  for (size_t i = 1; i <= 32; ++i) {
+    const int d = Base32HexDigit(owner[i]);
+    if (d < 0) return false;
+    acc = (acc << 5) | static_cast<uint64_t>(d);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      hash[out++] = static_cast<uint8_t>(acc >> bits);
+    }
+  }
+  return out == 20;
+}
+
+// Whether every RRset of `node` is NSEC3 or RRSIG, with one NSEC3 at least.
+bool OnlyNsec3(const Node& node) {
+  bool nsec3 = false;
+  for (const RRset& rs : node.rrsets) {
+    if (rs.type == dns::rrtype::kNSEC3) {
+      nsec3 = true;
+    } else if (rs.type != dns::rrtype::kRRSIG) {
+      return false;
+    }
+  }
+  return nsec3 && node.routed.empty();
+}
+
+}  // namespace
+
+void ZoneBuilder::BuildDnssec(Zone& zone) {
+  auto dnssec = std::make_shared<ZoneDnssec>();
+  std::vector<Node>& nodes = zone.nodes_;
+  // RRSIGs per covered RRset: RDATA starts with the type covered.
+  for (Node& node : nodes) {
+    const RRset* all = node.Find(dns::rrtype::kRRSIG);
+    if (all == nullptr) continue;
+    for (RRset& rs : node.rrsets) {
+      if (rs.type == dns::rrtype::kRRSIG) continue;
+      RRset sigs;
+      sigs.type = dns::rrtype::kRRSIG;
+      sigs.names = RdataNames::kOther;  // the signer's name is never compressed
+      for (uint16_t k = 0; k < all->count; ++k) {
+        const std::string_view rdata = all->rdata(k);
+        if (rdata.size() < 2 || GetU16(rdata.data()) != rs.type) continue;
+        const size_t at = all->rr_offsets[k];
+        sigs.rr_offsets.push_back(static_cast<uint32_t>(sigs.wire.size()));
+        sigs.wire.append(all->wire, at, kRRFixedSize + rdata.size());
+        if (sigs.count == 0) sigs.ttl = GetU32(all->wire.data() + at + 4);
+        ++sigs.count;
+      }
+      if (sigs.count == 0) continue;
+      rs.sigs = static_cast<uint32_t>(dnssec->signatures.size());
+      dnssec->signatures.push_back(std::move(sigs));
+    }
+  }
+  // The NSEC3 chain of the apex's NSEC3PARAM (RFC 5155 §4, §7.2): its
+  // owners are hashed names right below the apex with nothing but NSEC3.
+  if (const RRset* param = nodes[0].Find(dns::rrtype::kNSEC3PARAM);
+      param != nullptr && param->count > 0) {
+    const std::string_view p = param->rdata(0);  // alg flags iter(2) salt_len salt
+    if (p.size() >= 5 && p.size() >= 5u + static_cast<uint8_t>(p[4])) {
+      dnssec->nsec3_algorithm = static_cast<uint8_t>(p[0]);
+      dnssec->nsec3_iterations = GetU16(p.data() + 2);
+      dnssec->nsec3_salt.assign(p.substr(5, static_cast<uint8_t>(p[4])));
+      const std::string_view salt = dnssec->nsec3_salt;
+      for (uint32_t i = 1; i < nodes.size(); ++i) {
+        Node& node = nodes[i];
+        if (dns::NameParent(node.owner) != origin_ || !OnlyNsec3(node)) continue;
+        ZoneDnssec::Nsec3Entry e;
+        if (!DecodeNsec3Label(node.owner, e.hash)) continue;
+        const RRset* nsec3 = node.Find(dns::rrtype::kNSEC3);
+        const std::string_view r = nsec3->rdata(0);  // alg flags iter(2) salt_len salt ...
+        if (r.size() < 5 || static_cast<uint8_t>(r[0]) != dnssec->nsec3_algorithm ||
+            GetU16(r.data() + 2) != dnssec->nsec3_iterations ||
+            r.substr(5, static_cast<uint8_t>(r[4])) != salt) {
+          continue;  // another chain (RFC 5155 §7.2: the NSEC3PARAM's counts)
+        }
+        node.cut = kNsec3Owner;
+        e.node = i;
+        dnssec->nsec3_chain.push_back(e);
+      }
+      std::sort(dnssec->nsec3_chain.begin(), dnssec->nsec3_chain.end(),
+                [](const ZoneDnssec::Nsec3Entry& a, const ZoneDnssec::Nsec3Entry& b) {
+                  return std::memcmp(a.hash, b.hash, 20) < 0;
+                });
+    }
+  }
+  // NSEC owners in canonical order (RFC 4034 §6.1).
+  for (uint32_t i = 0; i < nodes.size(); ++i)
+    if (nodes[i].Find(dns::rrtype::kNSEC) != nullptr) dnssec->nsec_chain.push_back(i);
+  std::sort(dnssec->nsec_chain.begin(), dnssec->nsec_chain.end(),
+            [&nodes](uint32_t a, uint32_t b) {
+              return CanonicalNameCompare(nodes[a].owner, nodes[b].owner) < 0;
+            });
+  dnssec->signatures.shrink_to_fit();
+  zone.dnssec_ = std::move(dnssec);
+}
+
 absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
   decltype(rrset_first_)().swap(rrset_first_);  // not needed any more
   decltype(whole_rrsets_)().swap(whole_rrsets_);
@@ -724,6 +851,7 @@ absl::StatusOr<std::shared_ptr<const Zone>> ZoneBuilder::Build() && {
   zone->index_.Build(zone->nodes_);
   LinkNodes(*zone, n_owners, is_delegation);
   ReadSoaFields(*zone);
+  if (has_rrsig_) BuildDnssec(*zone);
   zone->record_count_ = record_count;
   zone->sources_ = std::move(has_zone_sources_ ? zone_sources_ : sources_);
   if (record_count >= kTrimAfterRecords) {

@@ -217,6 +217,9 @@ class ZoneBuilder {
   void LinkNodes(Zone& zone, uint32_t n_owners,
                  const std::vector<uint8_t>& is_delegation) const;
   static void ReadSoaFields(Zone& zone);
+  // The per-RRset signatures, the NSEC chain in canonical order and the
+  // NSEC3 chain of a zone with RRSIGs (Zone::dnssec()).
+  void BuildDnssec(Zone& zone);
 
   // The RDATA of rrs_[rr].
   std::string_view RdataOf(uint32_t rr) const {
@@ -249,6 +252,7 @@ class ZoneBuilder {
   std::string rdata_;           // all RDATA, lower-cased names
   std::vector<PendingRouted> routed_;  // in AddRouted() order
   std::vector<std::string> warnings_;
+  bool has_rrsig_ = false;  // an RRSIG was added: Build() runs BuildDnssec
 };
 
 }  // namespace zones

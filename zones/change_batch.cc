@@ -362,7 +362,7 @@ absl::StatusOr<std::shared_ptr<const Zone>> Rebuild(
     for (const RRset& rrset : node.rrsets) {
       for (size_t k = 0; k < rrset.count; ++k) {
         absl::Status s = builder.Add(node.owner, rrset.type, dns::rrclass::kIN,
-                                     rrset.ttl, rrset.rdata(k), zone_loc);
+                                     rrset.rr_ttl(k), rrset.rdata(k), zone_loc);
         if (!s.ok()) return s;
       }
     }

@@ -58,12 +58,19 @@ struct RdataLayout {
 };
 RdataLayout RdataLayoutFor(uint16_t type);
 
+// RRset::sigs of an RRset that no RRSIG covers.
+inline constexpr uint32_t kNoSignatures = 0xffffffffu;
+
 // One RRset (same owner, class IN, type), pre-encoded.
 struct RRset {
   uint16_t type = 0;
   uint32_t ttl = 0;
   uint16_t count = 0;        // number of RRs
   RdataNames names = RdataNames::kNone;
+  // The RRSIGs covering this RRset in a pre-signed zone: an index into
+  // Zone::dnssec()->signatures, or kNoSignatures. Sits in what was padding:
+  // an unsigned zone pays nothing for it.
+  uint32_t sigs = kNoSignatures;
   // For each RR, in order: TYPE(2) CLASS(2) TTL(4) RDLENGTH(2) RDATA.
   // Names inside RDATA are uncompressed and lower-cased.
   std::string wire;
@@ -73,6 +80,8 @@ struct RRset {
 
   // RDATA of RR i (without the 10-octet fixed part).
   std::string_view rdata(size_t i) const;
+  // TTL of RR i: `ttl` for every type but RRSIG, whose RRs keep their own.
+  uint32_t rr_ttl(size_t i) const;
 };
 
 // --- Routed record sets (Route 53 routing policies) ---
@@ -136,6 +145,9 @@ inline constexpr uint16_t kRouted = 1 << 5;      // has routed groups
 }  // namespace node_flag
 
 inline constexpr uint32_t kNoNode = 0xffffffffu;
+// Node::cut of an NSEC3 owner (a hashed name with only NSEC3 and RRSIG):
+// not a name of the zone for lookups (RFC 5155 §7.2.8), as NSD treats it.
+inline constexpr uint32_t kNsec3Owner = 0xfffffffeu;
 
 // One owner name and its RRsets.
 struct Node {
@@ -145,7 +157,8 @@ struct Node {
   std::vector<RoutedGroup> routed;  // sorted by type; never the type of an RRset
   uint32_t wildcard_child = kNoNode;  // index of "*.<owner>" if present
   uint32_t cut = kNoNode;      // for delegation and below-cut nodes: the
-                               // topmost delegation node above or at it
+                               // topmost delegation node above or at it;
+                               // kNsec3Owner for an NSEC3 owner
 
   // The RRset of `type`, or nullptr.
   const RRset* Find(uint16_t type) const;
@@ -250,6 +263,37 @@ class NameIndex {
   uint64_t seed_ = 0;
 };
 
+// Canonical DNS name order (RFC 4034 §6.1) of two lower-cased wire names:
+// <0, 0, >0. No allocation.
+int CanonicalNameCompare(std::string_view a, std::string_view b) noexcept;
+
+// The DNSSEC data of a pre-signed zone (RFC 4034, RFC 5155), built once by
+// ZoneBuilder::Build() from the RRSIG, NSEC, NSEC3 and NSEC3PARAM records
+// of the file; absent (Zone::dnssec() == nullptr) for an unsigned zone. The
+// RRSIG, NSEC and NSEC3 RRsets also stay in their nodes (export, change
+// batches and an explicit qtype RRSIG read them there).
+struct ZoneDnssec {
+  // The RRSIGs covering one RRset (RRset::sigs indexes this), pre-encoded
+  // as an RRset of type RRSIG whose RRs keep their own TTLs.
+  std::vector<RRset> signatures;
+  // Nodes that own an NSEC RRset, in canonical order: the covering NSEC of
+  // a name is the last one at or before it (CoveringNsec).
+  std::vector<uint32_t> nsec_chain;
+  // The NSEC3 chain the apex's NSEC3PARAM names (RFC 5155 §4): its
+  // parameters and its NSEC3 owners sorted by hash. Empty without one.
+  struct Nsec3Entry {
+    uint8_t hash[20];  // the owner's first label, base32hex-decoded
+    uint32_t node;     // the NSEC3 owner's node
+  };
+  uint8_t nsec3_algorithm = 0;  // 1: SHA-1, the only one defined
+  uint16_t nsec3_iterations = 0;
+  std::string nsec3_salt;
+  std::vector<Nsec3Entry> nsec3_chain;
+
+  bool nsec3() const { return !nsec3_chain.empty(); }
+  size_t memory() const;
+};
+
 class Zone;
 // zones/serial.h: the zone with its SOA serial re-stamped.
 std::shared_ptr<const Zone> WithSerial(std::shared_ptr<const Zone> zone, uint32_t serial);
@@ -301,6 +345,24 @@ class Zone {
     if (!n.rrsets.empty()) __builtin_prefetch(n.rrsets.data());
   }
   size_t node_count() const { return nodes_.size(); }
+
+  // --- DNSSEC (pre-signed zones) ---
+  // nullptr: the zone has no RRSIG (nothing DNSSEC-only is ever added).
+  const ZoneDnssec* dnssec() const { return dnssec_.get(); }
+  // The RRSIGs covering `set`, or nullptr. Only for RRsets of this zone.
+  const RRset* SignaturesOf(const RRset& set) const {
+    return set.sigs == kNoSignatures ? nullptr : &dnssec_->signatures[set.sigs];
+  }
+  // The node of the NSEC that proves `name` (lower-cased wire, inside the
+  // zone) has no node, or `name`'s own NSEC: the last NSEC owner at or
+  // before it in canonical order (RFC 4034 §6.1); nullptr if the zone has
+  // no NSEC chain. Binary search, no allocation.
+  const Node* CoveringNsec(std::string_view name) const noexcept;
+  // The NSEC3 owner whose hash equals `hash` (*exact = true) or else the
+  // one covering it (the last hash before it, wrapping around: RFC 5155
+  // §7.2.1); nullptr without an NSEC3 chain.
+  const Node* FindNsec3(const uint8_t (&hash)[20], bool* exact) const noexcept;
+
   // Number of RRs (not RRsets) in the zone.
   size_t record_count() const { return record_count_; }
   // Files the zone was read from (for `zonectl show`).
@@ -340,6 +402,8 @@ class Zone {
   uint32_t negative_ttl_ = 0;
   size_t record_count_ = 0;
   std::vector<std::string> sources_;
+  // Shared, not unique: WithSerial() copies a Zone.
+  std::shared_ptr<const ZoneDnssec> dnssec_;
 };
 
 inline uint32_t NameIndex::Find(std::string_view owner,

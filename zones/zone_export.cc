@@ -668,7 +668,7 @@ std::string ExportMasterFile(const Zone& zone) {
   auto write_rrset = [&](const std::string& owner_text, const RRset& rrset) {
     const std::string type_name = ExportTypeName(rrset.type);
     for (size_t i = 0; i < rrset.count; ++i) {
-      absl::StrAppend(&out, owner_text, "\t", rrset.ttl, "\tIN\t", type_name, "\t",
+      absl::StrAppend(&out, owner_text, "\t", rrset.rr_ttl(i), "\tIN\t", type_name, "\t",
                       RdataToText(rrset.type, rrset.rdata(i)), "\n");
     }
   };

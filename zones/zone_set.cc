@@ -98,7 +98,10 @@ inline LookupResult LookupClosestEncloser(const Zone& zone,
   for (int i = 1; i <= labels; ++i) {
     const Node* ce = zone.Find(qname.Suffix(i));
     if (ce == nullptr) continue;
-    if (ce->cut != kNoNode) return {LookupKind::kReferral, &zone.node(ce->cut)};
+    if (ce->cut != kNoNode) {
+      if (ce->cut == kNsec3Owner) continue;  // not a name of the zone
+      return {LookupKind::kReferral, &zone.node(ce->cut)};
+    }
     // RFC 6672 §3.2 step 3c: a DNAME at the closest encloser comes before
     // the wildcard.
     if (HasDname(*ce)) return {LookupKind::kDname, ce};
@@ -111,6 +114,12 @@ inline LookupResult LookupClosestEncloser(const Zone& zone,
   return {LookupKind::kNxDomain, &zone.apex()};
 }
 
+// An NSEC3 owner's name looked up: as if it had no node. Out of line:
+// keeps the exact-match path as it was.
+[[gnu::noinline]] LookupResult LookupNotAName(const Zone& zone, const dns::Name& qname) noexcept {
+  return LookupClosestEncloser(zone, qname);
+}
+
 }  // namespace
 
 LookupResult Lookup(const Zone& zone, const dns::Name& qname,
@@ -118,6 +127,10 @@ LookupResult Lookup(const Zone& zone, const dns::Name& qname,
   const Node* const base = &zone.node(0);
   if (const Node* node = zone.Find(qname.wire())) {
     if (node->cut == kNoNode) return {LookupKind::kExact, node};
+    // An NSEC3 owner is no name of the zone (RFC 5155 §7.2.8): NXDOMAIN
+    // (or a wildcard) from its closest encloser, the apex, as NSD answers.
+    if (node->cut == kNsec3Owner) [[unlikely]]
+      return LookupNotAName(zone, qname);
     // At or below a zone cut. DS exactly at the (topmost) cut belongs to
     // this side of the cut (RFC 4035 §3.1.4.1).
     if (qtype == dns::rrtype::kDS &&

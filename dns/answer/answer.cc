@@ -12,6 +12,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
+#include "dns/answer/denial.h"
 #include "dns/answer/explain.h"
 #include "dns/wire/message.h"
 #include "dns/wire/name.h"
@@ -56,6 +57,20 @@ inline size_t WireNameLength(std::string_view data) {
 class Reply {
  public:
   Reply(const Query& q, Writer& w) : q_(q), w_(w) {}
+
+  // The query's DO bit (RFC 3225): RRSIGs and denial proofs go with answers.
+  bool dnssec_ok() const { return q_.edns.dnssec_ok; }
+
+  // AppendRRset, then, with DO, the RRSIGs covering `set` (an RRset of
+  // `zone`), right after it in the same section (RFC 4035 §3.1.1). The
+  // RRset and its signatures fit together or not at all.
+  bool AppendSigned(const Zone& zone, std::string_view owner, const RRset& set,
+                    Section section, int64_t ttl_override = -1) {
+    // An unsigned zone's RRsets have no signatures: one compare, DO unread.
+    if (set.sigs == zones::kNoSignatures || !q_.edns.dnssec_ok) [[likely]]
+      return AppendRRset(owner, set, section, ttl_override);
+    return AppendWithSignatures(zone, owner, set, section, ttl_override);
+  }
 
   // Writes an owner name: a pointer to the question when it is the qname
   // (the common case, and it keeps the client's spelling), else compressed.
@@ -146,6 +161,17 @@ class Reply {
     return true;
   }
 
+  [[gnu::noinline]] bool AppendWithSignatures(const Zone& zone, std::string_view owner,
+                                              const RRset& set, Section section,
+                                              int64_t ttl_override) {
+    const Writer::Mark mark = w_.GetMark();
+    if (!AppendRRset(owner, set, section, ttl_override)) return false;
+    // A TTL override (the negative TTL of an SOA, RFC 2308 §3) applies to
+    // the signatures too, as NSD serves them.
+    if (!AppendRRset(owner, *zone.SignaturesOf(set), section, ttl_override)) return Fail(mark);
+    return true;
+  }
+
   const Query& q_;
   Writer& w_;
 };
@@ -202,7 +228,7 @@ class Additionals {
       for (uint16_t type : {rrtype::kA, rrtype::kAAAA}) {
         const RRset* addr = node->Find(type);
         if (addr != nullptr &&
-            !reply_.AppendRRset(node->owner, *addr, Section::kAdditional) &&
+            !reply_.AppendSigned(zone, node->owner, *addr, Section::kAdditional) &&
             required) {
           all_required_fit = false;
         }
@@ -553,6 +579,16 @@ struct Resolver {
   Additionals additionals;
   Writer::Mark after_question;
   Resolution res;
+  // Denial proofs: [0, proofs_written) are in the reply, [proofs_written,
+  // proofs_added) queued; left uninitialized (per query).
+  struct Proof {
+    const Zone* zone;
+    const Node* node;
+    const RRset* set;
+  };
+  std::array<Proof, 16> proofs;
+  uint8_t proofs_added = 0;
+  uint8_t proofs_written = 0;
 
   Resolver(const Snapshot& s, const Query& query, Writer& writer, Router& r, Trace* t,
            SynthesizedNames& names)
@@ -572,12 +608,168 @@ struct Resolver {
     w.Rollback(after_question);
     res.truncated = true;
   }
-  // NXDOMAIN or NODATA with the SOA of `zone`, where the last name is.
+  // NXDOMAIN or NODATA with the SOA of `zone` (and its RRSIGs with DO),
+  // where the last name is.
   void Negative(const Zone& zone, Rcode rcode) {
     res.rcode = rcode;
-    if (!reply.AppendRRset(zone.origin(), zone.soa(), Section::kAuthority,
-                           zone.negative_ttl()))
+    if (!reply.AppendSigned(zone, zone.origin(), zone.soa(), Section::kAuthority,
+                            zone.negative_ttl()))
       Truncate();
+  }
+
+  // --- DNSSEC denial of existence (pre-signed zones, DO set) ---
+  //
+  // Which NSEC or NSEC3 RRsets prove what, as RFC 4035 §3.1.3 and RFC 5155
+  // §7.2 say and as NSD picks them. Each proof RRset goes to the authority
+  // section once per reply, with its RRSIGs; out of line: only signed
+  // negative, wildcard and referral answers with DO come here.
+
+  // Whether proofs go into answers from `zone`.
+  bool Proving(const Zone& zone) const {
+    return reply.dnssec_ok() && zone.dnssec() != nullptr;
+  }
+
+  // Queues the `type` (NSEC or NSEC3) RRset of `node` for the authority
+  // section unless it is there or queued already. Queued, not written: a
+  // wildcard CNAME's proof is found before the rest of the chain is
+  // written into the answer section (FlushProofs writes them).
+  void AddProof(const Zone& zone, const Node* node, uint16_t type) {
+    if (node == nullptr || res.truncated) return;
+    for (size_t i = 0; i < proofs_added; ++i)
+      if (proofs[i].node == node) return;
+    const RRset* set = node->Find(type);
+    if (set == nullptr || proofs_added == proofs.size()) return;
+    proofs[proofs_added++] = Proof{&zone, node, set};
+  }
+  // Writes the queued proofs; the reply is truncated if one does not fit.
+  // Called before the additional section and at the end of the answer.
+  [[gnu::noinline]] void FlushProofs() {
+    for (; proofs_written < proofs_added && !res.truncated; ++proofs_written) {
+      const Proof& p = proofs[proofs_written];
+      if (!reply.AppendSigned(*p.zone, p.node->owner, *p.set, Section::kAuthority)) Truncate();
+    }
+  }
+  bool ProofsPending() const { return proofs_written != proofs_added; }
+  // The NSEC at or before `name` (RFC 4034 §6.1 order): `name`'s own NSEC,
+  // or the one covering it.
+  void AddNsec(const Zone& zone, std::string_view name) {
+    AddProof(zone, zone.CoveringNsec(name), rrtype::kNSEC);
+  }
+  // The NSEC3 matching `name` (want_exact; none if none matches) or
+  // covering it (!want_exact). Returns whether one matched.
+  bool AddNsec3(const Zone& zone, std::string_view name, bool want_exact) {
+    const zones::ZoneDnssec& d = *zone.dnssec();
+    uint8_t hash[20];
+    Nsec3Hash(name, d.nsec3_salt, d.nsec3_iterations, hash);
+    bool exact = false;
+    const Node* n = zone.FindNsec3(hash, &exact);
+    if (exact == want_exact) AddProof(zone, n, rrtype::kNSEC3);
+    return exact;
+  }
+  // "*." + `encloser` in `buf`.
+  static std::string_view WildcardOf(std::string_view encloser, char (&buf)[kMaxNameLength + 2]) {
+    const size_t n = std::min(encloser.size(), sizeof buf - 2);
+    buf[0] = 1;
+    buf[1] = '*';
+    std::memcpy(buf + 2, encloser.data(), n);
+    return {buf, n + 2};
+  }
+  // The name one label longer than `encloser` on the way to `name` (RFC
+  // 5155 §1.3 "next closer name"); `name` must be below `encloser`.
+  static std::string_view NextCloser(const Name& name, std::string_view encloser) {
+    const int below = name.label_count() - NameLabelCount(encloser);
+    return name.Suffix(below - 1);
+  }
+  // RFC 5155 §7.2.1 closest encloser proof for `name` below `encloser`,
+  // starting from the closest provable encloser at or above `encloser`
+  // (opt-out spans and empty non-terminals without NSEC3 are skipped as NSD
+  // does): its matching NSEC3 and the NSEC3 covering the next closer name.
+  void AddClosestEncloserProof(const Zone& zone, const Name& name, std::string_view encloser) {
+    int up = name.label_count() - NameLabelCount(encloser);
+    while (up < name.label_count() && !AddNsec3(zone, name.Suffix(up), true)) ++up;
+    if (up > 0) AddNsec3(zone, name.Suffix(up - 1), false);
+  }
+
+  // NXDOMAIN below closest encloser `ce`: the name and the wildcard that
+  // could have made it do not exist (RFC 4035 §3.1.3.2, RFC 5155 §7.2.2).
+  [[gnu::noinline]] void ProveNxDomain(const Zone& zone, const Name& name, const Node& ce) {
+    char wild[kMaxNameLength + 2];
+    const std::string_view wildcard = WildcardOf(ce.owner, wild);
+    if (zone.dnssec()->nsec3()) {
+      AddClosestEncloserProof(zone, name, ce.owner);
+      AddNsec3(zone, wildcard, false);
+    } else {
+      AddNsec(zone, name.wire());
+      AddNsec(zone, wildcard);
+    }
+    FlushProofs();
+  }
+  // An answer synthesized from wildcard node `wild`: the name itself does
+  // not exist (RFC 4035 §3.1.3.3, RFC 5155 §7.2.6).
+  [[gnu::noinline]] void ProveWildcardAnswer(const Zone& zone, const Name& name,
+                                             const Node& wild, bool flush = true) {
+    if (zone.dnssec()->nsec3()) {
+      AddNsec3(zone, NextCloser(name, NameParent(wild.owner)), false);
+    } else {
+      AddNsec(zone, name.wire());
+    }
+    if (flush) FlushProofs();
+  }
+  // NODATA at `node` (the name's node, or the wildcard that matched it):
+  // RFC 4035 §3.1.3.1/§3.1.3.4, RFC 5155 §7.2.3-7.2.5.
+  [[gnu::noinline]] void ProveNoData(const Zone& zone, const Name& name, const Node& node,
+                                     bool wildcard) {
+    QueueNoDataProof(zone, name, node, wildcard);
+    FlushProofs();
+  }
+  void QueueNoDataProof(const Zone& zone, const Name& name, const Node& node, bool wildcard) {
+    const bool nsec3 = zone.dnssec()->nsec3();
+    if (wildcard) {
+      ProveWildcardAnswer(zone, name, node, /*flush=*/false);
+      if (nsec3) {
+        AddNsec3(zone, NameParent(node.owner), true);  // the closest encloser
+        AddNsec3(zone, node.owner, true);              // the wildcard's types
+      } else {
+        AddNsec(zone, node.owner);
+      }
+      return;
+    }
+    if (!nsec3) {
+      AddNsec(zone, node.owner);
+      return;
+    }
+    // The name's own NSEC3; without one (an empty non-terminal or an
+    // insecure delegation in an opt-out span), the closest provable
+    // encloser's and the one covering the next closer name.
+    if (!AddNsec3(zone, node.owner, true)) AddClosestEncloserProof(zone, name, node.owner);
+    // The wildcard owner itself asked for: its parent's too, as NSD adds.
+    if (NameIsWildcard(node.owner)) AddNsec3(zone, NameParent(node.owner), true);
+  }
+  // A referral to `cut`: its DS RRset, or proof that it has none (RFC 4035
+  // §3.1.4, RFC 5155 §7.2.7, opt-out included).
+  [[gnu::noinline]] void ProveReferral(const Zone& zone, const Node& cut) {
+    if (const RRset* ds = cut.Find(rrtype::kDS)) {
+      if (!reply.AppendSigned(zone, cut.owner, *ds, Section::kAuthority)) Truncate();
+      return;
+    }
+    if (!zone.dnssec()->nsec3()) {
+      AddProof(zone, &cut, rrtype::kNSEC);
+      return;
+    }
+    if (AddNsec3(zone, cut.owner, true)) return;
+    Name cut_name;
+    if (cut_name.AssignWire(reinterpret_cast<const uint8_t*>(cut.owner.data()), cut.owner.size()))
+      AddClosestEncloserProof(zone, cut_name, NameParent(cut.owner));
+  }
+
+  // A positive answer's wildcard proof, queued proofs (a wildcard CNAME's,
+  // earlier in the chain: before the additional section) and additional
+  // addresses.
+  [[gnu::noinline]] void AfterPositive(const Zone& zone, const Name& name, const Node& node,
+                                       const RRset& set, bool wildcard) {
+    if (wildcard && Proving(zone)) ProveWildcardAnswer(zone, name, node);
+    if (ProofsPending()) FlushProofs();
+    if (!res.truncated) additionals.AddTargetsOf(zone, set);
   }
 
   // Answers `name` (spelled `owner` in owner fields) in `zone`, step `step`
@@ -600,11 +792,15 @@ struct Resolver {
           Truncate();
           return {};
         }
+        if (Proving(zone)) ProveReferral(zone, cut);
+        if (ProofsPending()) FlushProofs();
+        if (res.truncated) return {};
         if (!additionals.AddTargetsOf(zone, *ns, cut.owner)) res.truncated = true;
         return {};
       }
       case LookupKind::kNxDomain:
         Negative(zone, Rcode::kNxDomain);
+        if (Proving(zone)) ProveNxDomain(zone, name, *found.node);
         return {};
       case LookupKind::kDname:
         return {Next::kDname, found.node, {}};
@@ -633,20 +829,27 @@ struct Resolver {
       const CompiledGroup* g = snap.Compiled(routed);
       const RRset* written = nullptr;
       const uint16_t before = w.count(Section::kAnswer);
+      // Routed answers are not signed yet (online signing is to come): in a
+      // signed zone they go out unsigned and without proofs.
       if (g != nullptr && !router.Answer(reply, *g, owner, &written)) {
         Truncate();
       } else if (w.count(Section::kAnswer) == before) {
         Negative(zone, Rcode::kNoError);
       } else if (written != nullptr) {
-        additionals.AddTargetsOf(zone, *written);
+        if (written->names != RdataNames::kNone && ProofsPending()) FlushProofs();
+        if (!res.truncated) additionals.AddTargetsOf(zone, *written);
       }
       return {};
     }
+    const bool wildcard = found.kind == LookupKind::kWildcard;
     if (set != nullptr) {
-      if (!reply.AppendRRset(owner, *set, Section::kAnswer)) {
+      if (!reply.AppendSigned(zone, owner, *set, Section::kAnswer)) {
         Truncate();
-      } else {
-        additionals.AddTargetsOf(zone, *set);
+      } else if ((wildcard && q.edns.dnssec_ok) || set->names != RdataNames::kNone)
+          [[unlikely]] {
+        // Most answers (A, AAAA, TXT; from a wildcard without DO) end here:
+        // proofs exist only with DO, additionals only for NS/MX/SRV.
+        AfterPositive(zone, name, node, *set, wildcard);
       }
       return {};
     }
@@ -654,10 +857,11 @@ struct Resolver {
     // A CNAME, static or routed (Route 53 routes CNAMEs too).
     const RRset* cname = node.Find(rrtype::kCNAME);
     if (cname != nullptr) {
-      if (!reply.AppendRRset(owner, *cname, Section::kAnswer)) {
+      if (!reply.AppendSigned(zone, owner, *cname, Section::kAnswer)) {
         Truncate();
         return {};
       }
+      if (wildcard && Proving(zone)) ProveWildcardAnswer(zone, name, node, /*flush=*/false);
     } else if (const zones::RoutedGroup* rc =
                    (node.flags & zones::node_flag::kRouted) ? node.FindRouted(rrtype::kCNAME)
                                                            : nullptr) {
@@ -669,6 +873,8 @@ struct Resolver {
     }
     if (cname == nullptr || cname->count == 0) {
       Negative(zone, Rcode::kNoError);  // NODATA
+      if (Proving(zone) && !res.truncated && node.routed.empty())
+        ProveNoData(zone, name, node, wildcard);
       return {};
     }
     return {Next::kCname, &node, cname->rdata(0)};
@@ -688,7 +894,9 @@ struct Resolver {
     for (int i = 0; i < step; ++i)
       if (visited[i] == &dname_node) return nullptr;  // loop
     const RRset& dname = *dname_node.Find(rrtype::kDNAME);
-    if (!reply.AppendRRset(dname_node.owner, dname, Section::kAnswer)) {
+    // The DNAME with its RRSIGs; the synthesized CNAME goes unsigned (RFC
+    // 6672 §5.3.1: the validator checks it against the DNAME).
+    if (!reply.AppendSigned(zone, dname_node.owner, dname, Section::kAnswer)) {
       Truncate();
       return nullptr;
     }
@@ -715,6 +923,11 @@ struct Resolver {
   // into whichever of our zones holds each name. Out of line: most
   // queries end at their first name.
   [[gnu::noinline]] void FollowChain(const Zone& first_zone, Step first) {
+    FollowChainSteps(first_zone, first);
+    // A wildcard CNAME's proof waits for the rest of the chain.
+    if (ProofsPending()) FlushProofs();
+  }
+  [[gnu::always_inline]] void FollowChainSteps(const Zone& first_zone, Step first) {
     const Zone* zone = &first_zone;
     const Name* current = &q.qname;
     std::string_view owner = q.qname.wire();  // storage outlives the reply
