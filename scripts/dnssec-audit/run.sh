@@ -82,9 +82,9 @@ done
 [ -n "$net" ] || { echo "no free 127.53.N.0/24" >&2; exit 2; }
 # A wildcard listener on port 53 (0.0.0.0:53, [::]:53) takes every
 # loopback address too: the tools would talk to it, not to ours.
-if ss -Hlnu 'sport = :53' | awk '{print $4}' | grep -qE '^(0\.0\.0\.0|\*|\[::\]):53$'; then
+if ss -Hlnut 'sport = :53' | grep -qE '[[:space:]](0\.0\.0\.0|\*|\[::\]):53[[:space:]]'; then
   echo "something listens on *:53 (wildcard); stop it first:" >&2
-  ss -Hlnup 'sport = :53' >&2
+  ss -Hlnutp 'sport = :53' >&2
   exit 2
 fi
 root_ip=$net.1 ns1_ip=$net.2 ns2_ip=$net.3 insecure_ip=$net.5 client_ip=$net.6
