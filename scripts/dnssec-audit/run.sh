@@ -21,8 +21,8 @@
 #   127.0.0.1:(free port)  named, a validating resolver for delv
 # For each variant (nsec, nsec3) and each server (nsd, then SERVER):
 #   zonemaster-cli --hints (the fake root) --no-ipv6 example.test.
-#   dnsviz probe -A -4 -x .:127.53.N.1 (the delegations from there) of six
-#   names, then dnsviz grok -P -l warning -t (the fake root's KSK)
+#   dnsviz probe -A -E -4 -x .:127.53.N.1 (the delegations from there) of
+#   seven names, then dnsviz grok -P -l warning -t (the fake root's KSK)
 #   delv -a (the fake root's KSK) +root=. through named: a positive answer,
 #   an NXDOMAIN, two NODATA (one at an empty non-terminal), a wildcard
 #   answer, a name under the insecure delegation
@@ -35,7 +35,9 @@
 # where that is 2 as well.
 # Environment: SERVER (the server under test: steerdns (default) or nsd, in
 # which case only the reference runs), STEERDNS (the binary; default
-# build/tools/steerdns), VARIANTS (default "nsec nsec3"),
+# build/tools/steerdns), VARIANTS (default "nsec nsec3"; "online" as well:
+# steerdns signs the unsigned file online with --dnssec-keys, a flag issue
+# 16 adds, against NSD on the NSEC-signed file),
 # ZONEMASTER_TIMEOUT / DNSVIZ_TIMEOUT (seconds per run; default 300 / 180).
 # Needs root (port 53). Every process it starts is stopped by pid on exit;
 # all traffic stays on 127.53.N.0/24.
@@ -98,10 +100,12 @@ declare -a pids=()
 stop_all() { local p; for p in "${pids[@]}"; do stop_pid "$p"; done; pids=(); }
 trap stop_all EXIT
 
-# wait_soa IP ZONE [SECONDS]: until IP:53 answers ZONE SOA with NOERROR.
+# wait_soa IP ZONE [SECONDS [PID]]: until IP:53 answers ZONE SOA with
+# NOERROR; gives up at once when PID (the server) has exited.
 wait_soa() {
-  local ip=$1 zone=$2 limit=${3:-20} i
+  local ip=$1 zone=$2 limit=${3:-20} pid=${4:-} i
   for ((i = 0; i < limit * 5; i++)); do
+    [ -z "$pid" ] || kill -0 "$pid" 2>/dev/null || return 1
     dig +norec +time=1 +tries=1 @"$ip" "$zone" SOA 2>/dev/null | grep -q 'status: NOERROR' && return 0
     sleep 0.2
   done
@@ -223,17 +227,23 @@ cat >"$out/insecure.example.zone" <<ZONE
 ns  IN A   $insecure_ip
 www IN A   192.0.2.81
 ZONE
-for v in $variants; do
+# online: steerdns signs the unsigned file itself with example.test.'s keys
+# (--dnssec-keys, issue 16 part 2); NSD, the reference, serves the NSEC-signed
+# file made with the same keys.
+mkdir -p "$out/online-keys"
+cp "$(key example.ksk)".* "$(key example.zsk)".* "$out/online-keys/"
+for v in $(printf '%s\n' $variants | sed 's/^online$/nsec/' | sort -u); do
   case $v in
     nsec) flags=() ;;
     nsec3) flags=(-n -t 0) ;;   # RFC 9276: no extra iterations, empty salt
-    *) echo "unknown variant $v (nsec, nsec3)" >&2; exit 2 ;;
+    *) echo "unknown variant $v (nsec, nsec3, online)" >&2; exit 2 ;;
   esac
   (cd "$out" && ldns-signzone -i "$inception" "${flags[@]}" -f "example.zone.$v" example.zone "$(key example.ksk)" "$(key example.zsk)") ||
     { echo "ldns-signzone example.test. ($v) failed" >&2; exit 2; }
 done
 
-# --- the fake root, test., 127.in-addr.arpa. and insecure.example.test. on NSD --------------------------
+# --- NSD: the fake root, test., 127.in-addr.arpa., asnlookup.test.; and
+# --- insecure.example.test. on an NSD of its own ---------------------------
 mkdir -p "$out/root-nsd"
 cat >"$out/root-nsd/nsd.conf" <<CONF
 server:
@@ -277,9 +287,10 @@ wait_soa "$root_ip" . 30 || { echo "the fake root's NSD does not answer (log: $o
 wait_soa "$insecure_ip" insecure.example.test. 10 || { echo "insecure.example.test. does not answer" >&2; exit 2; }
 
 # --- one run: the child zone on SERVER, then the three tools ----------------
-# start_child DIR SERVER ZONEFILE: sets CHILD_PID.
+# start_child DIR SERVER ZONEFILE [STEERDNS ARGS...]: sets CHILD_PID.
 start_child() {
   local dir=$1 srv=$2 zonefile=$3 bin
+  shift 3
   case $srv in
     nsd)
       cat >"$dir/nsd.conf" <<CONF
@@ -309,7 +320,7 @@ CONF
     steerdns)
       bin=$(steer_binary)
       (cd "$dir" && exec "$bin" --listen "$ns1_ip:53" --listen "$ns2_ip:53" --control off \
-        --default-latency off --threads 2 --zone "example.test.=$zonefile" >"$dir/server.log" 2>&1) &
+        --default-latency off --threads 2 --zone "example.test.=$zonefile" "$@" >"$dir/server.log" 2>&1) &
       CHILD_PID=$! ;;
   esac
 }
@@ -361,11 +372,17 @@ run_one() {
   local v=$1 srv=$2 i
   local dir="$out/$v/$srv"
   mkdir -p "$dir"
-  cp "$out/example.zone.$v" "$dir/example.zone.signed"
-  start_child "$dir" "$srv" "$dir/example.zone.signed"
+  if [ "$v" = online ] && [ "$srv" = steerdns ]; then
+    cp "$out/example.zone" "$dir/example.zone"
+    start_child "$dir" "$srv" "$dir/example.zone" --dnssec-keys "$out/online-keys"
+  else
+    cp "$out/example.zone.${v/online/nsec}" "$dir/example.zone.signed"
+    start_child "$dir" "$srv" "$dir/example.zone.signed"
+  fi
   pids+=("$CHILD_PID")
-  wait_soa "$ns1_ip" example.test. 30 && wait_soa "$ns2_ip" example.test. 5 ||
-    { echo "$srv does not answer for example.test. (log: $dir/server.log)" >&2; return 2; }
+  wait_soa "$ns1_ip" example.test. 30 "$CHILD_PID" && wait_soa "$ns2_ip" example.test. 5 ||
+    { echo "$srv does not answer for example.test.; its log ($dir/server.log):" >&2
+      head -5 "$dir/server.log" >&2; return 2; }
   resolver_port=$(free_port)
   start_resolver "$dir"
   pids+=("$RESOLVER_PID")
@@ -380,8 +397,9 @@ run_one() {
     --json-stream --json-translate --no-progress example.test. >"$dir/zonemaster.jsonl" 2>"$dir/zonemaster.stderr" ||
     echo "zonemaster-cli exit status $? (timeout ${zm_timeout}s = 124)" >>"$dir/zonemaster.stderr"
   local t1=$SECONDS
-  timeout "$dv_timeout" dnsviz probe -A -4 -b "$client_ip" -x ".:a.root-servers.=$root_ip" -o "$dir/dnsviz-probe.json" \
-    example.test. www.example.test. nonexistent.example.test. foo.wild.example.test. a.b.example.test. \
+  timeout "$dv_timeout" dnsviz probe -A -E -4 -b "$client_ip" -x ".:a.root-servers.=$root_ip" -o "$dir/dnsviz-probe.json" \
+    example.test. www.example.test. alias.example.test. nonexistent.example.test. foo.wild.example.test. \
+    a.b.example.test. \
     insecure.example.test. \
     >"$dir/dnsviz-probe.log" 2>&1 || echo "dnsviz probe exit status $?" >>"$dir/dnsviz-probe.log"
   timeout 120 /usr/bin/python3 "$here/grok.py" -P -l warning -t "$out/root.dnskey" -r "$dir/dnsviz-probe.json" -o "$dir/dnsviz-grok.json" \
