@@ -96,8 +96,16 @@ out=$(cd "$out" && pwd)
 keys=$out/keys; mkdir -p "$keys"
 echo "dnssec-audit: server under test $server, addresses $net.1-5:53, output $out"
 
+# The NSDs of the root and the insecure child live for the whole run; the
+# server under test and named for one run_one, which stops them and clears
+# their pids (a pid is never signalled after its process is gone).
 declare -a pids=()
-stop_all() { local p; for p in "${pids[@]}"; do stop_pid "$p"; done; pids=(); }
+CHILD_PID="" RESOLVER_PID=""
+stop_all() {
+  local p
+  for p in "$RESOLVER_PID" "$CHILD_PID" "${pids[@]}"; do stop_pid "$p"; done
+  pids=(); CHILD_PID=""; RESOLVER_PID=""
+}
 trap stop_all EXIT
 
 # wait_soa IP ZONE [SECONDS [PID]]: until IP:53 answers ZONE SOA with
@@ -379,15 +387,16 @@ run_one() {
     cp "$out/example.zone.${v/online/nsec}" "$dir/example.zone.signed"
     start_child "$dir" "$srv" "$dir/example.zone.signed"
   fi
-  pids+=("$CHILD_PID")
   wait_soa "$ns1_ip" example.test. 30 "$CHILD_PID" && wait_soa "$ns2_ip" example.test. 5 ||
     { echo "$srv does not answer for example.test.; its log ($dir/server.log):" >&2
       head -5 "$dir/server.log" >&2; return 2; }
   resolver_port=$(free_port)
   start_resolver "$dir"
-  pids+=("$RESOLVER_PID")
-  for ((i = 0; i < 100; i++)); do
+  for ((i = 0; ; i++)); do
     dig +time=1 +tries=1 -p "$resolver_port" @127.0.0.1 . SOA 2>/dev/null | grep -q 'status: NOERROR' && break
+    if ((i >= 100)) || ! kill -0 "$RESOLVER_PID" 2>/dev/null; then
+      echo "named (the resolver for delv) does not answer (log: $dir/named/named.log)" >&2; return 2
+    fi
     sleep 0.2
   done
 
@@ -414,7 +423,7 @@ run_one() {
     delv_check "$dir" www.insecure.example.test. A "unsigned answer"
   } >"$dir/delv.txt"
   echo "time: zonemaster $((t1 - t0)) s, dnsviz $((t2 - t1)) s, delv $((SECONDS - t2)) s" >"$dir/time.txt"
-  stop_pid "$RESOLVER_PID"; stop_pid "$CHILD_PID"
+  stop_pid "$RESOLVER_PID"; stop_pid "$CHILD_PID"; RESOLVER_PID="" CHILD_PID=""
   /usr/bin/python3 "$here/summarize.py" "$dir" >"$dir/summary.txt"
 }
 
