@@ -192,7 +192,7 @@ printf '. 86400 IN DNSKEY %s %s %s %s\n' "$ksk_flags" "$ksk_proto" "$ksk_alg" "$
 printf '.                  3600000 NS a.root-servers.\na.root-servers.    3600000 A  %s\n' "$root_ip" >"$out/root.hints"
 # Zonemaster's profile (its defaults, written out: a partial profile
 # replaces whole sections): every query from $client_ip (loopback, so nothing
-# can leave the machine), ASN look-ups under the fake root (none exists),
+# can leave the machine), ASN look-ups in asnlookup.test. (above),
 # and one tag lowered from ERROR to NOTICE: NAMESERVER_IP_PRIVATE_NETWORK
 # (ADDRESS01), which says the name servers are on 127/8 - true by design
 # here, the same for every server, and nothing about DNSSEC. Every other
