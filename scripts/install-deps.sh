@@ -31,6 +31,9 @@ PACKAGES=(
   # interop_edge_queries) and its client; the outside suites' own packages
   # are in scripts/conformance/install-deps.sh
   knot bind9 python3-dnspython
+  # the DNSSEC audit (ctest interop_dnssec_audit_*, scripts/dnssec-audit):
+  # about 33 MB and a minute with their Perl/Python dependencies
+  zonemaster-cli dnsviz
   prometheus                        # promtool: checks the /metrics text format
   python3                           # the lab's health-check endpoints (http.server)
 )
