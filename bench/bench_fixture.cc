@@ -11,7 +11,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "dns/answer/denial.h"
+#include "dns/dnssec/nsec.h"
 #include "dns/answer/snapshot.h"
 #include "dns/wire/name.h"
 #include "geo/health.h"
@@ -164,22 +164,6 @@ std::string FakeSig(const std::string& covered, int labels, int ttl) {
                       " 20300101000000 20200101000000 1234 signed.test. ", std::string(88, 'A'));
 }
 
-// base32hex (RFC 4648 §7) of a 20-octet hash: an NSEC3 owner label.
-std::string Base32Hex(const uint8_t (&h)[20]) {
-  static const char kDigits[] = "0123456789abcdefghijklmnopqrstuv";
-  std::string out;
-  int bits = 0, acc = 0;
-  for (uint8_t b : h) {
-    acc = ((acc << 8) | b) & 0xfff;
-    bits += 8;
-    while (bits >= 5) {
-      out += kDigits[(acc >> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
-}
-
 // signed.test.: SOA, NS, DNSKEY, host0..host999 A, each RRset with an
 // RRSIG, and an NSEC chain (nsec3 = false) or an NSEC3 chain without salt,
 // 0 iterations (RFC 9276), as ldns-signzone would lay them out.
@@ -210,10 +194,11 @@ std::string SignedZoneText(bool nsec3) {
     const std::string text = i == labels.size() ? "signed.test." : labels[i] + ".signed.test.";
     dns::Name n;
     if (!n.ParseText(text)) Die(text);
-    uint8_t h[20];
-    dns::Nsec3Hash(n.wire(), "", 0, h);
-    hashed.emplace_back(Base32Hex(h), i == labels.size() ? "NS SOA RRSIG DNSKEY NSEC3PARAM"
-                                                         : "A RRSIG");
+    uint8_t h[dns::dnssec::kNsec3HashLength];
+    if (!dns::dnssec::Nsec3Hash(n.wire(), "", 0, h)) Die(text);
+    char label[dns::dnssec::kNsec3LabelLength];
+    hashed.emplace_back(std::string(label, dns::dnssec::Base32HexEncode(h, sizeof h, label)),
+                        i == labels.size() ? "NS SOA RRSIG DNSKEY NSEC3PARAM" : "A RRSIG");
   }
   std::sort(hashed.begin(), hashed.end());
   for (size_t i = 0; i < hashed.size(); ++i) {

@@ -12,8 +12,8 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
-#include "dns/answer/denial.h"
 #include "dns/answer/explain.h"
+#include "dns/dnssec/nsec.h"
 #include "dns/wire/message.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
@@ -659,8 +659,10 @@ struct Resolver {
   // covering it (!want_exact). Returns whether one matched.
   bool AddNsec3(const Zone& zone, std::string_view name, bool want_exact) {
     const zones::ZoneDnssec& d = *zone.dnssec();
-    uint8_t hash[20];
-    Nsec3Hash(name, d.nsec3_salt, d.nsec3_iterations, hash);
+    uint8_t hash[dns::dnssec::kNsec3HashLength];
+    // `name` is a lower-cased wire name from the query or the zone: it
+    // always hashes (false is only for a malformed name).
+    dns::dnssec::Nsec3Hash(name, d.nsec3_salt, d.nsec3_iterations, hash);
     bool exact = false;
     const Node* n = zone.FindNsec3(hash, &exact);
     if (exact == want_exact) AddProof(zone, n, rrtype::kNSEC3);
