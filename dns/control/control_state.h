@@ -6,6 +6,7 @@
 //   --zone / --latency / --regions ──┐
 //   --health-checks ─────────────────┤
 //   --data-dir (DataStore)  ─────────┼─► ControlState ──BuildSnapshot──► SnapshotCell::Publish
+//   --dnssec-keys ───────────────────┤
 //   control API (PUT/POST/DELETE) ───┤    zones by origin + provenance,       (workers)
 //   SIGHUP ──────────────────────────┘    latency table, region states
 //
@@ -70,6 +71,7 @@
 #include "dns/control/data_store.h"
 #include "dns/control/default_latency.h"
 #include "dns/control/config.h"
+#include "dns/dnssec/keys.h"
 #include "dns/server/snapshot_cell.h"
 #include "geo/health.h"
 #include "health/health_checks.h"
@@ -148,6 +150,15 @@ struct HealthChecksSummary {
   size_t checks = 0;
   std::vector<std::string> warnings;  // from the last load
   bool probing = false;               // the prober thread runs
+};
+
+// The DNSSEC keys as `GET /v1/dnssec` shows them.
+struct DnssecKeysInfo {
+  std::optional<std::string> source;  // the --dnssec-keys folder; none without it
+  ManagedBy managed_by = ManagedBy::kCommandLine;
+  absl::Time loaded_at = absl::InfinitePast();  // when the key set was read
+  std::shared_ptr<const dnssec::KeysByZone> keys;  // null without --dnssec-keys
+  std::set<std::string> served;  // wire origins of the zones served now
 };
 
 // Reload bookkeeping for status and metrics.
@@ -239,6 +250,8 @@ class ControlState {
   std::vector<ZoneInfo> Zones() const;  // sorted by origin
   absl::StatusOr<ZoneInfo> Zone(std::string_view origin) const;
   LatencyInfo Latency() const;
+  // The keys the current snapshot carries (Snapshot::dnssec_keys).
+  DnssecKeysInfo DnssecKeys() const;
   std::vector<RegionInfo> Regions() const;  // sorted by name
   absl::StatusOr<RegionInfo> Region(std::string_view name) const;
   ReloadCounts reloads() const;
