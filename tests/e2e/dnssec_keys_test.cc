@@ -168,6 +168,14 @@ TEST_F(e2eDnssecKeys, StartUpLoadsKeysOfBothMakersAndListsThem) {
   EXPECT_THAT(offline.out, HasSubstr("KSK  tag " + TagOf(ksk)));
   EXPECT_THAT(offline.out, HasSubstr("CSK  tag " + TagOf(other)));
   EXPECT_THAT(offline.out, HasSubstr("created "));  // zonectl's keys carry BIND timing
+  json offline_json;
+  ASSERT_TRUE(ParsesAsJson(RunZonectl({"dnssec", "status", "--dir", keys_, "--json"}),
+                           &offline_json));
+  EXPECT_EQ(offline_json.value("key_count", 0), 3);
+  EXPECT_TRUE(FailedWithOneLine(Zonectl(server_, {"dnssec", "status", "--dir", keys_}), 2));
+  ToolRun help = RunZonectl({"dnssec", "status", "--help"});
+  ASSERT_TRUE(Succeeded(help));
+  EXPECT_THAT(help.out, HasSubstr("Usage: zonectl dnssec status"));
 
   HttpReply m = Http(server_, "GET", "/metrics");
   EXPECT_THAT(m.body, HasSubstr("steerdns_dnssec_keys{zone=\"zone.test.\",role=\"KSK\"} 1\n"));
@@ -190,6 +198,10 @@ TEST_F(e2eDnssecKeys, BadKeyFileStopsStartUpWithTheFilesMessage) {
   EXPECT_TRUE(info.exited_in_time) << "the server kept running with a bad key file";
   EXPECT_TRUE(info.exited && info.exit_code == 1) << info.Describe();
   EXPECT_THAT(errors, HasSubstr(bad + ": ")) << output;
+  // zonectl reads the folder as the server does, and says the same.
+  ToolRun offline = RunZonectl({"dnssec", "status", "--dir", keys_});
+  EXPECT_EQ(offline.exit.exit_code, 1) << offline.Describe();
+  EXPECT_THAT(offline.err, HasSubstr(bad + ": "));
 }
 
 TEST_F(e2eDnssecKeys, SighupLoadsAnAddedKeyAndRefusesACorruptOne) {
