@@ -236,7 +236,7 @@ class ControlState {
   absl::Status StartHealthChecks();
   // SIGHUP: re-reads the command-line files whose stat changed (zones still
   // managed by the command line, the latency table, the regions file, the
-  // health checks), then publishes. On error nothing changes. Logs the
+  // health checks, the --dnssec-keys folder), then publishes. On error nothing changes. Logs the
   // zones it leaves alone because they follow the data dir.
   absl::Status ReloadFiles();
   // Returns zone `origin` to its --zone files (change::FollowFile): read

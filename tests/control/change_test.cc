@@ -65,6 +65,12 @@ std::string Describe(const ControlInputs& s) {
                     " networks ", s.latency.value->region_count(), " regions",
                     s.latency_is_default ? " (default)" : "", "\n");
   }
+  if (s.dnssec_keys.value != nullptr) {
+    absl::StrAppend(&out, "dnssec keys ", Provenance(s.dnssec_keys));
+    for (const auto& [wire, keys] : *s.dnssec_keys.value)
+      for (const dnssec::KeyPair& k : keys) absl::StrAppend(&out, " ", NameToText(wire), k.key_tag);
+    absl::StrAppend(&out, "\n");
+  }
   absl::StrAppend(&out, "health checks ", Provenance(s.health_checks));
   for (const auto& c : s.health_checks.value->checks()) absl::StrAppend(&out, " ", c.id);
   absl::StrAppend(&out, "\n");
