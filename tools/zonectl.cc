@@ -586,6 +586,89 @@ int RunDnssecDs(Ctx&, const std::vector<std::string>& args, const Parsed& p) {
   return kExitOk;
 }
 
+// A BIND timing field as the API gives it: RFC 3339, or null when not set.
+Json KeyTimeJson(int64_t unix_seconds) {
+  if (unix_seconds == 0) return Json();
+  return FormatRfc3339(std::chrono::system_clock::from_time_t(unix_seconds));
+}
+
+// The key files of `dir` in GET /v1/dnssec's shape (without what only the
+// server knows: which zones it serves, when it loaded them).
+Json OfflineDnssecJson(const std::string& dir, const dns::dnssec::KeysByZone& keys) {
+  Json zones = Json::array();
+  size_t total = 0;
+  for (const auto& [wire, list] : keys) {
+    Json keys_json = Json::array();
+    for (const dns::dnssec::KeyPair& k : list) {
+      char buf[16];
+      keys_json.push_back(Json{
+          {"key_tag", k.key_tag},
+          {"algorithm", k.dnskey.algorithm},
+          {"algorithm_name", dns::dnssec::AlgorithmMnemonic(k.dnskey.algorithm, buf)},
+          {"role", dns::dnssec::KeyRoleName(k.role)},
+          {"flags", k.dnskey.flags},
+          {"key_file", k.key_path},
+          {"private_file", k.private_path},
+          {"created", KeyTimeJson(k.timing.created)},
+          {"publish", KeyTimeJson(k.timing.publish)},
+          {"activate", KeyTimeJson(k.timing.activate)},
+          {"inactive", KeyTimeJson(k.timing.inactive)},
+          {"delete", KeyTimeJson(k.timing.deleted)}});
+    }
+    total += list.size();
+    zones.push_back(Json{{"zone", dns::NameToText(wire)}, {"keys", keys_json}});
+  }
+  return Json{{"source", dir}, {"key_count", total}, {"zones", zones}};
+}
+
+// The human form of GET /v1/dnssec (or its offline twin):
+//   keys from /etc/keys, loaded 2026-12-07T20:10:00Z: 2 keys
+//   example.com. (served)
+//     KSK  tag 12345  ECDSAP256SHA256 (13)  flags 257  created 2026-...  Kexample.com.+013+12345.key
+std::string RenderDnssec(const Json& j) {
+  const Json source = j.value("source", Json());
+  if (!source.is_string()) return "no DNSSEC keys (the server runs without --dnssec-keys)\n";
+  std::string out = absl::StrCat("keys from ", source.get<std::string>());
+  const Json loaded = j.value("loaded_at", Json());
+  if (loaded.is_string()) absl::StrAppend(&out, ", loaded ", loaded.get<std::string>());
+  absl::StrAppend(&out, ": ", Field(j, "key_count"), " keys\n");
+  for (const Json& z : j.value("zones", Json::array())) {
+    absl::StrAppend(&out, Field(z, "zone"));
+    const Json served = z.value("served", Json());
+    if (served.is_boolean()) absl::StrAppend(&out, served.get<bool>() ? " (served)" : " (not served)");
+    absl::StrAppend(&out, "\n");
+    for (const Json& k : z.value("keys", Json::array())) {
+      absl::StrAppend(&out, "  ", Field(k, "role"), "  tag ", Field(k, "key_tag"), "  ",
+                      Field(k, "algorithm_name"), " (", Field(k, "algorithm"), ")  flags ",
+                      Field(k, "flags"));
+      for (const char* t : {"created", "publish", "activate", "inactive", "delete"}) {
+        const Json v = k.value(t, Json());
+        if (v.is_string()) absl::StrAppend(&out, "  ", t, " ", v.get<std::string>());
+      }
+      absl::StrAppend(&out, "  ", Field(k, "key_file"), "\n");
+    }
+  }
+  return out;
+}
+
+int RunDnssecStatus(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
+  if (p.has("server")) {
+    if (p.has("dir")) return UsageError("--dir and --server exclude each other", "dnssec status");
+    auto r = Call(ctx, [&](ApiClient& api) { return api.Get("/v1/dnssec"); });
+    if (!r) return kExitFail;
+    return Print(p, *r, RenderDnssec(r->json));
+  }
+  const std::string dir = p.has("dir") ? p.value("dir") : ".";
+  absl::StatusOr<dns::dnssec::KeysByZone> keys = dns::dnssec::LoadKeyDirectory(dir);
+  if (!keys.ok()) {
+    std::cerr << keys.status().message() << "\n";
+    return kExitFail;
+  }
+  const Json j = OfflineDnssecJson(dir, *keys);
+  std::cout << (p.has("json") ? j.dump(2) + "\n" : RenderDnssec(j));
+  return std::cout.good() ? kExitOk : Fail("cannot write to standard output");
+}
+
 // ---------------------------------------------------------------------------
 // The command table and help.
 
@@ -749,6 +832,18 @@ const std::vector<Command>& Commands() {
        "Options:\n"
        "  --dir DIR   where the K*.key and K*.private files are\n",
        {"dir"}, 1, 1, RunDnssecDs},
+      {"dnssec status", "dnssec status [--dir DIR | --server URL] [--json]",
+       "list DNSSEC keys per zone (offline, or the running server's)",
+       "Lists the key pairs per zone: role (KSK, ZSK, or CSK for a zone whose keys\n"
+       "are all alike), key tag, algorithm, flags, BIND timing fields (created,\n"
+       "publish, activate, inactive, delete, when set) and the .key file.\n"
+       "Offline it reads DIR (default: the current folder) as the server would; a\n"
+       "key file that does not load is \"file: what is wrong\" on stderr, exit\n"
+       "status 1. With --server it asks the running server (GET /v1/dnssec): the\n"
+       "keys it loaded from --dnssec-keys, when, and whether it serves each zone.\n\n"
+       "Options:\n"
+       "  --dir DIR   where the K*.key and K*.private files are\n",
+       {"dir", "json"}, 0, 0, RunDnssecStatus},
   };
   return kCommands;
 }

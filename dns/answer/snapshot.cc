@@ -102,6 +102,7 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
   auto snap = std::make_unique<Snapshot>();
   snap->zones = std::move(inputs.zones);
   if (inputs.latency != nullptr) snap->latency = std::move(inputs.latency);
+  snap->dnssec_keys = std::move(inputs.dnssec_keys);
   snap->admin = inputs.admin;
   snap->health = inputs.health;
   const geo::LatencyTable& table = *snap->latency;

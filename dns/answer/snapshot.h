@@ -29,6 +29,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "dns/answer/routed_names.h"
+#include "dns/dnssec/keys.h"
 #include "geo/health.h"
 #include "geo/latency_table.h"
 #include "geo/policy.h"
@@ -82,6 +83,10 @@ struct Snapshot {
   const geo::Ranking* default_ranking_v4 = nullptr;
   const geo::Ranking* default_ranking_v6 = nullptr;
 
+  // The DNSSEC keys (--dnssec-keys) by zone, for the online signer; null
+  // without keys. Shared with the control plane, never copied.
+  std::shared_ptr<const dnssec::KeysByZone> dnssec_keys;
+
   // The compiled form of a zone group, or nullptr (zone not in this
   // snapshot). noexcept, no allocation.
   const CompiledGroup* Compiled(const zones::RoutedGroup* g) const noexcept {
@@ -101,6 +106,7 @@ struct SnapshotInputs {
   // checked (tests).
   std::function<bool(std::string_view id)> health_check_known;
   RoutedNames* names = nullptr;         // routed owner names get ids here
+  std::shared_ptr<const dnssec::KeysByZone> dnssec_keys;  // Snapshot::dnssec_keys
 };
 
 // Compiles routed groups and resolves alias targets (which must name a

@@ -1,11 +1,14 @@
 #include "dns/control/change.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/file.h"
 #include "base/string_view.h"
 #include "dns/answer/snapshot.h"
 #include "dns/wire/name.h"
@@ -213,6 +216,43 @@ void HealthChecksLines(const Input<health::HealthChecksConfig>& checks, std::str
     lines->push_back(absl::StrCat("warning: ", w));
   lines->push_back(
       absl::StrCat(AV(how), checks.value->size(), " health checks from ", checks.source()));
+}
+
+// ---- DNSSEC keys ----
+
+// Reads the --dnssec-keys folder into next.dnssec_keys (stamped first, so
+// that a file written while it is read counts as changed next time).
+// Errors: LoadKeyDirectory's "file: what is wrong" lines, InvalidArgument.
+absl::Status LoadDnssecKeys(ControlInputs& next, const ChangeContext& ctx) {
+  const std::string& dir = ctx.config.dnssec_keys;
+  std::vector<FileStamp> stamps = StampDirectory(dir);
+  absl::StatusOr<dnssec::KeysByZone> keys = dnssec::LoadKeyDirectory(dir);
+  if (!keys.ok()) return AsInvalid(keys.status());
+  Input<dnssec::KeysByZone>& in = next.dnssec_keys;
+  in.value = std::make_shared<const dnssec::KeysByZone>(*std::move(keys));
+  in.managed_by = ManagedBy::kCommandLine;
+  in.sources = {dir};
+  in.stamps = std::move(stamps);
+  next.dnssec_keys_loaded_at = ctx.now;
+  return absl::OkStatus();
+}
+
+// What the loaded keys are: "N keys for M zones" (one zone: its name).
+std::string DnssecKeysSummary(const dnssec::KeysByZone& keys) {
+  size_t n = 0;
+  for (const auto& [zone, list] : keys) n += list.size();
+  return absl::StrCat(n, n == 1 ? " key" : " keys", " for ", keys.size(),
+                      keys.size() == 1 ? " zone" : " zones");
+}
+
+// A warning for each zone with keys that `next` does not serve.
+void UnservedKeyWarnings(const ControlInputs& next, std::vector<std::string>* lines) {
+  if (next.dnssec_keys.value == nullptr) return;
+  for (const auto& [zone, list] : *next.dnssec_keys.value) {
+    if (next.zones.count(zone) != 0) continue;
+    lines->push_back(absl::StrCat("warning: dnssec-keys: keys for zone ", NameToText(zone),
+                                  ", which is not served"));
+  }
 }
 
 // ---- Region names ----
@@ -437,6 +477,13 @@ absl::StatusOr<Transition> StartUp(const ControlInputs& current, const change::S
   if (next.zones.empty()) notes->push_back("note: no zones given (--zone ORIGIN=PATH)");
   st = StartHealthChecks(c.stored, next, ctx, notes);
   if (!st.ok()) return st;
+  if (!ctx.config.dnssec_keys.empty()) {
+    st = LoadDnssecKeys(next, ctx);
+    if (!st.ok()) return st;
+    notes->push_back(absl::StrCat("dnssec keys ", ctx.config.dnssec_keys, ": ",
+                                  DnssecKeysSummary(*next.dnssec_keys.value)));
+    UnservedKeyWarnings(next, notes);
+  }
   if (next.latency.value == nullptr && !in_use.empty()) {
     t.log.push_back(
         "note: latency record sets but no latency table: they answer in member order");
@@ -652,6 +699,17 @@ absl::StatusOr<Transition> ReloadFiles(const ControlInputs& current, ChangeConte
     latency = ctx.default_latency.table();
     changed.push_back(absl::StrCat("default latency table ", ctx.default_latency.path()));
   }
+  if (!config.dnssec_keys.empty()) {
+    const std::vector<FileStamp> stamps = StampDirectory(config.dnssec_keys);
+    if (next.dnssec_keys.value == nullptr ||
+        !StampsUnchanged(stamps, current.dnssec_keys.stamps)) {
+      st = LoadDnssecKeys(next, ctx);
+      if (!st.ok()) return st;
+      changed.push_back(absl::StrCat("dnssec keys ", config.dnssec_keys, " (",
+                                     DnssecKeysSummary(*next.dnssec_keys.value), ")"));
+      UnservedKeyWarnings(next, &t.log);
+    }
+  }
   if (changed.empty()) {
     t.snapshot = SnapshotEffect::kNone;
     t.counted = false;
@@ -721,6 +779,20 @@ std::vector<std::string> CommandLineZoneFiles(const Config& config,
     if (wire == origin_wire) return std::move(spec.second);
   }
   return {};
+}
+
+std::vector<FileStamp> StampDirectory(const std::string& dir) {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (const std::filesystem::directory_entry& e :
+       std::filesystem::directory_iterator(dir, ec)) {
+    std::error_code type_ec;
+    if (!e.is_regular_file(type_ec)) continue;
+    if (base::IsTempFileName(e.path().filename().string())) continue;
+    paths.push_back(e.path().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  return StampFiles(paths);
 }
 
 const char* ManagedByName(ManagedBy m) {

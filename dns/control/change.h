@@ -3,7 +3,8 @@
 // The control plane's state as one value, and its changes as values.
 //
 // ControlInputs holds every input the server answers from: the region
-// registry, the zones, the latency table, the health checks (each an
+// registry, the zones, the latency table, the health checks, the DNSSEC
+// keys (each an
 // Input<T>: the parsed value, who manages it, where it came from and the
 // stat of the files it was read from), plus the command-line zones
 // unloaded through the API, the region admin states set through it, and
@@ -50,6 +51,7 @@
 #include "dns/control/default_latency.h"
 #include "dns/control/file_stamp.h"
 #include "dns/control/config.h"
+#include "dns/dnssec/keys.h"
 #include "geo/latency_table.h"
 #include "geo/regions.h"
 #include "health/health_checks.h"
@@ -94,6 +96,11 @@ struct ControlInputs {
   bool latency_is_default = false;
   // Never null once started (empty: no checks).
   Input<health::HealthChecksConfig> health_checks;
+  // The DNSSEC keys of --dnssec-keys (null without the flag), with the
+  // stamps of every file of the folder (a file added, removed or changed:
+  // SIGHUP re-reads it), and when they were read (the change's ctx.now).
+  Input<dnssec::KeysByZone> dnssec_keys;
+  absl::Time dnssec_keys_loaded_at = absl::InfinitePast();
   // Region admin states set through the API or read from the data dir.
   std::map<std::string, geo::AdminState> region_states;
   // The SOA serial each zone was last served with, by wire origin (kept
@@ -208,6 +215,8 @@ struct Transition {
 // Errors (nothing changed): InvalidArgument "name:line: message" for bad
 // data (an unknown region included), NotFound for no such zone or region,
 // FailedPrecondition for follow-file of a zone without --zone files,
+// InvalidArgument "file: what is wrong" (a line per bad file) for a
+// --dnssec-keys folder with a bad key file (start-up, SIGHUP),
 // DataLoss for a data dir that no longer loads (start-up), the file's error
 // for a command-line file (start-up, SIGHUP, follow-file).
 absl::StatusOr<Transition> ApplyChange(const ControlInputs& current, const Change& change,
@@ -220,6 +229,10 @@ absl::Status ParseOrigin(std::string_view origin, std::string* wire, std::string
 // Whether `origin_wire` has --zone files in `config`, and which.
 std::vector<std::string> CommandLineZoneFiles(const Config& config,
                                               std::string_view origin_wire);
+
+// The stamps of every regular file in `dir`, by name: a file added,
+// removed or rewritten changes them (empty if `dir` cannot be listed).
+std::vector<FileStamp> StampDirectory(const std::string& dir);
 
 // The regions latency record sets of `zones` name, sorted, each once.
 std::vector<std::string> LatencyRegionsInUse(const std::map<std::string, ZoneInput>& zones);

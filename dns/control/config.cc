@@ -178,6 +178,13 @@ const Setting kSettings[] = {
          "list-health-checks` prints it), probed from one thread; an unhealthy\n"
          "member is skipped. Re-read on SIGHUP unless loaded through the API.",
      .text = &Config::health_checks},
+    {.name = "dnssec-keys", .kind = Kind::kString, .arg = "DIR",
+     .help =
+         "DNSSEC key pairs: the K<zone>+<alg>+<tag>.key/.private files that\n"
+         "dnssec-keygen, ldns-keygen or `zonectl dnssec keygen` write. Loaded at\n"
+         "start-up (a bad key file stops it) and re-read on SIGHUP when a file\n"
+         "in DIR changed (a bad one is refused; the old keys stay).",
+     .text = &Config::dnssec_keys},
     {.name = "health-check-resolver", .kind = Kind::kString, .arg = "ADDR:PORT",
      .help =
          "DNS server(s) that resolve FullyQualifiedDomainName health checks,\n"

@@ -71,6 +71,9 @@ struct Config : dns::server::ServerOptions {
   // Route 53 health checks JSON (health/health_checks.h); empty: none (or
   // the data dir's). Re-read on SIGHUP unless loaded through the API.
   std::string health_checks;
+  // Folder of DNSSEC key files (dns/dnssec/keys.h: LoadKeyDirectory);
+  // empty: no keys. Re-read on SIGHUP when a file in it changed.
+  std::string dnssec_keys;
   // DNS servers for FullyQualifiedDomainName checks, as c-ares takes them
   // ("127.0.0.1:5353,[::1]:53"); empty: /etc/resolv.conf.
   std::string health_check_resolver;

@@ -304,6 +304,7 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> ControlState::Build(const Contro
   build.admin = &admin_;
   build.health = &health_;
   build.names = &names_;
+  build.dnssec_keys = inputs.dnssec_keys.value;
   return BuildSnapshot(std::move(build));
 }
 
@@ -532,6 +533,18 @@ absl::StatusOr<ZoneInfo> ControlState::Zone(std::string_view origin) const {
   auto it = inputs_.zones.find(wire);
   if (it == inputs_.zones.end()) return absl::NotFoundError(absl::StrCat("no zone ", text, " is loaded"));
   return InfoOf(it->second);
+}
+
+DnssecKeysInfo ControlState::DnssecKeys() const {
+  absl::MutexLock lock(&mu_);
+  DnssecKeysInfo info;
+  const Input<dnssec::KeysByZone>& in = inputs_.dnssec_keys;
+  if (in.value != nullptr) info.source = in.source();
+  info.managed_by = in.managed_by;
+  info.loaded_at = inputs_.dnssec_keys_loaded_at;
+  info.keys = in.value;
+  for (const auto& [wire, e] : inputs_.zones) info.served.insert(wire);
+  return info;
 }
 
 LatencyInfo ControlState::Latency() const {

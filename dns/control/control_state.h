@@ -6,6 +6,7 @@
 //   --zone / --latency / --regions ──┐
 //   --health-checks ─────────────────┤
 //   --data-dir (DataStore)  ─────────┼─► ControlState ──BuildSnapshot──► SnapshotCell::Publish
+//   --dnssec-keys ───────────────────┤
 //   control API (PUT/POST/DELETE) ───┤    zones by origin + provenance,       (workers)
 //   SIGHUP ──────────────────────────┘    latency table, region states
 //
@@ -70,6 +71,7 @@
 #include "dns/control/data_store.h"
 #include "dns/control/default_latency.h"
 #include "dns/control/config.h"
+#include "dns/dnssec/keys.h"
 #include "dns/server/snapshot_cell.h"
 #include "geo/health.h"
 #include "health/health_checks.h"
@@ -150,6 +152,15 @@ struct HealthChecksSummary {
   bool probing = false;               // the prober thread runs
 };
 
+// The DNSSEC keys as `GET /v1/dnssec` shows them.
+struct DnssecKeysInfo {
+  std::optional<std::string> source;  // the --dnssec-keys folder; none without it
+  ManagedBy managed_by = ManagedBy::kCommandLine;
+  absl::Time loaded_at = absl::InfinitePast();  // when the key set was read
+  std::shared_ptr<const dnssec::KeysByZone> keys;  // null without --dnssec-keys
+  std::set<std::string> served;  // wire origins of the zones served now
+};
+
 // Reload bookkeeping for status and metrics.
 struct ReloadCounts {
   uint64_t api = 0, api_failures = 0;        // control API changes
@@ -225,7 +236,7 @@ class ControlState {
   absl::Status StartHealthChecks();
   // SIGHUP: re-reads the command-line files whose stat changed (zones still
   // managed by the command line, the latency table, the regions file, the
-  // health checks), then publishes. On error nothing changes. Logs the
+  // health checks, the --dnssec-keys folder), then publishes. On error nothing changes. Logs the
   // zones it leaves alone because they follow the data dir.
   absl::Status ReloadFiles();
   // Returns zone `origin` to its --zone files (change::FollowFile): read
@@ -239,6 +250,8 @@ class ControlState {
   std::vector<ZoneInfo> Zones() const;  // sorted by origin
   absl::StatusOr<ZoneInfo> Zone(std::string_view origin) const;
   LatencyInfo Latency() const;
+  // The keys the current snapshot carries (Snapshot::dnssec_keys).
+  DnssecKeysInfo DnssecKeys() const;
   std::vector<RegionInfo> Regions() const;  // sorted by name
   absl::StatusOr<RegionInfo> Region(std::string_view name) const;
   ReloadCounts reloads() const;

@@ -20,6 +20,8 @@
 #include "base/errno_status.h"
 #include "dns/control/explain_query.h"
 #include "dns/control/metrics.h"
+#include "dns/dnssec/algorithm.h"
+#include "dns/dnssec/keys.h"
 #include "dns/wire/name.h"
 #include "dns/server/net.h"
 #include "httplib.h"
@@ -100,6 +102,46 @@ json ProvenanceJson(const std::optional<std::string>& source, ManagedBy managed_
 json LatencyJson(const LatencyInfo& l) {
   json j = ProvenanceJson(l.source, l.managed_by);
   j.update(json{{"networks", l.networks}, {"regions", l.regions}, {"rankings", l.rankings}});
+  return j;
+}
+
+// A BIND timing field: RFC 3339, or null when not set.
+json KeyTimeJson(int64_t unix_seconds) {
+  return unix_seconds == 0 ? json(nullptr) : json(Rfc3339(absl::FromUnixSeconds(unix_seconds)));
+}
+
+json DnssecJson(const DnssecKeysInfo& d) {
+  json j = ProvenanceJson(d.source, d.managed_by);
+  j["loaded_at"] = d.keys != nullptr ? json(Rfc3339(d.loaded_at)) : json(nullptr);
+  json zones_json = json::array();
+  size_t total = 0;
+  if (d.keys != nullptr) {
+    for (const auto& [wire, keys] : *d.keys) {
+      json keys_json = json::array();
+      for (const dnssec::KeyPair& k : keys) {
+        char buf[16];
+        keys_json.push_back(json{
+            {"key_tag", k.key_tag},
+            {"algorithm", k.dnskey.algorithm},
+            {"algorithm_name", dnssec::AlgorithmMnemonic(k.dnskey.algorithm, buf)},
+            {"role", dnssec::KeyRoleName(k.role)},
+            {"flags", k.dnskey.flags},
+            {"key_file", k.key_path},
+            {"private_file", k.private_path},
+            {"created", KeyTimeJson(k.timing.created)},
+            {"publish", KeyTimeJson(k.timing.publish)},
+            {"activate", KeyTimeJson(k.timing.activate)},
+            {"inactive", KeyTimeJson(k.timing.inactive)},
+            {"delete", KeyTimeJson(k.timing.deleted)}});
+      }
+      total += keys.size();
+      zones_json.push_back(json{{"zone", NameToText(wire)},
+                                {"served", d.served.count(wire) != 0},
+                                {"keys", keys_json}});
+    }
+  }
+  j["key_count"] = total;
+  j["zones"] = zones_json;
   return j;
 }
 
@@ -513,6 +555,11 @@ void PutLatency(const Endpoint& e, const httplib::Request& req, const std::strin
            json{{"networks", l->networks}, {"regions", l->regions}, {"rankings", l->rankings}});
 }
 
+void GetDnssec(const Endpoint& e, const httplib::Request&, const std::string&,
+               httplib::Response& res) {
+  SendJson(res, 200, DnssecJson(e.state.DnssecKeys()));
+}
+
 void GetHealthChecks(const Endpoint& e, const httplib::Request&, const std::string&,
                      httplib::Response& res) {
   json checks = json::array();
@@ -634,6 +681,7 @@ constexpr Route kRoutes[] = {
     {"PUT", "/v1/latency/?", PutLatency},
     {"GET", "/v1/health-checks/?", GetHealthChecks},
     {"PUT", "/v1/health-checks/?", PutHealthChecks},
+    {"GET", "/v1/dnssec/?", GetDnssec},
     {"GET", "/v1/regions/?", ListRegions},
     {"GET", "/v1/regions/([^/]+)/?", GetRegion},
     {"POST", "/v1/regions/([^/]+)/?", PostRegion},

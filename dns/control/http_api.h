@@ -1,7 +1,8 @@
 // File: dns/control/http_api.h
 //
 // The HTTP/1.1 control API (docs/control-api.md is the contract): zones,
-// change batches, the latency table, health checks, regions and drain,
+// change batches, the latency table, health checks, the DNSSEC keys,
+// regions and drain,
 // explain, status and /metrics, served with cpp-httplib on its own
 // threads. Handlers only translate HTTP to ControlState calls (which own
 // the data and do the build → validate → persist → publish) and read the

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dns/answer/answer.h"
+#include "dns/dnssec/keys.h"
+#include "dns/wire/name.h"
 
 namespace dns::control {
 namespace {
@@ -126,6 +128,18 @@ MetricsData CollectMetrics(const dns::server::Server* server, const ControlState
     m.checks = h.status.checks;
     m.failures = h.status.failures;
     d.health_checks.push_back(std::move(m));
+  }
+  const DnssecKeysInfo keys = state.DnssecKeys();
+  if (keys.keys != nullptr) {
+    for (const auto& [wire, list] : *keys.keys) {
+      for (dnssec::KeyRole role :
+           {dnssec::KeyRole::kKsk, dnssec::KeyRole::kZsk, dnssec::KeyRole::kCsk}) {
+        const size_t n = std::count_if(list.begin(), list.end(),
+                                       [&](const dnssec::KeyPair& k) { return k.role == role; });
+        if (n == 0) continue;
+        d.dnssec_keys.push_back(DnssecKeyMetric{NameToText(wire), dnssec::KeyRoleName(role), n});
+      }
+    }
   }
   return d;
 }
@@ -283,6 +297,12 @@ std::string FormatMetrics(const MetricsData& d) {
              "Probe results that failed (before Inverted), per health check.");
     for (const HealthMetric& h : d.health_checks)
       f.Sample({"id", h.id}, static_cast<double>(h.failures));
+  }
+  {
+    Family f(&out, "dnssec_keys", "gauge",
+             "DNSSEC keys loaded from --dnssec-keys, by zone and role (KSK, ZSK, CSK).");
+    for (const DnssecKeyMetric& k : d.dnssec_keys)
+      f.Sample({"zone", k.zone, "role", k.role}, static_cast<double>(k.keys));
   }
   return out;
 }

@@ -33,6 +33,8 @@
 //   health_check_last_latency_seconds{id}       last probe, connect to result
 //   health_check_checks_total{id}               probe results
 //   health_check_failures_total{id}             failed results (before Inverted)
+//   dnssec_keys{zone,role}                      keys loaded from --dnssec-keys,
+//                                               by zone and KSK | ZSK | CSK
 //   start_time_seconds, build_info{version}
 //
 // Thread safety: CollectMetrics may run on any control thread.
@@ -84,6 +86,11 @@ struct HealthMetric {
   uint64_t checks = 0, failures = 0;
 };
 
+struct DnssecKeyMetric {
+  std::string zone, role;  // presentation form; "KSK" | "ZSK" | "CSK"
+  size_t keys = 0;
+};
+
 struct MetricsData {
   std::string version;
   double start_time_seconds = 0;
@@ -93,6 +100,7 @@ struct MetricsData {
   std::vector<ZoneMetric> zones;
   std::vector<RegionMetric> regions;
   std::vector<HealthMetric> health_checks;  // config order
+  std::vector<DnssecKeyMetric> dnssec_keys;  // by zone (wire order), then role
   ReloadCounts reloads;
 };
 

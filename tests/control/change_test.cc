@@ -4,7 +4,12 @@
 // same holds through ControlState::Commit.
 #include "dns/control/change.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +28,7 @@ namespace dns::control {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kRouted[] = R"({"ResourceRecordSets": [
   {"Name": "app.other.test.", "Type": "A", "SetIdentifier": "euw1", "Region": "eu-west-1",
@@ -58,6 +64,12 @@ std::string Describe(const ControlInputs& s) {
     absl::StrAppend(&out, "latency ", Provenance(s.latency), " ", s.latency.value->network_count(),
                     " networks ", s.latency.value->region_count(), " regions",
                     s.latency_is_default ? " (default)" : "", "\n");
+  }
+  if (s.dnssec_keys.value != nullptr) {
+    absl::StrAppend(&out, "dnssec keys ", Provenance(s.dnssec_keys));
+    for (const auto& [wire, keys] : *s.dnssec_keys.value)
+      for (const dnssec::KeyPair& k : keys) absl::StrAppend(&out, " ", NameToText(wire), k.key_tag);
+    absl::StrAppend(&out, "\n");
   }
   absl::StrAppend(&out, "health checks ", Provenance(s.health_checks));
   for (const auto& c : s.health_checks.value->checks()) absl::StrAppend(&out, " ", c.id);
@@ -527,6 +539,122 @@ TEST_F(ChangeStepTest, ARegionsFileThatDropsARegionInUseIsRefused) {
   EXPECT_THAT(std::string(st.message()),
               HasSubstr("set-identifier='use1']: unknown region 'us-east-1' (did you mean "
                         "'us-east-2'?)"));
+}
+
+// ---------------------------------------------------------------------------
+// DNSSEC keys (--dnssec-keys): read at start-up and on SIGHUP when a file
+// of the folder changed; a bad key file refuses the change, the old keys
+// stay; the snapshot carries the keys.
+
+class DnssecKeysChangeTest : public ChangeStepTest {
+ protected:
+  void SetUp() override {
+    ChangeStepTest::SetUp();
+    keys_ = dir_ + "/keys";
+    ASSERT_EQ(mkdir(keys_.c_str(), 0700), 0);
+    config_.dnssec_keys = keys_;
+  }
+  // A new key pair for `origin` written into keys_; its .key path.
+  std::string AddKey(const std::string& origin, bool ksk) {
+    absl::StatusOr<dnssec::KeyPair> pair =
+        dnssec::GenerateKeyPair(Wire(origin), 13, ksk, absl::ToUnixSeconds(now_));
+    EXPECT_TRUE(pair.ok()) << pair.status();
+    if (!pair.ok()) return "";
+    absl::Status st = dnssec::WriteKeyPair(keys_, &*pair);
+    EXPECT_TRUE(st.ok()) << st;
+    return pair->key_path;
+  }
+  // "origin role" of every key loaded, sorted.
+  std::vector<std::string> Keys() const {
+    std::vector<std::string> out;
+    if (state_.dnssec_keys.value == nullptr) return out;
+    for (const auto& [wire, list] : *state_.dnssec_keys.value)
+      for (const dnssec::KeyPair& k : list)
+        out.push_back(absl::StrCat(NameToText(wire), " ", dnssec::KeyRoleName(k.role)));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::string keys_;
+};
+
+TEST_F(DnssecKeysChangeTest, StartUpLoadsTheKeysAndWarnsOfZonesNotServed) {
+  AddKey("example.test.", /*ksk=*/true);
+  AddKey("example.test.", /*ksk=*/false);
+  AddKey("elsewhere.test.", /*ksk=*/false);
+  ASSERT_TRUE(Apply(change::StartUp{}).ok()) << log_;
+  EXPECT_EQ(Keys(), (std::vector<std::string>{"elsewhere.test. CSK", "example.test. KSK",
+                                              "example.test. ZSK"}));
+  EXPECT_EQ(state_.dnssec_keys.source(), keys_);
+  EXPECT_EQ(state_.dnssec_keys.stamps.size(), 6u);  // .key and .private of each
+  EXPECT_EQ(state_.dnssec_keys_loaded_at, now_);
+  EXPECT_THAT(log_, HasSubstr("dnssec keys " + keys_ + ": 3 keys for 2 zones"));
+  EXPECT_THAT(log_,
+              HasSubstr("warning: dnssec-keys: keys for zone elsewhere.test., which is not served"));
+  EXPECT_THAT(log_, Not(HasSubstr("keys for zone example.test.")));
+}
+
+TEST_F(DnssecKeysChangeTest, WithoutTheFlagThereAreNoKeys) {
+  config_.dnssec_keys.clear();
+  AddKey("example.test.", /*ksk=*/false);
+  ASSERT_TRUE(Apply(change::StartUp{}).ok()) << log_;
+  EXPECT_EQ(state_.dnssec_keys.value, nullptr);
+  ASSERT_TRUE(Apply(change::ReloadFiles{}).ok()) << log_;
+  EXPECT_EQ(state_.dnssec_keys.value, nullptr);
+}
+
+TEST_F(DnssecKeysChangeTest, ABadKeyFileStopsStartUpNamingTheFile) {
+  const std::string key = AddKey("example.test.", /*ksk=*/false);
+  WriteText(key, "example.test. IN DNSKEY 256 3 13 !!!\n");
+  absl::Status st = Apply(change::StartUp{});
+  EXPECT_TRUE(absl::IsInvalidArgument(st)) << st;
+  EXPECT_THAT(st.message(), HasSubstr(key + ": "));
+  // A folder that is not there: the same kind of error, naming it.
+  config_.dnssec_keys = dir_ + "/missing";
+  st = Apply(change::StartUp{});
+  EXPECT_TRUE(absl::IsInvalidArgument(st)) << st;
+  EXPECT_THAT(st.message(), HasSubstr(dir_ + "/missing: cannot open folder"));
+}
+
+TEST_F(DnssecKeysChangeTest, SighupReadsAChangedFolderAndKeepsTheOldKeysOnError) {
+  AddKey("example.test.", /*ksk=*/true);
+  ASSERT_TRUE(Apply(change::StartUp{}).ok()) << log_;
+  EXPECT_EQ(Keys(), (std::vector<std::string>{"example.test. CSK"}));
+  const std::string zsk = AddKey("example.test.", /*ksk=*/false);
+  now_ += absl::Seconds(10);
+  ASSERT_TRUE(Apply(change::ReloadFiles{}).ok()) << log_;
+  EXPECT_EQ(Keys(), (std::vector<std::string>{"example.test. KSK", "example.test. ZSK"}));
+  EXPECT_THAT(log_, HasSubstr("dnssec keys " + keys_ + " (2 keys for 1 zone)"));
+  EXPECT_EQ(state_.dnssec_keys_loaded_at, now_);
+
+  // Corrupted: refused with the file's message; nothing changes.
+  const std::shared_ptr<const dnssec::KeysByZone> before = state_.dnssec_keys.value;
+  const std::string priv = zsk.substr(0, zsk.size() - 4) + ".private";
+  WriteText(priv, "Private-key-format: v1.3\nAlgorithm: 13 (ECDSAP256SHA256)\nPrivateKey: AAAA\n");
+  absl::Status st = Apply(change::ReloadFiles{});
+  EXPECT_TRUE(absl::IsInvalidArgument(st)) << st;
+  EXPECT_THAT(st.message(), HasSubstr(priv + ": "));
+  EXPECT_EQ(state_.dnssec_keys.value, before);
+
+  // Removed: the KSK alone again, a CSK.
+  ASSERT_EQ(unlink(priv.c_str()), 0);
+  ASSERT_EQ(unlink(zsk.c_str()), 0);
+  ASSERT_TRUE(Apply(change::ReloadFiles{}).ok()) << log_;
+  EXPECT_EQ(Keys(), (std::vector<std::string>{"example.test. CSK"}));
+}
+
+TEST_F(DnssecKeysChangeTest, TheSnapshotCarriesTheKeys) {
+  AddKey("example.test.", /*ksk=*/false);
+  absl::StatusOr<std::unique_ptr<ControlState>> cs =
+      ControlState::Create(config_, [](const std::string&) {});
+  ASSERT_TRUE(cs.ok()) << cs.status();
+  const DnssecKeysInfo info = (*cs)->DnssecKeys();
+  ASSERT_NE(info.keys, nullptr);
+  EXPECT_EQ(info.source, keys_);
+  EXPECT_EQ(info.served, (std::set<std::string>{Wire("example.test.")}));
+  std::unique_ptr<const Snapshot> snap = (*cs)->TakeInitialSnapshot();
+  ASSERT_NE(snap, nullptr);
+  EXPECT_EQ(snap->dnssec_keys, info.keys);  // shared, not copied
+  ASSERT_EQ(snap->dnssec_keys->count(Wire("example.test.")), 1u);
 }
 
 }  // namespace

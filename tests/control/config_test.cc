@@ -73,6 +73,13 @@ TEST(ConfigTest, HealthCheckResolverFlagAndKey) {
   ASSERT_TRUE(LoadConfigText("health-check-resolver: \"[::1]:53\"\n", "c.yaml", &y).ok());
   EXPECT_EQ(y.health_check_resolver, "[::1]:53");
   EXPECT_THAT(UsageText(), HasSubstr("--health-check-resolver"));
+  absl::StatusOr<Config> k = Parse({"--dnssec-keys", "/etc/steerdns/keys"});
+  ASSERT_TRUE(k.ok()) << k.status();
+  EXPECT_EQ(k->dnssec_keys, "/etc/steerdns/keys");
+  Config ky;
+  ASSERT_TRUE(LoadConfigText("dnssec-keys: keys\n", "c.yaml", &ky).ok());
+  EXPECT_EQ(ky.dnssec_keys, "keys");
+  EXPECT_THAT(UsageText(), HasSubstr("--dnssec-keys DIR"));
 }
 
 TEST(ConfigTest, XdpFlagAndKey) {

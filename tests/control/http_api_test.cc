@@ -248,6 +248,22 @@ TEST_F(LiveApiTest, HealthChecksGetAndPut) {
   EXPECT_EQ(del->status, 405);
 }
 
+TEST_F(LiveApiTest, DnssecWithoutKeysIsEmpty) {
+  httplib::Result r = Get("/v1/dnssec", "s3cret");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  nlohmann::json j = nlohmann::json::parse(r->body);
+  EXPECT_TRUE(j.at("source").is_null());
+  EXPECT_TRUE(j.at("loaded_at").is_null());
+  EXPECT_EQ(j.at("key_count"), 0);
+  EXPECT_EQ(j.at("zones").size(), 0u);
+  httplib::Client cli("127.0.0.1", port_);
+  httplib::Result put = cli.Put("/v1/dnssec", {{"Authorization", "Bearer s3cret"}}, "",
+                                "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 405);
+}
+
 TEST_F(LiveApiTest, PortAlreadyTakenIsAClearError) {
   ControlApiOptions o;
   o.address = api_->address();

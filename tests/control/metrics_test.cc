@@ -46,6 +46,7 @@ MetricsData Sample() {
   d.reloads.api = 3;
   d.reloads.generation = 4;
   d.health_checks = {{"hc-eu", "HTTP", false, 0.0125, 40, 3}, {"hc-us", "TCP", true, 0.0003, 41, 0}};
+  d.dnssec_keys = {{"example.com.", "KSK", 1}, {"example.com.", "ZSK", 2}};
   return d;
 }
 
@@ -80,7 +81,8 @@ TEST(MetricsTest, EveryFamilyHasHelpAndTypeBeforeItsSamples) {
                              "steerdns_zone_serial", "steerdns_region_state",
                              "steerdns_truncated_total", "steerdns_ecs_queries_total",
                              "steerdns_queries_dropped_total",
-                             "steerdns_default_latency_rankings_total"}) {
+                             "steerdns_default_latency_rankings_total",
+                             "steerdns_dnssec_keys"}) {
     EXPECT_TRUE(typed.count(family)) << family;
   }
 }
@@ -108,6 +110,8 @@ TEST(MetricsTest, SamplesCarryTheCountersAndEscapedLabels) {
   EXPECT_THAT(text, HasSubstr("steerdns_health_check_last_latency_seconds{id=\"hc-eu\"} 0.0125"));
   EXPECT_THAT(text, HasSubstr("steerdns_health_check_checks_total{id=\"hc-eu\"} 40\n"));
   EXPECT_THAT(text, HasSubstr("steerdns_health_check_failures_total{id=\"hc-eu\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr("steerdns_dnssec_keys{zone=\"example.com.\",role=\"KSK\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("steerdns_dnssec_keys{zone=\"example.com.\",role=\"ZSK\"} 2\n"));
   // Zero cells of the qtype x rcode matrix are left out.
   EXPECT_THAT(text, ::testing::Not(HasSubstr("qtype=\"MX\"")));
 }

@@ -1,0 +1,245 @@
+// End to end, the real `steerdns` and `zonectl` (issue 16): DNSSEC keys as
+// server configuration (--dnssec-keys DIR).
+//   - Keys made at test time by `zonectl dnssec keygen` and by ldns-keygen
+//     (ldnsutils) are loaded at start-up and listed by GET /v1/dnssec,
+//     `zonectl dnssec status --server` (and offline with --dir), and
+//     /metrics (steerdns_dnssec_keys{zone,role}).
+//   - A bad key file stops start-up: exit 1 with "file: what is wrong".
+//   - SIGHUP after a key is added: listed; after a key file is corrupted:
+//     "refused: SIGHUP reload from pid N: file: ..." and the old keys stay.
+//   - Keys for a zone that is not served: a warning line, no error.
+// Only 127.0.0.1 is used; every wait is bounded.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/control_client.h"
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/server_process.h"
+#include "tests/require.h"
+
+namespace e2e {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+constexpr char kOrigin[] = "zone.test.";
+constexpr char kLdnsKeygen[] = "/usr/bin/ldns-keygen";
+
+bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+// The first line of `s`, without the newline.
+std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+class e2eDnssecKeys : public TempDirTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(TempDirTest::SetUp());
+    zone_path_ = WriteTemp("zone.test.zone",
+                           "$ORIGIN zone.test.\n$TTL 300\n"
+                           "@ IN SOA ns1 hostmaster 1 3600 600 86400 60\n"
+                           "@ IN NS ns1\nns1 IN A 192.0.2.1\n");
+    keys_ = tmp_ + "/keys";
+    ASSERT_EQ(mkdir(keys_.c_str(), 0700), 0);
+  }
+  void TearDown() override {
+    if (server_.IsRunning()) {
+      EXPECT_TRUE(server_.Stop()) << "clean shutdown on SIGTERM";
+    }
+  }
+
+  // `zonectl dnssec keygen ZONE [--ksk]` into keys_; the base name.
+  std::string Keygen(const std::string& zone, bool ksk, const std::string& alg = "ecdsap256") {
+    std::vector<std::string> args = {"dnssec", "keygen", zone, "--algorithm", alg,
+                                     "--dir", keys_};
+    if (ksk) args.push_back("--ksk");
+    ToolRun r = RunZonectl(args);
+    EXPECT_TRUE(Succeeded(r));
+    return FirstLine(r.out);
+  }
+  // ldns-keygen -a ED25519 ZONE in keys_; the base name ("" without the tool).
+  std::string LdnsKeygen(const std::string& zone) {
+    std::string out;
+    ExitInfo e = RunProgram({"/bin/sh", "-c",
+                             "cd '" + keys_ + "' && " + kLdnsKeygen + " -a ED25519 " + zone},
+                            10s, &out);
+    EXPECT_TRUE(e.exited && e.exit_code == 0) << e.Describe() << out;
+    return FirstLine(out);
+  }
+
+  testing::AssertionResult StartServer() {
+    ServerOptions o;
+    o.control = true;
+    o.threads = 1;
+    o.zones = {std::string(kOrigin) + "=" + zone_path_};
+    o.extra_args = {"--dnssec-keys", keys_};
+    return server_.Start(o);
+  }
+  void Sighup(const std::string& done) {
+    const size_t before = server_.Log().size();
+    ASSERT_EQ(kill(server_.pid(), SIGHUP), 0);
+    ASSERT_TRUE(PollUntil([&] { return server_.Log().find(done, before) != std::string::npos; },
+                          5000ms))
+        << "no '" << done << "' after SIGHUP:\n"
+        << server_.Log().substr(before);
+  }
+  // GET /v1/dnssec: "zone tag role" for every key listed.
+  std::set<std::string> ApiKeys(json* whole = nullptr) {
+    HttpReply r = Http(server_, "GET", "/v1/dnssec");
+    EXPECT_EQ(r.status, 200) << r.Describe();
+    if (whole != nullptr) *whole = r.body_json;
+    std::set<std::string> out;
+    for (const json& z : r.body_json.value("zones", json::array())) {
+      for (const json& k : z.value("keys", json::array())) {
+        out.insert(z.value("zone", "") + " " + std::to_string(k.value("key_tag", 0)) + " " +
+                   k.value("role", ""));
+      }
+    }
+    return out;
+  }
+
+  std::string zone_path_, keys_;
+  ServerProcess server_;
+};
+
+// "Kzone.test.+013+12345" -> "12345" (without leading zeros).
+std::string TagOf(const std::string& base) {
+  return std::to_string(std::stoi(base.substr(base.rfind('+') + 1)));
+}
+
+TEST_F(e2eDnssecKeys, StartUpLoadsKeysOfBothMakersAndListsThem) {
+  STEER_REQUIRE(access(kLdnsKeygen, X_OK) == 0, "ldnsutils (ldns-keygen) is not installed");
+  const std::string ksk = Keygen(kOrigin, /*ksk=*/true);
+  const std::string zsk = Keygen(kOrigin, /*ksk=*/false, "ed25519");
+  const std::string other = LdnsKeygen("other.test");  // a zone not served
+  ASSERT_FALSE(ksk.empty() || zsk.empty() || other.empty());
+  ASSERT_TRUE(StartServer());
+  EXPECT_THAT(server_.Log(), HasSubstr("dnssec keys " + keys_ + ": 3 keys for 2 zones"));
+  EXPECT_THAT(server_.Log(),
+              HasSubstr("warning: dnssec-keys: keys for zone other.test., which is not served"));
+
+  json j;
+  const std::set<std::string> keys = ApiKeys(&j);
+  EXPECT_EQ(keys, (std::set<std::string>{"zone.test. " + TagOf(ksk) + " KSK",
+                                         "zone.test. " + TagOf(zsk) + " ZSK",
+                                         "other.test. " + TagOf(other) + " CSK"}))
+      << j.dump(2);
+  EXPECT_EQ(j.value("source", ""), keys_);
+  EXPECT_EQ(j.value("key_count", 0), 3);
+  EXPECT_TRUE(j.value("loaded_at", json()).is_string()) << j.dump(2);
+  EXPECT_EQ(NonSnakeKey(j), "");
+  for (const json& z : j["zones"]) {
+    EXPECT_EQ(z.value("served", false), z.value("zone", "") == kOrigin) << z.dump();
+    for (const json& k : z["keys"]) {
+      const std::string file = k.value("key_file", "");
+      EXPECT_EQ(file.rfind(keys_ + "/K", 0), 0u) << file;
+      EXPECT_EQ(k.value("private_file", ""), file.substr(0, file.size() - 4) + ".private");
+      EXPECT_EQ(k.value("algorithm", 0), file.find("+015+") != std::string::npos ? 15 : 13);
+    }
+  }
+
+  // zonectl asks the server, and reads the folder offline: the same keys.
+  ToolRun online = Zonectl(server_, {"dnssec", "status"});
+  ASSERT_TRUE(Succeeded(online));
+  EXPECT_THAT(online.out, HasSubstr("zone.test. (served)"));
+  EXPECT_THAT(online.out, HasSubstr("other.test. (not served)"));
+  EXPECT_THAT(online.out, HasSubstr("KSK  tag " + TagOf(ksk) + "  ECDSAP256SHA256 (13)  flags 257"));
+  EXPECT_THAT(online.out, HasSubstr("ZSK  tag " + TagOf(zsk) + "  ED25519 (15)  flags 256"));
+  EXPECT_THAT(online.out, HasSubstr("CSK  tag " + TagOf(other) + "  ED25519 (15)"));
+  ToolRun offline = RunZonectl({"dnssec", "status", "--dir", keys_});
+  ASSERT_TRUE(Succeeded(offline));
+  EXPECT_THAT(offline.out, HasSubstr("KSK  tag " + TagOf(ksk)));
+  EXPECT_THAT(offline.out, HasSubstr("CSK  tag " + TagOf(other)));
+  EXPECT_THAT(offline.out, HasSubstr("created "));  // zonectl's keys carry BIND timing
+  json offline_json;
+  ASSERT_TRUE(ParsesAsJson(RunZonectl({"dnssec", "status", "--dir", keys_, "--json"}),
+                           &offline_json));
+  EXPECT_EQ(offline_json.value("key_count", 0), 3);
+  EXPECT_TRUE(FailedWithOneLine(Zonectl(server_, {"dnssec", "status", "--dir", keys_}), 2));
+  ToolRun help = RunZonectl({"dnssec", "status", "--help"});
+  ASSERT_TRUE(Succeeded(help));
+  EXPECT_THAT(help.out, HasSubstr("Usage: zonectl dnssec status"));
+
+  HttpReply m = Http(server_, "GET", "/metrics");
+  EXPECT_THAT(m.body, HasSubstr("steerdns_dnssec_keys{zone=\"zone.test.\",role=\"KSK\"} 1\n"));
+  EXPECT_THAT(m.body, HasSubstr("steerdns_dnssec_keys{zone=\"zone.test.\",role=\"ZSK\"} 1\n"));
+  EXPECT_THAT(m.body, HasSubstr("steerdns_dnssec_keys{zone=\"other.test.\",role=\"CSK\"} 1\n"));
+}
+
+TEST_F(e2eDnssecKeys, BadKeyFileStopsStartUpWithTheFilesMessage) {
+  const std::string ksk = Keygen(kOrigin, /*ksk=*/true);
+  ASSERT_FALSE(ksk.empty());
+  const std::string bad = keys_ + "/" + ksk + ".key";
+  ASSERT_TRUE(WriteFile(bad, "zone.test. IN DNSKEY 257 3 13 not-base64!\n"));
+  const uint16_t port = PickFreePort();
+  ASSERT_NE(port, 0);
+  std::string output, errors;
+  ExitInfo info = RunBinary({"--listen", "127.0.0.1:" + std::to_string(port), "--control", "off",
+                             "--zone", std::string(kOrigin) + "=" + zone_path_, "--dnssec-keys",
+                             keys_},
+                            10s, &output, &errors);
+  EXPECT_TRUE(info.exited_in_time) << "the server kept running with a bad key file";
+  EXPECT_TRUE(info.exited && info.exit_code == 1) << info.Describe();
+  EXPECT_THAT(errors, HasSubstr(bad + ": ")) << output;
+  // zonectl reads the folder as the server does, and says the same.
+  ToolRun offline = RunZonectl({"dnssec", "status", "--dir", keys_});
+  EXPECT_EQ(offline.exit.exit_code, 1) << offline.Describe();
+  EXPECT_THAT(offline.err, HasSubstr(bad + ": "));
+}
+
+TEST_F(e2eDnssecKeys, SighupLoadsAnAddedKeyAndRefusesACorruptOne) {
+  const std::string ksk = Keygen(kOrigin, /*ksk=*/true);
+  ASSERT_FALSE(ksk.empty());
+  ASSERT_TRUE(StartServer());
+  EXPECT_EQ(ApiKeys(), (std::set<std::string>{"zone.test. " + TagOf(ksk) + " CSK"}));
+
+  // A ZSK added: the KSK is one now.
+  const std::string zsk = Keygen(kOrigin, /*ksk=*/false);
+  ASSERT_FALSE(zsk.empty());
+  Sighup("SIGHUP: reloaded");
+  EXPECT_THAT(server_.Log(), HasSubstr("dnssec keys " + keys_ + " (2 keys for 1 zone)"));
+  const std::set<std::string> two = {"zone.test. " + TagOf(ksk) + " KSK",
+                                     "zone.test. " + TagOf(zsk) + " ZSK"};
+  EXPECT_EQ(ApiKeys(), two);
+
+  // The ZSK's private key corrupted: refused, the two keys stay.
+  const std::string bad = keys_ + "/" + zsk + ".private";
+  ASSERT_TRUE(WriteFile(bad, "Private-key-format: v1.3\nAlgorithm: 13 (ECDSAP256SHA256)\n"
+                             "PrivateKey: AAAA\n"));
+  Sighup("refused: SIGHUP reload from pid " + std::to_string(getpid()) + ": ");
+  const std::string log = server_.Log();
+  const size_t at = log.rfind("refused: SIGHUP reload from pid");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_THAT(log.substr(at, log.find('\n', at) - at), HasSubstr(keys_ + "/" + zsk + ".private: "))
+      << log.substr(at);
+  EXPECT_EQ(ApiKeys(), two);
+  ToolRun status = Zonectl(server_, {"dnssec", "status"});
+  ASSERT_TRUE(Succeeded(status));
+  EXPECT_THAT(status.out, HasSubstr("ZSK  tag " + TagOf(zsk)));
+
+  // Mended (the key removed): reloaded again.
+  ASSERT_EQ(unlink(bad.c_str()), 0);
+  ASSERT_EQ(unlink((keys_ + "/" + zsk + ".key").c_str()), 0);
+  Sighup("SIGHUP: reloaded");
+  EXPECT_EQ(ApiKeys(), (std::set<std::string>{"zone.test. " + TagOf(ksk) + " CSK"}));
+}
+
+}  // namespace
+}  // namespace e2e
