@@ -183,7 +183,9 @@ const Setting kSettings[] = {
          "DNSSEC key pairs: the K<zone>+<alg>+<tag>.key/.private files that\n"
          "dnssec-keygen, ldns-keygen or `zonectl dnssec keygen` write. Loaded at\n"
          "start-up (a bad key file stops it) and re-read on SIGHUP when a file\n"
-         "in DIR changed (a bad one is refused; the old keys stay).",
+         "in DIR changed (a bad one is refused; the old keys stay). Listed by\n"
+         "GET /v1/dnssec; not used for signing yet (pre-signed zones are served\n"
+         "as signed; online signing is to come).",
      .text = &Config::dnssec_keys},
     {.name = "health-check-resolver", .kind = Kind::kString, .arg = "ADDR:PORT",
      .help =
