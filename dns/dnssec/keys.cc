@@ -420,6 +420,33 @@ absl::StatusOr<std::string> PrivateKey::PrivateFileText(const KeyTiming& timing)
 // ---------------------------------------------------------------------------
 // Key pairs and folders.
 
+const char* KeyStateName(KeyState state) {
+  switch (state) {
+    case KeyState::kGenerated: return "generated";
+    case KeyState::kPublished: return "published";
+    case KeyState::kActive: return "active";
+    case KeyState::kRetired: return "retired";
+    case KeyState::kRemoved: return "removed";
+  }
+  return "?";
+}
+
+KeyState KeyStateAt(const KeyTiming& t, int64_t now) {
+  const auto reached = [now](int64_t at) { return at != 0 && at <= now; };
+  if (reached(t.deleted)) return KeyState::kRemoved;
+  if (t.publish != 0 && !reached(t.publish)) return KeyState::kGenerated;
+  if (reached(t.inactive)) return KeyState::kRetired;
+  if (t.activate != 0 && !reached(t.activate)) return KeyState::kPublished;
+  return KeyState::kActive;
+}
+
+int64_t NextKeyEvent(const KeyTiming& t, int64_t now) {
+  int64_t next = 0;
+  for (int64_t at : {t.publish, t.activate, t.inactive, t.deleted})
+    if (at > now && (next == 0 || at < next)) next = at;
+  return next;
+}
+
 const char* KeyRoleName(KeyRole role) {
   switch (role) {
     case KeyRole::kKsk: return "KSK";

@@ -80,6 +80,26 @@ struct KeyTiming {
   int64_t deleted = 0;  // "Delete:"
 };
 
+// Where a key stands at a moment, by its timing (RFC 7583 §3.1's terms;
+// an unset time never stops a step):
+//   kGenerated  before Publish: not in the DNSKEY RRset
+//   kPublished  Publish <= now < Activate: in the DNSKEY RRset, not signing
+//   kActive     Activate <= now < Inactive: published and signing
+//   kRetired    Inactive <= now < Delete: still published, no longer signing
+//   kRemoved    Delete <= now: gone from the DNSKEY RRset
+enum class KeyState : uint8_t { kGenerated, kPublished, kActive, kRetired, kRemoved };
+// "generated", "published", "active", "retired", "removed".
+const char* KeyStateName(KeyState state);
+KeyState KeyStateAt(const KeyTiming& timing, int64_t now);
+// Whether the key is in the DNSKEY RRset / signs, at `now`.
+inline bool KeyPublished(KeyState s) {
+  return s == KeyState::kPublished || s == KeyState::kActive || s == KeyState::kRetired;
+}
+inline bool KeySigns(KeyState s) { return s == KeyState::kActive; }
+// The first time after `now` at which KeyStateAt(timing, t) differs from
+// KeyStateAt(timing, now); 0 if it never will.
+int64_t NextKeyEvent(const KeyTiming& timing, int64_t now);
+
 // A private key. Immutable; shared between the signers of all threads.
 class PrivateKey {
  public:

@@ -321,3 +321,28 @@ TEST(KeyFilesTest, MangledInputIsAnErrorNotACrash) {
 }
 
 }  // namespace
+
+TEST(KeyStateTest, TimingStepsThroughRfc7583States) {
+  using dns::dnssec::KeyState;
+  dns::dnssec::KeyTiming t;
+  // No timing at all: a key that is simply there signs.
+  EXPECT_EQ(dns::dnssec::KeyStateAt(t, 1000), KeyState::kActive);
+  EXPECT_EQ(dns::dnssec::NextKeyEvent(t, 1000), 0);
+  t.publish = 100;
+  t.activate = 200;
+  t.inactive = 300;
+  t.deleted = 400;
+  EXPECT_EQ(dns::dnssec::KeyStateAt(t, 99), KeyState::kGenerated);
+  EXPECT_EQ(dns::dnssec::KeyStateAt(t, 100), KeyState::kPublished);
+  EXPECT_EQ(dns::dnssec::KeyStateAt(t, 199), KeyState::kPublished);
+  EXPECT_EQ(dns::dnssec::KeyStateAt(t, 200), KeyState::kActive);
+  EXPECT_EQ(dns::dnssec::KeyStateAt(t, 300), KeyState::kRetired);
+  EXPECT_EQ(dns::dnssec::KeyStateAt(t, 400), KeyState::kRemoved);
+  EXPECT_EQ(dns::dnssec::NextKeyEvent(t, 50), 100);
+  EXPECT_EQ(dns::dnssec::NextKeyEvent(t, 100), 200);
+  EXPECT_EQ(dns::dnssec::NextKeyEvent(t, 250), 300);
+  EXPECT_EQ(dns::dnssec::NextKeyEvent(t, 400), 0);
+  EXPECT_TRUE(dns::dnssec::KeyPublished(dns::dnssec::KeyStateAt(t, 350)));
+  EXPECT_FALSE(dns::dnssec::KeySigns(dns::dnssec::KeyStateAt(t, 350)));
+  EXPECT_STREQ(dns::dnssec::KeyStateName(KeyState::kRetired), "retired");
+}
