@@ -11,6 +11,8 @@
 // (dns/answer), sockets and threads (dns/server), health probes (geo/prober,
 // owned and fed by ControlState; started here once the server serves).
 #include <signal.h>
+#include <ctime>
+#include <algorithm>
 
 #include <cstdio>
 #include <memory>
@@ -187,9 +189,15 @@ int main(int argc, char** argv) {
   }
 
   for (;;) {
+    // Between signals, wake up for online signing: re-sign when due (at
+    // most a minute late; a new snapshot may bring its event closer).
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    const int64_t next = (*state)->ResignIfDue(now);
+    const int64_t wait = next == 0 ? 60 : std::clamp<int64_t>(next - now, 1, 60);
+    const struct timespec timeout = {static_cast<time_t>(wait), 0};
     siginfo_t info = {};
-    const int sig = sigwaitinfo(&signals, &info);
-    if (sig < 0) continue;  // EINTR
+    const int sig = sigtimedwait(&signals, &info, &timeout);
+    if (sig < 0) continue;  // EAGAIN (timeout) or EINTR
     if (sig == SIGHUP) {
       // Who sent it: a pid for kill(2); the kernel (a terminal hang-up) has 0.
       const std::string from =

@@ -27,6 +27,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace zones {
@@ -289,12 +291,16 @@ struct ZoneDnssec {
   uint16_t nsec3_iterations = 0;
   std::string nsec3_salt;
   std::vector<Nsec3Entry> nsec3_chain;
+  // Signed online (zones/zone_signatures.h): no NSEC chain; negative
+  // answers are made and signed per query (compact denial, RFC 9824).
+  bool online = false;
 
   bool nsec3() const { return !nsec3_chain.empty(); }
   size_t memory() const;
 };
 
 class Zone;
+struct OnlineSigning;  // zones/zone_signatures.h
 // zones/serial.h: the zone with its SOA serial re-stamped.
 std::shared_ptr<const Zone> WithSerial(std::shared_ptr<const Zone> zone, uint32_t serial);
 
@@ -394,6 +400,10 @@ class Zone {
   friend class ZoneBuilder;
   friend std::shared_ptr<const Zone> WithSerial(std::shared_ptr<const Zone> zone,
                                                 uint32_t serial);
+  friend absl::StatusOr<std::shared_ptr<const Zone>> WithOnlineSignatures(
+      const Zone& zone, OnlineSigning what,
+      absl::FunctionRef<absl::Status(std::string_view, const RRset&, std::vector<std::string>*)>
+          sign);
   Zone() = default;
 
   std::vector<Node> nodes_;  // nodes_[0] is the apex

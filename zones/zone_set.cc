@@ -68,6 +68,11 @@ const Zone* ZoneSet::Get(std::string_view origin_wire) const {
   return it == by_origin_.end() ? nullptr : it->second.get();
 }
 
+std::shared_ptr<const Zone> ZoneSet::GetShared(std::string_view origin_wire) const {
+  auto it = by_origin_.find(AV(origin_wire));
+  return it == by_origin_.end() ? nullptr : it->second;
+}
+
 std::vector<std::shared_ptr<const Zone>> ZoneSet::zones() const {
   std::vector<std::shared_ptr<const Zone>> out;
   out.reserve(by_origin_.size());

@@ -35,6 +35,8 @@ class ZoneSet {
   const Zone* FindZone(const dns::Name& qname) const noexcept;
   // Exact origin match, or nullptr.
   const Zone* Get(std::string_view origin_wire) const;
+  // The same, shared.
+  std::shared_ptr<const Zone> GetShared(std::string_view origin_wire) const;
 
   // All zones, in no particular order.
   std::vector<std::shared_ptr<const Zone>> zones() const;

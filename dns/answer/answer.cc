@@ -7,12 +7,16 @@
 #include <array>
 #include <cstring>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/types/span.h"
 #include "dns/answer/explain.h"
+#include "dns/answer/online_signing.h"
+#include "dns/dnssec/algorithm.h"
 #include "dns/dnssec/nsec.h"
 #include "dns/wire/message.h"
 #include "dns/wire/name.h"
@@ -107,6 +111,47 @@ class Reply {
     return true;
   }
 
+  // `set` at `owner` (a lower-cased wire name) followed by the RRSIGs over
+  // it made now by `signing`'s ZSKs: for an RRset whose owner has no
+  // signature made in advance (a wildcard expansion, signed as the name it
+  // answers; an alias answered at its owner). All or nothing; false if it
+  // does not fit or cannot be signed. Online-signed zones, DO set only.
+  [[gnu::noinline]] bool AppendSignedNow(const ZoneSigning& signing, std::string_view owner,
+                                         const RRset& set, Section section) {
+    const Writer::Mark mark = w_.GetMark();
+    if (!AppendRRset(owner, set, section)) return false;
+    static thread_local std::vector<std::string_view> rdatas;
+    rdatas.clear();
+    for (uint16_t i = 0; i < set.count; ++i) rdatas.push_back(set.rdata(i));
+    dnssec::RrsetView view;
+    view.owner = owner;
+    view.type = set.type;
+    view.ttl = set.ttl;
+    view.rdatas = rdatas;
+    if (!AppendSignaturesNow(signing, owner, view, section)) return Fail(mark);
+    return true;
+  }
+
+  // One RR of `type` at `owner` with uncompressed `rdata`, and its RRSIGs
+  // made now, to `section`. All or nothing.
+  bool AppendOneSignedNow(const ZoneSigning& signing, std::string_view owner, uint16_t type,
+                          uint32_t ttl, std::string_view rdata, Section section) {
+    const Writer::Mark mark = w_.GetMark();
+    if (!AppendOwner(owner) ||
+        !w_.AppendRRFixed(type, rrclass::kIN, ttl, static_cast<uint16_t>(rdata.size())) ||
+        !w_.AppendBytes(rdata.data(), rdata.size()))
+      return Fail(mark);
+    w_.AddCount(section, 1);
+    const std::string_view one[1] = {rdata};
+    dnssec::RrsetView view;
+    view.owner = owner;
+    view.type = type;
+    view.ttl = ttl;
+    view.rdatas = one;
+    if (!AppendSignaturesNow(signing, owner, view, section)) return Fail(mark);
+    return true;
+  }
+
   // Appends the CNAME a DNAME synthesizes (RFC 6672 §3.2): `owner` CNAME
   // `target`, TTL the DNAME's. `target` is compressed (a CNAME is an RFC
   // 1035 type) and must outlive the reply, like every name written.
@@ -169,6 +214,22 @@ class Reply {
     // A TTL override (the negative TTL of an SOA, RFC 2308 §3) applies to
     // the signatures too, as NSD serves them.
     if (!AppendRRset(owner, *zone.SignaturesOf(set), section, ttl_override)) return Fail(mark);
+    return true;
+  }
+
+  // The RRSIGs over `view` by each of `signing`'s ZSKs, made now.
+  bool AppendSignaturesNow(const ZoneSigning& signing, std::string_view owner,
+                           const dnssec::RrsetView& view, Section section) {
+    static thread_local std::string sig;
+    for (const dnssec::KeyPair* key : signing.zsks) {
+      if (!SignForQuery(*key, view, signing.inception, signing.expiration, &sig)) return false;
+      if (!AppendOwner(owner) ||
+          !w_.AppendRRFixed(rrtype::kRRSIG, rrclass::kIN, view.ttl,
+                            static_cast<uint16_t>(sig.size())) ||
+          !w_.AppendBytes(sig.data(), sig.size()))
+        return false;
+      w_.AddCount(section, 1);
+    }
     return true;
   }
 
@@ -272,7 +333,11 @@ class Router {
               geo::RegionId via_region = geo::kNoRegion) {
     *written = nullptr;
     if (depth > kMaxAliasDepth) return true;  // cannot happen: cycles are refused at build
-    if (depth == 0) name_id_ = g.name_id;
+    if (depth == 0) {
+      name_id_ = g.name_id;
+      answer_zone_ = g.zone;
+      answer_owner_ = g.owner;
+    }
     RoutingDecision* d = trace_ != nullptr ? StartDecision(g) : nullptr;
     geo::PickTrace* pt = d != nullptr ? &d->pick : nullptr;
 
@@ -381,11 +446,28 @@ class Router {
       if (t.rrset == nullptr) return true;
       *written = t.rrset;
       Record(region, t.rrset->ttl, reason);
+      if (reply.dnssec_ok()) [[unlikely]]
+        return AppendSignedMember(reply, owner, *t.rrset, /*own=*/false);
       return reply.AppendRRset(owner, *t.rrset, Section::kAnswer);
     }
     *written = &m.rrset;
     Record(region, m.rrset.ttl, reason);
+    if (reply.dnssec_ok()) [[unlikely]]
+      return AppendSignedMember(reply, owner, m.rrset, /*own=*/depth == 0);
     return reply.AppendRRset(owner, m.rrset, Section::kAnswer);
+  }
+
+  // A routed answer with DO: in a zone whose routed members are signed
+  // here, with the RRSIGs made at snapshot build when `set` is the
+  // member's own at its own owner (`own`, and not a wildcard), else made
+  // now (an alias target's records, a wildcard). Unsigned elsewhere.
+  [[gnu::noinline]] bool AppendSignedMember(Reply& reply, std::string_view owner,
+                                            const RRset& set, bool own) {
+    const ZoneSigning* signing = snap_.SigningOf(*answer_zone_);
+    if (signing == nullptr) return reply.AppendRRset(owner, set, Section::kAnswer);
+    if (own && set.sigs != zones::kNoSignatures && owner == answer_owner_)
+      return reply.AppendSigned(*answer_zone_, owner, set, Section::kAnswer);
+    return reply.AppendSignedNow(*signing, owner, set, Section::kAnswer);
   }
 
   // Notes a routed member answered, for the worker's counters and drain
@@ -459,6 +541,8 @@ class Router {
   Trace* trace_;
   Outcome* outcome_;
   uint32_t name_id_ = kNoRoutedName;  // of the outermost group being answered
+  const Zone* answer_zone_ = nullptr;  // its zone and owner (signing)
+  std::string_view answer_owner_;
   geo::MemberStates states_;
   geo::Address client_;
   bool client_resolved_ = false;
@@ -628,6 +712,54 @@ struct Resolver {
   bool Proving(const Zone& zone) const {
     return reply.dnssec_ok() && zone.dnssec() != nullptr;
   }
+  // Whether `zone` is signed here, with compact denial (online_signing.h).
+  static bool Online(const Zone& zone) {
+    return zone.dnssec() != nullptr && zone.dnssec()->online;
+  }
+
+  // --- Compact denial of existence (RFC 9824), online-signed zones ---
+  //
+  // One NSEC whose owner is the name asked (`owner`, lower-cased), whose
+  // next name is its immediate successor "\000.owner" (RFC 4471 §3.1.2:
+  // the NSEC covers nothing but the name itself, so it tells a zone walker
+  // nothing), and whose bitmap has the types of `node` plus RRSIG and
+  // NSEC, or, for a name that does not exist (node == nullptr), RRSIG,
+  // NSEC and NXNAME; signed now with the zone's ZSKs, to the authority
+  // section. The NXDOMAIN becomes a NODATA (NOERROR) that proves the name
+  // has no data of any type.
+  [[gnu::noinline]] void AddCompactDenial(const Zone& zone, std::string_view owner,
+                                          const Node* node) {
+    if (res.truncated) return;
+    const ZoneSigning* signing = snap.SigningOf(zone);
+    if (signing == nullptr) return;
+    std::array<uint16_t, 64> types;
+    size_t n = 0;
+    types[n++] = rrtype::kRRSIG;
+    types[n++] = rrtype::kNSEC;
+    if (node == nullptr) {
+      types[n++] = dnssec::rrtype::kNXNAME;
+    } else {
+      for (const RRset& set : node->rrsets)
+        if (n < types.size()) types[n++] = set.type;
+      for (const zones::RoutedGroup& g : node->routed)
+        if (n < types.size()) types[n++] = g.type;
+    }
+    uint8_t rdata[2 + kMaxNameLength + 64 * 34];
+    size_t len = 0;
+    if (owner.size() + 2 <= kMaxNameLength) {
+      rdata[0] = 1;  // "\000." + owner
+      rdata[1] = 0;
+      len = 2;
+    }  // else: the owner itself (the next name of a NODATA proof is not checked)
+    std::memcpy(rdata + len, owner.data(), owner.size());
+    len += owner.size();
+    len += dnssec::EncodeTypeBitmap(absl::MakeConstSpan(types.data(), n), rdata + len,
+                                    sizeof rdata - len);
+    if (!reply.AppendOneSignedNow(*signing, owner, rrtype::kNSEC, zone.negative_ttl(),
+                                  std::string_view(reinterpret_cast<const char*>(rdata), len),
+                                  Section::kAuthority))
+      Truncate();
+  }
 
   // Queues the `type` (NSEC or NSEC3) RRset of `node` for the authority
   // section unless it is there or queued already. Queued, not written: a
@@ -754,6 +886,10 @@ struct Resolver {
       if (!reply.AppendSigned(zone, cut.owner, *ds, Section::kAuthority)) Truncate();
       return;
     }
+    if (Online(zone)) {
+      AddCompactDenial(zone, cut.owner, &cut);
+      return;
+    }
     if (!zone.dnssec()->nsec3()) {
       AddProof(zone, &cut, rrtype::kNSEC);
       return;
@@ -764,12 +900,24 @@ struct Resolver {
       AddClosestEncloserProof(zone, cut_name, NameParent(cut.owner));
   }
 
+  // An answer RRset with its RRSIGs (DO). A wildcard expansion in a zone
+  // signed here is signed now as the name it answers (RFC 9824 §3: no
+  // proof that the name does not exist is needed, or given).
+  bool AppendAnswer(const Zone& zone, std::string_view owner, const RRset& set,
+                    bool wildcard) {
+    if (wildcard && reply.dnssec_ok() && Online(zone)) [[unlikely]] {
+      if (const ZoneSigning* signing = snap.SigningOf(zone))
+        return reply.AppendSignedNow(*signing, owner, set, Section::kAnswer);
+    }
+    return reply.AppendSigned(zone, owner, set, Section::kAnswer);
+  }
+
   // A positive answer's wildcard proof, queued proofs (a wildcard CNAME's,
   // earlier in the chain: before the additional section) and additional
   // addresses.
   [[gnu::noinline]] void AfterPositive(const Zone& zone, const Name& name, const Node& node,
                                        const RRset& set, bool wildcard) {
-    if (wildcard && Proving(zone)) ProveWildcardAnswer(zone, name, node);
+    if (wildcard && Proving(zone) && !Online(zone)) ProveWildcardAnswer(zone, name, node);
     if (ProofsPending()) FlushProofs();
     if (!res.truncated) additionals.AddTargetsOf(zone, set);
   }
@@ -801,6 +949,11 @@ struct Resolver {
         return {};
       }
       case LookupKind::kNxDomain:
+        if (reply.dnssec_ok() && Online(zone)) [[unlikely]] {
+          Negative(zone, Rcode::kNoError);
+          AddCompactDenial(zone, owner, nullptr);
+          return {};
+        }
         Negative(zone, Rcode::kNxDomain);
         if (Proving(zone)) ProveNxDomain(zone, name, *found.node);
         return {};
@@ -837,6 +990,7 @@ struct Resolver {
         Truncate();
       } else if (w.count(Section::kAnswer) == before) {
         Negative(zone, Rcode::kNoError);
+        if (reply.dnssec_ok() && Online(zone)) AddCompactDenial(zone, owner, &node);
       } else if (written != nullptr) {
         if (written->names != RdataNames::kNone && ProofsPending()) FlushProofs();
         if (!res.truncated) additionals.AddTargetsOf(zone, *written);
@@ -845,7 +999,7 @@ struct Resolver {
     }
     const bool wildcard = found.kind == LookupKind::kWildcard;
     if (set != nullptr) {
-      if (!reply.AppendSigned(zone, owner, *set, Section::kAnswer)) {
+      if (!AppendAnswer(zone, owner, *set, wildcard)) {
         Truncate();
       } else if ((wildcard && q.edns.dnssec_ok) || set->names != RdataNames::kNone)
           [[unlikely]] {
@@ -859,11 +1013,12 @@ struct Resolver {
     // A CNAME, static or routed (Route 53 routes CNAMEs too).
     const RRset* cname = node.Find(rrtype::kCNAME);
     if (cname != nullptr) {
-      if (!reply.AppendSigned(zone, owner, *cname, Section::kAnswer)) {
+      if (!AppendAnswer(zone, owner, *cname, wildcard)) {
         Truncate();
         return {};
       }
-      if (wildcard && Proving(zone)) ProveWildcardAnswer(zone, name, node, /*flush=*/false);
+      if (wildcard && Proving(zone) && !Online(zone))
+        ProveWildcardAnswer(zone, name, node, /*flush=*/false);
     } else if (const zones::RoutedGroup* rc =
                    (node.flags & zones::node_flag::kRouted) ? node.FindRouted(rrtype::kCNAME)
                                                            : nullptr) {
@@ -875,8 +1030,13 @@ struct Resolver {
     }
     if (cname == nullptr || cname->count == 0) {
       Negative(zone, Rcode::kNoError);  // NODATA
-      if (Proving(zone) && !res.truncated && node.routed.empty())
-        ProveNoData(zone, name, node, wildcard);
+      if (Proving(zone) && !res.truncated) {
+        if (Online(zone)) {
+          AddCompactDenial(zone, owner, &node);
+        } else if (node.routed.empty()) {
+          ProveNoData(zone, name, node, wildcard);
+        }
+      }
       return {};
     }
     return {Next::kCname, &node, cname->rdata(0)};

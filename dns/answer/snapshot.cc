@@ -1,6 +1,8 @@
 #include "dns/answer/snapshot.h"
 
 #include <algorithm>
+#include <ctime>
+#include <random>
 #include <string>
 #include <utility>
 
@@ -83,6 +85,27 @@ absl::Status CheckAliasCycles(const Snapshot& snap, uint32_t i,
   return absl::OkStatus();
 }
 
+// Online signing (online_signing.h): every zone with keys is replaced by its
+// signed copy before anything points into it.
+absl::Status SignZones(const SnapshotInputs& inputs, Snapshot* snap) {
+  const int64_t now = inputs.now != 0 ? inputs.now : static_cast<int64_t>(std::time(nullptr));
+  const uint64_t seed = inputs.signing_seed != 0 ? inputs.signing_seed : std::random_device{}();
+  for (const auto& [origin, keys] : *snap->dnssec_keys) {
+    const zones::Zone* zone = snap->zones.Get(origin);
+    if (zone == nullptr || keys.empty()) continue;
+    absl::StatusOr<SignedZone> signed_zone =
+        SignZone(snap->zones.GetShared(origin), keys, inputs.signing_policy, now, seed);
+    if (!signed_zone.ok()) return signed_zone.status();
+    const zones::Zone* key = signed_zone->zone.get();
+    if (snap->next_signing_event == 0 ||
+        signed_zone->signing.next_event < snap->next_signing_event)
+      snap->next_signing_event = signed_zone->signing.next_event;
+    snap->zones.Put(std::move(signed_zone->zone));
+    snap->signing.emplace(key, std::move(signed_zone->signing));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status CheckZoneRegions(const zones::Zone& zone, const geo::RegionRegistry& registry) {
@@ -105,6 +128,10 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
   snap->dnssec_keys = std::move(inputs.dnssec_keys);
   snap->admin = inputs.admin;
   snap->health = inputs.health;
+  if (snap->dnssec_keys != nullptr) {
+    absl::Status st = SignZones(inputs, snap.get());
+    if (!st.ok()) return st;
+  }
   const geo::LatencyTable& table = *snap->latency;
   snap->default_ranking_v4 = table.DefaultRanking(/*v6=*/false);
   snap->default_ranking_v6 = table.DefaultRanking(/*v6=*/true);

@@ -28,6 +28,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "dns/answer/online_signing.h"
 #include "dns/answer/routed_names.h"
 #include "dns/dnssec/keys.h"
 #include "geo/health.h"
@@ -87,6 +88,20 @@ struct Snapshot {
   // without keys. Shared with the control plane, never copied.
   std::shared_ptr<const dnssec::KeysByZone> dnssec_keys;
 
+  // Online signing (online_signing.h): the signing state of each zone
+  // signed with the keys above (its signed copy is in `zones`), and when
+  // a new snapshot must be built to re-sign before signatures expire or
+  // for a key timing event (seconds since the epoch; 0: never).
+  absl::flat_hash_map<const zones::Zone*, ZoneSigning> signing;
+  int64_t next_signing_event = 0;
+
+  // The signing state of `zone`, or nullptr (not signed here).
+  const ZoneSigning* SigningOf(const zones::Zone& zone) const noexcept {
+    if (signing.empty()) return nullptr;
+    auto it = signing.find(&zone);
+    return it == signing.end() ? nullptr : &it->second;
+  }
+
   // The compiled form of a zone group, or nullptr (zone not in this
   // snapshot). noexcept, no allocation.
   const CompiledGroup* Compiled(const zones::RoutedGroup* g) const noexcept {
@@ -107,9 +122,15 @@ struct SnapshotInputs {
   std::function<bool(std::string_view id)> health_check_known;
   RoutedNames* names = nullptr;         // routed owner names get ids here
   std::shared_ptr<const dnssec::KeysByZone> dnssec_keys;  // Snapshot::dnssec_keys
+  // Online signing: the clock (0: the real time), the jitter's seed (0:
+  // random) and the policy.
+  int64_t now = 0;
+  uint64_t signing_seed = 0;
+  SigningPolicy signing_policy;
 };
 
-// Compiles routed groups and resolves alias targets (which must name a
+// Signs the zones that have keys (online_signing.h; an error names the
+// zone), compiles routed groups and resolves alias targets (which must name a
 // routed group or RRset of the same type in a loaded zone; alias chains
 // must not loop; HealthCheckIds must pass inputs.health_check_known
 // when given). Errors name the record: "<source>: record set

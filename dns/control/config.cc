@@ -184,9 +184,17 @@ const Setting kSettings[] = {
          "dnssec-keygen, ldns-keygen or `zonectl dnssec keygen` write. Loaded at\n"
          "start-up (a bad key file stops it) and re-read on SIGHUP when a file\n"
          "in DIR changed (a bad one is refused; the old keys stay). Listed by\n"
-         "GET /v1/dnssec; not used for signing yet (pre-signed zones are served\n"
-         "as signed; online signing is to come).",
+         "GET /v1/dnssec. A served zone with keys and no RRSIGs of its own is\n"
+         "signed online (DNSKEY, CDS/CDNSKEY, every RRset and routed answer;\n"
+         "compact denial, RFC 9824); a pre-signed zone with keys gets its routed\n"
+         "answers signed. docs/dnssec.md.",
      .text = &Config::dnssec_keys},
+    {.name = "dnssec-signature-lifetime", .kind = Kind::kInt, .arg = "SECONDS",
+     .help =
+         "Validity of the signatures made online (10..7776000). They are made\n"
+         "again when half of it has passed (and at each key timing event).\n"
+         "Default 1209600 (14 days).",
+     .number = &Config::dnssec_signature_lifetime, .lo = 10, .hi = 7776000},
     {.name = "health-check-resolver", .kind = Kind::kString, .arg = "ADDR:PORT",
      .help =
          "DNS server(s) that resolve FullyQualifiedDomainName health checks,\n"

@@ -74,6 +74,8 @@ struct Config : dns::server::ServerOptions {
   // Folder of DNSSEC key files (dns/dnssec/keys.h: LoadKeyDirectory);
   // empty: no keys. Re-read on SIGHUP when a file in it changed.
   std::string dnssec_keys;
+  // Validity of online signatures, seconds (dns/answer/online_signing.h).
+  int dnssec_signature_lifetime = 14 * 86400;
   // DNS servers for FullyQualifiedDomainName checks, as c-ares takes them
   // ("127.0.0.1:5353,[::1]:53"); empty: /etc/resolv.conf.
   std::string health_check_resolver;

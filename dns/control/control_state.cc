@@ -305,11 +305,37 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> ControlState::Build(const Contro
   build.health = &health_;
   build.names = &names_;
   build.dnssec_keys = inputs.dnssec_keys.value;
+  const uint32_t lifetime = static_cast<uint32_t>(config_.dnssec_signature_lifetime);
+  build.signing_policy.validity = lifetime;
+  build.signing_policy.refresh = lifetime / 2;
+  build.signing_policy.jitter = lifetime / 14;
   return BuildSnapshot(std::move(build));
+}
+
+int64_t ControlState::ResignIfDue(int64_t now) {
+  absl::MutexLock lock(&mu_);
+  if (next_signing_event_ == 0 || now < next_signing_event_) return next_signing_event_;
+  absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(inputs_);
+  if (!snap.ok()) {
+    log_(absl::StrCat("refused: re-signing: ", snap.status().message(),
+                      " (still serving the previous signatures; trying again in 60 s)"));
+    next_signing_event_ = now + 60;
+    return next_signing_event_;
+  }
+  size_t zones = 0, signatures = 0;
+  for (const auto& [zone, signing] : (*snap)->signing) {
+    ++zones;
+    signatures += signing.signatures;
+  }
+  log_(absl::StrCat("re-signed ", zones, " zone", zones == 1 ? "" : "s", " (", signatures,
+                    " signatures)"));
+  Publish(*std::move(snap));
+  return next_signing_event_;
 }
 
 void ControlState::Publish(std::unique_ptr<const Snapshot> snap) {
   ++reloads_.generation;
+  next_signing_event_ = snap->next_signing_event;
   if (cell_ == nullptr) {
     initial_ = std::move(snap);  // not serving yet
     return;

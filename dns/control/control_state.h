@@ -239,6 +239,12 @@ class ControlState {
   // health checks, the --dnssec-keys folder), then publishes. On error nothing changes. Logs the
   // zones it leaves alone because they follow the data dir.
   absl::Status ReloadFiles();
+  // Online signing: when the current snapshot's signatures are due again
+  // (Snapshot::next_signing_event reached at `now`, seconds since the
+  // epoch), builds and publishes it again from the same inputs, and logs
+  // it. Returns the time of the next signing event (0: none). A failed
+  // re-signing is logged and tried again a minute later.
+  int64_t ResignIfDue(int64_t now);
   // Returns zone `origin` to its --zone files (change::FollowFile): read
   // now, managed by the command line and followed on SIGHUP from then on;
   // the data dir's copy of the zone (files, journal, tombstone) dropped.
@@ -321,6 +327,7 @@ class ControlState {
   dns::server::SnapshotCell* cell_ ABSL_GUARDED_BY(mu_) = nullptr;
   ReloadCounts reloads_ ABSL_GUARDED_BY(mu_);
   uint64_t next_change_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t next_signing_event_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace dns::control

@@ -21,6 +21,9 @@ inline constexpr uint16_t kNSEC3 = 50;
 inline constexpr uint16_t kNSEC3PARAM = 51;
 inline constexpr uint16_t kCDS = 59;
 inline constexpr uint16_t kCDNSKEY = 60;
+// RFC 9824 §2: the meta type in a compact-denial NSEC's bitmap that says
+// the name does not exist.
+inline constexpr uint16_t kNXNAME = 128;
 }  // namespace rrtype
 
 // Signing algorithms this module signs and verifies with.

@@ -60,6 +60,7 @@ const char* KnownTypeName(uint16_t type) {
     case 99: return "SPF";
     case 108: return "EUI48";
     case 109: return "EUI64";
+    case 128: return "NXNAME";
     case 249: return "TKEY";
     case 250: return "TSIG";
     case 251: return "IXFR";
