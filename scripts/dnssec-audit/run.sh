@@ -36,8 +36,8 @@
 # Environment: SERVER (the server under test: steerdns (default) or nsd, in
 # which case only the reference runs), STEERDNS (the binary; default
 # build/tools/steerdns), VARIANTS (default "nsec nsec3"; "online" as well:
-# steerdns signs the unsigned file online with --dnssec-keys, a flag issue
-# 16 adds, against NSD on the NSEC-signed file),
+# steerdns signs the unsigned file online with the same keys (--dnssec-keys),
+# against NSD on the NSEC-signed file; ctest runs all three),
 # ZONEMASTER_TIMEOUT / DNSVIZ_TIMEOUT (seconds per run; default 300 / 180).
 # Needs root (port 53). Every process it starts is stopped by pid on exit;
 # all traffic stays on 127.53.N.0/24.
