@@ -5,12 +5,15 @@
 #include <cstdio>
 #include <iterator>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <random>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "dns/dnssec/algorithm.h"
+#include "dns/dnssec/keys.h"
 #include "dns/dnssec/nsec.h"
 #include "dns/answer/snapshot.h"
 #include "dns/wire/name.h"
@@ -49,10 +52,12 @@ geo::HealthTable& Health() {
 // A snapshot of one zone and a latency table, with the admin and health
 // state above; dies on any error.
 const dns::Snapshot& Build(absl::StatusOr<std::shared_ptr<const zones::Zone>> zone,
-                           absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> table) {
+                           absl::StatusOr<std::shared_ptr<const geo::LatencyTable>> table,
+                           std::shared_ptr<const dns::dnssec::KeysByZone> keys = nullptr) {
   if (!zone.ok()) Die(zone.status().ToString());
   if (!table.ok()) Die(table.status().ToString());
   dns::SnapshotInputs in;
+  in.dnssec_keys = std::move(keys);
   in.zones.Put(*std::move(zone));
   in.latency = *std::move(table);
   in.admin = &Admin();
@@ -142,17 +147,37 @@ const dns::Snapshot& ExampleSnapshot() {
   return snap;
 }
 
+// The peers' zone, signed online with a KSK and a ZSK of `algorithm` made
+// now when `algorithm` is not 0.
+const dns::Snapshot& PeersSnapshotSigned(uint8_t algorithm) {
+  std::string origin;
+  dns::NameFromText("bench.test.", &origin);
+  zones::ZoneBuilder b(origin);
+  absl::Status s = zones::ReadMasterText(PeersZoneText(), "bench.test.zone", &b);
+  if (s.ok()) s = zones::ReadRoute53JsonText(PeersJson(), "bench.test.json", &b);
+  if (!s.ok()) Die(s.ToString());
+  std::shared_ptr<dns::dnssec::KeysByZone> keys;
+  if (algorithm != 0) {
+    keys = std::make_shared<dns::dnssec::KeysByZone>();
+    for (bool ksk : {true, false}) {
+      auto k = dns::dnssec::GenerateKeyPair(origin, algorithm, ksk, std::time(nullptr));
+      if (!k.ok()) Die(k.status().ToString());
+      (*keys)[origin].push_back(*std::move(k));
+    }
+    dns::dnssec::AssignRoles(&(*keys)[origin]);
+  }
+  return Build(std::move(b).Build(), geo::LatencyTable::ParseCsv(PeersLatencyCsv(), "latency.csv"),
+               std::move(keys));
+}
+
 const dns::Snapshot& PeersSnapshot() {
-  static const dns::Snapshot& snap = []() -> const dns::Snapshot& {
-    std::string origin;
-    dns::NameFromText("bench.test.", &origin);
-    zones::ZoneBuilder b(origin);
-    absl::Status s = zones::ReadMasterText(PeersZoneText(), "bench.test.zone", &b);
-    if (s.ok()) s = zones::ReadRoute53JsonText(PeersJson(), "bench.test.json", &b);
-    if (!s.ok()) Die(s.ToString());
-    return Build(std::move(b).Build(),
-                 geo::LatencyTable::ParseCsv(PeersLatencyCsv(), "latency.csv"));
-  }();
+  static const dns::Snapshot& snap = PeersSnapshotSigned(0);
+  return snap;
+}
+
+const dns::Snapshot& OnlineSignedSnapshot() {
+  static const dns::Snapshot& snap =
+      PeersSnapshotSigned(dns::dnssec::algorithm::kEcdsaP256Sha256);
   return snap;
 }
 
@@ -219,10 +244,13 @@ const dns::Snapshot& SignedSnapshot(bool nsec3) {
                geo::LatencyTable::ParseCsv(PeersLatencyCsv(), "latency.csv"));
 }
 
-// MakeQuery with EDNS and the DO bit (RFC 3225).
-std::vector<uint8_t> MakeQueryDo(std::string_view qname, uint16_t qtype) {
-  std::vector<uint8_t> q = MakeQuery(qname, qtype, true);
-  q[q.size() - 4] = 0x80;  // the OPT TTL's flags: DO
+// MakeQuery with EDNS and the DO bit (RFC 3225), and ECS if given.
+std::vector<uint8_t> MakeQueryDo(std::string_view qname, uint16_t qtype, Ecs ecs = {}) {
+  std::vector<uint8_t> q = MakeQuery(qname, qtype, true, ecs);
+  // The OPT TTL's flags: DO. The OPT RR is last: its RDATA (the ECS option,
+  // 8 octets + address) follows RDLENGTH, itself after the TTL.
+  const size_t rdata = ecs.prefix ? 8 + (ecs.prefix + 7u) / 8 : 0;
+  q[q.size() - rdata - 4] = 0x80;
   return q;
 }
 
@@ -277,6 +305,7 @@ const std::vector<Case>& Cases() {
     const dns::Snapshot* pe = &PeersSnapshot();
     const dns::Snapshot* si = &NsecSignedSnapshot();
     const dns::Snapshot* s3 = &Nsec3SignedSnapshot();
+    const dns::Snapshot* on = &OnlineSignedSnapshot();
     const dns::ClientAddress lo = V4(127, 0, 0, 1);
     const Ecs ecs_ex{24, {203, 0, 113, 0}};  // ap-southeast-1 in latency.csv
     const Ecs ecs_pe{24, {198, 18, 3, 0}};   // run.sh's www-ecs option
@@ -308,6 +337,13 @@ const std::vector<Case>& Cases() {
         {"nsec3/static_a_do", s3, MakeQueryDo("host42.signed.test", 1), lo},
         {"nsec3/nxdomain_do", s3, MakeQueryDo("nx12345.signed.test", 1), lo},
         {"nsec3/nodata_do", s3, MakeQueryDo("host42.signed.test", 28), lo},
+        // The peers' zone signed online (ECDSA P-256): answers signed at
+        // build (static, routed) and per query (compact denial, wildcard).
+        {"online/static_a_do", on, MakeQueryDo("host42.bench.test", 1), lo},
+        {"online/www_ecs", on, MakeQuery("www.bench.test", 1, true, ecs_pe), lo},
+        {"online/www_ecs_do", on, MakeQueryDo("www.bench.test", 1, ecs_pe), lo},
+        {"online/nxdomain_do", on, MakeQueryDo("nx12345.bench.test", 1), lo},
+        {"online/wildcard_do", on, MakeQueryDo("x123.wild.bench.test", 1), lo},
     };
     return v;
   }();

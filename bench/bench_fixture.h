@@ -35,6 +35,9 @@ const dns::Snapshot& PeersSnapshot();
 // size) with an NSEC chain, or an NSEC3 chain (no salt, 0 iterations).
 const dns::Snapshot& NsecSignedSnapshot();
 const dns::Snapshot& Nsec3SignedSnapshot();
+// PeersSnapshot's zone signed online with a KSK and a ZSK (ECDSA P-256)
+// made at first use (dns/answer/online_signing.h).
+const dns::Snapshot& OnlineSignedSnapshot();
 
 // An ECS option for the query: family 1 (IPv4), `prefix` bits of `v4`.
 struct Ecs {
