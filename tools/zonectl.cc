@@ -72,6 +72,7 @@ constexpr FlagDef kFlagDefs[] = {
     {"subnet", true},      {"records", false},   {"format", true},
     {"zone", true},        {"algorithm", true},  {"ksk", false},
     {"dir", true},
+    {"dnssec", false},
 };
 constexpr const char* kGlobalFlags[] = {"server", "token-file", "timeout", "help"};
 
@@ -465,6 +466,7 @@ int RunExplain(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) 
                                   "&type=", UrlEncode(args[1]),
                                   "&client=", UrlEncode(p.value("client")));
   if (p.has("subnet")) absl::StrAppend(&path, "&subnet=", UrlEncode(p.value("subnet")));
+  if (p.has("dnssec")) absl::StrAppend(&path, "&dnssec=1");
   auto r = Call(ctx, [&](ApiClient& api) { return api.Get(path); });
   if (!r) return kExitFail;
   return Print(p, *r, RenderExplain(r->json));
@@ -783,15 +785,17 @@ const std::vector<Command>& Commands() {
        "Options:\n"
        "  --wait   poll the region list until now >= safe_to_stop_at, then print it\n",
        {"json", "wait"}, 1, 1, RunRegionDrain},
-      {"explain", "explain NAME TYPE --client ADDR [--subnet PREFIX] [--json]",
+      {"explain", "explain NAME TYPE --client ADDR [--subnet PREFIX] [--dnssec] [--json]",
        "show why a client gets the answer it gets",
        "Answers one query with tracing on (GET /v1/explain): the zone, the routed\n"
        "group, the latency table row, each candidate's health and admin state and\n"
        "why it was skipped, fail-open, and the reply.\n\n"
        "Options:\n"
        "  --client ADDR     the query's source address\n"
-       "  --subnet PREFIX   send EDNS Client Subnet PREFIX (e.g. 198.51.100.0/24)\n",
-       {"client", "subnet", "json"}, 2, 2, RunExplain},
+       "  --subnet PREFIX   send EDNS Client Subnet PREFIX (e.g. 198.51.100.0/24)\n"
+       "  --dnssec          set the DO bit: the reply carries RRSIGs and denial\n"
+       "                    proofs; says how the zone is signed and by which keys\n",
+       {"client", "subnet", "json", "dnssec"}, 2, 2, RunExplain},
       {"stats", "stats [--json]", "server status and metrics",
        "A summary of GET /v1/status and GET /metrics; --json prints the status JSON.\n",
        {"json"}, 0, 0, RunStats},

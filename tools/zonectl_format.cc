@@ -299,6 +299,24 @@ std::string RenderExplain(const Json& e) {
                       "; answered: ", Field(d, "answered"), "\n");
     }
   }
+  const Json& dnssec = Get(e, "dnssec");
+  if (dnssec.is_object()) {
+    // "dnssec:  zone signed online (ZSK 16232, KSK 19104, signatures expire ...);
+    //  reply signed by 16232 (2 RRSIGs)"
+    absl::StrAppend(&out, "\ndnssec:  zone ", Field(dnssec, "zone"));
+    if (Get(dnssec, "zsk_tags").is_array())
+      absl::StrAppend(&out, " (ZSK ", Field(dnssec, "zsk_tags"), ", KSK ",
+                      Field(dnssec, "ksk_tags"), ", signatures expire ",
+                      Field(dnssec, "signatures_expire"), ")");
+    if (!Truthy(Get(dnssec, "do"))) {
+      out += "; query without DO (--dnssec sets it): reply unsigned\n";
+    } else if (Truthy(Get(dnssec, "answer_signed"))) {
+      absl::StrAppend(&out, "; reply signed by key ", Field(dnssec, "signed_by"), " (",
+                      Field(dnssec, "rrsigs"), Field(dnssec, "rrsigs") == "1" ? " RRSIG)\n" : " RRSIGs)\n");
+    } else {
+      out += "; reply unsigned\n";
+    }
+  }
   const Json& reply = Get(e, "reply");
   absl::StrAppend(&out, "\nreply:   ", Field(reply, "rcode"), " flags ",
                   Field(reply, "flags"), ", ttl ", Field(reply, "ttl"), ", scope ",

@@ -1130,6 +1130,25 @@ Resolution Resolve(const Snapshot& snap, const Zone& zone, const Query& q, Write
   return r.res;
 }
 
+// Explain: the zone used and how it is signed.
+void TraceSigning(const Snapshot& snap, const Zone& zone, const Query& q, Trace* trace) {
+  trace->zone = NameToText(zone.origin());
+  trace->dnssec_ok = q.edns.dnssec_ok;
+  const ZoneSigning* s = snap.SigningOf(zone);
+  if (zone.dnssec() == nullptr) {
+    trace->zone_signing = "unsigned";
+  } else if (s == nullptr) {
+    trace->zone_signing = "pre-signed";
+  } else {
+    trace->zone_signing = s->online ? "online" : "pre-signed, routed answers online";
+  }
+  if (s != nullptr) {
+    for (const dnssec::KeyPair* k : s->zsks) trace->zsk_tags.push_back(k->key_tag);
+    trace->ksk_tags = s->ksk_tags;
+    trace->signatures_expire = s->expiration;
+  }
+}
+
 }  // namespace
 
 const char* RouteReasonName(RouteReason r) {
@@ -1222,7 +1241,7 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
       }
       ok = StartReply(q, w, flags);
       if (!ok) break;
-      if (trace != nullptr) trace->zone = NameToText(zone->origin());
+      if (trace != nullptr) TraceSigning(snapshot, *zone, q, trace);
       Router router(snapshot, q, request, trace, &oc);
       const Resolution res = Resolve(snapshot, *zone, q, w, router, synthesized, trace);
       // RFC 7871 §7.2.1: the scope for which this answer is right; 0 for

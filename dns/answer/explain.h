@@ -48,6 +48,14 @@ struct Trace {
   int ecs_source_prefix = -1;  // -1: no ECS in the query
   std::vector<RoutingDecision> decisions;
   int scope = 0;               // ECS scope of the reply
+  // DNSSEC: whether the query had DO, and how the zone used is signed:
+  // "unsigned", "pre-signed", "online" (signed here), "pre-signed, routed
+  // answers online"; for a zone signed here its keys' tags and when the
+  // signatures of this snapshot expire (seconds since the epoch).
+  bool dnssec_ok = false;
+  std::string zone_signing;
+  std::vector<uint16_t> zsk_tags, ksk_tags;
+  uint32_t signatures_expire = 0;
   // The health table the decision read (set by HandleQuery; may be null).
   const geo::HealthTable* health = nullptr;
 };

@@ -5,8 +5,11 @@
 #include <ldns/ldns.h>
 
 #include <cmath>
+#include <ctime>
+#include <set>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -66,6 +69,45 @@ json Reply(const uint8_t* reply, size_t len) {
   r["size"] = len;
   ldns_pkt_free(pkt);
   return r;
+}
+
+// How the zone is signed, and what signed this reply: the key tags of the
+// RRSIGs it carries (by section), which say "signed with which key".
+json Dnssec(const Trace& trace, const uint8_t* reply, size_t len) {
+  json d;
+  d["zone"] = trace.zone_signing;
+  d["do"] = trace.dnssec_ok;
+  if (!trace.zsk_tags.empty()) d["zsk_tags"] = trace.zsk_tags;
+  if (!trace.ksk_tags.empty()) d["ksk_tags"] = trace.ksk_tags;
+  if (trace.signatures_expire != 0) {
+    char buf[32];
+    const time_t t = static_cast<time_t>(trace.signatures_expire);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    d["signatures_expire"] = buf;
+  }
+  std::set<uint16_t> tags;
+  size_t rrsigs = 0;
+  ldns_pkt* pkt = nullptr;
+  if (len > 0 && ldns_wire2pkt(&pkt, reply, len) == LDNS_STATUS_OK) {
+    for (ldns_pkt_section s : {LDNS_SECTION_ANSWER, LDNS_SECTION_AUTHORITY}) {
+      ldns_rr_list* list = ldns_pkt_get_section_clone(pkt, s);
+      for (size_t i = 0; i < ldns_rr_list_rr_count(list); ++i) {
+        ldns_rr* rr = ldns_rr_list_rr(list, i);
+        if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG || ldns_rr_rrsig_keytag(rr) == nullptr)
+          continue;
+        ++rrsigs;
+        tags.insert(ldns_rdf2native_int16(ldns_rr_rrsig_keytag(rr)));
+      }
+      ldns_rr_list_deep_free(list);
+    }
+    ldns_pkt_free(pkt);
+  }
+  d["answer_signed"] = rrsigs > 0;
+  d["rrsigs"] = rrsigs;
+  d["signed_by"] = std::vector<uint16_t>(tags.begin(), tags.end());
+  return d;
 }
 
 json Candidate(const RoutingDecision& d, const geo::CandidateTrace& c,
@@ -165,6 +207,7 @@ std::string ExplainJson(const Trace& trace, const uint8_t* reply, size_t reply_l
   j["fail_open"] = fail_open;
   j["scope"] = trace.scope;
   j["reply"] = Reply(reply, reply_len);
+  if (!trace.zone_signing.empty()) j["dnssec"] = Dnssec(trace, reply, reply_len);
   return j.dump(2);
 }
 

@@ -41,8 +41,9 @@ absl::StatusOr<std::string> ExplainQuery(const Snapshot& snapshot, const Explain
     }
   }
 
-  // The query: RD clear, EDNS (DO clear), ECS when a subnet is given.
+  // The query: RD clear, EDNS (DO as asked), ECS when a subnet is given.
   std::vector<uint8_t> q = {0x5e, 0xed, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1};
+  const size_t opt_at = q.size() + qname.size() + 4;
   q.insert(q.end(), qname.begin(), qname.end());
   q.push_back(static_cast<uint8_t>(type >> 8));
   q.push_back(static_cast<uint8_t>(type));
@@ -72,6 +73,7 @@ absl::StatusOr<std::string> ExplainQuery(const Snapshot& snapshot, const Explain
     q.insert(q.end(), std::begin(opt), std::end(opt));
     q.insert(q.end(), bytes, bytes + alen);
   }
+  if (req.dnssec_ok) q[opt_at + 7] = 0x80;  // the OPT TTL's flags: DO
   Trace trace;
   std::vector<uint8_t> out(65535);
   const size_t n = HandleQuery(snapshot, q.data(), q.size(), request, out.data(), out.size(),

@@ -27,6 +27,7 @@ struct ExplainRequest {
   std::string client;  // the packet's source address; "" = 0.0.0.0
   std::string subnet;  // sent as EDNS Client Subnet ("198.51.100.0/24" or an
                        // address); "" = no ECS option
+  bool dnssec_ok = false;  // set the DO bit: RRSIGs and denial proofs
   // Health check id -> last result's reason (ControlState::HealthReasons),
   // shown per candidate; empty: state only.
   HealthReasons health_reasons;

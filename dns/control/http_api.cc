@@ -620,6 +620,8 @@ void Explain(const Endpoint& e, const httplib::Request& req, const std::string&,
   er.type = req.has_param("type") ? req.get_param_value("type") : "A";
   er.client = req.get_param_value("client");
   er.subnet = req.get_param_value("subnet");
+  const std::string dnssec = req.get_param_value("dnssec");
+  er.dnssec_ok = dnssec == "1" || dnssec == "true";
   if (er.name.empty()) return SendError(res, 400, "InvalidInput", "missing ?name=");
   er.health_reasons = e.state.HealthReasons();
   absl::StatusOr<std::string> out = absl::InternalError("no snapshot");

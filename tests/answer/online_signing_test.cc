@@ -17,9 +17,11 @@
 
 #include "dns/answer/answer.h"
 #include "dns/answer/online_signing.h"
+#include "dns/control/explain_query.h"
 #include "dns/dnssec/algorithm.h"
 #include "dns/dnssec/keys.h"
 #include "gmock/gmock.h"
+#include "nlohmann/json.hpp"
 #include "gtest/gtest.h"
 #include "tests/ldns_oracle.h"
 #include "zones/builder.h"
@@ -349,6 +351,30 @@ TEST_F(OnlineSigningTest, KeyTimingDecidesWhatIsPublishedAndWhatSigns) {
   ASSERT_FALSE(failed.ok());
   EXPECT_THAT(failed.status().message(),
               HasSubstr("zone example.com.: none of its 3 DNSSEC keys is active at"));
+}
+
+TEST_F(OnlineSigningTest, ExplainSaysHowTheZoneIsSignedAndWhichKeySignedTheReply) {
+  ASSERT_NE(snap_, nullptr);
+  const uint16_t zsk = snap_->signing.begin()->second.zsks[0]->key_tag;
+  control::ExplainRequest req{"r.example.com", "A", "192.0.2.1", ""};
+  req.dnssec_ok = true;
+  absl::StatusOr<std::string> out = control::ExplainQuery(*snap_, req);
+  ASSERT_TRUE(out.ok()) << out.status();
+  nlohmann::json j = nlohmann::json::parse(*out);
+  EXPECT_EQ(j["dnssec"]["zone"], "online");
+  EXPECT_EQ(j["dnssec"]["do"], true);
+  EXPECT_EQ(j["dnssec"]["answer_signed"], true);
+  EXPECT_EQ(j["dnssec"]["signed_by"], nlohmann::json::array({zsk}));
+  EXPECT_EQ(j["dnssec"]["zsk_tags"], nlohmann::json::array({zsk}));
+  EXPECT_EQ(j["dnssec"]["ksk_tags"], nlohmann::json::array({ksk_tag_}));
+  EXPECT_TRUE(j["dnssec"]["signatures_expire"].is_string());
+  // Without DO: the zone is still said to be signed, the reply is not.
+  req.dnssec_ok = false;
+  out = control::ExplainQuery(*snap_, req);
+  ASSERT_TRUE(out.ok()) << out.status();
+  j = nlohmann::json::parse(*out);
+  EXPECT_EQ(j["dnssec"]["answer_signed"], false);
+  EXPECT_EQ(j["dnssec"]["rrsigs"], 0);
 }
 
 TEST_F(OnlineSigningTest, PreSignedZoneKeepsItsSignaturesAndGetsRoutedOnesMade) {
