@@ -1,5 +1,6 @@
 #include "dns/dnssec/rollover.h"
 
+#include <algorithm>
 #include <ctime>
 #include <string>
 #include <vector>
@@ -60,6 +61,7 @@ absl::StatusOr<ZskRollPlan> PlanZskRollover(const std::vector<KeyPair>& keys, in
   const std::string zone = keys.empty() ? std::string("the zone") : NameToText(keys[0].zone);
   std::vector<std::string> csks, pending;
   std::vector<size_t> active;
+  int64_t done = 0;  // when the roll in progress completes
   for (size_t i = 0; i < keys.size(); ++i) {
     const KeyPair& k = keys[i];
     if (k.role == KeyRole::kCsk) {
@@ -67,7 +69,11 @@ absl::StatusOr<ZskRollPlan> PlanZskRollover(const std::vector<KeyPair>& keys, in
       continue;
     }
     if (k.role != KeyRole::kZsk) continue;
-    if (std::string step = PendingStep(k, now); !step.empty()) pending.push_back(step);
+    if (std::string step = PendingStep(k, now); !step.empty()) {
+      pending.push_back(step);
+      for (int64_t t : {k.timing.publish, k.timing.activate, k.timing.inactive, k.timing.deleted})
+        done = std::max(done, t);
+    }
     if (KeyStateAt(k.timing, now) == KeyState::kActive) active.push_back(i);
   }
   if (!csks.empty()) {
@@ -81,7 +87,7 @@ absl::StatusOr<ZskRollPlan> PlanZskRollover(const std::vector<KeyPair>& keys, in
   if (!pending.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "a ZSK rollover of ", zone, " is in progress: ", absl::StrJoin(pending, "; "),
-        ". Start the next one after it completes"));
+        ". Start the next one when it is complete, after ", KeyTimeText(done)));
   }
   if (active.empty()) {
     return absl::FailedPreconditionError(

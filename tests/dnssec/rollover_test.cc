@@ -110,7 +110,8 @@ TEST(ZskRolloverTest, RefusesARollInProgressNamingKeysAndDates) {
   EXPECT_THAT(again.status().message(),
               HasSubstr("a ZSK rollover of example.test. is in progress: "
                         "ZSK 2 is active and retires at 2026-11-30T02:53:20Z; "
-                        "ZSK 3 is published and becomes active at 2026-11-30T02:53:20Z"));
+                        "ZSK 3 is published and becomes active at 2026-11-30T02:53:20Z. "
+                        "Start the next one when it is complete, after 2026-12-01T03:53:20Z"));
   again = PlanZskRollover(keys, plan->activate, d);
   EXPECT_THAT(again.status().message(),
               HasSubstr("ZSK 2 is retired and leaves the DNSKEY RRset at 2026-12-01T03:53:20Z"));
