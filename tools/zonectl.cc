@@ -800,9 +800,11 @@ int RunDnssecRoll(Ctx& ctx, const std::vector<std::string>& args, const Parsed& 
   const std::vector<dns::dnssec::KeyPair>& keys = it->second;
   // The DNSKEY TTL: the key files' when they give one, else the default.
   if (!ttl_given) {
+    int64_t largest = -1;
     for (const dns::dnssec::KeyPair& k : keys) {
-      if (k.dnskey.has_ttl && k.dnskey.ttl > d.dnskey_ttl) d.dnskey_ttl = k.dnskey.ttl;
+      if (k.dnskey.has_ttl) largest = std::max<int64_t>(largest, k.dnskey.ttl);
     }
+    if (largest >= 0) d.dnskey_ttl = largest;
   }
   const int64_t now = std::time(nullptr);
   absl::StatusOr<dns::dnssec::ZskRollPlan> plan = dns::dnssec::PlanZskRollover(keys, now, d, alg);
@@ -820,10 +822,10 @@ int RunDnssecRoll(Ctx& ctx, const std::vector<std::string>& args, const Parsed& 
     }
     pair->timing = plan->new_key;
     pair->role = dns::dnssec::KeyRole::kZsk;
-    if (keys[0].dnskey.has_ttl) {
-      pair->dnskey.ttl = keys[0].dnskey.ttl;
-      pair->dnskey.has_ttl = true;
-    }
+    // The TTL its predecessor's .key gives, if any.
+    const dns::dnssec::Dnskey& was = keys[plan->retiring[0].index].dnskey;
+    pair->dnskey.ttl = was.ttl;
+    pair->dnskey.has_ttl = was.has_ttl;
     absl::Status s = dns::dnssec::WriteKeyPair(dir, &*pair);
     if (s.code() == absl::StatusCode::kAlreadyExists) continue;
     if (!s.ok()) return Fail(std::string(s.message()));
