@@ -604,19 +604,23 @@ void AddKeyStateJson(const dns::dnssec::KeyPair& k, int64_t now, Json* out) {
   (*out)["next_event"] = KeyTimeJson(next);
 }
 
-// A zone's first key event after `now`, or null (http_api.cc: ZoneNextEventJson).
+// A zone's next key event after `now`: {"at", "keys": [{"key_tag", "role",
+// "state"}...]} (every key that changes then, and its new state), or null.
 Json ZoneNextEventJson(const std::vector<dns::dnssec::KeyPair>& keys, int64_t now) {
-  const dns::dnssec::KeyPair* first = nullptr;
   int64_t at = 0;
   for (const dns::dnssec::KeyPair& k : keys) {
     const int64_t next = dns::dnssec::NextKeyEvent(k.timing, now);
-    if (next != 0 && (first == nullptr || next < at)) first = &k, at = next;
+    if (next != 0 && (at == 0 || next < at)) at = next;
   }
-  if (first == nullptr) return Json();
-  return Json{{"at", KeyTimeJson(at)},
-              {"key_tag", first->key_tag},
-              {"role", dns::dnssec::KeyRoleName(first->role)},
-              {"state", dns::dnssec::KeyStateName(dns::dnssec::KeyStateAt(first->timing, at))}};
+  if (at == 0) return Json();
+  Json changes = Json::array();
+  for (const dns::dnssec::KeyPair& k : keys) {
+    if (dns::dnssec::NextKeyEvent(k.timing, now) != at) continue;
+    changes.push_back(Json{{"key_tag", k.key_tag},
+                           {"role", dns::dnssec::KeyRoleName(k.role)},
+                           {"state", dns::dnssec::KeyStateName(dns::dnssec::KeyStateAt(k.timing, at))}});
+  }
+  return Json{{"at", KeyTimeJson(at)}, {"keys", changes}};
 }
 
 // The key files of `dir` in GET /v1/dnssec's shape (without what only the
@@ -654,7 +658,7 @@ Json OfflineDnssecJson(const std::string& dir, const dns::dnssec::KeysByZone& ke
 // The human form of GET /v1/dnssec (or its offline twin):
 //   keys from /etc/keys, loaded 2026-12-07T20:10:00Z: 3 keys
 //   example.com. (served)
-//     next event: 2026-12-08T00:50:00Z  ZSK 23456 becomes active
+//     next event: 2026-12-08T00:50:00Z  ZSK 23456 becomes active, ZSK 34567 becomes retired
 //     KSK  tag 12345  ECDSAP256SHA256 (13)  flags 257  active  created 2026-...  Kexample.com.+013+12345.key
 //     ZSK  tag 23456  ECDSAP256SHA256 (13)  flags 256  published (active at 2026-12-08T00:50:00Z)  ...
 std::string RenderDnssec(const Json& j) {
@@ -671,8 +675,14 @@ std::string RenderDnssec(const Json& j) {
     absl::StrAppend(&out, "\n");
     const Json next = z.value("next_event", Json());
     if (next.is_object()) {
-      absl::StrAppend(&out, "  next event: ", Field(next, "at"), "  ", Field(next, "role"), " ",
-                      Field(next, "key_tag"), " becomes ", Field(next, "state"), "\n");
+      absl::StrAppend(&out, "  next event: ", Field(next, "at"));
+      const char* sep = "  ";
+      for (const Json& c : next.value("keys", Json::array())) {
+        absl::StrAppend(&out, sep, Field(c, "role"), " ", Field(c, "key_tag"), " becomes ",
+                        Field(c, "state"));
+        sep = ", ";
+      }
+      absl::StrAppend(&out, "\n");
     }
     for (const Json& k : z.value("keys", Json::array())) {
       absl::StrAppend(&out, "  ", Field(k, "role"), "  tag ", Field(k, "key_tag"), "  ",

@@ -120,20 +120,23 @@ void AddKeyStateJson(const dnssec::KeyPair& k, int64_t now, json* out) {
   (*out)["next_event"] = KeyTimeJson(next);
 }
 
-// A zone's first key event after `now`: {"at", "key_tag", "role",
-// "state"}, or null.
+// A zone's next key event after `now`: {"at", "keys": [{"key_tag", "role",
+// "state"}...]} (every key that changes then, and its new state), or null.
 json ZoneNextEventJson(const std::vector<dnssec::KeyPair>& keys, int64_t now) {
-  const dnssec::KeyPair* first = nullptr;
   int64_t at = 0;
   for (const dnssec::KeyPair& k : keys) {
     const int64_t next = dnssec::NextKeyEvent(k.timing, now);
-    if (next != 0 && (first == nullptr || next < at)) first = &k, at = next;
+    if (next != 0 && (at == 0 || next < at)) at = next;
   }
-  if (first == nullptr) return json(nullptr);
-  return json{{"at", KeyTimeJson(at)},
-              {"key_tag", first->key_tag},
-              {"role", dnssec::KeyRoleName(first->role)},
-              {"state", dnssec::KeyStateName(dnssec::KeyStateAt(first->timing, at))}};
+  if (at == 0) return json();
+  json changes = json::array();
+  for (const dnssec::KeyPair& k : keys) {
+    if (dnssec::NextKeyEvent(k.timing, now) != at) continue;
+    changes.push_back(json{{"key_tag", k.key_tag},
+                           {"role", dnssec::KeyRoleName(k.role)},
+                           {"state", dnssec::KeyStateName(dnssec::KeyStateAt(k.timing, at))}});
+  }
+  return json{{"at", KeyTimeJson(at)}, {"keys", changes}};
 }
 
 json DnssecJson(const DnssecKeysInfo& d) {
