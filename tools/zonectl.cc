@@ -1080,8 +1080,10 @@ const std::vector<Command>& Commands() {
       {"dnssec status", "dnssec status [--dir DIR | --server URL] [--json]",
        "list DNSSEC keys per zone (offline, or the running server's)",
        "Lists the key pairs per zone: role (KSK, ZSK, or CSK for a zone whose keys\n"
-       "are all alike), key tag, algorithm, flags, BIND timing fields (created,\n"
-       "publish, activate, inactive, delete, when set) and the .key file.\n"
+       "are all alike), key tag, algorithm, flags, state now (RFC 7583: generated,\n"
+       "published, active, retired, removed) and its next step, BIND timing fields\n"
+       "(created, publish, activate, inactive, delete, when set) and the .key file;\n"
+       "and each zone's next key event (a roll's next step) with its date.\n"
        "Offline it reads DIR (default: the current folder) as the server would; a\n"
        "key file that does not load is \"file: what is wrong\" on stderr, exit\n"
        "status 1. With --server it asks the running server (GET /v1/dnssec): the\n"
@@ -1090,8 +1092,7 @@ const std::vector<Command>& Commands() {
        "  --dir DIR   where the K*.key and K*.private files are\n",
        {"dir", "json"}, 0, 0, RunDnssecStatus},
       {"dnssec roll",
-       "dnssec roll ZONE [--dir DIR] [--dnskey-ttl DUR] [--publish-safety DUR]\n"
-       "                 [--max-zone-ttl DUR] [--retire-safety DUR] [--algorithm A] [--server URL]",
+       "dnssec roll ZONE [--dir DIR] [--server URL] [--dnskey-ttl DUR] [--max-zone-ttl DUR] ...",
        "schedule a ZSK rollover with pre-publication (RFC 7583 §3.2.1)",
        "Schedules a whole ZSK rollover in the key files' timing, as BIND's\n"
        "dnssec-settime would; a server that has loaded the folder carries it out by\n"
