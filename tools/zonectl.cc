@@ -36,6 +36,7 @@
 #include "dns/dnssec/algorithm.h"
 #include "dns/dnssec/ds.h"
 #include "dns/dnssec/keys.h"
+#include "dns/dnssec/rollover.h"
 #include "dns/wire/name.h"
 #include "tools/zonectl_check.h"
 #include "tools/zonectl_format.h"
@@ -71,7 +72,8 @@ constexpr FlagDef kFlagDefs[] = {
     {"origin", true},      {"change-batch", true}, {"client", true},
     {"subnet", true},      {"records", false},   {"format", true},
     {"zone", true},        {"algorithm", true},  {"ksk", false},
-    {"dir", true},
+    {"dir", true},         {"dnskey-ttl", true}, {"publish-safety", true},
+    {"retire-safety", true}, {"max-zone-ttl", true},
     {"dnssec", false},
 };
 constexpr const char* kGlobalFlags[] = {"server", "token-file", "timeout", "help"};
@@ -594,39 +596,73 @@ Json KeyTimeJson(int64_t unix_seconds) {
   return FormatRfc3339(std::chrono::system_clock::from_time_t(unix_seconds));
 }
 
+// A key's state at `now` and its next step, as GET /v1/dnssec gives them
+// (dns/control/http_api.cc: AddKeyStateJson).
+void AddKeyStateJson(const dns::dnssec::KeyPair& k, int64_t now, Json* out) {
+  const int64_t next = dns::dnssec::NextKeyEvent(k.timing, now);
+  (*out)["state"] = dns::dnssec::KeyStateName(dns::dnssec::KeyStateAt(k.timing, now));
+  (*out)["next_state"] =
+      next == 0 ? Json() : Json(dns::dnssec::KeyStateName(dns::dnssec::KeyStateAt(k.timing, next)));
+  (*out)["next_event"] = KeyTimeJson(next);
+}
+
+// A zone's next key event after `now`: {"at", "keys": [{"key_tag", "role",
+// "state"}...]} (every key that changes then, and its new state), or null.
+Json ZoneNextEventJson(const std::vector<dns::dnssec::KeyPair>& keys, int64_t now) {
+  int64_t at = 0;
+  for (const dns::dnssec::KeyPair& k : keys) {
+    const int64_t next = dns::dnssec::NextKeyEvent(k.timing, now);
+    if (next != 0 && (at == 0 || next < at)) at = next;
+  }
+  if (at == 0) return Json();
+  Json changes = Json::array();
+  for (const dns::dnssec::KeyPair& k : keys) {
+    if (dns::dnssec::NextKeyEvent(k.timing, now) != at) continue;
+    changes.push_back(Json{{"key_tag", k.key_tag},
+                           {"role", dns::dnssec::KeyRoleName(k.role)},
+                           {"state", dns::dnssec::KeyStateName(dns::dnssec::KeyStateAt(k.timing, at))}});
+  }
+  return Json{{"at", KeyTimeJson(at)}, {"keys", changes}};
+}
+
 // The key files of `dir` in GET /v1/dnssec's shape (without what only the
-// server knows: which zones it serves, when it loaded them).
-Json OfflineDnssecJson(const std::string& dir, const dns::dnssec::KeysByZone& keys) {
+// server knows: which zones it serves, when it loaded them), at `now`.
+Json OfflineDnssecJson(const std::string& dir, const dns::dnssec::KeysByZone& keys, int64_t now) {
   Json zones = Json::array();
   size_t total = 0;
   for (const auto& [wire, list] : keys) {
     Json keys_json = Json::array();
     for (const dns::dnssec::KeyPair& k : list) {
       char buf[16];
-      keys_json.push_back(Json{
-          {"key_tag", k.key_tag},
-          {"algorithm", k.dnskey.algorithm},
-          {"algorithm_name", dns::dnssec::AlgorithmMnemonic(k.dnskey.algorithm, buf)},
-          {"role", dns::dnssec::KeyRoleName(k.role)},
-          {"flags", k.dnskey.flags},
-          {"key_file", k.key_path},
-          {"private_file", k.private_path},
-          {"created", KeyTimeJson(k.timing.created)},
-          {"publish", KeyTimeJson(k.timing.publish)},
-          {"activate", KeyTimeJson(k.timing.activate)},
-          {"inactive", KeyTimeJson(k.timing.inactive)},
-          {"delete", KeyTimeJson(k.timing.deleted)}});
+      Json kj{{"key_tag", k.key_tag},
+              {"algorithm", k.dnskey.algorithm},
+              {"algorithm_name", dns::dnssec::AlgorithmMnemonic(k.dnskey.algorithm, buf)},
+              {"role", dns::dnssec::KeyRoleName(k.role)},
+              {"flags", k.dnskey.flags},
+              {"key_file", k.key_path},
+              {"private_file", k.private_path},
+              {"created", KeyTimeJson(k.timing.created)},
+              {"publish", KeyTimeJson(k.timing.publish)},
+              {"activate", KeyTimeJson(k.timing.activate)},
+              {"inactive", KeyTimeJson(k.timing.inactive)},
+              {"delete", KeyTimeJson(k.timing.deleted)}};
+      AddKeyStateJson(k, now, &kj);
+      keys_json.push_back(std::move(kj));
     }
     total += list.size();
-    zones.push_back(Json{{"zone", dns::NameToText(wire)}, {"keys", keys_json}});
+    zones.push_back(Json{{"zone", dns::NameToText(wire)},
+                         {"next_event", ZoneNextEventJson(list, now)},
+                         {"keys", keys_json}});
   }
-  return Json{{"source", dir}, {"key_count", total}, {"zones", zones}};
+  return Json{{"source", dir}, {"now", KeyTimeJson(now)}, {"key_count", total}, {"zones", zones}};
 }
 
 // The human form of GET /v1/dnssec (or its offline twin):
-//   keys from /etc/keys, loaded 2026-12-07T20:10:00Z: 2 keys
+//   keys from /etc/keys, loaded 2026-12-07T20:10:00Z: 3 keys
 //   example.com. (served)
-//     KSK  tag 12345  ECDSAP256SHA256 (13)  flags 257  created 2026-...  Kexample.com.+013+12345.key
+//     next event: 2026-12-08T00:50:00Z  ZSK 23456 becomes active, ZSK 34567 becomes retired
+//     KSK  tag 12345  ECDSAP256SHA256 (13)  flags 257  active  created 2026-...  Kexample.com.+013+12345.key
+//     ZSK  tag 23456  ECDSAP256SHA256 (13)  flags 256  published (active at 2026-12-08T00:50:00Z)  ...
 std::string RenderDnssec(const Json& j) {
   const Json source = j.value("source", Json());
   if (!source.is_string()) return "no DNSSEC keys (the server runs without --dnssec-keys)\n";
@@ -639,10 +675,30 @@ std::string RenderDnssec(const Json& j) {
     const Json served = z.value("served", Json());
     if (served.is_boolean()) absl::StrAppend(&out, served.get<bool>() ? " (served)" : " (not served)");
     absl::StrAppend(&out, "\n");
+    const Json next = z.value("next_event", Json());
+    if (next.is_object()) {
+      absl::StrAppend(&out, "  next event: ", Field(next, "at"));
+      const char* sep = "  ";
+      for (const Json& c : next.value("keys", Json::array())) {
+        absl::StrAppend(&out, sep, Field(c, "role"), " ", Field(c, "key_tag"), " becomes ",
+                        Field(c, "state"));
+        sep = ", ";
+      }
+      absl::StrAppend(&out, "\n");
+    }
     for (const Json& k : z.value("keys", Json::array())) {
       absl::StrAppend(&out, "  ", Field(k, "role"), "  tag ", Field(k, "key_tag"), "  ",
                       Field(k, "algorithm_name"), " (", Field(k, "algorithm"), ")  flags ",
                       Field(k, "flags"));
+      const Json state = k.value("state", Json());
+      if (state.is_string()) {
+        absl::StrAppend(&out, "  ", state.get<std::string>());
+        const Json next_state = k.value("next_state", Json());
+        if (next_state.is_string()) {
+          absl::StrAppend(&out, " (", next_state.get<std::string>(), " at ",
+                          Field(k, "next_event"), ")");
+        }
+      }
       for (const char* t : {"created", "publish", "activate", "inactive", "delete"}) {
         const Json v = k.value(t, Json());
         if (v.is_string()) absl::StrAppend(&out, "  ", t, " ", v.get<std::string>());
@@ -666,9 +722,198 @@ int RunDnssecStatus(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) 
     std::cerr << keys.status().message() << "\n";
     return kExitFail;
   }
-  const Json j = OfflineDnssecJson(dir, *keys);
+  const Json j = OfflineDnssecJson(dir, *keys, std::time(nullptr));
   std::cout << (p.has("json") ? j.dump(2) + "\n" : RenderDnssec(j));
   return std::cout.good() ? kExitOk : Fail("cannot write to standard output");
+}
+
+// "3600", "3600s", "90m", "1h", "2d", "1w" -> seconds; false otherwise.
+bool ParseDuration(const std::string& text, int64_t* seconds) {
+  if (text.empty()) return false;
+  int64_t unit = 1;
+  std::string digits = text;
+  switch (absl::ascii_tolower(static_cast<unsigned char>(text.back()))) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    case 'w': unit = 7 * 86400; break;
+    default: unit = 0;
+  }
+  if (unit != 0) digits.pop_back();
+  if (unit == 0) unit = 1;
+  int64_t n = 0;
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), ::isdigit) ||
+      !absl::SimpleAtoi(digits, &n) || n > (int64_t{1} << 40) / unit) {
+    return false;
+  }
+  *seconds = n * unit;
+  return true;
+}
+
+// "ZSK 12345 (Kexample.com.+013+12345)".
+std::string KeyName(const dns::dnssec::KeyPair& k) {
+  return absl::StrCat(dns::dnssec::KeyRoleName(k.role), " ", k.key_tag, " (",
+                      dns::dnssec::KeyFileBaseName(k.zone, k.dnskey.algorithm, k.key_tag), ")");
+}
+
+// Removes a key pair's two files (undoing a roll that could not finish).
+void RemoveKeyFiles(const dns::dnssec::KeyPair& k) {
+  std::remove(k.key_path.c_str());
+  std::remove(k.private_path.c_str());
+}
+
+int RunDnssecRoll(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  const std::string command = "dnssec roll";
+  const std::string zone = ZoneArgument(args[0], command);
+  if (zone.empty()) return kExitUsage;
+  dns::dnssec::ZskRollDurations d;
+  const std::pair<const char*, int64_t*> kDurations[] = {
+      {"dnskey-ttl", &d.dnskey_ttl}, {"publish-safety", &d.publish_safety},
+      {"retire-safety", &d.retire_safety}, {"max-zone-ttl", &d.max_zone_ttl}};
+  bool ttl_given = false;
+  for (const auto& [flag, slot] : kDurations) {
+    if (!p.has(flag)) continue;
+    if (!ParseDuration(p.value(flag), slot)) {
+      return UsageError(absl::StrCat("--", flag, " is a duration (3600, 3600s, 60m, 1h, 1d, 1w), not '",
+                                     p.value(flag), "'"),
+                        command);
+    }
+    ttl_given |= std::string(flag) == "dnskey-ttl";
+  }
+  uint8_t alg = 0;
+  if (p.has("algorithm")) {
+    alg = dns::dnssec::AlgorithmFromName(p.value("algorithm"));
+    if (alg != dns::dnssec::algorithm::kEcdsaP256Sha256 && alg != dns::dnssec::algorithm::kEd25519) {
+      return UsageError("--algorithm is ecdsap256 or ed25519, not '" + p.value("algorithm") + "'",
+                        command);
+    }
+  }
+  // The folder: --dir; with --server and no --dir, the server's own
+  // --dnssec-keys folder (zonectl on the server's host); else ".".
+  std::string dir = p.has("dir") ? p.value("dir") : ".";
+  if (p.has("server") && !p.has("dir")) {
+    auto r = Call(ctx, [&](ApiClient& api) { return api.Get("/v1/dnssec"); });
+    if (!r) return kExitFail;
+    const Json source = r->json.is_object() ? r->json.value("source", Json()) : Json();
+    if (!source.is_string()) {
+      return Fail("the server at " + p.value("server") +
+                  " runs without --dnssec-keys: no key folder to roll keys in");
+    }
+    dir = source.get<std::string>();
+  }
+  absl::StatusOr<dns::dnssec::KeysByZone> all = dns::dnssec::LoadKeyDirectory(dir);
+  if (!all.ok()) {
+    std::cerr << all.status().message() << "\n";
+    return kExitFail;
+  }
+  auto it = all->find(zone);
+  if (it == all->end()) return Fail("no keys of " + dns::NameToText(zone) + " in " + dir);
+  const std::vector<dns::dnssec::KeyPair>& keys = it->second;
+  // The DNSKEY TTL: the key files' when they give one, else the default.
+  if (!ttl_given) {
+    int64_t largest = -1;
+    for (const dns::dnssec::KeyPair& k : keys) {
+      if (k.dnskey.has_ttl) largest = std::max<int64_t>(largest, k.dnskey.ttl);
+    }
+    if (largest >= 0) d.dnskey_ttl = largest;
+  }
+  const int64_t now = std::time(nullptr);
+  absl::StatusOr<dns::dnssec::ZskRollPlan> plan = dns::dnssec::PlanZskRollover(keys, now, d, alg);
+  if (!plan.ok()) return Fail(std::string(plan.status().message()));
+
+  // 1. The new ZSK (a key tag no key of the zone has).
+  std::optional<dns::dnssec::KeyPair> fresh;
+  for (int attempt = 0; attempt < 8 && !fresh; ++attempt) {
+    absl::StatusOr<dns::dnssec::KeyPair> pair =
+        dns::dnssec::GenerateKeyPair(zone, plan->algorithm, /*ksk=*/false, now);
+    if (!pair.ok()) return Fail(std::string(pair.status().message()));
+    if (std::any_of(keys.begin(), keys.end(),
+                    [&](const dns::dnssec::KeyPair& k) { return k.key_tag == pair->key_tag; })) {
+      continue;
+    }
+    pair->timing = plan->new_key;
+    pair->role = dns::dnssec::KeyRole::kZsk;
+    // The TTL its predecessor's .key gives, if any.
+    const dns::dnssec::Dnskey& was = keys[plan->retiring[0].index].dnskey;
+    pair->dnskey.ttl = was.ttl;
+    pair->dnskey.has_ttl = was.has_ttl;
+    absl::Status s = dns::dnssec::WriteKeyPair(dir, &*pair);
+    if (s.code() == absl::StatusCode::kAlreadyExists) continue;
+    if (!s.ok()) return Fail(std::string(s.message()));
+    fresh = *std::move(pair);
+  }
+  if (!fresh) return Fail("no free key tag after 8 keys: is " + dir + " full of keys?");
+  // 2. The old ZSKs retire when it becomes active. On an error the new key
+  // and the timing already rewritten are undone: nothing changes.
+  std::vector<const dns::dnssec::KeyPair*> rewritten;
+  for (const dns::dnssec::RetiringKey& r : plan->retiring) {
+    dns::dnssec::KeyPair old = keys[r.index];
+    old.timing = r.timing;
+    absl::Status s = dns::dnssec::RewriteKeyTiming(old);
+    if (!s.ok()) {
+      for (const dns::dnssec::KeyPair* k : rewritten) (void)dns::dnssec::RewriteKeyTiming(*k);
+      RemoveKeyFiles(*fresh);
+      return Fail(std::string(s.message()) + " (the roll is undone: nothing changed)");
+    }
+    rewritten.push_back(&keys[r.index]);
+  }
+
+  // 3. What happens when.
+  using dns::dnssec::KeyTimeText;
+  std::string retiring_names;
+  for (const dns::dnssec::RetiringKey& r : plan->retiring) {
+    absl::StrAppend(&retiring_names, retiring_names.empty() ? "" : ", ", "ZSK ",
+                    keys[r.index].key_tag);
+  }
+  char buf[16];
+  std::cout << "ZSK rollover of " << dns::NameToText(zone) << " (RFC 7583 pre-publication; "
+            << "DNSKEY TTL " << d.dnskey_ttl << " s, publish safety " << d.publish_safety
+            << " s, max zone TTL " << d.max_zone_ttl << " s, retire safety " << d.retire_safety
+            << " s)\n"
+            << "new " << KeyName(*fresh) << ", "
+            << dns::dnssec::AlgorithmMnemonic(plan->algorithm, buf) << ", written to " << dir
+            << "\n"
+            << "  " << KeyTimeText(plan->publish) << "  publish   ZSK " << fresh->key_tag
+            << " joins the DNSKEY RRset (not signing yet)\n"
+            << "  " << KeyTimeText(plan->activate) << "  activate  ZSK " << fresh->key_tag
+            << " signs; " << retiring_names << " retired (no longer signs, still published)\n"
+            << "  " << KeyTimeText(plan->remove) << "  delete    " << retiring_names
+            << " leaves the DNSKEY RRset; the roll is complete\n";
+
+  // 4. The server reloads the folder now (else: on SIGHUP).
+  if (!p.has("server")) {
+    std::cout << "a server with --dnssec-keys " << dir
+              << " follows this schedule once it has reloaded the folder (SIGHUP, or "
+                 "`zonectl dnssec reload --server URL`)\n";
+    return std::cout.good() ? kExitOk : Fail("cannot write to standard output");
+  }
+  ApiClient* api = ctx.api();
+  if (api == nullptr) return kExitFail;
+  ApiResponse r = api->Post("/v1/dnssec/reload", "", "application/json");
+  if (!r.ok()) {
+    const Json e = r.json.is_object() ? r.json.value("error", Json()) : Json();
+    std::cerr << "zonectl: the key files are written, but the server did not reload them: "
+              << (e.is_string() ? e.get<std::string>() : r.error) << "\n";
+    return kExitFail;
+  }
+  std::cout << "server " << api->url() << " reloaded " << dir << ": " << Field(r.json, "key_count")
+            << " keys\n";
+  return std::cout.good() ? kExitOk : Fail("cannot write to standard output");
+}
+
+// `dnssec reload`: POST /v1/dnssec/reload.
+int RunDnssecReload(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
+  ApiClient* api = ctx.api();
+  if (api == nullptr) return kExitFail;
+  ApiResponse r = api->Post("/v1/dnssec/reload", "", "application/json");
+  if (!r.ok()) {
+    const Json e = r.json.is_object() ? r.json.value("error", Json()) : Json();
+    // Each bad key file on a line of its own.
+    std::cerr << "zonectl: " << (e.is_string() ? e.get<std::string>() : r.error) << "\n";
+    return kExitFail;
+  }
+  return Print(p, r, RenderDnssec(r.json));
 }
 
 // ---------------------------------------------------------------------------
@@ -839,8 +1084,10 @@ const std::vector<Command>& Commands() {
       {"dnssec status", "dnssec status [--dir DIR | --server URL] [--json]",
        "list DNSSEC keys per zone (offline, or the running server's)",
        "Lists the key pairs per zone: role (KSK, ZSK, or CSK for a zone whose keys\n"
-       "are all alike), key tag, algorithm, flags, BIND timing fields (created,\n"
-       "publish, activate, inactive, delete, when set) and the .key file.\n"
+       "are all alike), key tag, algorithm, flags, state now (RFC 7583: generated,\n"
+       "published, active, retired, removed) and its next step, BIND timing fields\n"
+       "(created, publish, activate, inactive, delete, when set) and the .key file;\n"
+       "and each zone's next key event (a roll's next step) with its date.\n"
        "Offline it reads DIR (default: the current folder) as the server would; a\n"
        "key file that does not load is \"file: what is wrong\" on stderr, exit\n"
        "status 1. With --server it asks the running server (GET /v1/dnssec): the\n"
@@ -848,6 +1095,49 @@ const std::vector<Command>& Commands() {
        "Options:\n"
        "  --dir DIR   where the K*.key and K*.private files are\n",
        {"dir", "json"}, 0, 0, RunDnssecStatus},
+      {"dnssec roll",
+       "dnssec roll ZONE [--dir DIR] [--server URL] [--dnskey-ttl DUR] [--max-zone-ttl DUR] ...",
+       "schedule a ZSK rollover with pre-publication (RFC 7583 §3.2.1)",
+       "Schedules a whole ZSK rollover in the key files' timing, as BIND's\n"
+       "dnssec-settime would; a server that has loaded the folder carries it out by\n"
+       "itself (each key is published, signs and goes at its dates):\n"
+       "  now                      a new ZSK (the active ZSK's algorithm) is published:\n"
+       "                           Publish = now, in the DNSKEY RRset, not signing\n"
+       "  now + Ipub               it becomes active (Activate); the active ZSKs retire\n"
+       "                           (their Inactive): they stop signing, stay published\n"
+       "  ... + Iret               the old ZSKs leave the DNSKEY RRset (their Delete)\n"
+       "with Ipub = DNSKEY TTL + publish safety and Iret = max zone TTL + retire\n"
+       "safety. Prints each step's UTC date. The new key is written atomically, then\n"
+       "each old key's .key and .private with its new timing (atomically; on an\n"
+       "error the roll is undone). Refused, with what to do, when the zone has no\n"
+       "ZSK (its keys are CSKs: rolling one changes the DS at the parent; see\n"
+       "docs/dnssec.md, \"KSK and CSK rollover\"), when a roll is in progress (a\n"
+       "ZSK still to be published or activated, to retire, or retired and still\n"
+       "published: the message names the keys and dates), or when --algorithm is\n"
+       "not the active ZSK's (that is an algorithm rollover).\n"
+       "DUR is seconds, or a number with s, m, h, d or w (3600, 60m, 1h, 1d).\n\n"
+       "Options:\n"
+       "  --dir DIR              the key folder (default: the current folder; with\n"
+       "                         --server, the server's --dnssec-keys folder)\n"
+       "  --dnskey-ttl DUR       TTL of the DNSKEY RRset (default: the largest TTL in\n"
+       "                         the zone's .key files, else 3600)\n"
+       "  --publish-safety DUR   propagation and margin before activation (default 1h)\n"
+       "  --max-zone-ttl DUR     the largest TTL of the zone's signed records, negative\n"
+       "                         answers included (default 1d)\n"
+       "  --retire-safety DUR    margin before the old key goes (default 1h)\n"
+       "  --algorithm A          ecdsap256 or ed25519: must be the active ZSK's\n"
+       "  --server URL           after writing, make the server reload its key folder\n"
+       "                         (POST /v1/dnssec/reload); else it follows the files\n"
+       "                         on its next SIGHUP\n",
+       {"dir", "dnskey-ttl", "publish-safety", "max-zone-ttl", "retire-safety", "algorithm"},
+       1, 1, RunDnssecRoll},
+      {"dnssec reload", "dnssec reload [--json]",
+       "make the running server re-read its DNSSEC key folder",
+       "Asks the server to read its --dnssec-keys folder again now (POST\n"
+       "/v1/dnssec/reload), as SIGHUP does, and prints its keys as `dnssec status\n"
+       "--server` does. A bad key file is refused with its \"file: what\" lines on\n"
+       "stderr, exit status 1, and the server keeps its old keys.\n",
+       {"json"}, 0, 0, RunDnssecReload},
   };
   return kCommands;
 }

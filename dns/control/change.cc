@@ -255,6 +255,24 @@ void UnservedKeyWarnings(const ControlInputs& next, std::vector<std::string>* li
   }
 }
 
+// POST /v1/dnssec/reload: the folder read again, as SIGHUP reads it when
+// a file changed.
+absl::StatusOr<Transition> ReloadDnssecKeys(const ControlInputs& current,
+                                            const ChangeContext& ctx) {
+  if (ctx.config.dnssec_keys.empty()) {
+    return absl::FailedPreconditionError(
+        "the server runs without --dnssec-keys: there is no key folder to reload");
+  }
+  Transition t;
+  t.next = current;
+  absl::Status st = LoadDnssecKeys(t.next, ctx);
+  if (!st.ok()) return st;
+  UnservedKeyWarnings(t.next, &t.log);
+  t.log.push_back(absl::StrCat("control API: reloaded dnssec keys ", ctx.config.dnssec_keys,
+                               " (", DnssecKeysSummary(*t.next.dnssec_keys.value), ")"));
+  return t;
+}
+
 // ---- Region names ----
 
 // Every region the zones of `next` name that `current` did not check
@@ -843,6 +861,7 @@ absl::StatusOr<Transition> ApplyChange(const ControlInputs& current, const Chang
           [&](const change::LoadHealthChecks& c) { return LoadHealthChecks(current, c); },
           [&](const change::ReloadFiles&) { return ReloadFiles(current, ctx, notes); },
           [&](const change::FollowFile& c) { return FollowFile(current, c, ctx, notes); },
+          [&](const change::ReloadDnssecKeys&) { return ReloadDnssecKeys(current, ctx); },
       },
       change);
   if (!t.ok()) return t;

@@ -167,11 +167,15 @@ struct ReloadFiles {};
 struct FollowFile {
   std::string origin;
 };
+// POST /v1/dnssec/reload: re-read the --dnssec-keys folder now (what
+// SIGHUP does for it, whether or not a file changed).
+struct ReloadDnssecKeys {};
 }  // namespace change
 
 using Change = std::variant<change::StartUp, change::LoadZone, change::UnloadZone,
                             change::ApplyBatch, change::LoadLatency, change::SetRegionState,
-                            change::LoadHealthChecks, change::ReloadFiles, change::FollowFile>;
+                            change::LoadHealthChecks, change::ReloadFiles, change::FollowFile,
+                            change::ReloadDnssecKeys>;
 
 // Which ReloadCounts a change counts in.
 enum class ChangeCounter { kNone, kApi, kSighup };
@@ -214,9 +218,10 @@ struct Transition {
 //
 // Errors (nothing changed): InvalidArgument "name:line: message" for bad
 // data (an unknown region included), NotFound for no such zone or region,
-// FailedPrecondition for follow-file of a zone without --zone files,
+// FailedPrecondition for follow-file of a zone without --zone files or a
+// key reload without --dnssec-keys,
 // InvalidArgument "file: what is wrong" (a line per bad file) for a
-// --dnssec-keys folder with a bad key file (start-up, SIGHUP),
+// --dnssec-keys folder with a bad key file (start-up, SIGHUP, key reload),
 // DataLoss for a data dir that no longer loads (start-up), the file's error
 // for a command-line file (start-up, SIGHUP, follow-file).
 absl::StatusOr<Transition> ApplyChange(const ControlInputs& current, const Change& change,

@@ -561,6 +561,15 @@ absl::StatusOr<ZoneInfo> ControlState::Zone(std::string_view origin) const {
   return InfoOf(it->second);
 }
 
+absl::StatusOr<DnssecKeysInfo> ControlState::ReloadDnssecKeys() {
+  {
+    absl::MutexLock lock(&mu_);
+    absl::Status st = CommitLocked(change::ReloadDnssecKeys{});
+    if (!st.ok()) return st;
+  }
+  return DnssecKeys();
+}
+
 DnssecKeysInfo ControlState::DnssecKeys() const {
   absl::MutexLock lock(&mu_);
   DnssecKeysInfo info;

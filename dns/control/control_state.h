@@ -251,6 +251,11 @@ class ControlState {
   // FailedPrecondition if the command line names no file for it; the
   // file's "file:line: message" if it does not load (nothing changes).
   absl::StatusOr<ZoneInfo> FollowFile(std::string_view origin);
+  // POST /v1/dnssec/reload (change::ReloadDnssecKeys): re-reads the
+  // --dnssec-keys folder now and publishes; the keys then loaded.
+  // FailedPrecondition without --dnssec-keys; InvalidArgument "file: what"
+  // (a line per bad file) for a bad key file, and the old keys stay.
+  absl::StatusOr<DnssecKeysInfo> ReloadDnssecKeys();
 
   // ---- Reads ----
   std::vector<ZoneInfo> Zones() const;  // sorted by origin

@@ -110,9 +110,40 @@ json KeyTimeJson(int64_t unix_seconds) {
   return unix_seconds == 0 ? json(nullptr) : json(Rfc3339(absl::FromUnixSeconds(unix_seconds)));
 }
 
+// A key's RFC 7583 state at `now` and its next step, as `zonectl dnssec
+// status --dir` gives them offline (tools/zonectl.cc: OfflineDnssecJson).
+void AddKeyStateJson(const dnssec::KeyPair& k, int64_t now, json* out) {
+  const int64_t next = dnssec::NextKeyEvent(k.timing, now);
+  (*out)["state"] = dnssec::KeyStateName(dnssec::KeyStateAt(k.timing, now));
+  (*out)["next_state"] =
+      next == 0 ? json(nullptr) : json(dnssec::KeyStateName(dnssec::KeyStateAt(k.timing, next)));
+  (*out)["next_event"] = KeyTimeJson(next);
+}
+
+// A zone's next key event after `now`: {"at", "keys": [{"key_tag", "role",
+// "state"}...]} (every key that changes then, and its new state), or null.
+json ZoneNextEventJson(const std::vector<dnssec::KeyPair>& keys, int64_t now) {
+  int64_t at = 0;
+  for (const dnssec::KeyPair& k : keys) {
+    const int64_t next = dnssec::NextKeyEvent(k.timing, now);
+    if (next != 0 && (at == 0 || next < at)) at = next;
+  }
+  if (at == 0) return json();
+  json changes = json::array();
+  for (const dnssec::KeyPair& k : keys) {
+    if (dnssec::NextKeyEvent(k.timing, now) != at) continue;
+    changes.push_back(json{{"key_tag", k.key_tag},
+                           {"role", dnssec::KeyRoleName(k.role)},
+                           {"state", dnssec::KeyStateName(dnssec::KeyStateAt(k.timing, at))}});
+  }
+  return json{{"at", KeyTimeJson(at)}, {"keys", changes}};
+}
+
 json DnssecJson(const DnssecKeysInfo& d) {
   json j = ProvenanceJson(d.source, d.managed_by);
   j["loaded_at"] = d.keys != nullptr ? json(Rfc3339(d.loaded_at)) : json(nullptr);
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  j["now"] = KeyTimeJson(now);
   json zones_json = json::array();
   size_t total = 0;
   if (d.keys != nullptr) {
@@ -120,23 +151,25 @@ json DnssecJson(const DnssecKeysInfo& d) {
       json keys_json = json::array();
       for (const dnssec::KeyPair& k : keys) {
         char buf[16];
-        keys_json.push_back(json{
-            {"key_tag", k.key_tag},
-            {"algorithm", k.dnskey.algorithm},
-            {"algorithm_name", dnssec::AlgorithmMnemonic(k.dnskey.algorithm, buf)},
-            {"role", dnssec::KeyRoleName(k.role)},
-            {"flags", k.dnskey.flags},
-            {"key_file", k.key_path},
-            {"private_file", k.private_path},
-            {"created", KeyTimeJson(k.timing.created)},
-            {"publish", KeyTimeJson(k.timing.publish)},
-            {"activate", KeyTimeJson(k.timing.activate)},
-            {"inactive", KeyTimeJson(k.timing.inactive)},
-            {"delete", KeyTimeJson(k.timing.deleted)}});
+        json kj{{"key_tag", k.key_tag},
+                {"algorithm", k.dnskey.algorithm},
+                {"algorithm_name", dnssec::AlgorithmMnemonic(k.dnskey.algorithm, buf)},
+                {"role", dnssec::KeyRoleName(k.role)},
+                {"flags", k.dnskey.flags},
+                {"key_file", k.key_path},
+                {"private_file", k.private_path},
+                {"created", KeyTimeJson(k.timing.created)},
+                {"publish", KeyTimeJson(k.timing.publish)},
+                {"activate", KeyTimeJson(k.timing.activate)},
+                {"inactive", KeyTimeJson(k.timing.inactive)},
+                {"delete", KeyTimeJson(k.timing.deleted)}};
+        AddKeyStateJson(k, now, &kj);
+        keys_json.push_back(std::move(kj));
       }
       total += keys.size();
       zones_json.push_back(json{{"zone", NameToText(wire)},
                                 {"served", d.served.count(wire) != 0},
+                                {"next_event", ZoneNextEventJson(keys, now)},
                                 {"keys", keys_json}});
     }
   }
@@ -560,6 +593,16 @@ void GetDnssec(const Endpoint& e, const httplib::Request&, const std::string&,
   SendJson(res, 200, DnssecJson(e.state.DnssecKeys()));
 }
 
+// POST /v1/dnssec/reload: the key folder read again now (as SIGHUP reads
+// it); 200 with GET /v1/dnssec's body, or 400 with the bad files' "file:
+// what" lines (the old keys stay), 409 without --dnssec-keys.
+void PostDnssecReload(const Endpoint& e, const httplib::Request&, const std::string&,
+                      httplib::Response& res) {
+  absl::StatusOr<DnssecKeysInfo> d = e.state.ReloadDnssecKeys();
+  if (!d.ok()) return SendStatus(res, d.status(), "InvalidInput", "NotFound");
+  SendJson(res, 200, DnssecJson(*d));
+}
+
 void GetHealthChecks(const Endpoint& e, const httplib::Request&, const std::string&,
                      httplib::Response& res) {
   json checks = json::array();
@@ -683,6 +726,7 @@ constexpr Route kRoutes[] = {
     {"PUT", "/v1/latency/?", PutLatency},
     {"GET", "/v1/health-checks/?", GetHealthChecks},
     {"PUT", "/v1/health-checks/?", PutHealthChecks},
+    {"POST", "/v1/dnssec/reload/?", PostDnssecReload},
     {"GET", "/v1/dnssec/?", GetDnssec},
     {"GET", "/v1/regions/?", ListRegions},
     {"GET", "/v1/regions/([^/]+)/?", GetRegion},

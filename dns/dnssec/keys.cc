@@ -666,4 +666,42 @@ absl::Status WriteKeyPair(const std::string& dir, KeyPair* pair) {
   return absl::OkStatus();
 }
 
+absl::Status RewriteKeyTiming(const KeyPair& pair) {
+  absl::StatusOr<std::string> text = base::ReadFile(pair.private_path);
+  if (!text.ok()) return text.status();
+  // The file must still be this key's: a key file replaced since it was
+  // loaded is not rewritten with another key's timing.
+  absl::StatusOr<std::shared_ptr<const PrivateKey>> now_there = PrivateKey::Parse(*text, nullptr);
+  if (!now_there.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(pair.private_path, ": ", now_there.status().message()));
+  }
+  if (pair.private_key == nullptr ||
+      (*now_there)->public_key() != pair.private_key->public_key()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        pair.private_path, ": holds another key than the one loaded (changed on disk?)"));
+  }
+  static constexpr const char* kTimingFields[] = {"Created", "Publish", "Activate", "Inactive",
+                                                  "Delete"};
+  std::string out;
+  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+    absl::string_view l = absl::StripLeadingAsciiWhitespace(line);
+    bool timing_line = false;
+    for (const char* f : kTimingFields) {
+      timing_line |= absl::StartsWith(l, f) && absl::StartsWith(l.substr(std::strlen(f)), ":");
+    }
+    if (timing_line || line.empty()) continue;
+    absl::StrAppend(&out, line, "\n");
+  }
+  const std::pair<const char*, int64_t> kTimes[] = {
+      {"Created", pair.timing.created}, {"Publish", pair.timing.publish},
+      {"Activate", pair.timing.activate}, {"Inactive", pair.timing.inactive},
+      {"Delete", pair.timing.deleted}};
+  for (const auto& [field, t] : kTimes) {
+    if (t != 0) absl::StrAppend(&out, field, ": ", dns::TimeToText(t), "\n");
+  }
+  if (absl::Status s = base::WriteFileAtomically(pair.private_path, out, 0600); !s.ok()) return s;
+  return base::WriteFileAtomically(pair.key_path, KeyFileText(pair), 0644);
+}
+
 }  // namespace dns::dnssec

@@ -191,6 +191,17 @@ std::string KeyFileText(const KeyPair& pair);
 // AlreadyExists if a key with that name is there (a key-tag collision).
 absl::Status WriteKeyPair(const std::string& dir, KeyPair* pair);
 
+// Gives an existing key pair new timing, as `dnssec-settime` does: in
+// pair.private_path the Created/Publish/Activate/Inactive/Delete lines
+// become pair.timing's (unset ones are dropped; every other line is kept
+// as it is, so RSA keys and BIND's other metadata survive), then
+// pair.key_path is rewritten as KeyFileText(pair). Each file is replaced
+// atomically (the .private first, with mode 0600), so a reader sees the
+// old file or the new one. Errors: the files' read and write errors
+// ("FILE: cannot open: ..."); InvalidArgument "FILE: ..." if the .private
+// no longer parses or holds another key than pair.private_key.
+absl::Status RewriteKeyTiming(const KeyPair& pair);
+
 }  // namespace dns::dnssec
 
 #endif  // STEERDNS_DNS_DNSSEC_KEYS_H_

@@ -642,6 +642,41 @@ TEST_F(DnssecKeysChangeTest, SighupReadsAChangedFolderAndKeepsTheOldKeysOnError)
   EXPECT_EQ(Keys(), (std::vector<std::string>{"example.test. CSK"}));
 }
 
+// POST /v1/dnssec/reload: the folder read now, changed or not; a bad file
+// refuses it and the old keys stay; without --dnssec-keys, refused.
+TEST_F(DnssecKeysChangeTest, KeyReloadReadsTheFolderNow) {
+  const std::string ksk = AddKey("example.test.", /*ksk=*/true);
+  ASSERT_TRUE(Apply(change::StartUp{}).ok()) << log_;
+  const std::shared_ptr<const dnssec::KeysByZone> first = state_.dnssec_keys.value;
+  now_ += absl::Seconds(5);
+  ASSERT_TRUE(Apply(change::ReloadDnssecKeys{}).ok()) << log_;
+  EXPECT_NE(state_.dnssec_keys.value, first);  // read again, though nothing changed
+  EXPECT_EQ(state_.dnssec_keys_loaded_at, now_);
+  EXPECT_THAT(log_, HasSubstr("control API: reloaded dnssec keys " + keys_ + " (1 key for 1 zone)"));
+  AddKey("example.test.", /*ksk=*/false);
+  AddKey("elsewhere.test.", /*ksk=*/false);
+  ASSERT_TRUE(Apply(change::ReloadDnssecKeys{}).ok()) << log_;
+  EXPECT_EQ(Keys(), (std::vector<std::string>{"elsewhere.test. CSK", "example.test. KSK",
+                                              "example.test. ZSK"}));
+  EXPECT_THAT(log_,
+              HasSubstr("warning: dnssec-keys: keys for zone elsewhere.test., which is not served"));
+  EXPECT_EQ(CounterOf(change::ReloadDnssecKeys{}), ChangeCounter::kApi);
+  // The stamps SIGHUP compares are the reload's.
+  EXPECT_EQ(state_.dnssec_keys.stamps.size(), 6u);
+
+  const std::shared_ptr<const dnssec::KeysByZone> before = state_.dnssec_keys.value;
+  WriteText(ksk, "example.test. IN DNSKEY 257 3 13 !!!\n");
+  absl::Status st = Apply(change::ReloadDnssecKeys{});
+  EXPECT_TRUE(absl::IsInvalidArgument(st)) << st;
+  EXPECT_THAT(st.message(), HasSubstr(ksk + ": "));
+  EXPECT_EQ(state_.dnssec_keys.value, before);
+
+  config_.dnssec_keys.clear();
+  st = Apply(change::ReloadDnssecKeys{});
+  EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
+  EXPECT_THAT(st.message(), HasSubstr("without --dnssec-keys"));
+}
+
 TEST_F(DnssecKeysChangeTest, TheSnapshotCarriesTheKeys) {
   AddKey("example.test.", /*ksk=*/false);
   absl::StatusOr<std::unique_ptr<ControlState>> cs =

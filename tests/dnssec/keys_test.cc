@@ -346,3 +346,63 @@ TEST(KeyStateTest, TimingStepsThroughRfc7583States) {
   EXPECT_FALSE(dns::dnssec::KeySigns(dns::dnssec::KeyStateAt(t, 350)));
   EXPECT_STREQ(dns::dnssec::KeyStateName(KeyState::kRetired), "retired");
 }
+
+namespace {
+
+// RewriteKeyTiming: new timing in both files, the rest of the .private
+// kept, each file replaced atomically, mode 0600 kept; a key file replaced
+// by another key's is not rewritten.
+TEST(KeyTimingRewriteTest, NewTimingIsReadBackAndTheRestIsKept) {
+  steer_test::TempDir dir;
+  auto zsk = GenerateKeyPair(Wire("example.test."), algorithm::kEcdsaP256Sha256, false, 1796000000);
+  ASSERT_TRUE(zsk.ok());
+  ASSERT_TRUE(WriteKeyPair(dir.path(), &*zsk).ok());
+  // Metadata we do not know (BIND writes such lines) survives.
+  Write(zsk->private_path, Read(zsk->private_path) + "SyncPublish: 20261130005320\n");
+  ASSERT_EQ(chmod(zsk->private_path.c_str(), 0600), 0);
+  const std::string before = Read(zsk->private_path);
+
+  KeyPair changed = *zsk;
+  changed.timing.inactive = 1796007200;
+  changed.timing.deleted = 1796100000;
+  changed.timing.publish = 0;  // unset: the line goes
+  ASSERT_TRUE(RewriteKeyTiming(changed).ok());
+  const std::string after = Read(zsk->private_path);
+  EXPECT_THAT(after, HasSubstr("SyncPublish: 20261130005320\n"));
+  EXPECT_THAT(after, HasSubstr("Inactive: 20261130025320\nDelete: 20261201044000\n"));
+  EXPECT_THAT(after, ::testing::Not(HasSubstr("\nPublish: ")));
+  EXPECT_EQ(after.substr(0, after.find("PrivateKey:")), before.substr(0, before.find("PrivateKey:")));
+  EXPECT_THAT(Read(zsk->key_path), HasSubstr("; Inactive: 20261130025320 ("));
+  struct stat st;
+  ASSERT_EQ(stat(zsk->private_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir.path())) files += e.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(files, 2u) << "no temporary file left";
+
+  auto keys = LoadKeyDirectory(dir.path());
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  const KeyTiming& t = keys->at(Wire("example.test.")).at(0).timing;
+  EXPECT_EQ(t.created, 1796000000);
+  EXPECT_EQ(t.publish, 0);
+  EXPECT_EQ(t.activate, 1796000000);
+  EXPECT_EQ(t.inactive, 1796007200);
+  EXPECT_EQ(t.deleted, 1796100000);
+
+  // Another key's files in its place: refused, nothing written.
+  auto other = GenerateKeyPair(Wire("example.test."), algorithm::kEcdsaP256Sha256, false, 1796000000);
+  ASSERT_TRUE(other.ok());
+  auto other_text = other->private_key->PrivateFileText(other->timing);
+  ASSERT_TRUE(other_text.ok());
+  Write(zsk->private_path, *other_text);
+  absl::Status s = RewriteKeyTiming(changed);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr(zsk->private_path + ": holds another key"));
+  EXPECT_EQ(Read(zsk->private_path), *other_text);
+  // A missing file: the read error, naming it.
+  ASSERT_EQ(std::remove(zsk->private_path.c_str()), 0);
+  s = RewriteKeyTiming(changed);
+  EXPECT_THAT(s.message(), HasSubstr(zsk->private_path + ": cannot open"));
+}
+
+}  // namespace

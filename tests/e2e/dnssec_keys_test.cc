@@ -8,6 +8,12 @@
 //   - SIGHUP after a key is added: listed; after a key file is corrupted:
 //     "refused: SIGHUP reload from pid N: file: ..." and the old keys stay.
 //   - Keys for a zone that is not served: a warning line, no error.
+//   - `zonectl dnssec roll --server` schedules a ZSK roll in the server's
+//     folder and makes it reload (POST /v1/dnssec/reload, behind the
+//     token): GET /v1/dnssec shows each key's state and the next event,
+//     the same as `zonectl dnssec status --dir --json` offline; a bad key
+//     file makes the reload a 400 with the file's line, the old keys stay;
+//     without --dnssec-keys it is a 409.
 // Only 127.0.0.1 is used; every wait is bounded.
 #include <signal.h>
 #include <sys/stat.h>
@@ -84,12 +90,13 @@ class e2eDnssecKeys : public TempDirTest {
     return FirstLine(out);
   }
 
-  testing::AssertionResult StartServer() {
+  testing::AssertionResult StartServer(std::vector<std::string> more = {}, bool keys = true) {
     ServerOptions o;
     o.control = true;
     o.threads = 1;
     o.zones = {std::string(kOrigin) + "=" + zone_path_};
-    o.extra_args = {"--dnssec-keys", keys_};
+    if (keys) o.extra_args = {"--dnssec-keys", keys_};
+    o.extra_args.insert(o.extra_args.end(), more.begin(), more.end());
     return server_.Start(o);
   }
   void Sighup(const std::string& done) {
@@ -239,6 +246,116 @@ TEST_F(e2eDnssecKeys, SighupLoadsAnAddedKeyAndRefusesACorruptOne) {
   ASSERT_EQ(unlink((keys_ + "/" + zsk + ".key").c_str()), 0);
   Sighup("SIGHUP: reloaded");
   EXPECT_EQ(ApiKeys(), (std::set<std::string>{"zone.test. " + TagOf(ksk) + " CSK"}));
+}
+
+// The key of `j` (GET /v1/dnssec's shape) with tag `tag`.
+json KeyJson(const json& j, const std::string& tag) {
+  for (const json& z : j.value("zones", json::array())) {
+    for (const json& k : z.value("keys", json::array())) {
+      if (std::to_string(k.value("key_tag", 0)) == tag) return k;
+    }
+  }
+  return json();
+}
+
+TEST_F(e2eDnssecKeys, RollThroughTheServerReloadsItsKeysAndShowsTheSchedule) {
+  const std::string ksk = Keygen(kOrigin, /*ksk=*/true);
+  const std::string zsk = Keygen(kOrigin, /*ksk=*/false);
+  ASSERT_FALSE(ksk.empty() || zsk.empty());
+  const std::string token_file = WriteTemp("token", "roll-token\n");
+  ASSERT_EQ(chmod(token_file.c_str(), 0600), 0);
+  ASSERT_TRUE(StartServer({"--control-token-file", token_file}));
+
+  // The reload is a write: behind the token.
+  HttpReply h = Http(server_, "POST", "/v1/dnssec/reload");
+  EXPECT_EQ(h.status, 401) << h.Describe();
+  h = Http(server_, "GET", "/v1/dnssec/reload", "", "", "roll-token");
+  EXPECT_EQ(h.status, 405) << h.Describe();
+
+  // No --dir: the server's own folder.
+  ToolRun roll = Zonectl(server_, {"--token-file", token_file, "dnssec", "roll", "zone.test",
+                                   "--publish-safety", "10m", "--max-zone-ttl", "1h"});
+  ASSERT_TRUE(Succeeded(roll));
+  EXPECT_THAT(roll.out, HasSubstr("written to " + keys_ + "\n"));
+  EXPECT_THAT(roll.out, HasSubstr("reloaded " + keys_ + ": 3 keys\n"));
+  EXPECT_THAT(server_.Log(), HasSubstr("control API: reloaded dnssec keys " + keys_ +
+                                       " (3 keys for 1 zone)"));
+  const size_t at = roll.out.find("new ZSK ");
+  ASSERT_NE(at, std::string::npos) << roll.out;
+  const std::string fresh = roll.out.substr(at + 8, roll.out.find(' ', at + 8) - at - 8);
+
+  json j;
+  HttpReply g = Http(server_, "GET", "/v1/dnssec", "", "", "roll-token");
+  ASSERT_EQ(g.status, 200) << g.Describe();
+  j = g.body_json;
+  EXPECT_EQ(j.value("key_count", 0), 3) << j.dump(2);
+  EXPECT_EQ(NonSnakeKey(j), "");
+  const json nk = KeyJson(j, fresh), ok = KeyJson(j, TagOf(zsk)), kk = KeyJson(j, TagOf(ksk));
+  EXPECT_EQ(nk.value("state", ""), "published") << nk.dump();
+  EXPECT_EQ(nk.value("next_state", ""), "active");
+  EXPECT_EQ(nk.value("next_event", ""), nk.value("activate", "?"));
+  EXPECT_EQ(ok.value("state", ""), "active") << ok.dump();
+  EXPECT_EQ(ok.value("next_state", ""), "retired");
+  EXPECT_EQ(ok.value("inactive", ""), nk.value("activate", "?"));
+  EXPECT_TRUE(ok.value("delete", json()).is_string());
+  EXPECT_EQ(kk.value("state", ""), "active") << kk.dump();
+  EXPECT_TRUE(kk.value("next_event", json(1)).is_null());
+  const json next = j["zones"][0].value("next_event", json());
+  EXPECT_EQ(next.value("at", ""), nk.value("activate", "?")) << next.dump();
+  ASSERT_EQ(next.value("keys", json::array()).size(), 2u) << next.dump();
+  std::set<std::string> changes;
+  for (const json& c : next["keys"]) {
+    changes.insert(std::to_string(c.value("key_tag", 0)) + " " + c.value("state", ""));
+  }
+  EXPECT_EQ(changes, (std::set<std::string>{fresh + " active", TagOf(zsk) + " retired"}));
+
+  // Offline, the same keys, states and next event.
+  json offline;
+  ASSERT_TRUE(ParsesAsJson(RunZonectl({"dnssec", "status", "--dir", keys_, "--json"}), &offline));
+  json server_zone = j["zones"][0], offline_zone = offline["zones"][0];
+  server_zone.erase("served");
+  EXPECT_EQ(offline_zone, server_zone);
+  for (const char* k : {"source", "now", "key_count"}) EXPECT_TRUE(offline.contains(k)) << k;
+
+  // The human form, through the server.
+  ToolRun status = Zonectl(server_, {"--token-file", token_file, "dnssec", "status"});
+  ASSERT_TRUE(Succeeded(status));
+  EXPECT_THAT(status.out, HasSubstr("next event: " + nk.value("activate", "?") + "  ZSK "));
+  EXPECT_THAT(status.out, HasSubstr("ZSK " + fresh + " becomes active"));
+  EXPECT_THAT(status.out, HasSubstr("ZSK " + TagOf(zsk) + " becomes retired"));
+  EXPECT_THAT(status.out, HasSubstr("flags 256  published (active at "));
+
+  // A second roll: refused, nothing written.
+  ToolRun again = Zonectl(server_, {"--token-file", token_file, "dnssec", "roll", "zone.test"});
+  EXPECT_TRUE(FailedWithOneLine(again, 1));
+  EXPECT_THAT(again.err, HasSubstr("is in progress"));
+
+  // A corrupted key: the reload is refused with the file's line, the old
+  // keys stay.
+  const std::string bad = keys_ + "/" + ksk + ".private";
+  ASSERT_TRUE(WriteFile(bad, "Private-key-format: v1.3\nAlgorithm: 13 (ECDSAP256SHA256)\n"
+                             "PrivateKey: AAAA\n"));
+  h = Http(server_, "POST", "/v1/dnssec/reload", "", "application/json", "roll-token");
+  EXPECT_EQ(h.status, 400) << h.Describe();
+  EXPECT_THAT(h.body_json.value("error", ""), HasSubstr(bad + ": ")) << h.Describe();
+  EXPECT_EQ(h.body_json.value("code", ""), "InvalidInput");
+  ToolRun reload = Zonectl(server_, {"--token-file", token_file, "dnssec", "reload"});
+  EXPECT_EQ(reload.exit.exit_code, 1) << reload.Describe();
+  EXPECT_THAT(reload.err, HasSubstr(bad + ": "));
+  EXPECT_THAT(server_.Log(), HasSubstr("refused: POST /v1/dnssec/reload from "));
+  g = Http(server_, "GET", "/v1/dnssec", "", "", "roll-token");
+  EXPECT_EQ(g.body_json.value("key_count", 0), 3) << g.Describe();
+  EXPECT_EQ(KeyJson(g.body_json, fresh).value("state", ""), "published");
+}
+
+TEST_F(e2eDnssecKeys, ReloadWithoutKeyFolderIsAConflict) {
+  ASSERT_TRUE(StartServer({}, /*keys=*/false));
+  HttpReply h = Http(server_, "POST", "/v1/dnssec/reload");
+  EXPECT_EQ(h.status, 409) << h.Describe();
+  EXPECT_THAT(h.body_json.value("error", ""), HasSubstr("without --dnssec-keys"));
+  ToolRun r = Zonectl(server_, {"dnssec", "roll", "zone.test"});
+  EXPECT_TRUE(FailedWithOneLine(r, 1));
+  EXPECT_THAT(r.err, HasSubstr("runs without --dnssec-keys"));
 }
 
 }  // namespace
