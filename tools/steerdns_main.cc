@@ -190,10 +190,11 @@ int main(int argc, char** argv) {
 
   for (;;) {
     // Between signals, wake up for online signing: re-sign when due (at
-    // most a minute late; a new snapshot may bring its event closer).
+    // most 5 s late: a change or key reload through the API may have
+    // brought the event closer while we slept).
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
     const int64_t next = (*state)->ResignIfDue(now);
-    const int64_t wait = next == 0 ? 60 : std::clamp<int64_t>(next - now, 1, 60);
+    const int64_t wait = next == 0 ? 5 : std::clamp<int64_t>(next - now, 1, 5);
     const struct timespec timeout = {static_cast<time_t>(wait), 0};
     siginfo_t info = {};
     const int sig = sigtimedwait(&signals, &info, &timeout);
