@@ -9,7 +9,10 @@
 //   - a compact-denial NXDOMAIN, a NODATA, a wildcard answer, a CNAME
 //     into the routed name, the DNSKEY RRset;
 // and the signatures are made again by themselves before they expire
-// (--dnssec-signature-lifetime 10: re-signed after 5 s, logged).
+// (--dnssec-signature-lifetime 10: re-signed after 5 s, logged), and a
+// `zonectl dnssec roll --server` with durations of seconds is carried out
+// by the signer: the new ZSK published at once, signing 3 s later, the
+// old one gone 3 s after that, delv validating throughout.
 // Only 127.0.0.0/8 is used; every wait is bounded.
 #include <sys/stat.h>
 #include <unistd.h>
@@ -110,6 +113,7 @@ class e2eDnssecOnline : public TempDirTest {
 
   testing::AssertionResult StartServer(std::vector<std::string> extra = {}) {
     ServerOptions o;
+    o.control = true;
     o.zones = {std::string(kOrigin) + ".=" + WriteTemp("online.test.zone", kZone),
                std::string(kOrigin) + ".=" + WriteTemp("online.test.json", RoutedJson())};
     o.extra_args = {"--dnssec-keys", keys_, "--latency", WriteTemp("latency.csv", kLatency)};
@@ -199,6 +203,66 @@ TEST_F(e2eDnssecOnline, SignaturesAreMadeAgainBeforeTheyExpire) {
   EXPECT_THAT(server_.Log(), HasSubstr("re-signed 1 zone ("));
   const std::string out = Delv("app.online.test", "A", "127.53.1.1");
   EXPECT_THAT(out, HasSubstr("; fully validated")) << out;
+}
+
+// The key tag of the first RRSIG over `type` at `name` (dig +short +dnssec:
+// "SOA 13 2 300 EXP INC TAG online.test. SIG"), or "".
+std::string SigningTag(uint16_t port, const std::string& name, const std::string& type) {
+  std::string out;
+  RunProgram({"/usr/bin/dig", "+short", "+dnssec", "-p", std::to_string(port), "@127.0.0.1",
+              name, type},
+             10s, &out);
+  for (const std::string& l : Lines(out)) {
+    std::istringstream f(l);
+    std::string covered, alg, labels, ttl, exp, inc, tag;
+    if (f >> covered >> alg >> labels >> ttl >> exp >> inc >> tag && covered == type) return tag;
+  }
+  return "";
+}
+
+// The number of DNSKEY RRs the server publishes.
+size_t DnskeyCount(uint16_t port) {
+  std::string out;
+  RunProgram({"/usr/bin/dig", "+short", "-p", std::to_string(port), "@127.0.0.1", "online.test",
+              "DNSKEY"},
+             10s, &out);
+  return Lines(out).size();
+}
+
+TEST_F(e2eDnssecOnline, ZskRolloverIsCarriedOutByTheSigner) {
+  ASSERT_TRUE(StartServer());
+  const std::string old_tag = SigningTag(server_.port(), "online.test", "SOA");
+  ASSERT_FALSE(old_tag.empty());
+  EXPECT_EQ(DnskeyCount(server_.port()), 2u);
+  // A roll with durations of seconds: the new ZSK is published now, signs
+  // from now + 3 s, the old one is removed 3 s after that.
+  ToolRun r = Zonectl(server_, {"dnssec", "roll", kOrigin, "--dir", keys_, "--dnskey-ttl", "2",
+                                "--publish-safety", "1", "--max-zone-ttl", "2",
+                                "--retire-safety", "1"});
+  ASSERT_TRUE(Succeeded(r)) << r.Describe();
+  // Published at once (the roll reloaded the server's keys), not signing.
+  EXPECT_EQ(DnskeyCount(server_.port()), 3u);
+  EXPECT_EQ(SigningTag(server_.port(), "online.test", "SOA"), old_tag);
+  std::string out = Delv("app.online.test", "A", "127.53.2.1");
+  EXPECT_THAT(out, HasSubstr("; fully validated")) << out;
+  // Then the new key signs, by itself...
+  std::string tag = old_tag;
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (tag == old_tag && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(250ms);
+    tag = SigningTag(server_.port(), "online.test", "SOA");
+  }
+  EXPECT_NE(tag, old_tag) << "the new ZSK never signed";
+  out = Delv("app.online.test", "A", "127.53.2.1");
+  EXPECT_THAT(out, HasSubstr("; fully validated")) << out;
+  // ...and the old one leaves the DNSKEY RRset.
+  deadline = std::chrono::steady_clock::now() + 20s;
+  while (DnskeyCount(server_.port()) != 2u && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(250ms);
+  EXPECT_EQ(DnskeyCount(server_.port()), 2u);
+  EXPECT_EQ(SigningTag(server_.port(), "online.test", "SOA"), tag);
+  out = Delv("nothing.online.test", "A", "127.53.2.1");
+  EXPECT_THAT(out, HasSubstr("; negative response, fully validated")) << out;
 }
 
 }  // namespace
