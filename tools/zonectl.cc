@@ -675,6 +675,16 @@ std::string RenderDnssec(const Json& j) {
     const Json served = z.value("served", Json());
     if (served.is_boolean()) absl::StrAppend(&out, served.get<bool>() ? " (served)" : " (not served)");
     absl::StrAppend(&out, "\n");
+    // "  signed online 2026-12-07T23:00:00Z: 31 signatures (ZSK 16232, KSK
+    //  19104), valid until 2026-12-22T..., next signing 2026-12-14T..."
+    const Json signing = z.value("signing", Json());
+    if (signing.is_object()) {
+      absl::StrAppend(&out, "  signed ", Field(signing, "mode"), " ", Field(signing, "signed_at"),
+                      ": ", Field(signing, "signatures"), " signatures (ZSK ",
+                      Field(signing, "zsk_tags"), ", KSK ", Field(signing, "ksk_tags"),
+                      "), valid until ", Field(signing, "expiration"), ", next signing ",
+                      Field(signing, "next_signing"), "\n");
+    }
     const Json next = z.value("next_event", Json());
     if (next.is_object()) {
       absl::StrAppend(&out, "  next event: ", Field(next, "at"));

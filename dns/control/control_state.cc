@@ -571,14 +571,30 @@ absl::StatusOr<DnssecKeysInfo> ControlState::ReloadDnssecKeys() {
 }
 
 DnssecKeysInfo ControlState::DnssecKeys() const {
-  absl::MutexLock lock(&mu_);
   DnssecKeysInfo info;
-  const Input<dnssec::KeysByZone>& in = inputs_.dnssec_keys;
-  if (in.value != nullptr) info.source = in.source();
-  info.managed_by = in.managed_by;
-  info.loaded_at = inputs_.dnssec_keys_loaded_at;
-  info.keys = in.value;
-  for (const auto& [wire, e] : inputs_.zones) info.served.insert(wire);
+  {
+    absl::MutexLock lock(&mu_);
+    const Input<dnssec::KeysByZone>& in = inputs_.dnssec_keys;
+    if (in.value != nullptr) info.source = in.source();
+    info.managed_by = in.managed_by;
+    info.loaded_at = inputs_.dnssec_keys_loaded_at;
+    info.keys = in.value;
+    for (const auto& [wire, e] : inputs_.zones) info.served.insert(wire);
+  }
+  WithSnapshot([&](const Snapshot& snap) {
+    for (const auto& [zone, s] : snap.signing) {
+      DnssecKeysInfo::Signing& out = info.signing[zone->origin()];
+      out.online = s.online;
+      out.signed_at = s.signed_at;
+      out.next_event = s.next_event;
+      out.inception = s.inception;
+      out.expiration = s.expiration;
+      out.signatures = s.signatures;
+      out.published_keys = s.published_keys;
+      for (const dnssec::KeyPair* k : s.zsks) out.zsk_tags.push_back(k->key_tag);
+      out.ksk_tags = s.ksk_tags;
+    }
+  });
   return info;
 }
 

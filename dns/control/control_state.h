@@ -159,6 +159,16 @@ struct DnssecKeysInfo {
   absl::Time loaded_at = absl::InfinitePast();  // when the key set was read
   std::shared_ptr<const dnssec::KeysByZone> keys;  // null without --dnssec-keys
   std::set<std::string> served;  // wire origins of the zones served now
+  // The signing state of the current snapshot, by wire origin (the zones
+  // signed here: dns/answer/online_signing.h), plain values.
+  struct Signing {
+    bool online = false;
+    int64_t signed_at = 0, next_event = 0;
+    uint32_t inception = 0, expiration = 0;
+    size_t signatures = 0, published_keys = 0;
+    std::vector<uint16_t> zsk_tags, ksk_tags;
+  };
+  std::map<std::string, Signing> signing;
 };
 
 // Reload bookkeeping for status and metrics.

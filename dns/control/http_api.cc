@@ -167,8 +167,22 @@ json DnssecJson(const DnssecKeysInfo& d) {
         keys_json.push_back(std::move(kj));
       }
       total += keys.size();
+      json signing;  // null: not signed with these keys
+      if (auto it = d.signing.find(wire); it != d.signing.end()) {
+        const DnssecKeysInfo::Signing& s = it->second;
+        signing = json{{"mode", s.online ? "online" : "routed answers (pre-signed zone)"},
+                       {"signed_at", KeyTimeJson(s.signed_at)},
+                       {"signatures", s.signatures},
+                       {"inception", KeyTimeJson(s.inception)},
+                       {"expiration", KeyTimeJson(s.expiration)},
+                       {"next_signing", KeyTimeJson(s.next_event)},
+                       {"zsk_tags", s.zsk_tags},
+                       {"ksk_tags", s.ksk_tags}};
+        if (s.online) signing["dnskeys"] = s.published_keys;
+      }
       zones_json.push_back(json{{"zone", NameToText(wire)},
                                 {"served", d.served.count(wire) != 0},
+                                {"signing", signing},
                                 {"next_event", ZoneNextEventJson(keys, now)},
                                 {"keys", keys_json}});
     }

@@ -313,7 +313,15 @@ TEST_F(e2eDnssecKeys, RollThroughTheServerReloadsItsKeysAndShowsTheSchedule) {
   json offline;
   ASSERT_TRUE(ParsesAsJson(RunZonectl({"dnssec", "status", "--dir", keys_, "--json"}), &offline));
   json server_zone = j["zones"][0], offline_zone = offline["zones"][0];
+  // What only the server knows: whether it serves the zone, and how it
+  // signed it (online, with the active ZSK; the next signing at the
+  // roll's next step at the latest).
+  const json& signing = server_zone["signing"];
+  EXPECT_EQ(signing.value("mode", ""), "online") << server_zone.dump(2);
+  EXPECT_EQ(signing.value("zsk_tags", json()), json::array({std::stoi(TagOf(zsk))}));
+  EXPECT_LE(signing.value("next_signing", ""), next.value("at", "")) << signing.dump();
   server_zone.erase("served");
+  server_zone.erase("signing");
   EXPECT_EQ(offline_zone, server_zone);
   for (const char* k : {"source", "now", "key_count"}) EXPECT_TRUE(offline.contains(k)) << k;
 
@@ -322,6 +330,7 @@ TEST_F(e2eDnssecKeys, RollThroughTheServerReloadsItsKeysAndShowsTheSchedule) {
   ASSERT_TRUE(Succeeded(status));
   EXPECT_THAT(status.out, HasSubstr("next event: " + nk.value("activate", "?") + "  ZSK "));
   EXPECT_THAT(status.out, HasSubstr("ZSK " + fresh + " becomes active"));
+  EXPECT_THAT(status.out, HasSubstr("  signed online "));
   EXPECT_THAT(status.out, HasSubstr("ZSK " + TagOf(zsk) + " becomes retired"));
   EXPECT_THAT(status.out, HasSubstr("flags 256  published (active at "));
 
