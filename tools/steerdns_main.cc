@@ -194,6 +194,7 @@ int main(int argc, char** argv) {
     // brought the event closer while we slept).
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
     const int64_t next = (*state)->ResignIfDue(now);
+    (*state)->CheckSignatureExpiry(now);
     const int64_t wait = next == 0 ? 5 : std::clamp<int64_t>(next - now, 1, 5);
     const struct timespec timeout = {static_cast<time_t>(wait), 0};
     siginfo_t info = {};

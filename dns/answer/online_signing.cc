@@ -146,6 +146,37 @@ absl::StatusOr<SignedZone> SignZone(std::shared_ptr<const zones::Zone> zone,
   return out;
 }
 
+ExpiredSignatures FindExpiredSignatures(const zones::Zone& zone, int64_t now) {
+  ExpiredSignatures out;
+  if (zone.dnssec() == nullptr) return out;
+  const uint32_t now32 = static_cast<uint32_t>(now);
+  const auto check = [&](std::string_view owner, const zones::RRset& set) {
+    const zones::RRset* sigs = zone.SignaturesOf(set);
+    if (sigs == nullptr) return;
+    for (uint16_t i = 0; i < sigs->count; ++i) {
+      dnssec::RrsigFields f;
+      std::string_view signature;
+      if (!dnssec::ParseRrsigRdata(sigs->rdata(i), &f, &signature)) continue;
+      const int32_t left = static_cast<int32_t>(f.expiration - now32);
+      if (left >= 0) {
+        const int64_t at = now + left;
+        if (out.next_expiration == 0 || at < out.next_expiration) out.next_expiration = at;
+        continue;
+      }
+      if (out.expired++ == 0) {
+        char type[16];
+        out.first = absl::StrCat(NameToText(owner), " ", RRTypeName(set.type, type),
+                                 " (expired ", TimeText(now + left), ")");
+      }
+    }
+  };
+  for (size_t n = 0; n < zone.node_count(); ++n) {
+    const zones::Node& node = zone.node(n);
+    for (const zones::RRset& set : node.rrsets) check(node.owner, set);
+  }
+  return out;
+}
+
 bool SignForQuery(const dnssec::KeyPair& key, const dnssec::RrsetView& rrset,
                   uint32_t inception, uint32_t expiration, std::string* rrsig_rdata) noexcept {
   // The thread's signers, one per private key met: the shared_ptr keeps

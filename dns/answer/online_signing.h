@@ -94,6 +94,18 @@ absl::StatusOr<SignedZone> SignZone(std::shared_ptr<const zones::Zone> zone,
 bool SignForQuery(const dnssec::KeyPair& key, const dnssec::RrsetView& rrset,
                   uint32_t inception, uint32_t expiration, std::string* rrsig_rdata) noexcept;
 
+// The signatures of a pre-signed zone's file that have expired: served as
+// they are (the operator's file), but said once in the log and counted in
+// /metrics (the control plane looks again when the next one expires).
+struct ExpiredSignatures {
+  size_t expired = 0;           // RRSIGs whose expiration is before `now`
+  std::string first;            // "www.example.com. A (expired 2026-01-01T00:00:00Z)"
+  int64_t next_expiration = 0;  // the earliest expiration after `now`; 0: none
+};
+// RFC 4034 §3.1.5 serial arithmetic on the 32-bit fields. Zones without
+// signatures give {}.
+ExpiredSignatures FindExpiredSignatures(const zones::Zone& zone, int64_t now);
+
 }  // namespace dns
 
 #endif  // STEERDNS_DNS_ANSWER_ONLINE_SIGNING_H_

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "base/file.h"
 #include "base/string_view.h"
+#include "dns/answer/online_signing.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
 #include "zones/zone_loader.h"
@@ -312,6 +313,44 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> ControlState::Build(const Contro
   return BuildSnapshot(std::move(build));
 }
 
+void ControlState::CheckSignatureExpiry(int64_t now) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (next_expiry_check_ != 0 && now < next_expiry_check_) return;
+  }
+  std::map<std::string, ExpiredSignatures> found;
+  int64_t next = 0;
+  WithSnapshot([&](const Snapshot& snap) {
+    for (const std::shared_ptr<const zones::Zone>& zone : snap.zones.zones()) {
+      if (zone->dnssec() == nullptr || zone->dnssec()->online) continue;
+      ExpiredSignatures e = FindExpiredSignatures(*zone, now);
+      if (e.next_expiration != 0 && (next == 0 || e.next_expiration < next))
+        next = e.next_expiration;
+      if (e.expired > 0) found.emplace(NameToText(zone->origin()), std::move(e));
+    }
+  });
+  absl::MutexLock lock(&mu_);
+  // Look again when the next signature expires (at least hourly: a
+  // snapshot published meanwhile resets this anyway).
+  next_expiry_check_ = next == 0 ? now + 3600 : std::min(next, now + 3600);
+  std::map<std::string, size_t> counts;
+  for (const auto& [zone, e] : found) {
+    counts[zone] = e.expired;
+    auto it = expired_signatures_.find(zone);
+    if (it != expired_signatures_.end() && it->second == e.expired) continue;
+    log_(absl::StrCat("warning: zone ", zone, ": ", e.expired, " RRSIG",
+                      e.expired == 1 ? " of its file has" : "s of its file have",
+                      " expired (first: ", e.first,
+                      "); served as they are: validating resolvers will fail them"));
+  }
+  expired_signatures_ = std::move(counts);
+}
+
+std::map<std::string, size_t> ControlState::ExpiredSignatureCounts() const {
+  absl::MutexLock lock(&mu_);
+  return expired_signatures_;
+}
+
 int64_t ControlState::ResignIfDue(int64_t now) {
   absl::MutexLock lock(&mu_);
   if (next_signing_event_ == 0 || now < next_signing_event_) return next_signing_event_;
@@ -336,6 +375,7 @@ int64_t ControlState::ResignIfDue(int64_t now) {
 void ControlState::Publish(std::unique_ptr<const Snapshot> snap) {
   ++reloads_.generation;
   next_signing_event_ = snap->next_signing_event;
+  next_expiry_check_ = 0;  // a new snapshot: look at its signatures
   if (cell_ == nullptr) {
     initial_ = std::move(snap);  // not serving yet
     return;

@@ -255,6 +255,15 @@ class ControlState {
   // it. Returns the time of the next signing event (0: none). A failed
   // re-signing is logged and tried again a minute later.
   int64_t ResignIfDue(int64_t now);
+  // Pre-signed zones: when a signature of the current snapshot may have
+  // expired since the last look (a new snapshot, or the next expiration
+  // reached), counts each zone's expired RRSIGs (FindExpiredSignatures),
+  // logs a zone's count once when it changes to a non-zero value
+  // ("warning: zone example.com.: 3 RRSIGs of its file have expired
+  // (first: ...); served as they are"), and keeps the counts for /metrics.
+  void CheckSignatureExpiry(int64_t now);
+  // Zone (presentation form) -> expired RRSIGs, zones with any only.
+  std::map<std::string, size_t> ExpiredSignatureCounts() const;
   // Returns zone `origin` to its --zone files (change::FollowFile): read
   // now, managed by the command line and followed on SIGHUP from then on;
   // the data dir's copy of the zone (files, journal, tombstone) dropped.
@@ -343,6 +352,10 @@ class ControlState {
   ReloadCounts reloads_ ABSL_GUARDED_BY(mu_);
   uint64_t next_change_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t next_signing_event_ ABSL_GUARDED_BY(mu_) = 0;
+  // CheckSignatureExpiry: when to look again (0: at the next call), and
+  // the counts last seen (and logged).
+  int64_t next_expiry_check_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, size_t> expired_signatures_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace dns::control

@@ -129,6 +129,7 @@ MetricsData CollectMetrics(const dns::server::Server* server, const ControlState
     m.failures = h.status.failures;
     d.health_checks.push_back(std::move(m));
   }
+  d.dnssec_expired_signatures = state.ExpiredSignatureCounts();
   const DnssecKeysInfo keys = state.DnssecKeys();
   if (keys.keys != nullptr) {
     for (const auto& [wire, list] : *keys.keys) {
@@ -303,6 +304,12 @@ std::string FormatMetrics(const MetricsData& d) {
              "DNSSEC keys loaded from --dnssec-keys, by zone and role (KSK, ZSK, CSK).");
     for (const DnssecKeyMetric& k : d.dnssec_keys)
       f.Sample({"zone", k.zone, "role", k.role}, static_cast<double>(k.keys));
+  }
+  {
+    Family f(&out, "dnssec_expired_signatures", "gauge",
+             "RRSIGs of a pre-signed zone's file past their expiration, served as they are.");
+    for (const auto& [zone, n] : d.dnssec_expired_signatures)
+      f.Sample({"zone", zone}, static_cast<double>(n));
   }
   return out;
 }

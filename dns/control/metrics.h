@@ -43,6 +43,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -101,6 +102,8 @@ struct MetricsData {
   std::vector<RegionMetric> regions;
   std::vector<HealthMetric> health_checks;  // config order
   std::vector<DnssecKeyMetric> dnssec_keys;  // by zone (wire order), then role
+  // Zone (presentation form) -> expired RRSIGs of a pre-signed zone's file.
+  std::map<std::string, size_t> dnssec_expired_signatures;
   ReloadCounts reloads;
 };
 

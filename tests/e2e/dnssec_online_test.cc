@@ -205,6 +205,48 @@ TEST_F(e2eDnssecOnline, SignaturesAreMadeAgainBeforeTheyExpire) {
   EXPECT_THAT(out, HasSubstr("; fully validated")) << out;
 }
 
+TEST_F(e2eDnssecOnline, ExpiredPreSignedSignaturesAreServedLoggedAndCounted) {
+  STEER_REQUIRE(Executable("/usr/bin/ldns-signzone"), "ldns-signzone is missing (ldnsutils)");
+  // The zone signed by ldns-signzone with our keys, expired last year.
+  const std::string unsigned_zone = WriteTemp("online.test.zone", kZone);
+  std::vector<std::string> argv = {"/usr/bin/ldns-signzone", "-f", tmp_ + "/expired.zone",
+                                   "-o", std::string(kOrigin) + ".", "-i", "20240101000000",
+                                   "-e", "20250101000000", unsigned_zone};
+  for (const std::string& base : Lines(RunTool({"/bin/sh", "-c", "cd '" + keys_ +
+                                                    "' && ls *.key | sed 's/.key$//'"},
+                                                   10s)))
+    argv.push_back(keys_ + "/" + base);
+  RunTool(argv, 30s);
+  ServerOptions o;
+  o.control = true;
+  o.zones = {std::string(kOrigin) + ".=" + tmp_ + "/expired.zone"};
+  ASSERT_TRUE(server_.Start(o));
+  // Served as it is...
+  const std::string out =
+      RunTool({"/usr/bin/dig", "+dnssec", "+norec", "-p", std::to_string(server_.port()),
+               "@127.0.0.1", "txt.online.test", "TXT"},
+              10s);
+  EXPECT_THAT(out, HasSubstr("20250101000000 20240101000000")) << out;
+  // ...said once in the log, and counted.
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  while (server_.Log().find("RRSIGs of its file have expired") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(100ms);
+  const std::string log = server_.Log();
+  EXPECT_THAT(log, HasSubstr("warning: zone online.test.: "));
+  EXPECT_THAT(log, HasSubstr("RRSIGs of its file have expired (first: online.test. "));
+  HttpReply m = Http(server_, "GET", "/metrics");
+  EXPECT_THAT(m.body, ::testing::ContainsRegex(
+                          "steerdns_dnssec_expired_signatures\\{zone=\"online.test.\"\\} [1-9]"));
+  std::this_thread::sleep_for(2s);  // the main loop looks again: still one line
+  const std::string later = server_.Log();
+  size_t lines = 0;
+  for (size_t at = later.find("have expired"); at != std::string::npos;
+       at = later.find("have expired", at + 1))
+    ++lines;
+  EXPECT_EQ(lines, 1u) << later;
+}
+
 // The key tag of the first RRSIG over `type` at `name` (dig +short +dnssec:
 // "SOA 13 2 300 EXP INC TAG online.test. SIG"), or "".
 std::string SigningTag(uint16_t port, const std::string& name, const std::string& type) {
