@@ -283,7 +283,8 @@ int RunShowRecords(Ctx& ctx, const std::string& origin, const Parsed& p) {
                       "show");
   }
   auto r = Call(ctx, [&](ApiClient& api) {
-    return api.Get(ZonePath(origin) + "/records?format=" + format);
+    return api.Get(ZonePath(origin) + "/records?format=" + format +
+                   (p.has("dnssec") ? "&dnssec=1" : ""));
   });
   if (!r) return kExitFail;
   std::cout << r->body;
@@ -981,7 +982,7 @@ const std::vector<Command>& Commands() {
        "              no longer follows; `zonectl zone follow-file` returns it)\n"
        "  memory      changed through the API on a server without --data-dir\n",
        {"json"}, 0, 0, RunList},
-      {"show", "show ORIGIN [--json] [--records [--format zone|route53]]",
+      {"show", "show ORIGIN [--json] [--records [--format zone|route53] [--dnssec]]",
        "show one zone, or its records",
        "The zone's serial, record counts, sources and changes (GET /v1/zones/ORIGIN).\n\n"
        "With --records, the zone's data itself (GET /v1/zones/ORIGIN/records):\n"
@@ -992,8 +993,13 @@ const std::vector<Command>& Commands() {
        "  --format route53   Route 53 JSON ({\"ResourceRecordSets\":[...]}, as `aws route53\n"
        "                     list-resource-record-sets` prints it), routed record sets\n"
        "                     included; --records --json means the same\n"
-       "Either form loads back unchanged (zonectl load ORIGIN FILE).\n",
-       {"json", "records", "format"}, 1, 1, RunShow},
+       "Either form loads back unchanged (zonectl load ORIGIN FILE).\n"
+       "  --dnssec           the zone signed, as the server serves it: DNSKEY, CDS,\n"
+       "                     every RRSIG, an NSEC chain for a zone signed online (made\n"
+       "                     and signed now), routed record sets as the member a\n"
+       "                     client without a latency-table row gets; what\n"
+       "                     ldns-verify-zone and dnssec-verify check\n",
+       {"json", "records", "format", "dnssec"}, 1, 1, RunShow},
       {"zone follow-file", "zone follow-file ORIGIN [--json]",
        "return a zone to its --zone file",
        "A zone changed through the API (load, change) follows the data dir from then\n"

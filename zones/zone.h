@@ -29,6 +29,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "absl/strings/string_view.h"
 
 namespace zones {
@@ -400,6 +401,12 @@ class Zone {
   friend class ZoneBuilder;
   friend std::shared_ptr<const Zone> WithSerial(std::shared_ptr<const Zone> zone,
                                                 uint32_t serial);
+  friend absl::StatusOr<std::shared_ptr<const Zone>> MaterializeSignatures(
+      const Zone& zone,
+      absl::FunctionRef<absl::Status(std::string_view, std::string_view,
+                                     absl::Span<const uint16_t>, uint32_t, std::string*,
+                                     std::vector<std::string>*)>
+          make_nsec);
   friend absl::StatusOr<std::shared_ptr<const Zone>> WithOnlineSignatures(
       const Zone& zone, OnlineSigning what,
       absl::FunctionRef<absl::Status(std::string_view, const RRset&, std::vector<std::string>*)>

@@ -34,6 +34,98 @@ void PutRRset(Node* node, RRset set) {
 
 }  // namespace
 
+const RoutedMember* DefaultMember(const RoutedGroup& group) {
+  const RoutedMember* pick = nullptr;
+  for (const RoutedMember& m : group.members) {
+    if (group.policy == RoutingPolicy::kFailover && m.failover == FailoverRole::kPrimary) {
+      pick = &m;
+      break;
+    }
+    if (pick == nullptr) pick = &m;
+  }
+  return pick == nullptr || pick->is_alias() ? nullptr : pick;
+}
+
+absl::StatusOr<std::shared_ptr<const Zone>> MaterializeSignatures(const Zone& zone,
+                                                                  MakeNsecFn make_nsec) {
+  std::shared_ptr<Zone> out(new Zone(zone));
+  auto dnssec = zone.dnssec_ != nullptr ? std::make_shared<ZoneDnssec>(*zone.dnssec_)
+                                        : std::make_shared<ZoneDnssec>();
+  const bool chain = dnssec->online;
+  std::vector<Node>& nodes = out->nodes_;
+  // Routed groups: their default member's records, as static RRsets.
+  for (Node& node : nodes) {
+    for (const RoutedGroup& group : node.routed) {
+      const RoutedMember* m = DefaultMember(group);
+      if (m == nullptr || m->rrset.count == 0) continue;
+      out->record_count_ += m->rrset.count;
+      PutRRset(&node, m->rrset);
+    }
+    node.routed.clear();
+    node.flags &= static_cast<uint16_t>(~node_flag::kRouted);
+  }
+  // The NSEC chain of an online-signed zone.
+  if (chain) {
+    std::vector<uint32_t> order;
+    for (uint32_t i = 0; i < nodes.size(); ++i) {
+      const Node& n = nodes[i];
+      if (n.rrsets.empty() || n.cut == kNsec3Owner || (n.flags & node_flag::kBelowCut)) continue;
+      order.push_back(i);
+    }
+    std::sort(order.begin(), order.end(), [&nodes](uint32_t a, uint32_t b) {
+      return CanonicalNameCompare(nodes[a].owner, nodes[b].owner) < 0;
+    });
+    const uint32_t ttl = out->negative_ttl();
+    std::vector<uint16_t> types;
+    std::string rdata;
+    std::vector<std::string> sigs;
+    for (size_t k = 0; k < order.size(); ++k) {
+      Node& node = nodes[order[k]];
+      types.clear();
+      for (const RRset& set : node.rrsets) types.push_back(set.type);
+      types.push_back(dns::rrtype::kRRSIG);
+      types.push_back(dns::rrtype::kNSEC);
+      rdata.clear();
+      sigs.clear();
+      const std::string& next = nodes[order[(k + 1) % order.size()]].owner;
+      if (absl::Status s = make_nsec(node.owner, next, types, ttl, &rdata, &sigs); !s.ok())
+        return s;
+      RRset nsec = MakeRRset(dns::rrtype::kNSEC, ttl, absl::MakeConstSpan(&rdata, 1));
+      nsec.names = RdataNames::kOther;
+      if (!sigs.empty()) {
+        RRset rrsigs = MakeRRset(dns::rrtype::kRRSIG, ttl, sigs);
+        rrsigs.names = RdataNames::kOther;
+        nsec.sigs = static_cast<uint32_t>(dnssec->signatures.size());
+        dnssec->signatures.push_back(std::move(rrsigs));
+      }
+      out->record_count_ += 1;
+      PutRRset(&node, std::move(nsec));
+    }
+  }
+  // Every signature as an RRSIG RRset at its owner, unless the node has its
+  // file's already (a pre-signed zone).
+  for (Node& node : nodes) {
+    if (node.Find(dns::rrtype::kRRSIG) != nullptr) continue;
+    RRset all;
+    all.type = dns::rrtype::kRRSIG;
+    all.names = RdataNames::kOther;
+    for (const RRset& set : node.rrsets) {
+      if (set.sigs == kNoSignatures) continue;
+      const RRset& sigs = dnssec->signatures[set.sigs];
+      for (uint16_t i = 0; i < sigs.count; ++i) {
+        all.rr_offsets.push_back(static_cast<uint32_t>(all.wire.size()));
+        all.wire.append(sigs.wire, sigs.rr_offsets[i], kRRFixedSize + sigs.rdata(i).size());
+        if (all.count++ == 0) all.ttl = sigs.rr_ttl(i);
+      }
+    }
+    if (all.count == 0) continue;
+    out->record_count_ += all.count;
+    PutRRset(&node, std::move(all));
+  }
+  out->dnssec_ = std::move(dnssec);
+  return std::shared_ptr<const Zone>(std::move(out));
+}
+
 RRset MakeRRset(uint16_t type, uint32_t ttl, absl::Span<const std::string> rdatas) {
   RRset rs;
   rs.type = type;

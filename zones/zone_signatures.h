@@ -57,6 +57,36 @@ absl::StatusOr<std::shared_ptr<const Zone>> WithOnlineSignatures(const Zone& zon
                                                                  OnlineSigning what,
                                                                  SignRRsetFn sign);
 
+// The NSEC of `owner` in a chain (RFC 4034 §4): fills *nsec_rdata (the
+// next owner name, uncompressed, then the type bitmap of `types`) and
+// *rrsig_rdatas (its RRSIGs, TTL `ttl`). zones/ does not encode bitmaps
+// nor sign: the caller does both.
+using MakeNsecFn = absl::FunctionRef<absl::Status(
+    std::string_view owner, std::string_view next_owner, absl::Span<const uint16_t> types,
+    uint32_t ttl, std::string* nsec_rdata, std::vector<std::string>* rrsig_rdatas)>;
+
+// The member a routed group answers when nothing decides (a client with
+// no latency-table row, every member healthy): the failover PRIMARY, else
+// the first member. nullptr for an empty group or an alias (its records
+// are another name's).
+const RoutedMember* DefaultMember(const RoutedGroup& group);
+
+// `zone` (signed: pre-signed, or by WithOnlineSignatures) as a signed
+// master file holds it, for export (`ldns-verify-zone`, `dnssec-verify`
+// read it) and, later, zone transfers:
+//   - every signature as an RRSIG RRset at its owner (each RR with its
+//     own TTL), as a pre-signed zone's file has them;
+//   - each routed group replaced by its DefaultMember's records and their
+//     signature (alias groups are left out);
+//   - for a zone signed online, which has no NSEC chain, one over its
+//     authoritative names in canonical order (not glue, not empty
+//     non-terminals; delegations yes), each NSEC with TTL min(SOA TTL,
+//     SOA MINIMUM) (RFC 9077) and types = the name's + RRSIG + NSEC, made
+//     and signed by `make_nsec`.
+// Lookups on the result work, but it is not meant to be served.
+absl::StatusOr<std::shared_ptr<const Zone>> MaterializeSignatures(const Zone& zone,
+                                                                  MakeNsecFn make_nsec);
+
 // An RRset of `type` with TTL `ttl` whose RRs have RDATA `rdatas`
 // (uncompressed wire form, names lower-cased), encoded as ZoneBuilder
 // encodes RRsets.

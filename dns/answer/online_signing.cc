@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "dns/dnssec/algorithm.h"
 #include "dns/dnssec/ds.h"
+#include "dns/dnssec/nsec.h"
 #include "dns/dnssec/signer.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
@@ -144,6 +145,42 @@ absl::StatusOr<SignedZone> SignZone(std::shared_ptr<const zones::Zone> zone,
   if (!signed_zone.ok()) return signed_zone.status();
   out.zone = std::move(*signed_zone);
   return out;
+}
+
+absl::StatusOr<std::shared_ptr<const zones::Zone>> SignedZoneForExport(
+    const zones::Zone& zone, const ZoneSigning* signing) {
+  if (zone.dnssec() == nullptr) return std::shared_ptr<const zones::Zone>(nullptr);
+  std::vector<std::unique_ptr<dnssec::Signer>> signers;
+  if (signing != nullptr) {
+    for (const dnssec::KeyPair* k : signing->zsks) {
+      absl::StatusOr<std::unique_ptr<dnssec::Signer>> s = dnssec::Signer::Create(*k);
+      if (!s.ok()) return s.status();
+      signers.push_back(*std::move(s));
+    }
+  }
+  const std::string zone_text = NameToText(zone.origin());
+  std::string rrsig;
+  return zones::MaterializeSignatures(
+      zone, [&](std::string_view owner, std::string_view next, absl::Span<const uint16_t> types,
+                uint32_t ttl, std::string* nsec_rdata,
+                std::vector<std::string>* rrsigs) -> absl::Status {
+        nsec_rdata->assign(next);
+        dnssec::AppendTypeBitmap(types, nsec_rdata);
+        const std::string_view one[1] = {*nsec_rdata};
+        dnssec::RrsetView view;
+        view.owner = owner;
+        view.type = rrtype::kNSEC;
+        view.ttl = ttl;
+        view.rdatas = one;
+        for (const auto& signer : signers) {
+          absl::Status s = signer->Sign(view, signing->inception, signing->expiration, &rrsig);
+          if (!s.ok())
+            return absl::InternalError(absl::StrCat("zone ", zone_text, ": signing the NSEC of ",
+                                                    NameToText(owner), ": ", s.message()));
+          rrsigs->push_back(rrsig);
+        }
+        return absl::OkStatus();
+      });
 }
 
 ExpiredSignatures FindExpiredSignatures(const zones::Zone& zone, int64_t now) {

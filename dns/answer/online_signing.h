@@ -94,6 +94,14 @@ absl::StatusOr<SignedZone> SignZone(std::shared_ptr<const zones::Zone> zone,
 bool SignForQuery(const dnssec::KeyPair& key, const dnssec::RrsetView& rrset,
                   uint32_t inception, uint32_t expiration, std::string* rrsig_rdata) noexcept;
 
+// `zone` (of a snapshot) as a complete signed zone for export: for a zone
+// signed here (`signing` non-null), zones::MaterializeSignatures with its
+// NSEC chain signed now by the zone's ZSKs, with the zone's validity; for
+// a pre-signed zone, its signatures inline (the file's chain is kept);
+// an unsigned zone as it is. Errors name the zone.
+absl::StatusOr<std::shared_ptr<const zones::Zone>> SignedZoneForExport(
+    const zones::Zone& zone, const ZoneSigning* signing);
+
 // The signatures of a pre-signed zone's file that have expired: served as
 // they are (the operator's file), but said once in the log and counted in
 // /metrics (the control plane looks again when the next one expires).

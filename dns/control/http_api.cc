@@ -539,6 +539,30 @@ void GetZoneRecords(const Endpoint& e, const httplib::Request& req, const std::s
   if (it == inputs.zones.end() || it->second.value == nullptr) {  // unloaded meanwhile
     return SendError(res, 404, "NoSuchZone", absl::StrCat("no zone ", z->origin, " is loaded"));
   }
+  // ?dnssec=1: the zone as the current snapshot serves it, signed: DNSKEY,
+  // every RRSIG, an NSEC chain for a zone signed online, routed groups as
+  // their default member (SignedZoneForExport).
+  const std::string dnssec_param = req.get_param_value("dnssec");
+  if (dnssec_param == "1" || dnssec_param == "true") {
+    absl::StatusOr<std::shared_ptr<const zones::Zone>> signed_zone =
+        absl::NotFoundError(absl::StrCat("zone ", z->origin, " is not served yet"));
+    e.state.WithSnapshot([&](const Snapshot& snap) {
+      const zones::Zone* served = snap.zones.Get(wire);
+      if (served != nullptr) signed_zone = SignedZoneForExport(*served, snap.SigningOf(*served));
+    });
+    if (!signed_zone.ok()) return SendStatus(res, signed_zone.status(), "InvalidInput", "NoSuchZone");
+    if (*signed_zone == nullptr)
+      return SendError(res, 409, "NotSigned",
+                       absl::StrCat("zone ", z->origin,
+                                    " is not signed (no RRSIGs in its file, no keys in "
+                                    "--dnssec-keys)"));
+    res.status = 200;
+    res.body = zones::ExportZone(**signed_zone, *format);
+    res.set_header("Content-Type", *format == zones::ExportFormat::kRoute53Json
+                                       ? "application/json"
+                                       : "text/dns");
+    return;
+  }
   res.status = 200;
   // Moved, not copied (set_content copies): a million records are ~40 MB
   // as a master file, ~230 MB as Route 53 JSON.

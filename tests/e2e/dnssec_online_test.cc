@@ -205,6 +205,38 @@ TEST_F(e2eDnssecOnline, SignaturesAreMadeAgainBeforeTheyExpire) {
   EXPECT_THAT(out, HasSubstr("; fully validated")) << out;
 }
 
+TEST_F(e2eDnssecOnline, ExportedSignedZonePassesLdnsVerifyZoneAndDnssecVerify) {
+  STEER_REQUIRE(Executable("/usr/bin/ldns-verify-zone"), "ldns-verify-zone is missing (ldnsutils)");
+  STEER_REQUIRE(Executable("/usr/bin/dnssec-verify"), "dnssec-verify is missing (bind9-utils)");
+  ASSERT_TRUE(StartServer());
+  ToolRun r = Zonectl(server_, {"show", kOrigin, "--records", "--dnssec"});
+  ASSERT_TRUE(Succeeded(r)) << r.Describe();
+  // Routed names as their default member (the first: eu-west-1's), with
+  // the signature made at build; an NSEC chain over every name.
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("\napp\t60\tIN\tA\t192.0.2.1\n"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("\napp\t60\tIN\tRRSIG\tA 13 3 60 "));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("\n@\t60\tIN\tNSEC\tapp.online.test. NS SOA "
+                                              "RRSIG NSEC DNSKEY CDS CDNSKEY\n"));
+  const std::string path = WriteTemp("exported.zone", r.out);
+  std::string out;
+  ExitInfo e = RunProgram({"/usr/bin/ldns-verify-zone", path}, 30s, &out);
+  EXPECT_TRUE(e.exited_in_time && e.exit_code == 0) << out;
+  EXPECT_THAT(out, HasSubstr("Zone is verified and complete"));
+  e = RunProgram({"/usr/bin/dnssec-verify", "-o", std::string(kOrigin) + ".", path}, 30s, &out);
+  EXPECT_TRUE(e.exited_in_time && e.exit_code == 0) << out;
+  EXPECT_THAT(out, HasSubstr("Zone fully signed"));
+  // Both checkers can fail: one address changed under its signature.
+  std::string bad = r.out;
+  const size_t at = bad.find("IN\tA\t192.0.2.1\n");
+  ASSERT_NE(at, std::string::npos);
+  bad.replace(at, 15, "IN\tA\t192.0.2.9");
+  const std::string bad_path = WriteTemp("bad.zone", bad);
+  e = RunProgram({"/usr/bin/ldns-verify-zone", bad_path}, 30s, &out);
+  EXPECT_NE(e.exit_code, 0) << out;
+  e = RunProgram({"/usr/bin/dnssec-verify", "-o", std::string(kOrigin) + ".", bad_path}, 30s, &out);
+  EXPECT_NE(e.exit_code, 0) << out;
+}
+
 TEST_F(e2eDnssecOnline, ExpiredPreSignedSignaturesAreServedLoggedAndCounted) {
   STEER_REQUIRE(Executable("/usr/bin/ldns-signzone"), "ldns-signzone is missing (ldnsutils)");
   // The zone signed by ldns-signzone with our keys, expired last year.
