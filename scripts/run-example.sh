@@ -9,6 +9,8 @@
 #                                     merged with Route 53 record sets
 #                                     (examples/route53/example.com.json), routed by
 #                                     examples/latency.csv
+#   scripts/run-example.sh --signed   the lab, signed online (DNSSEC: keys made at
+#                                     start, DS and a delv trust anchor printed)
 # Try (lab):   dig @127.0.0.1 -p 5300 app.lab.example +subnet=81.2.69.0/24
 # Try (basic): dig @127.0.0.1 -p 5300 app.example.com +subnet=198.51.100.0/24
 # Further arguments go to steerdns.

@@ -15,6 +15,13 @@
 # the health checks are pointed there), BUILD_DIR (default build; built
 # only when not current: scripts/build-if-needed.sh).
 # The scripted tour (failover, drain) is examples/lab/demo.sh.
+#
+# --signed (first argument): the lab signed online (issue 16): a KSK and a
+# ZSK made with `zonectl dnssec keygen` in the lab's temporary folder,
+# given to steerdns with --dnssec-keys; prints the DS for a parent and a
+# delv trust anchor, e.g.
+#       delv -a /tmp/steerdns-lab.XXXX/anchor.conf +root=lab.example \
+#            @127.0.0.1 -p 5300 app.lab.example A      # "; fully validated"
 # Extra arguments go to steerdns.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +30,8 @@ BUILD_DIR=${BUILD_DIR:-build}
 DNS_PORT=${DNS_PORT:-5300}
 CONTROL_PORT=${CONTROL_PORT:-8053}
 ENDPOINT_BASE_PORT=${ENDPOINT_BASE_PORT:-18101}
+SIGNED=0
+if [ "${1:-}" = "--signed" ]; then SIGNED=1; shift; fi
 export BUILD_DIR
 ./scripts/build-if-needed.sh
 
@@ -55,6 +64,20 @@ done < "$LAB/endpoints.txt"
 
 serve=(--listen "127.0.0.1:$DNS_PORT" --control "127.0.0.1:$CONTROL_PORT")
 if ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then serve+=(--listen "[::1]:$DNS_PORT"); fi
+if [ "$SIGNED" = 1 ]; then
+  mkdir -m 0700 "$WORK/keys"
+  "$BUILD_DIR/tools/zonectl" dnssec keygen lab.example --ksk --dir "$WORK/keys" >/dev/null
+  "$BUILD_DIR/tools/zonectl" dnssec keygen lab.example --dir "$WORK/keys" >/dev/null
+  # delv's trust anchor: the KSK's DNSKEY.
+  grep -hv '^;' "$WORK"/keys/*.key |
+    awk '$3 == "DNSKEY" && $4 == 257 {
+      printf "trust-anchors { %s static-key %s %s %s \"%s\"; };\n", $1, $4, $5, $6, $7 }' \
+    > "$WORK/anchor.conf"
+  echo "signed online with the keys in $WORK/keys; DS for the parent:"
+  "$BUILD_DIR/tools/zonectl" dnssec ds lab.example --dir "$WORK/keys"
+  echo "validate: delv -a $WORK/anchor.conf +root=lab.example @127.0.0.1 -p $DNS_PORT app.lab.example A"
+  serve+=(--dnssec-keys "$WORK/keys")
+fi
 "$BUILD_DIR/tools/steerdns" "${serve[@]}" \
   --zone lab.example.="$LAB/lab.example.zone" --zone lab.example.="$LAB/lab.example.json" \
   --health-checks "$WORK/health-checks.json" "$@" &
