@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -354,6 +355,7 @@ std::map<std::string, size_t> ControlState::ExpiredSignatureCounts() const {
 int64_t ControlState::ResignIfDue(int64_t now) {
   absl::MutexLock lock(&mu_);
   if (next_signing_event_ == 0 || now < next_signing_event_) return next_signing_event_;
+  const absl::Time started = absl::Now();
   absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(inputs_);
   if (!snap.ok()) {
     log_(absl::StrCat("refused: re-signing: ", snap.status().message(),
@@ -367,7 +369,8 @@ int64_t ControlState::ResignIfDue(int64_t now) {
     signatures += signing.signatures;
   }
   log_(absl::StrCat("re-signed ", zones, " zone", zones == 1 ? "" : "s", " (", signatures,
-                    " signatures)"));
+                    " signatures) in ",
+                    absl::StrFormat("%.2f", absl::ToDoubleSeconds(absl::Now() - started)), " s"));
   Publish(*std::move(snap));
   return next_signing_event_;
 }
