@@ -35,6 +35,7 @@
 #include "absl/strings/str_join.h"
 #include "dns/dnssec/algorithm.h"
 #include "dns/dnssec/ds.h"
+#include "dns/dnssec/key_json.h"
 #include "dns/dnssec/keys.h"
 #include "dns/dnssec/rollover.h"
 #include "dns/wire/name.h"
@@ -591,71 +592,19 @@ int RunDnssecDs(Ctx&, const std::vector<std::string>& args, const Parsed& p) {
   return kExitOk;
 }
 
-// A BIND timing field as the API gives it: RFC 3339, or null when not set.
-Json KeyTimeJson(int64_t unix_seconds) {
-  if (unix_seconds == 0) return Json();
-  return FormatRfc3339(std::chrono::system_clock::from_time_t(unix_seconds));
-}
-
-// A key's state at `now` and its next step, as GET /v1/dnssec gives them
-// (dns/control/http_api.cc: AddKeyStateJson).
-void AddKeyStateJson(const dns::dnssec::KeyPair& k, int64_t now, Json* out) {
-  const int64_t next = dns::dnssec::NextKeyEvent(k.timing, now);
-  (*out)["state"] = dns::dnssec::KeyStateName(dns::dnssec::KeyStateAt(k.timing, now));
-  (*out)["next_state"] =
-      next == 0 ? Json() : Json(dns::dnssec::KeyStateName(dns::dnssec::KeyStateAt(k.timing, next)));
-  (*out)["next_event"] = KeyTimeJson(next);
-}
-
-// A zone's next key event after `now`: {"at", "keys": [{"key_tag", "role",
-// "state"}...]} (every key that changes then, and its new state), or null.
-Json ZoneNextEventJson(const std::vector<dns::dnssec::KeyPair>& keys, int64_t now) {
-  int64_t at = 0;
-  for (const dns::dnssec::KeyPair& k : keys) {
-    const int64_t next = dns::dnssec::NextKeyEvent(k.timing, now);
-    if (next != 0 && (at == 0 || next < at)) at = next;
-  }
-  if (at == 0) return Json();
-  Json changes = Json::array();
-  for (const dns::dnssec::KeyPair& k : keys) {
-    if (dns::dnssec::NextKeyEvent(k.timing, now) != at) continue;
-    changes.push_back(Json{{"key_tag", k.key_tag},
-                           {"role", dns::dnssec::KeyRoleName(k.role)},
-                           {"state", dns::dnssec::KeyStateName(dns::dnssec::KeyStateAt(k.timing, at))}});
-  }
-  return Json{{"at", KeyTimeJson(at)}, {"keys", changes}};
-}
-
 // The key files of `dir` in GET /v1/dnssec's shape (without what only the
 // server knows: which zones it serves, when it loaded them), at `now`.
 Json OfflineDnssecJson(const std::string& dir, const dns::dnssec::KeysByZone& keys, int64_t now) {
   Json zones = Json::array();
   size_t total = 0;
   for (const auto& [wire, list] : keys) {
-    Json keys_json = Json::array();
-    for (const dns::dnssec::KeyPair& k : list) {
-      char buf[16];
-      Json kj{{"key_tag", k.key_tag},
-              {"algorithm", k.dnskey.algorithm},
-              {"algorithm_name", dns::dnssec::AlgorithmMnemonic(k.dnskey.algorithm, buf)},
-              {"role", dns::dnssec::KeyRoleName(k.role)},
-              {"flags", k.dnskey.flags},
-              {"key_file", k.key_path},
-              {"private_file", k.private_path},
-              {"created", KeyTimeJson(k.timing.created)},
-              {"publish", KeyTimeJson(k.timing.publish)},
-              {"activate", KeyTimeJson(k.timing.activate)},
-              {"inactive", KeyTimeJson(k.timing.inactive)},
-              {"delete", KeyTimeJson(k.timing.deleted)}};
-      AddKeyStateJson(k, now, &kj);
-      keys_json.push_back(std::move(kj));
-    }
     total += list.size();
-    zones.push_back(Json{{"zone", dns::NameToText(wire)},
-                         {"next_event", ZoneNextEventJson(list, now)},
-                         {"keys", keys_json}});
+    zones.push_back(dns::dnssec::ZoneKeysJson(wire, list, now));
   }
-  return Json{{"source", dir}, {"now", KeyTimeJson(now)}, {"key_count", total}, {"zones", zones}};
+  return Json{{"source", dir},
+              {"now", dns::dnssec::KeyTimeJson(now)},
+              {"key_count", total},
+              {"zones", zones}};
 }
 
 // The human form of GET /v1/dnssec (or its offline twin):

@@ -48,6 +48,8 @@ using dns::rrtype::kSOA;
 using base::AV;
 using builder_internal::kMaxRRsetCount;
 using builder_internal::TypeText;
+using builder_internal::EncodeRRset;
+using builder_internal::PutU32;
 
 // Fixed part of an RR after the owner: TYPE, CLASS, TTL, RDLENGTH.
 constexpr size_t kRRFixedSize = 10;
@@ -153,14 +155,6 @@ bool IsMetaType(uint16_t type) {
   return type == 0 || type == dns::rrtype::kOPT || (type >= 128 && type <= 255);
 }
 
-void PutU16(char* p, uint16_t v) {
-  p[0] = static_cast<char>(v >> 8);
-  p[1] = static_cast<char>(v);
-}
-void PutU32(char* p, uint32_t v) {
-  PutU16(p, static_cast<uint16_t>(v >> 16));
-  PutU16(p + 2, static_cast<uint16_t>(v));
-}
 uint16_t GetU16(const char* p) {
   const auto* u = reinterpret_cast<const uint8_t*>(p);
   return static_cast<uint16_t>((u[0] << 8) | u[1]);
@@ -211,33 +205,6 @@ uint32_t DedupRun(std::vector<uint32_t>& ids, uint32_t r, uint32_t re,
     ids[w++] = ids[k];
   }
   return w;
-}
-
-// Encodes `n` RRs of one RRset into `rs`: TYPE CLASS TTL RDLENGTH RDATA
-// each, with RDATA rdata_at(0..n-1). The one encoder of static RRsets and
-// routed members.
-template <typename RdataAt>
-void EncodeRRset(uint16_t type, uint32_t ttl, uint32_t n,
-                 const RdataAt& rdata_at, RRset* rs) {
-  size_t bytes = 0;
-  for (uint32_t k = 0; k < n; ++k) bytes += kRRFixedSize + rdata_at(k).size();
-  rs->type = type;
-  rs->ttl = ttl;
-  rs->count = static_cast<uint16_t>(n);
-  rs->names = RdataNamesFor(type);
-  rs->wire.reserve(bytes);
-  rs->rr_offsets.reserve(n);
-  char fixed[kRRFixedSize];
-  PutU16(fixed, type);
-  PutU16(fixed + 2, dns::rrclass::kIN);
-  PutU32(fixed + 4, ttl);
-  for (uint32_t k = 0; k < n; ++k) {
-    const std::string_view rdata = rdata_at(k);
-    rs->rr_offsets.push_back(static_cast<uint32_t>(rs->wire.size()));
-    PutU16(fixed + 8, static_cast<uint16_t>(rdata.size()));
-    rs->wire.append(fixed, kRRFixedSize);
-    rs->wire.append(rdata);
-  }
 }
 
 // Key of an RRset or routed group in the builder's maps.

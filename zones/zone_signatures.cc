@@ -5,20 +5,12 @@
 
 #include "absl/status/status.h"
 #include "dns/wire/types.h"
+#include "zones/builder_internal.h"
 
 namespace zones {
 namespace {
 
 constexpr size_t kRRFixedSize = 10;  // TYPE CLASS TTL RDLENGTH
-
-void PutU16(char* p, uint16_t v) {
-  p[0] = static_cast<char>(v >> 8);
-  p[1] = static_cast<char>(v);
-}
-void PutU32(char* p, uint32_t v) {
-  PutU16(p, static_cast<uint16_t>(v >> 16));
-  PutU16(p + 2, static_cast<uint16_t>(v));
-}
 
 // Puts `set` among `node`'s RRsets (kept sorted by type), replacing one of
 // its type.
@@ -128,20 +120,9 @@ absl::StatusOr<std::shared_ptr<const Zone>> MaterializeSignatures(const Zone& zo
 
 RRset MakeRRset(uint16_t type, uint32_t ttl, absl::Span<const std::string> rdatas) {
   RRset rs;
-  rs.type = type;
-  rs.ttl = ttl;
-  rs.count = static_cast<uint16_t>(rdatas.size());
-  rs.names = RdataNamesFor(type);
-  char fixed[kRRFixedSize];
-  PutU16(fixed, type);
-  PutU16(fixed + 2, dns::rrclass::kIN);
-  PutU32(fixed + 4, ttl);
-  for (const std::string& rdata : rdatas) {
-    rs.rr_offsets.push_back(static_cast<uint32_t>(rs.wire.size()));
-    PutU16(fixed + 8, static_cast<uint16_t>(rdata.size()));
-    rs.wire.append(fixed, kRRFixedSize);
-    rs.wire.append(rdata);
-  }
+  builder_internal::EncodeRRset(
+      type, ttl, static_cast<uint32_t>(rdatas.size()),
+      [&](uint32_t k) { return std::string_view(rdatas[k]); }, &rs);
   return rs;
 }
 

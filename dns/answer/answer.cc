@@ -121,13 +121,7 @@ class Reply {
     const Writer::Mark mark = w_.GetMark();
     if (!AppendRRset(owner, set, section)) return false;
     static thread_local std::vector<std::string_view> rdatas;
-    rdatas.clear();
-    for (uint16_t i = 0; i < set.count; ++i) rdatas.push_back(set.rdata(i));
-    dnssec::RrsetView view;
-    view.owner = owner;
-    view.type = set.type;
-    view.ttl = set.ttl;
-    view.rdatas = rdatas;
+    const dnssec::RrsetView view = RrsetViewOf(owner, set, &rdatas);
     if (!AppendSignaturesNow(signing, owner, view, section)) return Fail(mark);
     return true;
   }

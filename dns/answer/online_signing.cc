@@ -12,6 +12,7 @@
 #include "dns/dnssec/ds.h"
 #include "dns/dnssec/nsec.h"
 #include "dns/dnssec/signer.h"
+#include "dns/wire/dns_time.h"
 #include "dns/wire/name.h"
 #include "dns/wire/types.h"
 #include "zones/zone_signatures.h"
@@ -25,16 +26,21 @@ bool SignedByKsk(uint16_t type) {
          type == dnssec::rrtype::kCDNSKEY;
 }
 
-std::string TimeText(int64_t t) {
-  char buf[32];
-  const time_t tt = static_cast<time_t>(t);
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
+std::string TimeText(int64_t t) { return FormatUtc(t, "%Y-%m-%d %H:%M:%S UTC"); }
 
 }  // namespace
+
+dnssec::RrsetView RrsetViewOf(std::string_view owner, const zones::RRset& set,
+                              std::vector<std::string_view>* rdatas) {
+  rdatas->clear();
+  for (uint16_t i = 0; i < set.count; ++i) rdatas->push_back(set.rdata(i));
+  dnssec::RrsetView view;
+  view.owner = owner;
+  view.type = set.type;
+  view.ttl = set.ttl;
+  view.rdatas = *rdatas;
+  return view;
+}
 
 absl::StatusOr<SignedZone> SignZone(std::shared_ptr<const zones::Zone> zone,
                                     const std::vector<dnssec::KeyPair>& keys,
@@ -119,13 +125,7 @@ absl::StatusOr<SignedZone> SignZone(std::shared_ptr<const zones::Zone> zone,
       *zone, std::move(what),
       [&](std::string_view owner, const zones::RRset& set,
           std::vector<std::string>* sigs) -> absl::Status {
-        rdatas.clear();
-        for (uint16_t i = 0; i < set.count; ++i) rdatas.push_back(set.rdata(i));
-        dnssec::RrsetView view;
-        view.owner = owner;
-        view.type = set.type;
-        view.ttl = set.ttl;
-        view.rdatas = rdatas;
+        const dnssec::RrsetView view = RrsetViewOf(owner, set, &rdatas);
         for (const dnssec::KeyPair* k : SignedByKsk(set.type) ? ksks : zsks) {
           absl::StatusOr<dnssec::Signer*> signer = signer_of(k);
           if (!signer.ok()) return signer.status();

@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -86,6 +87,11 @@ struct SignedZone {
 absl::StatusOr<SignedZone> SignZone(std::shared_ptr<const zones::Zone> zone,
                                     const std::vector<dnssec::KeyPair>& keys,
                                     const SigningPolicy& policy, int64_t now, uint64_t seed);
+
+// `set` at `owner` as the signer sees it; its RDATA views go into
+// *rdatas (cleared first), which must outlive the view.
+dnssec::RrsetView RrsetViewOf(std::string_view owner, const zones::RRset& set,
+                              std::vector<std::string_view>* rdatas);
 
 // Replaces *rrsig_rdata with the RRSIG RDATA
 // over `rrset` by `key` with the given validity, using the calling

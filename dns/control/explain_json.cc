@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dns/wire/dns_time.h"
 #include "dns/wire/types.h"
 #include "geo/regions.h"
 
@@ -79,14 +80,8 @@ json Dnssec(const Trace& trace, const uint8_t* reply, size_t len) {
   d["do"] = trace.dnssec_ok;
   if (!trace.zsk_tags.empty()) d["zsk_tags"] = trace.zsk_tags;
   if (!trace.ksk_tags.empty()) d["ksk_tags"] = trace.ksk_tags;
-  if (trace.signatures_expire != 0) {
-    char buf[32];
-    const time_t t = static_cast<time_t>(trace.signatures_expire);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    d["signatures_expire"] = buf;
-  }
+  if (trace.signatures_expire != 0)
+    d["signatures_expire"] = FormatUtc(trace.signatures_expire, "%Y-%m-%dT%H:%M:%SZ");
   std::set<uint16_t> tags;
   size_t rrsigs = 0;
   ldns_pkt* pkt = nullptr;

@@ -21,6 +21,7 @@
 #include "dns/control/explain_query.h"
 #include "dns/control/metrics.h"
 #include "dns/dnssec/algorithm.h"
+#include "dns/dnssec/key_json.h"
 #include "dns/dnssec/keys.h"
 #include "dns/wire/name.h"
 #include "dns/server/net.h"
@@ -105,86 +106,33 @@ json LatencyJson(const LatencyInfo& l) {
   return j;
 }
 
-// A BIND timing field: RFC 3339, or null when not set.
-json KeyTimeJson(int64_t unix_seconds) {
-  return unix_seconds == 0 ? json(nullptr) : json(Rfc3339(absl::FromUnixSeconds(unix_seconds)));
-}
-
-// A key's RFC 7583 state at `now` and its next step, as `zonectl dnssec
-// status --dir` gives them offline (tools/zonectl.cc: OfflineDnssecJson).
-void AddKeyStateJson(const dnssec::KeyPair& k, int64_t now, json* out) {
-  const int64_t next = dnssec::NextKeyEvent(k.timing, now);
-  (*out)["state"] = dnssec::KeyStateName(dnssec::KeyStateAt(k.timing, now));
-  (*out)["next_state"] =
-      next == 0 ? json(nullptr) : json(dnssec::KeyStateName(dnssec::KeyStateAt(k.timing, next)));
-  (*out)["next_event"] = KeyTimeJson(next);
-}
-
-// A zone's next key event after `now`: {"at", "keys": [{"key_tag", "role",
-// "state"}...]} (every key that changes then, and its new state), or null.
-json ZoneNextEventJson(const std::vector<dnssec::KeyPair>& keys, int64_t now) {
-  int64_t at = 0;
-  for (const dnssec::KeyPair& k : keys) {
-    const int64_t next = dnssec::NextKeyEvent(k.timing, now);
-    if (next != 0 && (at == 0 || next < at)) at = next;
-  }
-  if (at == 0) return json();
-  json changes = json::array();
-  for (const dnssec::KeyPair& k : keys) {
-    if (dnssec::NextKeyEvent(k.timing, now) != at) continue;
-    changes.push_back(json{{"key_tag", k.key_tag},
-                           {"role", dnssec::KeyRoleName(k.role)},
-                           {"state", dnssec::KeyStateName(dnssec::KeyStateAt(k.timing, at))}});
-  }
-  return json{{"at", KeyTimeJson(at)}, {"keys", changes}};
-}
-
 json DnssecJson(const DnssecKeysInfo& d) {
   json j = ProvenanceJson(d.source, d.managed_by);
   j["loaded_at"] = d.keys != nullptr ? json(Rfc3339(d.loaded_at)) : json(nullptr);
   const int64_t now = absl::ToUnixSeconds(absl::Now());
-  j["now"] = KeyTimeJson(now);
+  j["now"] = dnssec::KeyTimeJson(now);
   json zones_json = json::array();
   size_t total = 0;
   if (d.keys != nullptr) {
     for (const auto& [wire, keys] : *d.keys) {
-      json keys_json = json::array();
-      for (const dnssec::KeyPair& k : keys) {
-        char buf[16];
-        json kj{{"key_tag", k.key_tag},
-                {"algorithm", k.dnskey.algorithm},
-                {"algorithm_name", dnssec::AlgorithmMnemonic(k.dnskey.algorithm, buf)},
-                {"role", dnssec::KeyRoleName(k.role)},
-                {"flags", k.dnskey.flags},
-                {"key_file", k.key_path},
-                {"private_file", k.private_path},
-                {"created", KeyTimeJson(k.timing.created)},
-                {"publish", KeyTimeJson(k.timing.publish)},
-                {"activate", KeyTimeJson(k.timing.activate)},
-                {"inactive", KeyTimeJson(k.timing.inactive)},
-                {"delete", KeyTimeJson(k.timing.deleted)}};
-        AddKeyStateJson(k, now, &kj);
-        keys_json.push_back(std::move(kj));
-      }
       total += keys.size();
       json signing;  // null: not signed with these keys
       if (auto it = d.signing.find(wire); it != d.signing.end()) {
         const DnssecKeysInfo::Signing& s = it->second;
         signing = json{{"mode", s.online ? "online" : "routed answers (pre-signed zone)"},
-                       {"signed_at", KeyTimeJson(s.signed_at)},
+                       {"signed_at", dnssec::KeyTimeJson(s.signed_at)},
                        {"signatures", s.signatures},
-                       {"inception", KeyTimeJson(s.inception)},
-                       {"expiration", KeyTimeJson(s.expiration)},
-                       {"next_signing", KeyTimeJson(s.next_event)},
+                       {"inception", dnssec::KeyTimeJson(s.inception)},
+                       {"expiration", dnssec::KeyTimeJson(s.expiration)},
+                       {"next_signing", dnssec::KeyTimeJson(s.next_event)},
                        {"zsk_tags", s.zsk_tags},
                        {"ksk_tags", s.ksk_tags}};
         if (s.online) signing["dnskeys"] = s.published_keys;
       }
-      zones_json.push_back(json{{"zone", NameToText(wire)},
-                                {"served", d.served.count(wire) != 0},
-                                {"signing", signing},
-                                {"next_event", ZoneNextEventJson(keys, now)},
-                                {"keys", keys_json}});
+      json zone = dnssec::ZoneKeysJson(wire, keys, now);
+      zone["served"] = d.served.count(wire) != 0;
+      zone["signing"] = signing;
+      zones_json.push_back(std::move(zone));
     }
   }
   j["key_count"] = total;

@@ -482,14 +482,7 @@ std::string Basename(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-std::string Human(int64_t t) {
-  const time_t tt = static_cast<time_t>(t);
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Y", &tm);
-  return buf;
-}
+std::string Human(int64_t t) { return FormatUtc(t, "%a %b %e %H:%M:%S %Y"); }
 
 }  // namespace
 

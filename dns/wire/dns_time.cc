@@ -30,13 +30,15 @@ bool TimeFromText(std::string_view text, int64_t* seconds) {
   return true;
 }
 
-std::string TimeToText(int64_t seconds) {
+std::string TimeToText(int64_t seconds) { return FormatUtc(seconds, "%Y%m%d%H%M%S"); }
+
+std::string FormatUtc(int64_t seconds, const char* format) {
   const time_t t = static_cast<time_t>(seconds);
   struct tm tm;
   gmtime_r(&t, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &tm);
-  return buf;
+  char buf[64];
+  const size_t n = strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
 }
 
 }  // namespace dns

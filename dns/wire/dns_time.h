@@ -27,6 +27,10 @@ bool TimeFromText(std::string_view text, int64_t* seconds);
 // Seconds since the epoch as YYYYMMDDHHmmSS, UTC.
 std::string TimeToText(int64_t seconds);
 
+// Seconds since the epoch in UTC by strftime `format` (at most 63
+// octets of output), e.g. "%Y-%m-%dT%H:%M:%SZ" for RFC 3339.
+std::string FormatUtc(int64_t seconds, const char* format);
+
 }  // namespace dns
 
 #endif  // STEERDNS_DNS_WIRE_DNS_TIME_H_
