@@ -944,7 +944,9 @@ struct Resolver {
       }
       case LookupKind::kNxDomain:
         if (reply.dnssec_ok() && Online(zone)) [[unlikely]] {
-          Negative(zone, Rcode::kNoError);
+          // RFC 9824 §3: NOERROR, or NXDOMAIN for a client that said it
+          // takes it (the CO flag, §4).
+          Negative(zone, q.edns.compact_ok ? Rcode::kNxDomain : Rcode::kNoError);
           AddCompactDenial(zone, owner, nullptr);
           return {};
         }
@@ -1223,6 +1225,13 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
       ok = StartReply(q, w, flags);
       break;
     case ParseStatus::kOk: {
+      if (q.qtype == dnssec::rrtype::kNXNAME) [[unlikely]] {
+        // RFC 9824 §3.5: NXNAME only ever appears in a compact-denial
+        // NSEC's bitmap; an explicit query for it is a format error.
+        rcode = Rcode::kFormErr;
+        ok = StartReply(q, w, flags);
+        break;
+      }
       const Zone* zone = nullptr;
       if (q.qclass == rrclass::kIN || q.qclass == rrclass::kANY)
         zone = ZoneFor(snapshot, q.qname, q.qtype);
@@ -1265,7 +1274,9 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
   SetRcode(w, rcode);
   if (with_opt) {
     w.ClearLimit();
-    AppendOpt(w, request.max_udp_size, rcode, echo, q.edns.dnssec_ok);
+    // CO is echoed to a DO client that sent it: we understand it.
+    AppendOpt(w, request.max_udp_size, rcode, echo, q.edns.dnssec_ok,
+              q.edns.dnssec_ok && q.edns.compact_ok);
   }
   oc.rcode = rcode;
   if (trace != nullptr) {

@@ -79,6 +79,7 @@ bool ParseOpt(Reader& r, Edns* edns) {
                        : rclass;
   edns->version = static_cast<uint8_t>(ttl >> 16);
   edns->dnssec_ok = (ttl & 0x8000) != 0;
+  edns->compact_ok = (ttl & 0x4000) != 0;
   size_t off = 0;
   while (off < rdlen) {
     if (rdlen - off < 4) return false;
@@ -185,12 +186,12 @@ size_t OptSize(const ClientSubnet* ecs) noexcept {
 }
 
 bool AppendOpt(Writer& w, uint16_t our_udp_size, Rcode rcode,
-               const ClientSubnet* ecs, bool dnssec_ok) noexcept {
+               const ClientSubnet* ecs, bool dnssec_ok, bool compact_ok) noexcept {
   const size_t size = OptSize(ecs);
   if (w.limit() < w.size() || w.limit() - w.size() < size) return false;
   // Extended RCODE in the top octet, version 0, DO echoed (RFC 3225 §3).
   const uint32_t ttl = ((uint32_t{static_cast<uint16_t>(rcode)} >> 4) << 24) |
-                       (dnssec_ok ? 0x8000u : 0u);
+                       (dnssec_ok ? 0x8000u : 0u) | (compact_ok ? 0x4000u : 0u);
   const uint16_t rdlen = static_cast<uint16_t>(size - kOptBaseSize);
   // Fits (checked above), so the appends below cannot fail.
   w.AppendU8(0);

@@ -44,6 +44,9 @@ struct Edns {
   bool present = false;
   uint8_t version = 0;
   bool dnssec_ok = false;
+  // The CO flag (RFC 9824 §4, "Compact Answers OK", bit 1 of the EDNS
+  // flags): the client takes NXDOMAIN for a compact-denial answer.
+  bool compact_ok = false;
   uint16_t udp_size = 0;  // requestor's payload size, raised to >= 512
   bool has_ecs = false;
   ClientSubnet ecs;
@@ -86,11 +89,13 @@ size_t OptSize(const ClientSubnet* ecs) noexcept;
 
 // Appends an OPT RR (owner root) with our payload size, the upper 8 bits of
 // `rcode` as extended RCODE, version 0, the DO bit when `dnssec_ok` (the
-// query's DO is copied, RFC 3225 §3), and, when `ecs` is given, a Client
-// Subnet option echoing family/source/address with ecs->scope_prefix.
-// Increments the additional count. Returns false if it does not fit.
+// query's DO is copied, RFC 3225 §3), the CO bit when `compact_ok` (RFC
+// 9824 §4), and, when `ecs` is given, a Client Subnet option echoing
+// family/source/address with ecs->scope_prefix. Increments the additional
+// count. Returns false if it does not fit.
 bool AppendOpt(Writer& w, uint16_t our_udp_size, Rcode rcode,
-               const ClientSubnet* ecs, bool dnssec_ok = false) noexcept;
+               const ClientSubnet* ecs, bool dnssec_ok = false,
+               bool compact_ok = false) noexcept;
 
 }  // namespace dns
 

@@ -266,6 +266,28 @@ TEST_F(OnlineSigningTest, NxDomainIsACompactDenialNoData) {
                                               HasSubstr("nx.example.com. NSEC tag")));
   for (const std::string& v : Verify(pkt, LDNS_SECTION_AUTHORITY)) EXPECT_THAT(v, HasSubstr(": ok"));
   ldns_pkt_free(pkt);
+  // With the CO flag (RFC 9824 §4): the same NSEC, rcode NXDOMAIN, CO
+  // echoed in the reply's OPT.
+  {
+    QueryWire w;
+    w.edns_udp = 1232;
+    w.dnssec_ok = true;
+    std::vector<uint8_t> q = BuildQuery("nx.example.com.", LDNS_RR_TYPE_A, w);
+    q[q.size() - 4] |= 0x40;  // the OPT TTL's flags, high octet: CO
+    Request req;
+    Outcome outcome;
+    const size_t n = HandleQuery(*snap_, q.data(), q.size(), req, out_, sizeof out_, &outcome);
+    ldns_pkt* co = nullptr;
+    ASSERT_EQ(ldns_wire2pkt(&co, out_, n), LDNS_STATUS_OK);
+    EXPECT_EQ(ldns_pkt_get_rcode(co), LDNS_RCODE_NXDOMAIN);
+    EXPECT_EQ(Rrs(co, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NSEC).size(), 1u);
+    EXPECT_EQ(ldns_pkt_edns_z(co) & 0x4000, 0x4000);
+    ldns_pkt_free(co);
+  }
+  // An explicit query for the NXNAME meta type: FORMERR (RFC 9824 §3.5).
+  pkt = Ask("www.example.com.", static_cast<ldns_rr_type>(128));
+  EXPECT_EQ(ldns_pkt_get_rcode(pkt), LDNS_RCODE_FORMERR);
+  ldns_pkt_free(pkt);
   // Without DO: a plain NXDOMAIN, nothing DNSSEC-only.
   pkt = Ask("nx.example.com.", LDNS_RR_TYPE_A, /*dnssec_ok=*/false);
   EXPECT_EQ(ldns_pkt_get_rcode(pkt), LDNS_RCODE_NXDOMAIN);
