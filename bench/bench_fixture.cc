@@ -343,6 +343,7 @@ const std::vector<Case>& Cases() {
         {"online/www_ecs", on, MakeQuery("www.bench.test", 1, true, ecs_pe), lo},
         {"online/www_ecs_do", on, MakeQueryDo("www.bench.test", 1, ecs_pe), lo},
         {"online/nxdomain_do", on, MakeQueryDo("nx12345.bench.test", 1), lo},
+        {"online/nodata_do", on, MakeQueryDo("host42.bench.test", 28), lo},
         {"online/wildcard_do", on, MakeQueryDo("x123.wild.bench.test", 1), lo},
     };
     return v;

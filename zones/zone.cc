@@ -52,6 +52,8 @@ size_t ZoneDnssec::memory() const {
              nsec_chain.capacity() * sizeof(uint32_t) +
              nsec3_chain.capacity() * sizeof(Nsec3Entry);
   for (const RRset& s : signatures) m += s.wire.capacity();
+  m += nodata_nsec.capacity() * sizeof(RRset);
+  for (const RRset& s : nodata_nsec) m += s.wire.capacity();
   return m;
 }
 

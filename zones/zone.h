@@ -293,8 +293,12 @@ struct ZoneDnssec {
   std::string nsec3_salt;
   std::vector<Nsec3Entry> nsec3_chain;
   // Signed online (zones/zone_signatures.h): no NSEC chain; negative
-  // answers are made and signed per query (compact denial, RFC 9824).
+  // answers are compact denial (RFC 9824), signed per query but for...
   bool online = false;
+  // ...the NODATA of a name that exists: its compact-denial NSEC (owner the
+  // node's, next "\000.owner", its types + RRSIG + NSEC) made and signed at
+  // build, by node id (count 0: none, e.g. glue). Online zones only.
+  std::vector<RRset> nodata_nsec;
 
   bool nsec3() const { return !nsec3_chain.empty(); }
   size_t memory() const;
@@ -410,7 +414,10 @@ class Zone {
   friend absl::StatusOr<std::shared_ptr<const Zone>> WithOnlineSignatures(
       const Zone& zone, OnlineSigning what,
       absl::FunctionRef<absl::Status(std::string_view, const RRset&, std::vector<std::string>*)>
-          sign);
+          sign,
+      const absl::FunctionRef<absl::Status(std::string_view, std::string_view,
+                                           absl::Span<const uint16_t>, uint32_t, std::string*,
+                                           std::vector<std::string>*)>* make_nodata_nsec);
   Zone() = default;
 
   std::vector<Node> nodes_;  // nodes_[0] is the apex

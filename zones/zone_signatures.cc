@@ -126,9 +126,8 @@ RRset MakeRRset(uint16_t type, uint32_t ttl, absl::Span<const std::string> rdata
   return rs;
 }
 
-absl::StatusOr<std::shared_ptr<const Zone>> WithOnlineSignatures(const Zone& zone,
-                                                                 OnlineSigning what,
-                                                                 SignRRsetFn sign) {
+absl::StatusOr<std::shared_ptr<const Zone>> WithOnlineSignatures(
+    const Zone& zone, OnlineSigning what, SignRRsetFn sign, const MakeNsecFn* make_nodata_nsec) {
   std::shared_ptr<Zone> out(new Zone(zone));
   auto dnssec = zone.dnssec_ != nullptr ? std::make_shared<ZoneDnssec>(*zone.dnssec_)
                                         : std::make_shared<ZoneDnssec>();
@@ -172,6 +171,40 @@ absl::StatusOr<std::shared_ptr<const Zone>> WithOnlineSignatures(const Zone& zon
         if (member.is_alias() || member.rrset.count == 0) continue;
         if (absl::Status s = sign_one(node.owner, member.rrset); !s.ok()) return s;
       }
+    }
+  }
+  if (what.sign_static && make_nodata_nsec != nullptr) {
+    std::vector<Node>& nodes = out->nodes_;
+    dnssec->nodata_nsec.assign(nodes.size(), RRset());
+    std::vector<uint16_t> types;
+    std::string next, rdata;
+    std::vector<std::string> sigs;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      const Node& node = nodes[i];
+      if (node.cut == kNsec3Owner || (node.flags & node_flag::kBelowCut)) continue;
+      types.clear();
+      for (const RRset& set : node.rrsets) types.push_back(set.type);
+      for (const RoutedGroup& g : node.routed) types.push_back(g.type);
+      types.push_back(dns::rrtype::kRRSIG);
+      types.push_back(dns::rrtype::kNSEC);
+      next.clear();
+      if (node.owner.size() + 2 <= 255) next.assign("\x01\x00", 2);
+      next += node.owner;
+      rdata.clear();
+      sigs.clear();
+      const uint32_t ttl = out->negative_ttl();
+      if (absl::Status s = (*make_nodata_nsec)(node.owner, next, types, ttl, &rdata, &sigs);
+          !s.ok())
+        return s;
+      RRset nsec = MakeRRset(dns::rrtype::kNSEC, ttl, absl::MakeConstSpan(&rdata, 1));
+      nsec.names = RdataNames::kOther;
+      if (!sigs.empty()) {
+        RRset rrsigs = MakeRRset(dns::rrtype::kRRSIG, ttl, sigs);
+        rrsigs.names = RdataNames::kOther;
+        nsec.sigs = static_cast<uint32_t>(dnssec->signatures.size());
+        dnssec->signatures.push_back(std::move(rrsigs));
+      }
+      dnssec->nodata_nsec[i] = std::move(nsec);
     }
   }
   dnssec->signatures.shrink_to_fit();

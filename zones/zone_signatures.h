@@ -36,6 +36,14 @@ namespace zones {
 using SignRRsetFn = absl::FunctionRef<absl::Status(
     std::string_view owner, const RRset& set, std::vector<std::string>* rrsig_rdatas)>;
 
+// The NSEC of `owner` in a chain (RFC 4034 §4): fills *nsec_rdata (the
+// next owner name, uncompressed, then the type bitmap of `types`) and
+// *rrsig_rdatas (its RRSIGs, TTL `ttl`). zones/ does not encode bitmaps
+// nor sign: the caller does both.
+using MakeNsecFn = absl::FunctionRef<absl::Status(
+    std::string_view owner, std::string_view next_owner, absl::Span<const uint16_t> types,
+    uint32_t ttl, std::string* nsec_rdata, std::vector<std::string>* rrsig_rdatas)>;
+
 // What WithOnlineSignatures does.
 struct OnlineSigning {
   // RRsets put at the apex before signing, replacing the zone's own RRset
@@ -52,18 +60,15 @@ struct OnlineSigning {
 // signatures `sign` makes, with ZoneDnssec::online set when sign_static
 // (negative answers are then made per query: no NSEC chain). The zone's
 // serial, sources and routed groups are kept; the zone's own RRSIGs, if it
-// is pre-signed, are kept too.
-absl::StatusOr<std::shared_ptr<const Zone>> WithOnlineSignatures(const Zone& zone,
-                                                                 OnlineSigning what,
-                                                                 SignRRsetFn sign);
-
-// The NSEC of `owner` in a chain (RFC 4034 §4): fills *nsec_rdata (the
-// next owner name, uncompressed, then the type bitmap of `types`) and
-// *rrsig_rdatas (its RRSIGs, TTL `ttl`). zones/ does not encode bitmaps
-// nor sign: the caller does both.
-using MakeNsecFn = absl::FunctionRef<absl::Status(
-    std::string_view owner, std::string_view next_owner, absl::Span<const uint16_t> types,
-    uint32_t ttl, std::string* nsec_rdata, std::vector<std::string>* rrsig_rdatas)>;
+// is pre-signed, are kept too. With `make_nodata_nsec` (and sign_static),
+// every authoritative node also gets its NODATA's compact-denial NSEC
+// (ZoneDnssec::nodata_nsec) made and signed by it: next owner
+// "\000.owner" (the owner itself when that would be too long), types the
+// node's RRsets' and routed groups' + RRSIG + NSEC, TTL the zone's
+// negative TTL.
+absl::StatusOr<std::shared_ptr<const Zone>> WithOnlineSignatures(
+    const Zone& zone, OnlineSigning what, SignRRsetFn sign,
+    const MakeNsecFn* make_nodata_nsec = nullptr);
 
 // The member a routed group answers when nothing decides (a client with
 // no latency-table row, every member healthy): the failover PRIMARY, else

@@ -724,6 +724,15 @@ struct Resolver {
   [[gnu::noinline]] void AddCompactDenial(const Zone& zone, std::string_view owner,
                                           const Node* node) {
     if (res.truncated) return;
+    // A name that exists, at its own owner: its NSEC was made at build.
+    if (node != nullptr && owner == node->owner) {
+      const std::vector<RRset>& made = zone.dnssec()->nodata_nsec;
+      const size_t id = static_cast<size_t>(node - &zone.node(0));
+      if (id < made.size() && made[id].count > 0) {
+        if (!reply.AppendSigned(zone, owner, made[id], Section::kAuthority)) Truncate();
+        return;
+      }
+    }
     const ZoneSigning* signing = snap.SigningOf(zone);
     if (signing == nullptr) return;
     std::array<uint16_t, 64> types;

@@ -26,6 +26,30 @@ bool SignedByKsk(uint16_t type) {
          type == dnssec::rrtype::kCDNSKEY;
 }
 
+// A compact-denial or chain NSEC: RDATA `next` + the bitmap of `types`
+// into *nsec_rdata, its RRSIGs by each of `signers` into *rrsigs.
+absl::Status MakeSignedNsec(absl::Span<dnssec::Signer* const> signers, uint32_t inception,
+                            uint32_t expiration, std::string_view owner, std::string_view next,
+                            absl::Span<const uint16_t> types, uint32_t ttl,
+                            std::string* nsec_rdata, std::vector<std::string>* rrsigs) {
+  nsec_rdata->assign(next);
+  dnssec::AppendTypeBitmap(types, nsec_rdata);
+  const std::string_view one[1] = {*nsec_rdata};
+  dnssec::RrsetView view;
+  view.owner = owner;
+  view.type = rrtype::kNSEC;
+  view.ttl = ttl;
+  view.rdatas = one;
+  std::string rrsig;
+  for (dnssec::Signer* signer : signers) {
+    if (absl::Status s = signer->Sign(view, inception, expiration, &rrsig); !s.ok())
+      return absl::InternalError(
+          absl::StrCat("signing the NSEC of ", NameToText(owner), ": ", s.message()));
+    rrsigs->push_back(rrsig);
+  }
+  return absl::OkStatus();
+}
+
 std::string TimeText(int64_t t) { return FormatUtc(t, "%Y-%m-%d %H:%M:%S UTC"); }
 
 }  // namespace
@@ -121,6 +145,24 @@ absl::StatusOr<SignedZone> SignZone(std::shared_ptr<const zones::Zone> zone,
 
   std::vector<std::string_view> rdatas;
   std::string rrsig;
+  // Each name's NODATA NSEC, made now so that a NODATA costs no signature.
+  std::vector<dnssec::Signer*> zsk_signers;
+  for (const dnssec::KeyPair* k : zsks) {
+    absl::StatusOr<dnssec::Signer*> signer = signer_of(k);
+    if (!signer.ok()) return signer.status();
+    zsk_signers.push_back(*signer);
+  }
+  // (The lambda is named: a FunctionRef only refers to it.)
+  const auto make_nsec =
+      [&](std::string_view owner, std::string_view next, absl::Span<const uint16_t> types,
+          uint32_t ttl, std::string* nsec_rdata, std::vector<std::string>* rrsigs) -> absl::Status {
+        absl::Status s = MakeSignedNsec(zsk_signers, info.inception, info.expiration, owner, next,
+                                        types, ttl, nsec_rdata, rrsigs);
+        if (!s.ok()) return absl::InternalError(absl::StrCat("zone ", zone_text, ": ", s.message()));
+        info.signatures += rrsigs->size();
+        return absl::OkStatus();
+      };
+  const zones::MakeNsecFn make_nodata_nsec = make_nsec;
   absl::StatusOr<std::shared_ptr<const zones::Zone>> signed_zone = zones::WithOnlineSignatures(
       *zone, std::move(what),
       [&](std::string_view owner, const zones::RRset& set,
@@ -141,7 +183,8 @@ absl::StatusOr<SignedZone> SignZone(std::shared_ptr<const zones::Zone> zone,
           ++info.signatures;
         }
         return absl::OkStatus();
-      });
+      },
+      &make_nodata_nsec);
   if (!signed_zone.ok()) return signed_zone.status();
   out.zone = std::move(*signed_zone);
   return out;
@@ -150,35 +193,26 @@ absl::StatusOr<SignedZone> SignZone(std::shared_ptr<const zones::Zone> zone,
 absl::StatusOr<std::shared_ptr<const zones::Zone>> SignedZoneForExport(
     const zones::Zone& zone, const ZoneSigning* signing) {
   if (zone.dnssec() == nullptr) return std::shared_ptr<const zones::Zone>(nullptr);
-  std::vector<std::unique_ptr<dnssec::Signer>> signers;
+  std::vector<std::unique_ptr<dnssec::Signer>> owned;
+  std::vector<dnssec::Signer*> signers;
   if (signing != nullptr) {
     for (const dnssec::KeyPair* k : signing->zsks) {
       absl::StatusOr<std::unique_ptr<dnssec::Signer>> s = dnssec::Signer::Create(*k);
       if (!s.ok()) return s.status();
-      signers.push_back(*std::move(s));
+      owned.push_back(*std::move(s));
+      signers.push_back(owned.back().get());
     }
   }
   const std::string zone_text = NameToText(zone.origin());
-  std::string rrsig;
+  const uint32_t inception = signing != nullptr ? signing->inception : 0;
+  const uint32_t expiration = signing != nullptr ? signing->expiration : 0;
   return zones::MaterializeSignatures(
       zone, [&](std::string_view owner, std::string_view next, absl::Span<const uint16_t> types,
                 uint32_t ttl, std::string* nsec_rdata,
                 std::vector<std::string>* rrsigs) -> absl::Status {
-        nsec_rdata->assign(next);
-        dnssec::AppendTypeBitmap(types, nsec_rdata);
-        const std::string_view one[1] = {*nsec_rdata};
-        dnssec::RrsetView view;
-        view.owner = owner;
-        view.type = rrtype::kNSEC;
-        view.ttl = ttl;
-        view.rdatas = one;
-        for (const auto& signer : signers) {
-          absl::Status s = signer->Sign(view, signing->inception, signing->expiration, &rrsig);
-          if (!s.ok())
-            return absl::InternalError(absl::StrCat("zone ", zone_text, ": signing the NSEC of ",
-                                                    NameToText(owner), ": ", s.message()));
-          rrsigs->push_back(rrsig);
-        }
+        absl::Status s = MakeSignedNsec(signers, inception, expiration, owner, next, types, ttl,
+                                        nsec_rdata, rrsigs);
+        if (!s.ok()) return absl::InternalError(absl::StrCat("zone ", zone_text, ": ", s.message()));
         return absl::OkStatus();
       });
 }

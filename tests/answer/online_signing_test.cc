@@ -316,6 +316,25 @@ TEST_F(OnlineSigningTest, NoDataNsecListsTheTypesOfTheName) {
   }
 }
 
+TEST_F(OnlineSigningTest, NoDataOfANameThatExistsIsSignedOnceWildcardsPerQuery) {
+  ASSERT_NE(snap_, nullptr);
+  // The NODATA NSEC of an existing name was made at build: the same RRSIG
+  // every time. A wildcard's NODATA names the query name: signed per query.
+  std::set<std::string> existing, wildcard;
+  for (int i = 0; i < 4; ++i) {
+    ldns_pkt* pkt = Ask("www.example.com.", LDNS_RR_TYPE_AAAA);
+    for (const std::string& s : Rrs(pkt, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_RRSIG))
+      if (s.find("RRSIG\tNSEC") != std::string::npos) existing.insert(s);
+    ldns_pkt_free(pkt);
+    pkt = Ask("x.w.example.com.", LDNS_RR_TYPE_TXT);
+    for (const std::string& s : Rrs(pkt, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_RRSIG))
+      if (s.find("RRSIG\tNSEC") != std::string::npos) wildcard.insert(s);
+    ldns_pkt_free(pkt);
+  }
+  EXPECT_EQ(existing.size(), 1u);
+  EXPECT_EQ(wildcard.size(), 4u);
+}
+
 TEST_F(OnlineSigningTest, ReferralsProveTheirDsOrItsAbsence) {
   ASSERT_NE(snap_, nullptr);
   ldns_pkt* pkt = Ask("host.sub.example.com.", LDNS_RR_TYPE_A);
