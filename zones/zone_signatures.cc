@@ -24,6 +24,27 @@ void PutRRset(Node* node, RRset set) {
   }
 }
 
+// The NSEC of `owner` (types: `types` + RRSIG + NSEC) made by `make_nsec`,
+// its RRSIGs filed in `dnssec->signatures`.
+absl::StatusOr<RRset> SignedNsec(MakeNsecFn make_nsec, std::string_view owner,
+                                 std::string_view next, std::vector<uint16_t>& types,
+                                 uint32_t ttl, ZoneDnssec* dnssec) {
+  types.push_back(dns::rrtype::kRRSIG);
+  types.push_back(dns::rrtype::kNSEC);
+  std::string rdata;
+  std::vector<std::string> sigs;
+  if (absl::Status s = make_nsec(owner, next, types, ttl, &rdata, &sigs); !s.ok()) return s;
+  RRset nsec = MakeRRset(dns::rrtype::kNSEC, ttl, absl::MakeConstSpan(&rdata, 1));
+  nsec.names = RdataNames::kOther;
+  if (!sigs.empty()) {
+    RRset rrsigs = MakeRRset(dns::rrtype::kRRSIG, ttl, sigs);
+    rrsigs.names = RdataNames::kOther;
+    nsec.sigs = static_cast<uint32_t>(dnssec->signatures.size());
+    dnssec->signatures.push_back(std::move(rrsigs));
+  }
+  return nsec;
+}
+
 }  // namespace
 
 const RoutedMember* DefaultMember(const RoutedGroup& group) {
@@ -69,29 +90,15 @@ absl::StatusOr<std::shared_ptr<const Zone>> MaterializeSignatures(const Zone& zo
     });
     const uint32_t ttl = out->negative_ttl();
     std::vector<uint16_t> types;
-    std::string rdata;
-    std::vector<std::string> sigs;
     for (size_t k = 0; k < order.size(); ++k) {
       Node& node = nodes[order[k]];
       types.clear();
       for (const RRset& set : node.rrsets) types.push_back(set.type);
-      types.push_back(dns::rrtype::kRRSIG);
-      types.push_back(dns::rrtype::kNSEC);
-      rdata.clear();
-      sigs.clear();
       const std::string& next = nodes[order[(k + 1) % order.size()]].owner;
-      if (absl::Status s = make_nsec(node.owner, next, types, ttl, &rdata, &sigs); !s.ok())
-        return s;
-      RRset nsec = MakeRRset(dns::rrtype::kNSEC, ttl, absl::MakeConstSpan(&rdata, 1));
-      nsec.names = RdataNames::kOther;
-      if (!sigs.empty()) {
-        RRset rrsigs = MakeRRset(dns::rrtype::kRRSIG, ttl, sigs);
-        rrsigs.names = RdataNames::kOther;
-        nsec.sigs = static_cast<uint32_t>(dnssec->signatures.size());
-        dnssec->signatures.push_back(std::move(rrsigs));
-      }
+      absl::StatusOr<RRset> nsec = SignedNsec(make_nsec, node.owner, next, types, ttl, dnssec.get());
+      if (!nsec.ok()) return nsec.status();
       out->record_count_ += 1;
-      PutRRset(&node, std::move(nsec));
+      PutRRset(&node, *std::move(nsec));
     }
   }
   // Every signature as an RRSIG RRset at its owner, unless the node has its
@@ -177,34 +184,20 @@ absl::StatusOr<std::shared_ptr<const Zone>> WithOnlineSignatures(
     std::vector<Node>& nodes = out->nodes_;
     dnssec->nodata_nsec.assign(nodes.size(), RRset());
     std::vector<uint16_t> types;
-    std::string next, rdata;
-    std::vector<std::string> sigs;
+    std::string next;
     for (size_t i = 0; i < nodes.size(); ++i) {
       const Node& node = nodes[i];
       if (node.cut == kNsec3Owner || (node.flags & node_flag::kBelowCut)) continue;
       types.clear();
       for (const RRset& set : node.rrsets) types.push_back(set.type);
       for (const RoutedGroup& g : node.routed) types.push_back(g.type);
-      types.push_back(dns::rrtype::kRRSIG);
-      types.push_back(dns::rrtype::kNSEC);
       next.clear();
       if (node.owner.size() + 2 <= 255) next.assign("\x01\x00", 2);
       next += node.owner;
-      rdata.clear();
-      sigs.clear();
-      const uint32_t ttl = out->negative_ttl();
-      if (absl::Status s = (*make_nodata_nsec)(node.owner, next, types, ttl, &rdata, &sigs);
-          !s.ok())
-        return s;
-      RRset nsec = MakeRRset(dns::rrtype::kNSEC, ttl, absl::MakeConstSpan(&rdata, 1));
-      nsec.names = RdataNames::kOther;
-      if (!sigs.empty()) {
-        RRset rrsigs = MakeRRset(dns::rrtype::kRRSIG, ttl, sigs);
-        rrsigs.names = RdataNames::kOther;
-        nsec.sigs = static_cast<uint32_t>(dnssec->signatures.size());
-        dnssec->signatures.push_back(std::move(rrsigs));
-      }
-      dnssec->nodata_nsec[i] = std::move(nsec);
+      absl::StatusOr<RRset> nsec = SignedNsec(*make_nodata_nsec, node.owner, next, types,
+                                              out->negative_ttl(), dnssec.get());
+      if (!nsec.ok()) return nsec.status();
+      dnssec->nodata_nsec[i] = *std::move(nsec);
     }
   }
   dnssec->signatures.shrink_to_fit();
