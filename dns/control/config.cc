@@ -1,5 +1,6 @@
 #include "dns/control/config.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/status/status.h"
@@ -119,6 +120,66 @@ absl::Status ApplyZoneSerialPolicy(std::string_view v, Config* c, ParseState*) {
   return absl::OkStatus();
 }
 
+absl::Status ApplyTsigKey(std::string_view v, Config* c, ParseState*) {
+  // NAME:ALGORITHM:SECRET; the key itself is checked when the key ring is
+  // made (dns/tsig), which names the flag's value.
+  if (std::count(v.begin(), v.end(), ':') < 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", base::AV(v), "' is not NAME:ALGORITHM:SECRET (e.g. xfr-key:hmac-sha256:BASE64)"));
+  }
+  c->tsig_keys.emplace_back(v);
+  return absl::OkStatus();
+}
+
+absl::Status AddAclEntry(std::string_view v, xfr::ZoneTransferPolicy* p) {
+  absl::StatusOr<xfr::AclEntry> e = xfr::ParseAclEntry(v);
+  if (!e.ok()) return e.status();
+  p->allow_transfer.push_back(*std::move(e));
+  return absl::OkStatus();
+}
+
+absl::Status AddNotify(std::string_view v, xfr::ZoneTransferPolicy* p) {
+  if (v == "ns") {
+    p->notify_ns = true;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<xfr::Endpoint> e = xfr::ParseEndpoint(v);
+  if (!e.ok()) return e.status();
+  p->notify.push_back(*std::move(e));
+  return absl::OkStatus();
+}
+
+absl::Status ApplyAllowTransfer(std::string_view v, Config* c, ParseState*) {
+  return AddAclEntry(v, &c->transfer.all_zones);
+}
+
+absl::Status ApplyNotify(std::string_view v, Config* c, ParseState*) {
+  return AddNotify(v, &c->transfer.all_zones);
+}
+
+absl::Status ApplySecondary(std::string_view v, Config* c, ParseState*) {
+  absl::StatusOr<std::pair<std::string, xfr::Endpoint>> s = xfr::ParseSecondarySpec(v);
+  if (!s.ok()) return s.status();
+  return c->transfer.AddSecondary(s->first, std::move(s->second));
+}
+
+absl::Status ApplyZoneTransferRouted(std::string_view v, Config* c, ParseState*) {
+  size_t eq = v.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", base::AV(v), "' is not ORIGIN=flatten|refuse"));
+  }
+  absl::StatusOr<std::string> wire = xfr::TransferConfig::WireOrigin(v.substr(0, eq));
+  if (!wire.ok()) return wire.status();
+  std::optional<xfr::TransferRouted> r = xfr::ParseTransferRouted(v.substr(eq + 1));
+  if (!r.has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", base::AV(v.substr(eq + 1)), "' is not a transfer-routed mode (flatten, refuse)"));
+  }
+  c->transfer.per_zone[*wire].transfer_routed = *r;
+  return absl::OkStatus();
+}
+
 absl::Status ApplyControl(std::string_view v, Config* c, ParseState*) {
   if (v == "off") {
     c->control = "off";
@@ -217,6 +278,47 @@ const Setting kSettings[] = {
          "override --zone/--latency for what they cover). Without it, API\n"
          "changes live in memory only.",
      .text = &Config::data_dir},
+    {.name = "tsig-key", .kind = Kind::kList, .arg = "NAME:ALG:SECRET",
+     .help =
+         "A TSIG key (RFC 8945): its name, hmac-sha256 (or hmac-sha1, -sha224,\n"
+         "-sha384, -sha512) and the base64 secret, as `tsig-keygen` makes it.\n"
+         "Repeatable. Signed queries, transfers and NOTIFYs are verified with\n"
+         "it; a request with an unknown key gets NOTAUTH (BADKEY). YAML\n"
+         "tsig-keys: a list of {name, algorithm, secret}.",
+     .apply = ApplyTsigKey},
+    {.name = "tsig-keys", .kind = Kind::kString, .arg = "PATH",
+     .help =
+         "A file of TSIG keys as BIND `key` clauses (what `tsig-keygen NAME`\n"
+         "prints); in YAML also a list of {name, algorithm, secret}.",
+     .text = &Config::tsig_keys_file},
+    {.name = "allow-transfer", .kind = Kind::kList, .arg = "PREFIX[:KEY]",
+     .help =
+         "Let clients in PREFIX (10.0.0.0/8, 192.0.2.1, [::1]) transfer every\n"
+         "zone (AXFR, IXFR over TCP), with requests signed by TSIG key KEY when\n"
+         "given. Repeatable; per zone in YAML zone-transfer. Routed names are\n"
+         "transferred as the answer of a client no latency-table row matches\n"
+         "(the fail-open default member). Default: no transfers.",
+     .apply = ApplyAllowTransfer},
+    {.name = "notify", .kind = Kind::kList, .arg = "ADDR:PORT[:KEY]",
+     .help =
+         "Send NOTIFY (RFC 1996) for every zone change to this secondary,\n"
+         "signed with TSIG key KEY when given; \"ns\": to the addresses of the\n"
+         "zone's NS names. Retried with back-off. Repeatable; per zone in YAML.",
+     .apply = ApplyNotify},
+    {.name = "secondary", .kind = Kind::kList, .arg = "ORIGIN=ADDR:PORT[:KEY]",
+     .help =
+         "Serve ORIGIN as a secondary of the primary at ADDR:PORT (IXFR, else\n"
+         "AXFR; TSIG key KEY): refreshed as its SOA says and on NOTIFY from it,\n"
+         "SERVFAIL once expired, the last copy kept in --data-dir. Route 53\n"
+         "record sets given with --zone for ORIGIN are merged on top.\n"
+         "Repeatable (several primaries of one zone are tried in order).",
+     .apply = ApplySecondary, .by_origin = true},
+    {.name = "zone-transfer-routed", .kind = Kind::kList, .arg = "ORIGIN=MODE",
+     .help =
+         "What a zone transfer of ORIGIN does with routed record sets: flatten\n"
+         "(default: the fail-open default member's records) or refuse (the zone\n"
+         "is not transferred while it has any). Repeatable.",
+     .apply = ApplyZoneTransferRouted, .by_origin = true},
     {.name = "threads", .kind = Kind::kInt, .arg = "N",
      .help =
          "UDP worker threads, and as many TCP worker threads (0..1024).\n"
@@ -262,6 +364,107 @@ std::string Where(const std::string& file, const YAML::Mark& mark) {
   return absl::StrCat(file, ":", mark.line + 1);
 }
 
+// YAML tsig-keys: [{name: k, algorithm: hmac-sha256, secret: BASE64}, ...].
+absl::Status LoadTsigKeyList(const YAML::Node& list, const std::string& file, Config* config) {
+  for (const YAML::Node& item : list) {
+    if (!item.IsMap()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Where(file, item.Mark()), ": tsig-keys: expected {name, algorithm, secret}"));
+    }
+    std::string fields[3];
+    const char* names[3] = {"name", "algorithm", "secret"};
+    for (auto m = item.begin(); m != item.end(); ++m) {
+      const YAML::Node k = m->first;
+      const YAML::Node v = m->second;
+      int i = 0;
+      while (i < 3 && (!k.IsScalar() || k.Scalar() != names[i])) ++i;
+      if (i == 3 || !v.IsScalar()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            Where(file, k.Mark()), ": tsig-keys: expected name, algorithm and secret"));
+      }
+      fields[i] = v.Scalar();
+    }
+    for (int i = 0; i < 3; ++i) {
+      if (fields[i].empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(Where(file, item.Mark()),
+                                                       ": tsig-keys: missing ", names[i]));
+      }
+    }
+    config->tsig_keys.push_back(absl::StrCat(fields[0], ":", fields[1], ":", fields[2]));
+  }
+  return absl::OkStatus();
+}
+
+// YAML zone-transfer: {ORIGIN: {allow-transfer: [...], notify: [...],
+// transfer-routed: flatten|refuse}}.
+absl::Status LoadZoneTransfer(const YAML::Node& map, const std::string& file, Config* config) {
+  if (!map.IsMap()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Where(file, map.Mark()),
+        ": zone-transfer: expected ORIGIN: {allow-transfer, notify, transfer-routed}"));
+  }
+  for (auto z = map.begin(); z != map.end(); ++z) {
+    const YAML::Node origin = z->first;
+    const YAML::Node settings = z->second;
+    if (!origin.IsScalar()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Where(file, origin.Mark()), ": zone-transfer: a key must be an origin"));
+    }
+    absl::StatusOr<std::string> wire = xfr::TransferConfig::WireOrigin(origin.Scalar());
+    if (!wire.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(Where(file, origin.Mark()),
+                                                     ": zone-transfer: ", wire.status().message()));
+    }
+    if (!settings.IsMap()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Where(file, settings.Mark()), ": zone-transfer: ", origin.Scalar(),
+          ": expected {allow-transfer, notify, transfer-routed}"));
+    }
+    xfr::ZoneTransferPolicy& policy = config->transfer.per_zone[*wire];
+    for (auto s = settings.begin(); s != settings.end(); ++s) {
+      const YAML::Node k = s->first;
+      const YAML::Node v = s->second;
+      const std::string key = k.IsScalar() ? k.Scalar() : "";
+      std::vector<YAML::Node> items;
+      if (v.IsSequence()) {
+        for (const YAML::Node& item : v) items.push_back(item);
+      } else {
+        items.push_back(v);
+      }
+      for (const YAML::Node& item : items) {
+        if (!item.IsScalar()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              Where(file, item.Mark()), ": zone-transfer: ", key, ": expected a value"));
+        }
+        absl::Status st;
+        if (key == "allow-transfer") {
+          st = AddAclEntry(item.Scalar(), &policy);
+        } else if (key == "notify") {
+          st = AddNotify(item.Scalar(), &policy);
+        } else if (key == "transfer-routed" && !v.IsSequence()) {
+          std::optional<xfr::TransferRouted> r = xfr::ParseTransferRouted(item.Scalar());
+          if (r.has_value()) {
+            policy.transfer_routed = *r;
+          } else {
+            st = absl::InvalidArgumentError(absl::StrCat(
+                "'", item.Scalar(), "' is not a transfer-routed mode (flatten, refuse)"));
+          }
+        } else {
+          return absl::InvalidArgumentError(absl::StrCat(
+              Where(file, k.Mark()), ": zone-transfer: unknown key '", key,
+              "' (allow-transfer, notify, transfer-routed)"));
+        }
+        if (!st.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat(Where(file, item.Mark()),
+                                                         ": zone-transfer: ", key, ": ",
+                                                         st.message()));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LoadYaml(const YAML::Node& root, const std::string& file,
                       Config* config, ParseState* state) {
   if (root.IsNull()) return absl::OkStatus();  // empty file
@@ -283,6 +486,16 @@ absl::Status LoadYaml(const YAML::Node& root, const std::string& file,
     if (name == "config") {
       return absl::InvalidArgumentError(absl::StrCat(
           Where(file, key.Mark()), ": 'config' cannot be set in a config file"));
+    }
+    if (name == "zone-transfer") {
+      absl::Status st = LoadZoneTransfer(value, file, config);
+      if (!st.ok()) return st;
+      continue;
+    }
+    if (name == "tsig-keys" && value.IsSequence()) {
+      absl::Status st = LoadTsigKeyList(value, file, config);
+      if (!st.ok()) return st;
+      continue;
     }
     const Setting* setting = FindSetting(name);
     if (setting == nullptr) {
@@ -482,6 +695,12 @@ std::string UsageText() {
       "the dashes. List settings (listen, zone) take a list or one value;\n"
       "zones are written as on the command line, or as a mapping ORIGIN: VALUE\n"
       "(zone-serial-policy: {example.com.: dateserial}). Unknown keys are errors.\n"
+      "Zone transfer settings of one zone (added to the all-zones flags):\n"
+      "  zone-transfer:\n"
+      "    example.com.:\n"
+      "      allow-transfer: [\"192.0.2.0/24:xfr-key\"]\n"
+      "      notify: [\"192.0.2.53:53:xfr-key\", ns]\n"
+      "      transfer-routed: refuse\n"
       "Example:\n"
       "  listen: [\"127.0.0.1:5300\", \"[::1]:5300\"]\n"
       "  zone:\n"

@@ -29,6 +29,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "dns/server/server_options.h"
+#include "dns/xfr/transfer_config.h"
 #include "zones/serial.h"
 
 namespace dns::control {
@@ -88,6 +89,16 @@ struct Config : dns::server::ServerOptions {
   // Where zones, changes, the latency table and region states accepted by
   // the control API persist (docs/data-dir.md); empty: in memory only.
   std::string data_dir;
+
+  // TSIG keys (RFC 8945), "NAME:ALGORITHM:BASE64" each (--tsig-key; YAML
+  // tsig-keys as a list of {name, algorithm, secret} lands here too).
+  std::vector<std::string> tsig_keys;
+  // A file of BIND `key` clauses (as tsig-keygen prints them); empty: none.
+  std::string tsig_keys_file;
+  // Zone transfers: who may transfer (--allow-transfer, YAML zone-transfer),
+  // whom we NOTIFY (--notify), the zones we are a secondary for
+  // (--secondary), per-zone transfer-routed (dns/xfr/transfer_config.h).
+  dns::xfr::TransferConfig transfer;
 
   // The YAML file given with --config, or empty.
   std::string config_file;

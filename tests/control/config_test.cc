@@ -3,6 +3,7 @@
 #include "dns/control/config.h"
 
 #include <fstream>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -317,6 +318,82 @@ TEST(ConfigTest, SerialPolicies) {
   EXPECT_EQ(Message(Parse({"--config", bad}).status()),
             bad + ":2: zone-serial-policy: 'sometimes' is not a serial policy (increment, "
                   "unixtime, dateserial, keep)");
+}
+
+TEST(ConfigTest, TransferFlags) {
+  absl::StatusOr<Config> c = Parse(
+      {"--tsig-key", "xfr:hmac-sha256:c2VjcmV0", "--tsig-keys", "keys.conf",
+       "--allow-transfer", "127.0.0.1:xfr", "--allow-transfer", "10.0.0.0/8", "--notify",
+       "127.0.0.1:5301:xfr", "--notify", "ns", "--secondary", "Example.COM=127.0.0.1:5400:xfr",
+       "--secondary", "example.com=[::1]:5400", "--zone-transfer-routed", "example.net=refuse"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_THAT(c->tsig_keys, ElementsAre("xfr:hmac-sha256:c2VjcmV0"));
+  EXPECT_EQ(c->tsig_keys_file, "keys.conf");
+  ASSERT_EQ(c->transfer.all_zones.allow_transfer.size(), 2u);
+  EXPECT_EQ(c->transfer.all_zones.allow_transfer[0].key, "xfr.");
+  ASSERT_EQ(c->transfer.all_zones.notify.size(), 1u);
+  EXPECT_EQ(c->transfer.all_zones.notify[0].port, 5301);
+  EXPECT_TRUE(c->transfer.all_zones.notify_ns);
+  ASSERT_EQ(c->transfer.secondaries.size(), 1u);
+  EXPECT_EQ(c->transfer.secondaries[0].origin, "example.com.");
+  EXPECT_EQ(c->transfer.secondaries[0].primaries.size(), 2u);
+  std::string net;
+  ASSERT_TRUE(dns::NameFromText("example.net.", &net));
+  EXPECT_EQ(c->transfer.PolicyFor(net).transfer_routed, xfr::TransferRouted::kRefuse);
+
+  for (const auto& [flag, value, error] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"--tsig-key", "xfr-only", "is not NAME:ALGORITHM:SECRET"},
+           {"--allow-transfer", "10.0.0.0/33", "10.0.0.0/33"},
+           {"--notify", "127.0.0.1", "expected ADDRESS:PORT"},
+           {"--secondary", "example.com", "expected ORIGIN=ADDRESS:PORT"},
+           {"--zone-transfer-routed", "example.com=maybe", "not a transfer-routed mode"}}) {
+    absl::StatusOr<Config> bad = Parse({flag, value});
+    ASSERT_FALSE(bad.ok()) << flag << " " << value;
+    EXPECT_THAT(Message(bad.status()), HasSubstr(flag.substr(2) + ": "));
+    EXPECT_THAT(Message(bad.status()), HasSubstr(error));
+  }
+}
+
+TEST(ConfigTest, TransferYaml) {
+  const std::string path = WriteFile("xfr.yaml",
+                                     "tsig-keys:\n"
+                                     "  - {name: xfr, algorithm: hmac-sha512, secret: c2VjcmV0}\n"
+                                     "allow-transfer: 127.0.0.1\n"
+                                     "secondary: {example.org.: \"127.0.0.1:5400\"}\n"
+                                     "zone-transfer:\n"
+                                     "  example.com.:\n"
+                                     "    allow-transfer: [\"192.0.2.0/24:xfr\"]\n"
+                                     "    notify: [\"192.0.2.53:53:xfr\", ns]\n"
+                                     "    transfer-routed: refuse\n");
+  absl::StatusOr<Config> c = Parse({"--config", path});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_THAT(c->tsig_keys, ElementsAre("xfr:hmac-sha512:c2VjcmV0"));
+  ASSERT_EQ(c->transfer.secondaries.size(), 1u);
+  std::string com;
+  ASSERT_TRUE(dns::NameFromText("example.com.", &com));
+  xfr::ZoneTransferPolicy p = c->transfer.PolicyFor(com);
+  EXPECT_EQ(p.allow_transfer.size(), 2u);
+  EXPECT_EQ(p.notify.size(), 1u);
+  EXPECT_TRUE(p.notify_ns);
+  EXPECT_EQ(p.transfer_routed, xfr::TransferRouted::kRefuse);
+  EXPECT_FALSE(c->transfer.all_zones.notify_ns);
+
+  const std::string bad = WriteFile("xfr-bad.yaml",
+                                    "zone-transfer:\n"
+                                    "  example.com.:\n"
+                                    "    notfy: [ns]\n");
+  absl::StatusOr<Config> b = Parse({"--config", bad});
+  ASSERT_FALSE(b.ok());
+  EXPECT_THAT(Message(b.status()), HasSubstr(bad + ":3: zone-transfer: unknown key 'notfy'"));
+  const std::string bad2 = WriteFile("xfr-bad2.yaml",
+                                     "zone-transfer:\n"
+                                     "  example.com.:\n"
+                                     "    allow-transfer:\n"
+                                     "      - 10.0.0.0/8\n"
+                                     "      - 10.1.0.0/8\n");
+  b = Parse({"--config", bad2});
+  ASSERT_FALSE(b.ok());
+  EXPECT_THAT(Message(b.status()), HasSubstr(bad2 + ":5: zone-transfer: allow-transfer: "));
 }
 
 }  // namespace
