@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/file.h"
@@ -93,6 +94,42 @@ absl::StatusOr<ZoneInput> LoadCommandLineZone(const std::string& origin_text,
   e.sources = paths;
   // Every file read, $INCLUDEs too: a change to any of them means re-read.
   e.stamps = StampFiles(e.value->sources());
+  return e;
+}
+
+// True when `wire` is a --secondary zone: its data comes from the primary.
+bool IsSecondary(const Config& config, std::string_view wire) {
+  return config.transfer.SecondaryFor(wire) != nullptr;
+}
+
+// A secondary zone: the transferred text plus the origin's Route 53 JSON
+// --zone files merged on top (any other --zone file is an error: the
+// primary owns the zone's static data).
+absl::StatusOr<ZoneInput> BuildSecondaryZone(const std::string& wire,
+                                             const ControlInputs::Transferred& copy,
+                                             const Config& config, std::vector<std::string>* log) {
+  std::vector<ZoneFile> files;
+  files.push_back(ZoneFile{absl::StrCat("transfer from ", copy.from), "master", *copy.text});
+  std::vector<std::string> overlays = CommandLineZoneFiles(config, wire);
+  for (const std::string& path : overlays) {
+    if (!absl::EndsWith(path, ".json")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--zone ", NameToText(wire), "=", path, ": the zone is a secondary (--secondary): "
+          "only Route 53 record sets (.json) can be merged on top of what the primary sends"));
+    }
+    absl::StatusOr<std::string> content = base::ReadFile(path);
+    if (!content.ok()) return content.status();
+    files.push_back(ZoneFile{path, "route53", *std::move(content)});
+  }
+  absl::StatusOr<std::shared_ptr<const zones::Zone>> zone = BuildZoneFromFiles(wire, files, log);
+  if (!zone.ok()) return zone.status();
+  ZoneInput e;
+  e.origin_text = NameToText(wire);
+  e.value = *std::move(zone);
+  e.managed_by = ManagedBy::kCommandLine;
+  e.sources.push_back(files.front().name);
+  for (const std::string& path : overlays) e.sources.push_back(path);
+  e.stamps = StampFiles(overlays);
   return e;
 }
 
@@ -345,6 +382,7 @@ absl::Status StartZones(const StoredInputs& stored, ControlInputs& next, ChangeC
   }
   for (const auto& [wire, spec] : CommandLineZones(ctx.config)) {
     const auto& [origin_text, paths] = spec;
+    if (IsSecondary(ctx.config, wire)) continue;  // merged on top of the transfer
     if (overridden.count(wire) != 0) {
       notes->push_back(absl::StrCat("zone ", NameToText(wire),
                                     ": the data dir's version replaces ",
@@ -657,6 +695,20 @@ absl::StatusOr<Transition> ReloadFiles(const ControlInputs& current, ChangeConte
   std::vector<std::string> skipped;  // zones the data dir (or the API) owns
   for (const auto& [wire, spec] : CommandLineZones(config)) {
     const auto& [origin_text, paths] = spec;
+    if (IsSecondary(config, wire)) {
+      // Its JSON record sets, merged on top of the last transfer again.
+      auto copy = next.transferred.find(wire);
+      auto it = next.zones.find(wire);
+      if (copy == next.transferred.end() || it == next.zones.end() ||
+          StampsUnchanged(StampFiles(paths), it->second.stamps))
+        continue;
+      absl::StatusOr<ZoneInput> e = BuildSecondaryZone(wire, copy->second, config, &t.log);
+      if (!e.ok()) return e.status();
+      PublishLoadedSerial(next, wire, *e, e->sources.front(), ctx, &t.log);
+      changed.push_back(absl::StrCat(e->origin_text, " serial ", e->value->serial()));
+      next.zones[wire] = *std::move(e);
+      continue;
+    }
     if (next.unloaded.count(wire) != 0) {
       skipped.push_back(absl::StrCat(NameToText(wire), " (unloaded through the API)"));
       continue;
@@ -838,10 +890,83 @@ std::vector<std::string> LatencyRegionsInUse(const std::map<std::string, ZoneInp
   return {names.begin(), names.end()};
 }
 
+absl::StatusOr<Transition> TransferredZone(const ControlInputs& current,
+                                           const change::TransferredZone& c, ChangeContext& ctx,
+                                           std::vector<std::string>* notes) {
+  std::string wire, text;
+  absl::Status st = ParseOrigin(c.origin, &wire, &text);
+  if (!st.ok()) return st;
+  if (!IsSecondary(ctx.config, wire)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("zone ", text, " is not a secondary zone (--secondary)"));
+  }
+  if (c.text == nullptr) return absl::InvalidArgumentError("no zone text");
+  Transition t;
+  t.next = current;
+  const ControlInputs::Transferred copy{c.text, c.from};
+  absl::StatusOr<ZoneInput> e = BuildSecondaryZone(wire, copy, ctx.config, &t.log);
+  if (!e.ok()) return AsInvalid(e.status());
+  PublishLoadedSerial(t.next, wire, *e, e->sources.front(), ctx, &t.log);
+  t.log.push_back(absl::StrCat("secondary zone ", text, " serial ", e->value->serial(), ", ",
+                               e->value->record_count(), " records, from ", c.from));
+  t.next.zones[wire] = *std::move(e);
+  t.next.transferred[wire] = copy;
+  t.next.unloaded.erase(wire);
+  st = CheckZoneRegionNames(current, t.next);
+  if (!st.ok()) return st;
+  UpdateLatency(current, t.next, ctx, notes);
+  return t;
+}
+
+absl::StatusOr<Transition> SetZoneExpired(const ControlInputs& current,
+                                          const change::SetZoneExpired& c,
+                                          const ChangeContext& ctx) {
+  std::string wire, text;
+  absl::Status st = ParseOrigin(c.origin, &wire, &text);
+  if (!st.ok()) return st;
+  if (!IsSecondary(ctx.config, wire)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("zone ", text, " is not a secondary zone (--secondary)"));
+  }
+  Transition t;
+  t.next = current;
+  t.counted = false;
+  if (c.expired) {
+    if (!t.next.expired.insert(wire).second) t.snapshot = SnapshotEffect::kNone;
+    t.log.push_back(absl::StrCat("secondary zone ", text,
+                                 ": expired (no refresh from its primaries within the SOA "
+                                 "expire time): answering SERVFAIL"));
+  } else {
+    if (t.next.expired.erase(wire) == 0) t.snapshot = SnapshotEffect::kNone;
+    t.log.push_back(absl::StrCat("secondary zone ", text, ": refreshed, answering again"));
+  }
+  if (t.snapshot == SnapshotEffect::kNone) t.log.clear();
+  return t;
+}
+
+// The API changes that would replace a secondary zone's data: its primary
+// owns it.
+absl::Status RefuseForSecondary(const Change& change, const Config& config) {
+  std::string origin;
+  if (const auto* c = std::get_if<change::LoadZone>(&change)) origin = c->origin;
+  if (const auto* c = std::get_if<change::UnloadZone>(&change)) origin = c->origin;
+  if (const auto* c = std::get_if<change::ApplyBatch>(&change)) origin = c->origin;
+  if (const auto* c = std::get_if<change::FollowFile>(&change)) origin = c->origin;
+  if (origin.empty()) return absl::OkStatus();
+  std::string wire, text;
+  if (!ParseOrigin(origin, &wire, &text).ok() || !IsSecondary(config, wire))
+    return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "zone ", text, " is a secondary zone (--secondary): its data comes from its primary; "
+      "change it there, or its routed record sets in its --zone .json file"));
+}
+
 ChangeCounter CounterOf(const Change& change) {
   return std::visit(Overloaded{
                         [](const change::StartUp&) { return ChangeCounter::kNone; },
                         [](const change::SetRegionState&) { return ChangeCounter::kNone; },
+                        [](const change::TransferredZone&) { return ChangeCounter::kNone; },
+                        [](const change::SetZoneExpired&) { return ChangeCounter::kNone; },
                         [](const change::ReloadFiles&) { return ChangeCounter::kSighup; },
                         [](const auto&) { return ChangeCounter::kApi; },
                     },
@@ -850,6 +975,7 @@ ChangeCounter CounterOf(const Change& change) {
 
 absl::StatusOr<Transition> ApplyChange(const ControlInputs& current, const Change& change,
                                        ChangeContext& ctx, std::vector<std::string>* notes) {
+  if (absl::Status st = RefuseForSecondary(change, ctx.config); !st.ok()) return st;
   absl::StatusOr<Transition> t = std::visit(
       Overloaded{
           [&](const change::StartUp& c) { return StartUp(current, c, ctx, notes); },
@@ -862,6 +988,10 @@ absl::StatusOr<Transition> ApplyChange(const ControlInputs& current, const Chang
           [&](const change::ReloadFiles&) { return ReloadFiles(current, ctx, notes); },
           [&](const change::FollowFile& c) { return FollowFile(current, c, ctx, notes); },
           [&](const change::ReloadDnssecKeys&) { return ReloadDnssecKeys(current, ctx); },
+          [&](const change::TransferredZone& c) {
+            return TransferredZone(current, c, ctx, notes);
+          },
+          [&](const change::SetZoneExpired& c) { return SetZoneExpired(current, c, ctx); },
       },
       change);
   if (!t.ok()) return t;

@@ -107,6 +107,17 @@ struct ControlInputs {
   // when a zone is unloaded, so that loading it again goes on from there;
   // persisted in the data dir's serials.json).
   std::map<std::string, ZoneSerial> serials;
+  // Secondary zones (--secondary): the last copy transferred from the
+  // primary, by wire origin; the zone served is it plus the Route 53 JSON
+  // --zone files of the origin merged on top.
+  struct Transferred {
+    std::shared_ptr<const std::string> text;  // master-file text
+    std::string from;                         // "127.0.0.1:5400 (IXFR)"
+  };
+  std::map<std::string, Transferred> transferred;
+  // Secondary zones past their SOA expire time without a refresh: the
+  // query path answers SERVFAIL for them (as NSD does).
+  std::set<std::string> expired;
 };
 
 // What the data dir held at start-up.
@@ -170,12 +181,26 @@ struct FollowFile {
 // POST /v1/dnssec/reload: re-read the --dnssec-keys folder now (what
 // SIGHUP does for it, whether or not a file changed).
 struct ReloadDnssecKeys {};
+// A secondary zone's new copy from its primary (dns/xfr: the whole zone
+// as master-file text, however it was transferred), or its copy from the
+// last run at start-up. Served with the primary's serial.
+struct TransferredZone {
+  std::string origin;
+  std::shared_ptr<const std::string> text;
+  std::string from;  // "127.0.0.1:5400 (AXFR)", "the data dir"
+};
+// A secondary zone went past its expire time (SERVFAIL) or is fresh again.
+struct SetZoneExpired {
+  std::string origin;
+  bool expired = false;
+};
 }  // namespace change
 
 using Change = std::variant<change::StartUp, change::LoadZone, change::UnloadZone,
                             change::ApplyBatch, change::LoadLatency, change::SetRegionState,
                             change::LoadHealthChecks, change::ReloadFiles, change::FollowFile,
-                            change::ReloadDnssecKeys>;
+                            change::ReloadDnssecKeys, change::TransferredZone,
+                            change::SetZoneExpired>;
 
 // Which ReloadCounts a change counts in.
 enum class ChangeCounter { kNone, kApi, kSighup };

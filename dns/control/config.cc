@@ -566,6 +566,8 @@ absl::Status LoadFile(const std::string& path, Config* config,
 }  // namespace
 
 zones::SerialPolicy Config::SerialPolicyFor(std::string_view origin_wire) const {
+  // A secondary serves its primary's serials as they are.
+  if (transfer.SecondaryFor(origin_wire) != nullptr) return zones::SerialPolicy::kKeep;
   zones::SerialPolicy policy = serial_policy;
   for (const auto& [wire, p] : zone_serial_policies) {
     if (wire == origin_wire) policy = p;

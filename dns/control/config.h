@@ -57,7 +57,8 @@ struct Config : dns::server::ServerOptions {
   // entries win.
   std::vector<std::pair<std::string, zones::SerialPolicy>> zone_serial_policies;
 
-  // The serial policy of the zone `origin_wire` (lower-cased wire form).
+  // The serial policy of the zone `origin_wire` (lower-cased wire form);
+  // keep for a secondary zone (its primary's serials).
   zones::SerialPolicy SerialPolicyFor(std::string_view origin_wire) const;
 
   // Latency table CSV (network,region,rtt_ms); empty: none.

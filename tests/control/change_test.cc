@@ -692,5 +692,59 @@ TEST_F(DnssecKeysChangeTest, TheSnapshotCarriesTheKeys) {
   ASSERT_EQ(snap->dnssec_keys->count(Wire("example.test.")), 1u);
 }
 
+// ---------------------------------------------------------------------------
+// Secondary zones: the transferred copy plus the origin's Route 53 JSON
+// merged on top, served with the primary's serial; the API cannot replace
+// what the primary owns.
+
+TEST_F(ChangeStepTest, ASecondaryZoneIsTheTransferPlusItsJsonWithThePrimarysSerial) {
+  const std::string json = dir_ + "/sec.json";
+  WriteText(json, kRouted);
+  config_.zones.push_back({"other.test.", json});
+  auto primary = xfr::ParseEndpoint("127.0.0.1:5400");
+  ASSERT_TRUE(primary.ok());
+  ASSERT_TRUE(config_.transfer.AddSecondary("other.test.", *primary).ok());
+  ASSERT_TRUE(Apply(change::StartUp{}).ok()) << log_;
+  EXPECT_EQ(state_.zones.count(Wire("other.test.")), 0u);  // nothing transferred yet
+
+  auto text = std::make_shared<const std::string>(MinimalZone("other.test.", 2026120801) +
+                                                   "www IN A 192.0.2.80\n");
+  ASSERT_TRUE(Apply(change::TransferredZone{"other.test.", text, "127.0.0.1:5400 (AXFR)"}).ok())
+      << log_;
+  EXPECT_EQ(Serial("other.test."), 2026120801u);  // the primary's, not served + 1
+  EXPECT_EQ(Zone("other.test.").value->routed_record_set_count(), 2u);  // the JSON on top
+  EXPECT_THAT(log_, HasSubstr("secondary zone other.test. serial 2026120801"));
+  // A new copy with an older serial is served as the primary has it (keep).
+  text = std::make_shared<const std::string>(MinimalZone("other.test.", 2026120800));
+  ASSERT_TRUE(Apply(change::TransferredZone{"other.test.", text, "127.0.0.1:5400 (AXFR)"}).ok());
+  EXPECT_EQ(Serial("other.test."), 2026120800u);
+
+  // The API does not replace a secondary's data.
+  absl::Status st = Apply(BatchChange("other.test.", Batch("CREATE", "x.other.test.", "192.0.2.1"), 1));
+  EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
+  EXPECT_THAT(std::string(st.message()), HasSubstr("is a secondary zone"));
+  st = Apply(change::LoadZone{"other.test.", {ZoneFile{"z", "master", MinimalZone("other.test.")}}});
+  EXPECT_TRUE(absl::IsFailedPrecondition(st)) << st;
+
+  // A transfer that does not build is refused and the old copy stays.
+  auto broken = std::make_shared<const std::string>("@ IN A 192.0.2.1\n");
+  EXPECT_FALSE(Apply(change::TransferredZone{"other.test.", broken, "x"}).ok());
+  EXPECT_EQ(Serial("other.test."), 2026120800u);
+  // Only secondaries take transfers.
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      Apply(change::TransferredZone{"example.test.", text, "x"})));
+
+  // Expiry: SERVFAIL set, then cleared.
+  ASSERT_TRUE(Apply(change::SetZoneExpired{"other.test.", true}).ok());
+  EXPECT_EQ(state_.expired.count(Wire("other.test.")), 1u);
+  ASSERT_TRUE(Apply(change::SetZoneExpired{"other.test.", false}).ok());
+  EXPECT_EQ(state_.expired.count(Wire("other.test.")), 0u);
+
+  // A master file for a secondary origin is an error at the next transfer.
+  config_.zones.push_back({"other.test.", dir_ + "/example.test.zone"});
+  st = Apply(change::TransferredZone{"other.test.", text, "x"});
+  EXPECT_THAT(std::string(st.message()), HasSubstr("only Route 53 record sets (.json)"));
+}
+
 }  // namespace
 }  // namespace dns::control
