@@ -863,6 +863,31 @@ int RunDnssecRoll(Ctx& ctx, const std::vector<std::string>& args, const Parsed& 
 }
 
 // `dnssec reload`: POST /v1/dnssec/reload.
+int RunTransferStatus(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
+  auto r = Call(ctx, [&](ApiClient& api) { return api.Get("/v1/transfers"); });
+  if (!r) return kExitFail;
+  return Print(p, *r, RenderTransfers(r->json));
+}
+
+int RunTransferRetransfer(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  auto r = Call(ctx, [&](ApiClient& api) {
+    return api.Post("/v1/transfers/" + args[0] + "/retransfer", "", "application/json");
+  });
+  if (!r) return kExitFail;
+  return Print(p, *r, absl::StrCat("retransfer of ", args[0], " requested: ",
+                                   Field(r->json, "state"), "\n"));
+}
+
+int RunNotify(Ctx& ctx, const std::vector<std::string>& args, const Parsed& p) {
+  auto r = Call(ctx, [&](ApiClient& api) {
+    return api.Post("/v1/zones/" + args[0] + "/notify", "", "application/json");
+  });
+  if (!r) return kExitFail;
+  std::string text = absl::StrCat("NOTIFY for ", args[0], " serial ", Field(r->json, "serial"),
+                                  " sent to ", Field(r->json, "targets"), "\n");
+  return Print(p, *r, text);
+}
+
 int RunDnssecReload(Ctx& ctx, const std::vector<std::string>&, const Parsed& p) {
   ApiClient* api = ctx.api();
   if (api == nullptr) return kExitFail;
@@ -1096,6 +1121,27 @@ const std::vector<Command>& Commands() {
        "                         on its next SIGHUP\n",
        {"dir", "dnskey-ttl", "publish-safety", "max-zone-ttl", "retire-safety", "algorithm"},
        1, 1, RunDnssecRoll},
+      {"transfer status", "transfer status [--json]",
+       "zone transfers: roles, serials, last transfer, next refresh, errors",
+       "Lists every zone with its transfer role (GET /v1/transfers). A primary\n"
+       "(any zone we serve from our own data): who may transfer it (--allow-transfer),\n"
+       "transfers out (AXFR, IXFR, refused, failed), the last one, how far back IXFR\n"
+       "reaches in the journal, and each NOTIFY target's state. A secondary\n"
+       "(--secondary): its primaries, the last transfer in (AXFR or IXFR, when, how\n"
+       "many records), the next refresh and when it expires (then SERVFAIL), and\n"
+       "the last error.\n",
+       {"json"}, 0, 0, RunTransferStatus},
+      {"transfer retransfer", "transfer retransfer ORIGIN [--json]",
+       "pull a secondary zone again now, by AXFR",
+       "Asks the server to transfer secondary zone ORIGIN from its primary now with\n"
+       "a full AXFR (POST /v1/transfers/ORIGIN/retransfer), whatever its serial.\n"
+       "The transfer runs in the background: `transfer status` shows its outcome.\n",
+       {"json"}, 1, 1, RunTransferRetransfer},
+      {"notify", "notify ORIGIN [--json]", "send NOTIFY for a zone to its secondaries now",
+       "Sends NOTIFY (RFC 1996) for ORIGIN now (POST /v1/zones/ORIGIN/notify) to\n"
+       "its --notify targets (and the addresses of its NS names with `notify: ns`),\n"
+       "retried with back-off until each answers; `transfer status` shows them.\n",
+       {"json"}, 1, 1, RunNotify},
       {"dnssec reload", "dnssec reload [--json]",
        "make the running server re-read its DNSSEC key folder",
        "Asks the server to read its --dnssec-keys folder again now (POST\n"

@@ -458,4 +458,59 @@ std::string RenderGeneric(const Json& v) {
   return Cell(v) + "\n";
 }
 
+std::string RenderTransfers(const Json& transfers) {
+  const Json zones = transfers.is_object() ? transfers.value("zones", Json::array()) : Json();
+  if (!zones.is_array() || zones.empty()) return "no zones\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"ZONE", "ROLE", "SERIAL", "LAST TRANSFER", "NEXT", "ERRORS"}};
+  std::string details;
+  for (const Json& z : zones) {
+    const std::string role = Field(z, "role");
+    std::string last = "-", next = "-", errors = "-";
+    if (role == "secondary") {
+      const Json t = z.value("last_transfer", Json());
+      if (t.is_object()) {
+        last = absl::StrCat(Field(t, "kind"), " from ", Field(t, "from"), " at ", Field(t, "at"),
+                            " (", Field(t, "records"), " records)");
+      }
+      next = Field(z, "expired") == "yes"
+                 ? "EXPIRED: answering SERVFAIL"
+                 : absl::StrCat("refresh ", Field(z, "next_refresh"), ", expires ",
+                                Field(z, "expires_at"));
+      const Json in = z.value("transfers_in", Json());
+      errors = absl::StrCat(Field(in, "failed"), " failed of ",
+                            Field(in, "ok") == "-" ? "0" : Field(in, "ok"));
+    } else {
+      const Json out = z.value("transfers_out", Json());
+      const Json t = z.value("last_transfer_out", Json());
+      if (t.is_object()) {
+        last = absl::StrCat(Field(t, "kind"), " to ", Field(t, "client"), " at ", Field(t, "at"));
+      }
+      const Json j = z.value("journal", Json());
+      if (j.is_object() && j.value("differences", 0) > 0) {
+        next = absl::StrCat("IXFR from ", Field(j, "oldest_serial"));
+      } else {
+        next = "AXFR only";
+      }
+      errors = absl::StrCat(Field(out, "refused"), " refused, ", Field(out, "failed"), " failed");
+    }
+    rows.push_back({Field(z, "origin"), role, Field(z, "serial"), last, next, errors});
+    if (z.contains("last_error") && z["last_error"].is_string() &&
+        !z["last_error"].get<std::string>().empty()) {
+      absl::StrAppend(&details, Field(z, "origin"), ": last error: ", Field(z, "last_error"), "\n");
+    }
+    const Json notify = z.value("notify", Json::array());
+    for (const Json& n : notify.is_array() ? notify : Json::array()) {
+      absl::StrAppend(&details, Field(z, "origin"), ": notify ", Field(n, "target"), ": ",
+                      Field(n, "state"), " (serial ", Field(n, "serial"), ", ", Field(n, "tries"),
+                      " tries)");
+      if (n.contains("last_error") && n["last_error"].is_string() &&
+          !n["last_error"].get<std::string>().empty())
+        absl::StrAppend(&details, ": ", Field(n, "last_error"));
+      details += "\n";
+    }
+  }
+  return Table(rows) + details;
+}
+
 }  // namespace zonectl

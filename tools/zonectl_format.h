@@ -58,6 +58,10 @@ std::string RenderRegions(const Json& regions);
 // sets that use it.
 std::string RenderHealthChecks(const Json& health);
 std::string RenderRegion(const Json& region);
+// GET /v1/transfers: per zone its role (primary: who may transfer, the
+// journal, transfers out, NOTIFY targets; secondary: its primaries, last
+// transfer, next refresh, expiry) and last error.
+std::string RenderTransfers(const Json& transfers);
 // GET /v1/explain → the decision as text with a candidate table.
 std::string RenderExplain(const Json& explain);
 // GET /v1/status, plus /metrics text (or why it is missing).

@@ -97,9 +97,60 @@ ControlState::~ControlState() {
   if (prober_ != nullptr) prober_->Stop();
 }
 
+absl::StatusOr<std::shared_ptr<const tsig::KeyRing>> LoadTsigKeys(const Config& config) {
+  std::vector<tsig::Key> keys;
+  for (const std::string& spec : config.tsig_keys) {
+    absl::StatusOr<tsig::Key> k = tsig::ParseKeySpec(spec);
+    if (!k.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--tsig-key: ", k.status().message()));
+    }
+    keys.push_back(*std::move(k));
+  }
+  if (!config.tsig_keys_file.empty()) {
+    absl::StatusOr<std::string> text = base::ReadFile(config.tsig_keys_file);
+    if (!text.ok()) return text.status();
+    absl::StatusOr<std::vector<tsig::Key>> file =
+        tsig::ParseBindKeys(*text, config.tsig_keys_file);
+    if (!file.ok()) return file.status();
+    for (tsig::Key& k : *file) keys.push_back(std::move(k));
+  }
+  absl::StatusOr<std::shared_ptr<const tsig::KeyRing>> ring = tsig::KeyRing::Create(std::move(keys));
+  if (!ring.ok()) return ring.status();
+  // Every key the transfer settings name must be one of them.
+  auto check = [&](const std::string& key, const std::string& what) -> absl::Status {
+    std::string wire;
+    if (key.empty() || (NameFromText(key, &wire) && (*ring)->Find(wire) != nullptr))
+      return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": no TSIG key '", key, "' (give it with --tsig-key NAME:ALG:SECRET or --tsig-keys)"));
+  };
+  const xfr::TransferConfig& t = config.transfer;
+  std::vector<const xfr::ZoneTransferPolicy*> policies = {&t.all_zones};
+  for (const auto& [wire, p] : t.per_zone) policies.push_back(&p);
+  for (const xfr::ZoneTransferPolicy* p : policies) {
+    for (const xfr::AclEntry& e : p->allow_transfer) {
+      if (absl::Status st = check(e.key, "allow-transfer " + e.text); !st.ok()) return st;
+    }
+    for (const xfr::Endpoint& e : p->notify) {
+      if (absl::Status st = check(e.key, "notify " + e.text); !st.ok()) return st;
+    }
+  }
+  for (const xfr::SecondaryZone& z : t.secondaries) {
+    for (const xfr::Endpoint& e : z.primaries) {
+      if (absl::Status st = check(e.key, absl::StrCat("secondary ", z.origin, "=", e.text));
+          !st.ok())
+        return st;
+    }
+  }
+  return ring;
+}
+
 absl::StatusOr<std::unique_ptr<ControlState>> ControlState::Create(
     const Config& config, Logger log) {
+  absl::StatusOr<std::shared_ptr<const tsig::KeyRing>> tsig_keys = LoadTsigKeys(config);
+  if (!tsig_keys.ok()) return tsig_keys.status();
   std::unique_ptr<ControlState> state(new ControlState(config, std::move(log)));
+  state->tsig_keys_ = *std::move(tsig_keys);
   absl::MutexLock lock(&state->mu_);
   // What the operator changed through the API, from the data dir.
   change::StartUp start;

@@ -73,6 +73,7 @@
 #include "dns/control/config.h"
 #include "dns/dnssec/keys.h"
 #include "dns/server/snapshot_cell.h"
+#include "dns/tsig/key.h"
 #include "geo/health.h"
 #include "health/health_checks.h"
 #include "health/prober.h"
@@ -178,6 +179,12 @@ struct ReloadCounts {
   uint64_t generation = 0;                   // snapshots published (1 = initial)
   uint64_t default_latency_rankings = 0;     // DefaultLatency::rankings()
 };
+
+// The TSIG keys of `config` (--tsig-key, --tsig-keys) as one ring, every
+// key the transfer settings name checked to be among them. InvalidArgument
+// naming the flag ("--tsig-key: ...", "allow-transfer 10.0.0.0/8:k: no
+// TSIG key 'k.'"), the keys file's "file:line: message".
+absl::StatusOr<std::shared_ptr<const tsig::KeyRing>> LoadTsigKeys(const Config& config);
 
 class ControlState {
  public:
@@ -303,6 +310,10 @@ class ControlState {
   // The current inputs (sharing the parsed values).
   ControlInputs Inputs() const;
 
+  // The TSIG keys of --tsig-key/--tsig-keys (never null; maybe empty),
+  // for the query path (every snapshot carries them) and zone transfers.
+  const std::shared_ptr<const tsig::KeyRing>& tsig_keys() const { return tsig_keys_; }
+
   const geo::AdminStates& admin() const { return admin_; }
   const RoutedNames& routed_names() const { return names_; }
 
@@ -334,6 +345,7 @@ class ControlState {
 
   const Config config_;
   const Logger log_;
+  std::shared_ptr<const tsig::KeyRing> tsig_keys_;  // set by Create, then constant
 
   // Outlive every snapshot (snapshots point at them).
   geo::AdminStates admin_;

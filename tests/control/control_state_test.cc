@@ -679,5 +679,33 @@ TEST_F(ControlStateHealthTest, SighupReReadsTheHealthChecksFile) {
   EXPECT_EQ(state->HealthChecks().size(), 3u);
 }
 
+TEST(LoadTsigKeysTest, FlagsAndBindFileMakeOneRingAndEveryNamedKeyMustExist) {
+  const std::string dir = MakeTempDir();
+  const std::string file = dir + "/keys.conf";
+  WriteText(file,
+            "# tsig-keygen output\n"
+            "key \"from-file\" {\n\talgorithm hmac-sha512;\n\tsecret \"c2VjcmV0MTIzNA==\";\n};\n");
+  Config config;
+  config.tsig_keys = {"xfr:hmac-sha256:c2VjcmV0"};
+  config.tsig_keys_file = file;
+  config.transfer.all_zones.allow_transfer.push_back(*xfr::ParseAclEntry("127.0.0.1:from-file"));
+  absl::StatusOr<std::shared_ptr<const tsig::KeyRing>> ring = LoadTsigKeys(config);
+  ASSERT_TRUE(ring.ok()) << ring.status();
+  EXPECT_EQ((*ring)->size(), 2u);
+
+  config.transfer.all_zones.notify.push_back(*xfr::ParseEndpoint("127.0.0.1:5301:nokey"));
+  ring = LoadTsigKeys(config);
+  ASSERT_FALSE(ring.ok());
+  EXPECT_THAT(std::string(ring.status().message()),
+              HasSubstr("notify 127.0.0.1:5301:nokey: no TSIG key 'nokey.'"));
+
+  config.transfer.all_zones.notify.clear();
+  config.tsig_keys.push_back("xfr:hmac-nonsense:c2VjcmV0");
+  ring = LoadTsigKeys(config);
+  ASSERT_FALSE(ring.ok());
+  EXPECT_THAT(std::string(ring.status().message()), HasSubstr("--tsig-key: "));
+  EXPECT_THAT(std::string(ring.status().message()), Not(HasSubstr("c2VjcmV0")));
+}
+
 }  // namespace
 }  // namespace dns::control
