@@ -20,6 +20,7 @@ PACKAGES=(
   iproute2                          # bench/xdp.sh and the AF_XDP e2e test: netns + veth
   # independent DNS clients used by the end-to-end tests and the README
   dnsutils ldnsutils knot-dnsutils
+  dnsperf                           # bench/xfr-1m.sh: UDP load while a zone transfer runs
   # DNSSEC interop (tests/dnssec): ldns-keygen/-signzone/-verify-zone/-key2ds
   # (ldnsutils), dnssec-keygen/-signzone/-verify/-dsfromkey (bind9-utils),
   # delv (bind9-dnsutils)
