@@ -110,14 +110,20 @@ absl::Status Timeout(const Endpoint& ep, std::string_view what) {
   return absl::DeadlineExceededError(absl::StrCat("timeout: ", Where(ep), ": ", base::AV(what)));
 }
 
+// Set per call by QuerySoa/FetchZone (one thread per call).
+thread_local const std::atomic<bool>* t_cancel = nullptr;
+
 // Waits until `fd` is ready for `events` or `deadline` passes.
 absl::Status WaitFd(int fd, short events, absl::Time deadline, const Endpoint& ep,
                     std::string_view what) {
   for (;;) {
+    if (t_cancel != nullptr && t_cancel->load(std::memory_order_relaxed)) {
+      return absl::CancelledError(absl::StrCat("timeout: ", Where(ep), ": cancelled"));
+    }
     const absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) return Timeout(ep, what);
     pollfd p{fd, events, 0};
-    const int ms = static_cast<int>(absl::ToInt64Milliseconds(left)) + 1;
+    const int ms = static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 200));
     const int n = poll(&p, 1, ms);
     if (n > 0) return absl::OkStatus();
     if (n < 0 && errno != EINTR) return NetError(ep, "poll", errno);
@@ -317,6 +323,7 @@ absl::StatusOr<FetchResult> FetchOnce(const Endpoint& ep, const tsig::Key* key,
 
 absl::StatusOr<SoaFields> QuerySoa(const Endpoint& primary, const tsig::Key* key,
                                    std::string_view origin_wire, const ClientOptions& options) {
+  t_cancel = options.cancel;
   const absl::Time deadline = absl::Now() + options.query_timeout;
   const uint16_t id = RandomId();
   std::string req = MakeRequest(id, origin_wire, rrtype::kSOA, nullptr);
@@ -363,6 +370,7 @@ absl::StatusOr<SoaFields> QuerySoa(const Endpoint& primary, const tsig::Key* key
 absl::StatusOr<FetchResult> FetchZone(const Endpoint& primary, const tsig::Key* key,
                                       std::string_view origin_wire, const ZoneCopy* base,
                                       const ClientOptions& options) {
+  t_cancel = options.cancel;
   if (base == nullptr) return FetchOnce(primary, key, origin_wire, rrtype::kAXFR, nullptr, options);
   absl::StatusOr<FetchResult> ixfr =
       FetchOnce(primary, key, origin_wire, rrtype::kIXFR, base, options);

@@ -23,6 +23,7 @@
 #ifndef STEERDNS_DNS_XFR_XFR_CLIENT_H_
 #define STEERDNS_DNS_XFR_XFR_CLIENT_H_
 
+#include <atomic>
 #include <cstddef>
 #include <string_view>
 
@@ -38,6 +39,9 @@ struct ClientOptions {
   absl::Duration query_timeout = absl::Seconds(5);   // SOA query; connect; one TCP read
   absl::Duration transfer_timeout = absl::Minutes(10);  // a whole transfer
   TransferLimits limits;
+  // When set and true, waits end early with "timeout: cancelled" (checked
+  // at least every 200 ms): how the scheduler's Stop() ends a transfer.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // The primary's SOA of `origin_wire` (its answer section's apex SOA),
