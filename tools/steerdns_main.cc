@@ -29,6 +29,7 @@
 #include "dns/control/control_state.h"
 #include "dns/control/explain_query.h"
 #include "dns/control/http_api.h"
+#include "dns/control/zone_transfers.h"
 #include "dns/server/server.h"
 #include "geo/build/location_table.h"
 
@@ -135,14 +136,30 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);  // TCP sends use MSG_NOSIGNAL; belt and braces
 
+  // Zone transfers first: every snapshot carries its NOTIFY hook, so it is
+  // destroyed last (after the server's snapshot cell); its threads stop
+  // before the server.
+  absl::StatusOr<std::shared_ptr<const dns::tsig::KeyRing>> tsig_keys =
+      dns::control::LoadTsigKeys(*config);
+  if (!tsig_keys.ok()) {
+    Log(absl::StrCat("steerdns: ", tsig_keys.status().message()));
+    return 1;
+  }
+  absl::StatusOr<std::unique_ptr<dns::control::ZoneTransfers>> transfers =
+      dns::control::ZoneTransfers::Create(*config, *tsig_keys, Log);
+  if (!transfers.ok()) {
+    Log(absl::StrCat("steerdns: ", transfers.status().message()));
+    return 1;
+  }
   // Declared before the server: snapshots point into it, so it must be
   // destroyed after the server's snapshot cell.
   absl::StatusOr<std::unique_ptr<dns::control::ControlState>> state =
-      dns::control::ControlState::Create(*config, Log);
+      dns::control::ControlState::Create(*config, Log, (*transfers)->hooks());
   if (!state.ok()) {
     Log(std::string(state.status().message()));
     return 1;
   }
+  (*transfers)->Attach(state->get());  // the data dir's secondary copies
   dns::server::Server server;
   absl::Status started = server.Start(*config, (*state)->TakeInitialSnapshot());
   if (!started.ok()) {
@@ -150,6 +167,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   (*state)->Attach(server.cell());
+  (*transfers)->Start();
   if (absl::Status probing = (*state)->StartHealthChecks(); !probing.ok()) {
     Log(absl::StrCat("steerdns: health checks: ", probing.message()));
     server.Stop();
@@ -174,10 +192,12 @@ int main(int argc, char** argv) {
     options.version = STEERDNS_VERSION;
     options.started_at = started_at;
     options.log = Log;  // refused changes
+    options.transfers = transfers->get();
     absl::StatusOr<std::unique_ptr<dns::control::ControlApi>> started_api =
         dns::control::ControlApi::Start(options, state->get(), &server);
     if (!started_api.ok()) {
       Log(absl::StrCat("steerdns: ", started_api.status().message()));
+      (*transfers)->Stop();
       server.Stop();
       return 1;
     }
@@ -221,6 +241,7 @@ int main(int argc, char** argv) {
     break;
   }
   if (api != nullptr) api->Stop();
+  (*transfers)->Stop();
   server.Stop();
   dns::server::CounterTotals totals = server.Totals();
   Log(absl::StrCat("stopped after ", totals.queries, " queries, ", totals.replies, " replies"));

@@ -1213,7 +1213,8 @@ const FlagDef* FindFlag(const std::string& name) {
 }
 
 bool IsGroup(const std::string& word) {
-  return word == "latency" || word == "region" || word == "zone" || word == "dnssec";
+  return word == "latency" || word == "region" || word == "zone" || word == "dnssec" ||
+         word == "transfer";
 }
 
 // Help for `words` (a command, a group, or a group and subcommand).

@@ -146,11 +146,12 @@ absl::StatusOr<std::shared_ptr<const tsig::KeyRing>> LoadTsigKeys(const Config& 
 }
 
 absl::StatusOr<std::unique_ptr<ControlState>> ControlState::Create(
-    const Config& config, Logger log) {
+    const Config& config, Logger log, const TransferHooks* transfer_hooks) {
   absl::StatusOr<std::shared_ptr<const tsig::KeyRing>> tsig_keys = LoadTsigKeys(config);
   if (!tsig_keys.ok()) return tsig_keys.status();
   std::unique_ptr<ControlState> state(new ControlState(config, std::move(log)));
   state->tsig_keys_ = *std::move(tsig_keys);
+  state->transfer_hooks_ = transfer_hooks;
   absl::MutexLock lock(&state->mu_);
   // What the operator changed through the API, from the data dir.
   change::StartUp start;

@@ -67,6 +67,7 @@
 #include "absl/synchronization/mutex.h"
 #include "dns/answer/routed_names.h"
 #include "dns/answer/snapshot.h"
+#include "dns/answer/transfer_hooks.h"
 #include "dns/control/change.h"
 #include "dns/control/data_store.h"
 #include "dns/control/default_latency.h"
@@ -195,8 +196,11 @@ class ControlState {
   // table, and builds the initial snapshot (TakeInitialSnapshot). Logs one
   // line per zone and table through `log`. Errors: the first bad input,
   // as "file:line: message" (data dir files are named by their path).
+  // `transfer_hooks` (may be null) goes into every snapshot: the NOTIFY
+  // hook of the secondary zones (dns/control/zone_transfers.h), which must
+  // outlive every snapshot.
   static absl::StatusOr<std::unique_ptr<ControlState>> Create(
-      const Config& config, Logger log);
+      const Config& config, Logger log, const TransferHooks* transfer_hooks = nullptr);
   ~ControlState();
   ControlState(const ControlState&) = delete;
   ControlState& operator=(const ControlState&) = delete;
@@ -346,6 +350,7 @@ class ControlState {
   const Config config_;
   const Logger log_;
   std::shared_ptr<const tsig::KeyRing> tsig_keys_;  // set by Create, then constant
+  const TransferHooks* transfer_hooks_ = nullptr;   // set by Create, then constant
 
   // Outlive every snapshot (snapshots point at them).
   geo::AdminStates admin_;

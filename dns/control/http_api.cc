@@ -20,6 +20,7 @@
 #include "base/errno_status.h"
 #include "dns/control/explain_query.h"
 #include "dns/control/metrics.h"
+#include "dns/control/zone_transfers.h"
 #include "dns/dnssec/algorithm.h"
 #include "dns/dnssec/key_json.h"
 #include "dns/dnssec/keys.h"
@@ -690,6 +691,62 @@ void Metrics(const Endpoint& e, const httplib::Request&, const std::string&,
   res.set_content(FormatMetrics(data), "text/plain; version=0.0.4; charset=utf-8");
 }
 
+json TimeOrNull(absl::Time t) {
+  return t == absl::InfinitePast() || t == absl::InfiniteFuture() ? json(nullptr) : json(Rfc3339(t));
+}
+
+json TransferJson(const ZoneTransferInfo& z) {
+  json j{{"origin", z.origin}, {"role", z.secondary ? "secondary" : "primary"},
+         {"serial", z.serial}};
+  if (z.secondary) {
+    const xfr::SecondaryStatus& s = z.in;
+    j["primaries"] = s.primaries;
+    j["has_zone"] = s.has_zone;
+    if (s.last_transfer_kind.empty()) {
+      j["last_transfer"] = nullptr;
+    } else {
+      j["last_transfer"] = json{{"kind", s.last_transfer_kind},
+                                {"from", s.last_transfer_primary},
+                                {"at", TimeOrNull(s.last_transfer)},
+                                {"records", s.last_transfer_records},
+                                {"bytes", s.last_transfer_bytes},
+                                {"seconds", absl::ToDoubleSeconds(s.last_transfer_duration)},
+                                {"ixfr_fallback", s.ixfr_fallback}};
+    }
+    j["last_refresh"] = TimeOrNull(s.last_refresh);
+    j["next_refresh"] = TimeOrNull(s.next_refresh);
+    j["expires_at"] = TimeOrNull(s.expires_at);
+    j["expired"] = s.expired;
+    j["last_error"] = s.last_error;
+    j["last_error_at"] = TimeOrNull(s.last_error_time);
+    j["transfers_in"] = json{{"ok", s.transfers_ok}, {"failed", s.transfers_failed}};
+    j["notifies_accepted"] = s.notifies;
+  }
+  return j;
+}
+
+void GetTransfers(const Endpoint& e, const httplib::Request&, const std::string&,
+                  httplib::Response& res) {
+  json zones = json::array();
+  if (e.options.transfers != nullptr) {
+    for (const ZoneTransferInfo& z : e.options.transfers->Status()) zones.push_back(TransferJson(z));
+  } else {
+    for (const ZoneInfo& z : e.state.Zones()) {
+      zones.push_back(TransferJson(ZoneTransferInfo{z.origin, false, z.serial, {}}));
+    }
+  }
+  SendJson(res, 200, json{{"zones", zones}});
+}
+
+void PostRetransfer(const Endpoint& e, const httplib::Request&, const std::string& origin,
+                    httplib::Response& res) {
+  absl::Status st = e.options.transfers != nullptr
+                        ? e.options.transfers->Retransfer(origin)
+                        : absl::NotFoundError("no secondary zones (--secondary)");
+  if (!st.ok()) return SendStatus(res, st, "InvalidInput", "NoSuchZone");
+  SendJson(res, 202, json{{"origin", origin}, {"state", "requested"}});
+}
+
 // One endpoint and method. `path` is a regular expression matching the
 // whole path, with at most one group (the handler's `arg`).
 struct Route {
@@ -714,6 +771,8 @@ constexpr Route kRoutes[] = {
     {"PUT", "/v1/health-checks/?", PutHealthChecks},
     {"POST", "/v1/dnssec/reload/?", PostDnssecReload},
     {"GET", "/v1/dnssec/?", GetDnssec},
+    {"GET", "/v1/transfers/?", GetTransfers},
+    {"POST", "/v1/transfers/([^/]+)/retransfer/?", PostRetransfer},
     {"GET", "/v1/regions/?", ListRegions},
     {"GET", "/v1/regions/([^/]+)/?", GetRegion},
     {"POST", "/v1/regions/([^/]+)/?", PostRegion},

@@ -45,6 +45,8 @@ struct Response;
 
 namespace dns::control {
 
+class ZoneTransfers;  // dns/control/zone_transfers.h
+
 // True iff `presented` equals `expected`, in time that depends only on
 // expected.size() (not on where they differ, nor on presented's length).
 bool TokenMatches(std::string_view expected, std::string_view presented);
@@ -72,6 +74,9 @@ struct ControlApiOptions {
   // address ..."). Every request but GET/HEAD that is answered 4xx or 5xx.
   // Null: not logged.
   std::function<void(const std::string&)> log;
+  // Zone transfers (GET /v1/transfers, retransfer, notify); null: the
+  // transfer endpoints answer as if no zone had a transfer role.
+  ZoneTransfers* transfers = nullptr;
 };
 
 // The line ControlApiOptions::log gets for a refused request.
