@@ -161,6 +161,7 @@ int main(int argc, char** argv) {
   }
   (*transfers)->Attach(state->get());  // the data dir's secondary copies
   dns::server::Server server;
+  config->transfer_handoff = (*transfers)->handoff();  // AXFR/IXFR over TCP
   absl::Status started = server.Start(*config, (*state)->TakeInitialSnapshot());
   if (!started.ok()) {
     Log(absl::StrCat("steerdns: ", started.message()));

@@ -427,8 +427,22 @@ int64_t ControlState::ResignIfDue(int64_t now) {
   return next_signing_event_;
 }
 
+void ControlState::SetPublishListener(std::function<void(const Snapshot&)> listener) {
+  absl::MutexLock lock(&mu_);
+  publish_listener_ = std::move(listener);
+  if (publish_listener_ == nullptr) return;
+  if (initial_ != nullptr) {
+    publish_listener_(*initial_);
+  } else if (cell_ != nullptr) {
+    cell_->WithCurrent([&](const Snapshot* s) {
+      if (s != nullptr) publish_listener_(*s);
+    });
+  }
+}
+
 void ControlState::Publish(std::unique_ptr<const Snapshot> snap) {
   ++reloads_.generation;
+  if (publish_listener_ != nullptr) publish_listener_(*snap);
   next_signing_event_ = snap->next_signing_event;
   next_expiry_check_ = 0;  // a new snapshot: look at its signatures
   if (cell_ == nullptr) {

@@ -212,6 +212,11 @@ class ControlState {
   // object's use of it; see the thread-safety note above).
   void Attach(dns::server::SnapshotCell* cell);
 
+  // `listener` is called with every snapshot published from now on (under
+  // the control mutex: it must be quick and must not call back into this
+  // object), and at once with the current one. Zone transfers use it.
+  void SetPublishListener(std::function<void(const Snapshot&)> listener);
+
   // ---- Changes (each a Change through Commit: build → validate →
   // persist → publish → count → log) ----
 
@@ -366,6 +371,7 @@ class ControlState {
   bool probing_ ABSL_GUARDED_BY(mu_) = false;
   std::unique_ptr<const Snapshot> initial_ ABSL_GUARDED_BY(mu_);
   dns::server::SnapshotCell* cell_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::function<void(const Snapshot&)> publish_listener_ ABSL_GUARDED_BY(mu_);
   ReloadCounts reloads_ ABSL_GUARDED_BY(mu_);
   uint64_t next_change_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t next_signing_event_ ABSL_GUARDED_BY(mu_) = 0;

@@ -721,8 +721,47 @@ json TransferJson(const ZoneTransferInfo& z) {
     j["last_error_at"] = TimeOrNull(s.last_error_time);
     j["transfers_in"] = json{{"ok", s.transfers_ok}, {"failed", s.transfers_failed}};
     j["notifies_accepted"] = s.notifies;
+  } else if (z.out.has_value()) {
+    const xfr::OutgoingStatus& o = *z.out;
+    j["records"] = o.records;
+    j["allow_transfer"] = o.allow_transfer;
+    j["transfer_routed"] = o.transfer_routed;
+    j["has_routed_record_sets"] = o.has_routed;
+    if (o.journal.has_value()) {
+      j["journal"] = json{{"oldest_serial", o.journal->oldest},
+                          {"newest_serial", o.journal->newest},
+                          {"differences", o.journal->diffs}};
+    } else {
+      j["journal"] = json{{"differences", 0}};
+    }
+    j["transfers_out"] = json{{"axfr", o.axfr}, {"ixfr", o.ixfr}, {"refused", o.refused},
+                              {"failed", o.failed}};
+    j["last_transfer_out"] =
+        o.last_kind.empty() ? json(nullptr)
+                            : json{{"kind", o.last_kind}, {"client", o.last_client},
+                                   {"at", TimeOrNull(o.last_at)}};
+    json notify = json::array();
+    for (const xfr::NotifyState& n : o.notify) {
+      notify.push_back(json{{"target", n.target}, {"serial", n.serial}, {"state", n.state},
+                            {"tries", n.tries}, {"last_error", n.last_error},
+                            {"last_sent", TimeOrNull(n.last_sent)}});
+    }
+    j["notify"] = notify;
   }
   return j;
+}
+
+void PostNotify(const Endpoint& e, const httplib::Request&, const std::string& origin,
+                httplib::Response& res) {
+  if (e.options.transfers == nullptr) {
+    return SendError(res, 404, "NoSuchZone", "zone transfers are not set up");
+  }
+  absl::StatusOr<std::vector<std::string>> targets = e.options.transfers->Notify(origin);
+  if (!targets.ok()) return SendStatus(res, targets.status(), "InvalidInput", "NoSuchZone");
+  absl::StatusOr<ZoneInfo> zone = e.state.Zone(origin);
+  SendJson(res, 202, json{{"origin", zone.ok() ? zone->origin : origin},
+                          {"serial", zone.ok() ? json(zone->serial) : json(nullptr)},
+                          {"targets", *targets}});
 }
 
 void GetTransfers(const Endpoint& e, const httplib::Request&, const std::string&,
@@ -761,6 +800,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/zones/?", ListZones},
     {"POST", "/v1/zones/([^/]+)/changes/?", PostChanges},
     {"GET", "/v1/zones/([^/]+)/records/?", GetZoneRecords},
+    {"POST", "/v1/zones/([^/]+)/notify/?", PostNotify},
     {"POST", "/v1/zones/([^/]+)/follow-file/?", PostFollowFile},
     {"GET", "/v1/zones/([^/]+)/?", GetZone},
     {"PUT", "/v1/zones/([^/]+)/?", PutZone},

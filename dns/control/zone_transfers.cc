@@ -18,6 +18,13 @@ ZoneTransfers::~ZoneTransfers() { Stop(); }
 absl::StatusOr<std::unique_ptr<ZoneTransfers>> ZoneTransfers::Create(
     const Config& config, std::shared_ptr<const tsig::KeyRing> keys, Logger log) {
   std::unique_ptr<ZoneTransfers> t(new ZoneTransfers(config, std::move(log)));
+  xfr::OutgoingOptions out;
+  out.config = config.transfer;
+  out.data_dir = config.data_dir;
+  out.keys = keys;
+  ZoneTransfers* me = t.get();
+  out.log = [me](const std::string& line) { me->log_(line); };
+  t->outgoing_ = std::make_unique<xfr::OutgoingTransfers>(std::move(out));
   if (!config.transfer.secondaries.empty()) {
     xfr::SecondariesOptions options;
     options.data_dir = config.data_dir;
@@ -49,6 +56,8 @@ const TransferHooks* ZoneTransfers::hooks() const { return secondaries_.get(); }
 
 void ZoneTransfers::Attach(ControlState* state) {
   state_ = state;
+  xfr::OutgoingTransfers* out = outgoing_.get();
+  state->SetPublishListener([out](const Snapshot& s) { out->OnPublished(s); });
   if (secondaries_ != nullptr) {
     const int loaded = secondaries_->LoadPersisted();
     if (loaded > 0) log_(absl::StrCat("secondary zones: ", loaded, " served from the data dir's copies"));
@@ -56,11 +65,13 @@ void ZoneTransfers::Attach(ControlState* state) {
 }
 
 void ZoneTransfers::Start() {
+  outgoing_->Start();
   if (secondaries_ != nullptr) secondaries_->Start();
 }
 
 void ZoneTransfers::Stop() {
   if (secondaries_ != nullptr) secondaries_->Stop();
+  if (outgoing_ != nullptr) outgoing_->Stop();
 }
 
 std::vector<ZoneTransferInfo> ZoneTransfers::Status() const {
@@ -71,6 +82,11 @@ std::vector<ZoneTransferInfo> ZoneTransfers::Status() const {
       i.origin = z.origin;
       i.serial = z.serial;
     }
+  }
+  for (xfr::OutgoingStatus& o : outgoing_->Status()) {
+    ZoneTransferInfo& i = by_origin[o.origin];
+    i.origin = o.origin;
+    i.out = std::move(o);
   }
   if (secondaries_ != nullptr) {
     for (xfr::SecondaryStatus& s : secondaries_->Status()) {
@@ -89,6 +105,7 @@ std::vector<ZoneTransferInfo> ZoneTransfers::Status() const {
 TransferTotals ZoneTransfers::Totals() const {
   TransferTotals t;
   if (secondaries_ != nullptr) t.in = secondaries_->Totals();
+  t.out = outgoing_->Totals();
   return t;
 }
 
@@ -96,6 +113,10 @@ absl::Status ZoneTransfers::Retransfer(std::string_view origin) {
   if (secondaries_ == nullptr)
     return absl::NotFoundError(absl::StrCat("no secondary zones (--secondary)"));
   return secondaries_->Retransfer(origin);
+}
+
+absl::StatusOr<std::vector<std::string>> ZoneTransfers::Notify(std::string_view origin) {
+  return outgoing_->NotifyNow(origin);
 }
 
 }  // namespace dns::control

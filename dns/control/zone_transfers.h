@@ -26,6 +26,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,7 @@
 #include "dns/control/config.h"
 #include "dns/tsig/key.h"
 #include "dns/xfr/secondary.h"
+#include "dns/xfr/transfer_server.h"
 
 namespace dns::control {
 
@@ -49,11 +51,14 @@ struct ZoneTransferInfo {
   uint32_t serial = 0;  // served now
   // A secondary: the scheduler's view.
   xfr::SecondaryStatus in;
+  // A zone served from our own data: the transfer server's view.
+  std::optional<xfr::OutgoingStatus> out;
 };
 
 // Totals for /metrics.
 struct TransferTotals {
   xfr::SecondaryTotals in;
+  xfr::OutgoingTotals out;
 };
 
 class ZoneTransfers {
@@ -67,6 +72,8 @@ class ZoneTransfers {
 
   // The NOTIFY hook every snapshot carries (null without secondaries).
   const TransferHooks* hooks() const;
+  // What the TCP workers hand AXFR/IXFR connections to (never null).
+  dns::server::ConnectionHandoff* handoff() { return outgoing_.get(); }
 
   // From now on transferred zones are committed to `state` (which must
   // outlive this object's threads); commits the copies the data dir kept
@@ -81,6 +88,9 @@ class ZoneTransfers {
   TransferTotals Totals() const;
   // Forces an AXFR of secondary zone `origin`. NotFound when it is not one.
   absl::Status Retransfer(std::string_view origin);
+  // Sends NOTIFY for zone `origin` to its targets now; the targets.
+  // NotFound for a zone not served.
+  absl::StatusOr<std::vector<std::string>> Notify(std::string_view origin);
 
  private:
   ZoneTransfers(const Config& config, Logger log);
@@ -89,6 +99,7 @@ class ZoneTransfers {
   Logger log_;
   ControlState* state_ = nullptr;
   std::unique_ptr<xfr::Secondaries> secondaries_;  // null without --secondary
+  std::unique_ptr<xfr::OutgoingTransfers> outgoing_;
 };
 
 }  // namespace dns::control

@@ -49,6 +49,12 @@ struct ServerOptions {
   // worker per receive queue of the interface (at most `threads`). Needs a
   // build with libxdp (STEER_XDP); TCP stays on sockets.
   std::string xdp;
+
+  // Who takes TCP connections whose next query is AXFR or IXFR
+  // (connection_handoff.h; the zone transfer server); null: they are
+  // answered REFUSED like any query the engine does not serve. Must
+  // outlive the server.
+  class ConnectionHandoff* transfer_handoff = nullptr;
 };
 
 }  // namespace dns::server

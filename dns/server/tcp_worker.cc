@@ -290,6 +290,7 @@ void TcpWorker::OnEvent(uint32_t index, uint32_t events, int64_t now_ms) {
 void TcpWorker::Pump(Connection& c, int64_t now_ms) {
   for (;;) {
     bool answered = AnswerBuffered(c);
+    if (!c.fd.valid()) return;  // handed off to the transfer server
     if (c.out.size() > 0) {
       size_t pending = c.out.size();
       if (!Flush(c)) {
@@ -317,6 +318,16 @@ bool TcpWorker::AnswerBuffered(Connection& c) {
     const uint8_t* p = c.in.begin();
     size_t len = (size_t{p[0]} << 8) | p[1];
     if (c.in.size() < 2 + len) break;  // the rest has not arrived yet
+    if (options_.transfer_handoff != nullptr && IsTransferQuery(p + 2, len)) [[unlikely]] {
+      // A zone transfer: its own thread streams it. Replies to earlier
+      // queries go out first (in order); then the connection leaves us.
+      if (c.out.size() == 0) {
+        HandOff(c);
+      } else {
+        answered = true;  // Pump flushes, then comes back here
+      }
+      break;
+    }
     Request request;
     request.transport = Transport::kTcp;
     request.source = c.peer;
@@ -378,6 +389,23 @@ void TcpWorker::Close(Connection& c) {
   --live_;
 }
 
+void TcpWorker::HandOff(Connection& c) {
+  if (!c.fd.valid()) return;
+  const int fd = c.fd.get();
+  const ClientAddress peer = c.peer;
+  (void)::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+  std::string pending(reinterpret_cast<const char*>(c.in.begin()), c.in.size());
+  UniqueFd taken(std::move(c.fd));  // the slot no longer has a socket
+  LruUnlink(c);
+  c.in.Free();
+  c.out.Free();
+  if (++c.generation == 0) c.generation = 1;
+  free_.push_back(c.index);
+  --live_;
+  const int raw = ::dup(taken.get());  // the taker owns `raw`; ours closes with `taken`
+  if (raw >= 0) options_.transfer_handoff->Take(raw, peer, std::move(pending));
+}
+
 void TcpWorker::SweepIdle(int64_t now_ms) {
   while (lru_head_ >= 0) {
     Connection& c = conns_[lru_head_];
@@ -435,6 +463,7 @@ absl::Status AddTcpWorkers(const WorkerPlan& plan, WorkerSet* set) {
   // since connections never move between workers.
   options.max_connections =
       (plan.options.tcp_max_connections + plan.threads - 1) / plan.threads;
+  options.transfer_handoff = plan.options.transfer_handoff;
   const std::string where = plan.where();
   for (int t = 0; t < plan.threads; ++t) {
     absl::StatusOr<std::vector<UniqueFd>> listeners =

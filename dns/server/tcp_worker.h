@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "dns/server/connection_handoff.h"
 #include "dns/server/net.h"
 #include "dns/server/worker.h"
 
@@ -51,6 +52,8 @@ class TcpWorker final : public Worker {
   struct Options {
     int idle_timeout_ms = 10'000;  // see ServerOptions::tcp_idle_timeout
     int max_connections = 1024;    // this worker's share of the cap
+    // Takes connections whose next query is AXFR/IXFR (null: answered here).
+    ConnectionHandoff* transfer_handoff = nullptr;
   };
 
   // Opens (OpenWorkerSocket, net.h), binds and listens. Errors name the
@@ -86,6 +89,9 @@ class TcpWorker final : public Worker {
   bool Flush(Connection& c);
   void SetInterest(Connection& c, uint32_t events);
   void Close(Connection& c);
+  // Hands `c` (its socket and unanswered input) to the transfer handoff,
+  // then frees the slot without closing the socket.
+  void HandOff(Connection& c);
   void SweepIdle(int64_t now_ms);
   void Touch(Connection& c, int64_t now_ms);
   void LruUnlink(Connection& c);
