@@ -128,9 +128,14 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> BuildSnapshot(
   snap->dnssec_keys = std::move(inputs.dnssec_keys);
   snap->admin = inputs.admin;
   snap->health = inputs.health;
+  snap->tsig_keys = std::move(inputs.tsig_keys);
+  snap->transfer_hooks = inputs.transfer_hooks;
   if (snap->dnssec_keys != nullptr) {
     absl::Status st = SignZones(inputs, snap.get());
     if (!st.ok()) return st;
+  }
+  for (const std::string& origin : inputs.expired_origins) {
+    if (const zones::Zone* z = snap->zones.Get(origin)) snap->expired_zones.insert(z);
   }
   const geo::LatencyTable& table = *snap->latency;
   snap->default_ranking_v4 = table.DefaultRanking(/*v6=*/false);

@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <string_view>
+#include <set>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -143,6 +144,11 @@ struct SnapshotInputs {
   int64_t now = 0;
   uint64_t signing_seed = 0;
   SigningPolicy signing_policy;
+  // Snapshot::tsig_keys, Snapshot::transfer_hooks as they are.
+  std::shared_ptr<const tsig::KeyRing> tsig_keys;
+  const TransferHooks* transfer_hooks = nullptr;
+  // Wire origins of expired secondary zones: Snapshot::expired_zones.
+  std::set<std::string> expired_origins;
 };
 
 // Signs the zones that have keys (online_signing.h; an error names the

@@ -359,6 +359,9 @@ absl::StatusOr<std::unique_ptr<const Snapshot>> ControlState::Build(const Contro
   build.health = &health_;
   build.names = &names_;
   build.dnssec_keys = inputs.dnssec_keys.value;
+  build.tsig_keys = tsig_keys_;
+  build.transfer_hooks = transfer_hooks_;
+  build.expired_origins = inputs.expired;
   const uint32_t lifetime = static_cast<uint32_t>(config_.dnssec_signature_lifetime);
   build.signing_policy.validity = lifetime;
   build.signing_policy.refresh = lifetime / 2;
