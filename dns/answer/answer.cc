@@ -7,6 +7,8 @@
 #include <array>
 #include <cstring>
 #include <ctime>
+#include <new>
+#include <type_traits>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -1331,26 +1333,36 @@ namespace {
   return w.Finish();
 }
 
-// A query with a TSIG RR (RFC 8945): verified, answered (or refused with
-// the TSIG error), and the reply signed. Out of line: the unsigned path
-// never pays for the TSIG state.
-[[gnu::noinline]] size_t AnswerSigned(const Snapshot& snapshot, const uint8_t* packet,
-                                      size_t packet_len, const Query& q, ParseStatus status,
-                                      const Request& request, uint8_t* out, size_t out_cap,
-                                      Outcome& oc, Trace* trace) {
+// A query with a TSIG RR (RFC 8945): verifies it into *ctx (constructed
+// here, in storage HandleQuery keeps uninitialized so that unsigned
+// queries never pay for it) and says how to answer: `*forced` NOTAUTH for
+// a TSIG error, FORMERR for a TSIG that does not parse. Out of line.
+[[gnu::noinline]] tsig::ServerContext* VerifySigned(const Snapshot& snapshot,
+                                                    const uint8_t* packet, size_t packet_len,
+                                                    const Query& q, const Request& request,
+                                                    void* storage, Rcode* forced,
+                                                    size_t* reserve, const tsig::Key** key) {
+  auto* ctx = new (storage) tsig::ServerContext();
   const int64_t now = request.now != 0 ? request.now : static_cast<int64_t>(time(nullptr));
-  tsig::ServerContext ctx;
-  tsig::VerifyRequest(snapshot.tsig_keys.get(), packet, packet_len, q.tsig_offset, now, &ctx);
-  Rcode forced = Rcode::kNoError;
-  if (ctx.status == tsig::VerifyStatus::kFormErr) {
-    forced = Rcode::kFormErr;
-  } else if (ctx.status != tsig::VerifyStatus::kOk) {
-    forced = Rcode::kNotAuth;
+  tsig::VerifyRequest(snapshot.tsig_keys.get(), packet, packet_len, q.tsig_offset, now, ctx);
+  if (ctx->status == tsig::VerifyStatus::kFormErr) {
+    *forced = Rcode::kFormErr;
+  } else if (ctx->status != tsig::VerifyStatus::kOk) {
+    *forced = Rcode::kNotAuth;
   }
-  const size_t n = AnswerParsed(snapshot, q, status, request, out, out_cap, oc, trace,
-                                tsig::ResponseTsigSize(ctx), forced,
-                                ctx.status == tsig::VerifyStatus::kOk ? ctx.key : nullptr);
+  *reserve = tsig::ResponseTsigSize(*ctx);
+  *key = ctx->status == tsig::VerifyStatus::kOk ? ctx->key : nullptr;
+  return ctx;
+}
+
+static_assert(std::is_trivially_destructible_v<tsig::ServerContext>,
+              "HandleQuery never destroys the TSIG context it constructs");
+
+// Appends the TSIG RR to the reply of a signed query. Out of line.
+[[gnu::noinline]] size_t SignReply(const tsig::ServerContext& ctx, const Request& request,
+                                   uint8_t* out, size_t n, size_t out_cap, Outcome& oc) {
   if (n == 0 || ctx.status == tsig::VerifyStatus::kFormErr) return n;
+  const int64_t now = request.now != 0 ? request.now : static_cast<int64_t>(time(nullptr));
   const size_t signed_len =
       tsig::SignResponse(ctx, out, n, std::min<size_t>(out_cap, kMaxMessageSize), now);
   if (signed_len == 0) {
@@ -1381,12 +1393,25 @@ size_t HandleQuery(const Snapshot& snapshot, const uint8_t* packet,
     oc.malformed = packet_len < kHeaderSize;
     return 0;
   }
+  // One inlined copy of the answer path for signed and unsigned queries
+  // alike (two copies made GCC stop inlining Resolve: +28 instructions
+  // per plain query); the TSIG state lives in raw storage, constructed
+  // only for a signed query.
+  alignas(tsig::ServerContext) unsigned char tsig_storage[sizeof(tsig::ServerContext)];
+  tsig::ServerContext* tsig_ctx = nullptr;
+  Rcode forced = Rcode::kNoError;
+  size_t reserve = 0;
+  const tsig::Key* tsig_key = nullptr;
   if (q.tsig_offset != 0) [[unlikely]] {
-    return AnswerSigned(snapshot, packet, packet_len, q, status, request, out, out_cap, oc,
-                        trace);
+    tsig_ctx = VerifySigned(snapshot, packet, packet_len, q, request, tsig_storage, &forced,
+                            &reserve, &tsig_key);
   }
-  return AnswerParsed(snapshot, q, status, request, out, out_cap, oc, trace, 0,
-                      Rcode::kNoError, nullptr);
+  const size_t n = AnswerParsed(snapshot, q, status, request, out, out_cap, oc, trace, reserve,
+                                forced, tsig_key);
+  if (tsig_ctx != nullptr) [[unlikely]] {
+    return SignReply(*tsig_ctx, request, out, n, out_cap, oc);
+  }
+  return n;
 }
 
 void PrefetchQuestion(const Snapshot& snapshot, const uint8_t* query,
