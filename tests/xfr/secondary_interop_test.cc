@@ -440,11 +440,10 @@ void RunScenario(Primary& primary, const char* expect_second_kind) {
                   .count());
   EXPECT_NE(text.find("www.example.test. 300 IN A 192.0.2.2\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("192.0.2.1\n"), std::string::npos) << text;
-  EXPECT_GE(listener.accepted(), 1);
   st = {WaitStatus(**sec, 2)};
   EXPECT_EQ(st[0].serial, 2u);
   EXPECT_EQ(st[0].last_transfer_kind, expect_second_kind) << st[0].ixfr_fallback << "\n" << dump();
-  EXPECT_GE(st[0].notifies, 1u);
+  EXPECT_GE(st[0].notifies, 1u);  // counted in AcceptNotify, before the wake-up
 
   // 3. NOTIFYs ignored: the refresh timer (1 s) finds serial 3.
   listener.set_ignore(true);
