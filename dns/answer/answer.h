@@ -9,7 +9,13 @@
 // NXDOMAIN/NODATA with the SOA of the zone the last name is in (RFC 2308
 // negative TTL), additional addresses for NS/MX/SRV targets, minimal ANY
 // (RFC 8482), EDNS0 (RFC 6891) with Client Subnet echo (RFC 7871), and the
-// error replies (FORMERR, NOTIMP, REFUSED, BADVERS). Replies copy the
+// error replies (FORMERR, NOTIMP, REFUSED, BADVERS), TSIG (RFC 8945: a
+// signed query is verified with Snapshot::tsig_keys and its reply signed;
+// unknown key → NOTAUTH/BADKEY, bad MAC → NOTAUTH/BADSIG, out of time →
+// NOTAUTH/BADTIME, TSIG not last → FORMERR), NOTIFY (RFC 1996, through
+// Snapshot::transfer_hooks, see transfer_hooks.h), SERVFAIL for expired
+// secondary zones. AXFR/IXFR are REFUSED here (the TCP worker hands
+// transfers off before HandleQuery). Replies copy the
 // query's ID, opcode and RD; CD is cleared (RFC 4035 §3.1.6), and NOTIMP
 // clears RD too.
 //
@@ -47,6 +53,9 @@ struct Request {
   // Largest UDP reply we send (default 1232); the client's EDNS buffer size
   // caps it further, 512 without EDNS. Ignored for TCP (65535).
   uint16_t max_udp_size = 1232;
+  // The time TSIG is checked against (seconds since the epoch); 0: the
+  // clock. Tests pin it. Read only for signed queries.
+  int64_t now = 0;
 };
 
 // Why a routed answer went to the member it did (metrics label "reason").

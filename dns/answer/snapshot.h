@@ -27,10 +27,12 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "dns/answer/online_signing.h"
 #include "dns/answer/routed_names.h"
 #include "dns/dnssec/keys.h"
+#include "dns/tsig/key.h"
 #include "geo/health.h"
 #include "geo/latency_table.h"
 #include "geo/policy.h"
@@ -41,6 +43,7 @@
 namespace dns {
 
 struct CompiledGroup;
+class TransferHooks;  // dns/answer/transfer_hooks.h
 
 // Where an alias member leads: a routed group or a static RRset, both at
 // `owner` in a loaded zone.
@@ -94,6 +97,19 @@ struct Snapshot {
   // for a key timing event (seconds since the epoch; 0: never).
   absl::flat_hash_map<const zones::Zone*, ZoneSigning> signing;
   int64_t next_signing_event = 0;
+
+  // The TSIG keys (--tsig-key, --tsig-keys) that signed queries are
+  // verified with (RFC 8945); null: none (a signed query is BADKEY).
+  std::shared_ptr<const tsig::KeyRing> tsig_keys;
+
+  // Zone transfers: the hook NOTIFY is handed to (transfer_hooks.h; owned
+  // by the server and outliving every snapshot); null: every NOTIFY for
+  // a zone served is REFUSED.
+  const TransferHooks* transfer_hooks = nullptr;
+
+  // Secondary zones past their SOA expire without a refresh: queries in
+  // them are answered SERVFAIL (as NSD), until a transfer succeeds.
+  absl::flat_hash_set<const zones::Zone*> expired_zones;
 
   // The signing state of `zone`, or nullptr (not signed here).
   const ZoneSigning* SigningOf(const zones::Zone& zone) const noexcept {

@@ -109,6 +109,7 @@ ParseStatus ParseQuery(const uint8_t* packet, size_t len, Query* q) noexcept {
   q->qtype = 0;
   q->qclass = 0;
   q->edns = Edns{};
+  q->tsig_offset = 0;
   if (len < kHeaderSize) return ParseStatus::kDrop;
 
   q->id = Get16(packet);
@@ -116,11 +117,11 @@ ParseStatus ParseQuery(const uint8_t* packet, size_t len, Query* q) noexcept {
   q->opcode = static_cast<uint8_t>((q->flags & flag::kOpcodeMask) >>
                                    flag::kOpcodeShift);
   if (q->flags & flag::kQR) return ParseStatus::kDrop;
-  // A non-QUERY opcode is answered NOTIMP whatever follows; the rest is
-  // still parsed, best effort, to echo the question and EDNS.
-  const ParseStatus malformed = q->opcode == opcode::kQuery
-                                    ? ParseStatus::kFormErr
-                                    : ParseStatus::kNotImp;
+  // An opcode other than QUERY and NOTIFY is answered NOTIMP whatever
+  // follows; the rest is still parsed, best effort, to echo the question
+  // and EDNS.
+  const bool implemented = q->opcode == opcode::kQuery || q->opcode == opcode::kNotify;
+  const ParseStatus malformed = implemented ? ParseStatus::kFormErr : ParseStatus::kNotImp;
 
   const uint16_t qdcount = Get16(packet + 4);
   const uint32_t skip_rrs = uint32_t{Get16(packet + 6)} + Get16(packet + 8);
@@ -152,7 +153,7 @@ ParseStatus ParseQuery(const uint8_t* packet, size_t len, Query* q) noexcept {
     const uint16_t type = r.ReadU16();
     r.Skip(kRRFixedSize - 4);
     r.Skip(r.ReadU16());
-    if (!r.ok() || type == rrtype::kOPT) return malformed;
+    if (!r.ok() || type == rrtype::kOPT || type == rrtype::kTSIG) return malformed;
   }
 
   bool seen_opt = false;
@@ -172,10 +173,18 @@ ParseStatus ParseQuery(const uint8_t* packet, size_t len, Query* q) noexcept {
       r.Skip(kRRFixedSize - 4);
       r.Skip(r.ReadU16());
       if (!r.ok()) return malformed;
+      if (type == rrtype::kTSIG) [[unlikely]] {
+        // RFC 8945 §5.1: the last record of the additional section, once.
+        if (i + 1 != arcount) return malformed;
+        q->tsig_offset = static_cast<uint16_t>(owner);
+      }
     }
   }
-  if (r.position() != len) return malformed;  // trailing octets
-  if (q->opcode != opcode::kQuery) return ParseStatus::kNotImp;
+  if (r.position() != len) {  // trailing octets
+    q->tsig_offset = 0;
+    return malformed;
+  }
+  if (!implemented) return ParseStatus::kNotImp;
   if (q->edns.present && q->edns.version > 0) return ParseStatus::kBadVers;
   return ParseStatus::kOk;
 }

@@ -64,13 +64,18 @@ struct Query {
   uint16_t qtype = 0;
   uint16_t qclass = 0;
   Edns edns;
+  // Offset of the TSIG RR (RFC 8945), the last RR of the additional
+  // section; 0: none. Not checked here beyond its place: dns/tsig
+  // verifies it.
+  uint16_t tsig_offset = 0;
 };
 
 // The verdict of ParseQuery, in the order it is decided.
 enum class ParseStatus : uint8_t {
-  kOk,       // a well-formed standard query
+  kOk,       // a well-formed standard query, or NOTIFY (RFC 1996; see
+             // Query::opcode)
   kDrop,     // never answer: shorter than a header, or QR=1 (a response)
-  kNotImp,   // header fine, opcode is not QUERY: reply NOTIMP
+  kNotImp,   // header fine, opcode is neither QUERY nor NOTIFY: reply NOTIMP
   kFormErr,  // header fine, rest malformed: reply FORMERR (RFC 7871 ECS
              // errors included)
   kBadVers,  // well-formed, but EDNS version > 0: reply BADVERS
@@ -78,7 +83,9 @@ enum class ParseStatus : uint8_t {
 
 // Parses header, question (QDCOUNT must be 1, name uncompressed or with
 // backward pointers), skips answer/authority RRs, and reads the additional
-// section: at most one OPT, owned by the root; at most one ECS option.
+// section: at most one OPT, owned by the root; at most one ECS option; a
+// TSIG RR (type 250) only as the last RR of the additional section, once
+// (else FORMERR), its offset in Query::tsig_offset.
 // Trailing octets after the last RR are FORMERR. Fills as much of *q as
 // could be read before an error, so error replies can echo id, question
 // and EDNS.

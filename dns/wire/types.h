@@ -31,6 +31,7 @@ inline constexpr uint16_t kNSEC = 47;
 inline constexpr uint16_t kDNSKEY = 48;
 inline constexpr uint16_t kNSEC3 = 50;
 inline constexpr uint16_t kNSEC3PARAM = 51;
+inline constexpr uint16_t kTSIG = 250;  // RFC 8945
 inline constexpr uint16_t kIXFR = 251;
 inline constexpr uint16_t kAXFR = 252;
 inline constexpr uint16_t kMAILB = 253;
@@ -46,6 +47,7 @@ inline constexpr uint16_t kANY = 255;
 
 namespace opcode {
 inline constexpr uint8_t kQuery = 0;
+inline constexpr uint8_t kNotify = 4;  // RFC 1996
 }  // namespace opcode
 
 // Response codes. Values above 15 (BADVERS) need the OPT RR's extended
@@ -58,6 +60,7 @@ enum class Rcode : uint16_t {
   kNotImp = 4,
   kRefused = 5,
   kYxDomain = 6,  // a DNAME substitution would exceed 255 octets (RFC 6672 §2.2)
+  kNotAuth = 9,   // TSIG failures (RFC 8945 §5.2), NOTIFY for a zone not served
   kBadVers = 16,
 };
 

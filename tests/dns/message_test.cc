@@ -126,7 +126,7 @@ TEST(ParseQueryTest, ResetsPreviousContents) {
   ASSERT_EQ(Parse(EdnsQuery(Ecs(1, 24, 0, "\300\000\002"s)), &q),
             ParseStatus::kOk);
   ASSERT_TRUE(q.edns.has_ecs);
-  ASSERT_EQ(Parse(Header(0x2000, 0), &q), ParseStatus::kNotImp);
+  ASSERT_EQ(Parse(Header(0x2800, 0), &q), ParseStatus::kNotImp);  // UPDATE
   EXPECT_FALSE(q.has_question);
   EXPECT_EQ(q.qname.length(), 1u);
   EXPECT_TRUE(q.qname_as_sent.empty());
@@ -134,15 +134,43 @@ TEST(ParseQueryTest, ResetsPreviousContents) {
   EXPECT_FALSE(q.edns.has_ecs);
 }
 
-TEST(ParseQueryTest, NotImpForOtherOpcodes) {
+TEST(ParseQueryTest, NotifyIsParsedLikeAQuery) {
   Query q;
-  // NOTIFY (4) with a question and an SOA in the answer section.
+  // NOTIFY (4) with a question and an SOA in the answer section: parsed
+  // (RFC 1996; it used to be NOTIMP, issue 17 answers it).
   const std::string notify = Header(4 << 11, 1, 1) + Question(kQname, 6) +
                              Rr("\300\014"s, 6, "xyz");
-  ASSERT_EQ(Parse(notify, &q), ParseStatus::kNotImp);
+  ASSERT_EQ(Parse(notify, &q), ParseStatus::kOk);
   EXPECT_EQ(q.opcode, 4);
   EXPECT_TRUE(q.has_question);
   EXPECT_EQ(q.qtype, 6);
+  // ... and a malformed NOTIFY is FORMERR, as a query.
+  EXPECT_EQ(Parse(Header(4 << 11, 2) + Question(), &q), ParseStatus::kFormErr);
+}
+
+TEST(ParseQueryTest, TsigMustBeTheLastAdditionalRecord) {
+  Query q;
+  const std::string tsig = Rr("\3key\0"s, 250, "rdata");  // checked by dns/tsig
+  const std::string opt = Opt("", 1400);
+  // Last of the additional section: its offset is recorded.
+  const std::string last = Header(0, 1, 0, 0, 2) + Question() + opt + tsig;
+  ASSERT_EQ(Parse(last, &q), ParseStatus::kOk);
+  EXPECT_EQ(q.tsig_offset, last.size() - tsig.size());
+  EXPECT_TRUE(q.edns.present);
+  // Not last, twice, or in the answer section: FORMERR.
+  EXPECT_EQ(Parse(Header(0, 1, 0, 0, 2) + Question() + tsig + opt, &q), ParseStatus::kFormErr);
+  EXPECT_EQ(Parse(Header(0, 1, 0, 0, 2) + Question() + tsig + tsig, &q), ParseStatus::kFormErr);
+  EXPECT_EQ(Parse(Header(0, 1, 1, 0, 0) + Question() + tsig, &q), ParseStatus::kFormErr);
+  // Trailing octets after it: FORMERR, no offset.
+  EXPECT_EQ(Parse(Header(0, 1, 0, 0, 1) + Question() + tsig + "x", &q), ParseStatus::kFormErr);
+  EXPECT_EQ(q.tsig_offset, 0);
+  // None: 0.
+  ASSERT_EQ(Parse(Header(0, 1) + Question(), &q), ParseStatus::kOk);
+  EXPECT_EQ(q.tsig_offset, 0);
+}
+
+TEST(ParseQueryTest, NotImpForOtherOpcodes) {
+  Query q;
   // UPDATE (5) with garbage: still NOTIMP, question echoed if parsed.
   ASSERT_EQ(Parse(Header(5 << 11, 1, 7) + Question() + "junk", &q),
             ParseStatus::kNotImp);
@@ -155,13 +183,13 @@ TEST(ParseQueryTest, NotImpForOtherOpcodes) {
             ParseStatus::kNotImp);
   EXPECT_FALSE(q.has_question);
   // EDNS is read for the echo.
-  ASSERT_EQ(Parse(Header(4 << 11, 1, 0, 0, 1) + Question() + Opt("", 1400),
+  ASSERT_EQ(Parse(Header(5 << 11, 1, 0, 0, 1) + Question() + Opt("", 1400),
                   &q),
             ParseStatus::kNotImp);
   EXPECT_TRUE(q.edns.present);
   EXPECT_EQ(q.edns.udp_size, 1400);
   // NOTIMP wins over BADVERS.
-  EXPECT_EQ(Parse(Header(4 << 11, 1, 0, 0, 1) + Question() + Opt("", 1400, 1)),
+  EXPECT_EQ(Parse(Header(5 << 11, 1, 0, 0, 1) + Question() + Opt("", 1400, 1)),
             ParseStatus::kNotImp);
 }
 
@@ -356,12 +384,14 @@ TEST(ParseQueryTest, OtherOptionsIgnored) {
 TEST(ParseQueryTest, SkipsOtherSectionsAndRecords) {
   Query q;
   // An answer RR owned by a pointer to the qname, an authority RR, and a
-  // non-OPT additional RR (e.g. a TSIG-like record) around the OPT.
+  // non-OPT additional RR (a TKEY-like record; a TSIG there is FORMERR
+  // since it must be last, see TsigMustBeTheLastAdditionalRecord) around
+  // the OPT.
   const std::string packet =
       Header(0x0100, 1, 1, 1, 3) + Question() +
       Rr("\300\014"s, 1, "\300\000\002\001"s) +
       Rr("\300\020"s, 2, "\002ns\300\020"s) +
-      Rr("\001x\300\014"s, 250, std::string(30, 'k'), 255) +
+      Rr("\001x\300\014"s, 249, std::string(30, 'k'), 255) +
       Opt(Ecs(1, 8, 0, "\012"s)) + Rr("\000"s, 16, "\003txt"s);
   ASSERT_EQ(Parse(packet, &q), ParseStatus::kOk);
   EXPECT_TRUE(q.edns.present);

@@ -1,7 +1,8 @@
 // File: tests/e2e/errors_test.cc
 //
 // Error replies and silence: REFUSED outside the loaded zones and for AXFR,
-// NOTIMP for every opcode but QUERY, FORMERR for two questions, BADVERS for
+// NOTIMP for every opcode but QUERY and NOTIFY, NOTIFY refused (no
+// secondary zones) or NOTAUTH (zone not served), FORMERR for two questions, BADVERS for
 // EDNS version 1, and no reply at all to a packet that is itself a reply.
 #include <string>
 
@@ -71,9 +72,10 @@ TEST_P(e2eOpcodes, AnythingButQueryIsNotImplemented) {
   EXPECT_EQ(ldns_rr_list_rr_count(r.answer()), 0u) << r.ToString();
 }
 
+// NOTIFY is answered since issue 17 (below), no longer NOTIMP.
 INSTANTIATE_TEST_SUITE_P(NonQuery, e2eOpcodes,
                          testing::Values(LDNS_PACKET_IQUERY, LDNS_PACKET_STATUS,
-                                         LDNS_PACKET_NOTIFY, LDNS_PACKET_UPDATE),
+                                         LDNS_PACKET_UPDATE),
                          [](const testing::TestParamInfo<ldns_pkt_opcode>& i) {
                            return "opcode" + std::to_string(static_cast<int>(i.param));
                          });
@@ -152,6 +154,21 @@ TEST_F(e2eErrors, NoReplyToAPacketWithQrSet) {
   Reply r;
   ASSERT_TRUE(CheckReply(ok, s.ReceiveId(IdOf(ok), kExchangeTimeout), &r));
   EXPECT_EQ(r.rcode(), LDNS_RCODE_NOERROR);
+}
+
+// RFC 1996 NOTIFY: this server has no secondary zones, so a NOTIFY for a
+// zone it serves is REFUSED (as NSD; Knot says NOTAUTH) and one for a
+// zone it does not serve NOTAUTH (as Knot; NSD says NXDOMAIN). The reply
+// keeps the opcode and echoes the question.
+TEST_F(e2eErrors, NotifyIsRefusedWithoutSecondaryZones) {
+  const QueryOptions o{.opcode = LDNS_PACKET_NOTIFY, .rd = false};
+  Reply r;
+  ASSERT_TRUE(AskUdpRaw(v4(), MakeQuery("example.com.", LDNS_RR_TYPE_SOA, o), &r));
+  EXPECT_EQ(r.rcode(), LDNS_RCODE_REFUSED) << r.ToString();
+  EXPECT_EQ(r.opcode(), LDNS_PACKET_NOTIFY) << r.ToString();
+  Reply other;
+  ASSERT_TRUE(AskUdpRaw(v4(), MakeQuery("example.org.", LDNS_RR_TYPE_SOA, o), &other));
+  EXPECT_EQ(other.rcode(), LDNS_RCODE_NOTAUTH) << other.ToString();
 }
 
 TEST_F(e2eErrors, NoReplyToAPacketShorterThanAHeader) {

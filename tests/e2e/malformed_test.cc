@@ -2,7 +2,8 @@
 //
 // A barrage of malformed input (fixed seed, so every run sends the same
 // packets): random datagrams, truncated and bit-flipped queries, hand-made
-// nasties (compression loops, overlong names, bogus OPT), and garbage TCP
+// nasties (compression loops, overlong names, bogus OPT, TSIG: unknown key,
+// not the last RR, truncated MAC, garbage RDATA), and garbage TCP
 // connections. Afterwards the server must still run and answer correctly.
 // Along the way: every reply must decode and have QR=1, and no packet that
 // is itself a response (QR=1) may be answered.
@@ -25,6 +26,27 @@ constexpr int kRandomPackets = 1000;
 constexpr int kTruncatedPackets = 1000;
 constexpr int kFlippedPackets = 1500;
 
+// A query signed by ldns with a TSIG key the server does not know (it has
+// none): answered NOTAUTH/BADKEY. *unsigned_size: where the TSIG RR starts.
+Bytes TsigQuery(size_t* unsigned_size) {
+  ldns_pkt* pkt = ldns_pkt_query_new(ldns_dname_new_frm_str("www.example.com."),
+                                     LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0);
+  ldns_pkt_set_id(pkt, 0x7777);
+  uint8_t* bytes = nullptr;
+  size_t len = 0;
+  EXPECT_EQ(ldns_pkt2wire(&bytes, pkt, &len), LDNS_STATUS_OK);
+  free(bytes);
+  *unsigned_size = len;
+  EXPECT_EQ(ldns_pkt_tsig_sign(pkt, "nobody.example.", "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", 300,
+                               "hmac-sha256.", nullptr),
+            LDNS_STATUS_OK);
+  EXPECT_EQ(ldns_pkt2wire(&bytes, pkt, &len), LDNS_STATUS_OK);
+  Bytes out(bytes, bytes + len);
+  free(bytes);
+  ldns_pkt_free(pkt);
+  return out;
+}
+
 // Well-formed queries the mutations start from.
 std::vector<Bytes> Seeds() {
   std::vector<Bytes> seeds;
@@ -45,6 +67,8 @@ std::vector<Bytes> Seeds() {
   ecs[ecs.size() - 1] = static_cast<uint8_t>(opt_rdata.size());
   ecs.insert(ecs.end(), opt_rdata.begin(), opt_rdata.end());
   seeds.push_back(ecs);
+  size_t unused;
+  seeds.push_back(TsigQuery(&unused));
   return seeds;
 }
 
@@ -120,6 +144,35 @@ std::vector<Bytes> Nasties() {
     opt_name[opt_name.size() - 11] = 0x01;
     opt_name.insert(opt_name.end() - 10, {'a', 0x00});
     out.push_back(opt_name);
+  }
+  {
+    // TSIG (RFC 8945). The owner "\6nobody\7example\0" is 16 octets; the
+    // fixed part follows, then RDATA (algorithm "\13hmac-sha256\0", 13).
+    size_t off = 0;
+    const Bytes tsig = TsigQuery(&off);
+    out.push_back(tsig);  // unknown key: NOTAUTH with BADKEY
+    Bytes not_last = tsig;  // an A RR after the TSIG
+    not_last.insert(not_last.end(), {0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 192, 0, 2, 1});
+    not_last[11] = 2;
+    out.push_back(not_last);
+    Bytes in_answer = tsig;  // the TSIG in the answer section
+    in_answer[7] = 1;
+    in_answer[11] = 0;
+    out.push_back(in_answer);
+    Bytes truncated = tsig;  // MAC cut to 8 of 32 octets (and RDLENGTH)
+    const size_t rd = off + 16 + 8;
+    const size_t mac = rd + 2 + 13 + 6 + 2;
+    truncated[mac + 1] = 8;
+    truncated.erase(truncated.begin() + static_cast<long>(mac + 2 + 8),
+                    truncated.begin() + static_cast<long>(mac + 2 + 32));
+    truncated[rd + 1] = static_cast<uint8_t>(truncated[rd + 1] - 24);
+    out.push_back(truncated);
+    Bytes garbage(tsig.begin(), tsig.begin() + static_cast<long>(rd));  // RDATA junk
+    garbage.insert(garbage.end(), {0, 5, 0xc0, 0xff, 1, 2, 3});
+    out.push_back(garbage);
+    Bytes short_rdata = tsig;  // RDLENGTH one more than there is
+    short_rdata[rd + 1] = static_cast<uint8_t>(short_rdata[rd + 1] + 1);
+    out.push_back(short_rdata);
   }
   return out;
 }
@@ -250,12 +303,41 @@ TEST_F(e2eMalformed, EveryNastyGetsFormErrOrSilence) {
     EXPECT_EQ(ldns_rr_list_rr_count(r->answer()), 0u) << r->ToString();
     EXPECT_TRUE(r->rcode() == LDNS_RCODE_FORMERR ||
                 r->rcode() == LDNS_RCODE_NOTIMPL ||
-                r->rcode() == LDNS_RCODE_REFUSED)
+                r->rcode() == LDNS_RCODE_REFUSED ||
+                r->rcode() == LDNS_RCODE_NOTAUTH)  // TSIG
         << "rcode " << r->rcode() << "\n" << r->ToString();
   }
   ASSERT_TRUE(server_.IsRunning()) << server_.Log();
   Reply ok;
   ASSERT_TRUE(AskUdp("www.example.com.", LDNS_RR_TYPE_A, {}, &ok));
+}
+
+// The TSIG cases with their rcodes (RFC 8945 §5.2): the server has no
+// keys, so a well-formed signed query is NOTAUTH with TSIG error BADKEY
+// (the key is checked before the MAC's length); a TSIG that is not the
+// last RR, or whose RDATA does not parse, is FORMERR.
+TEST_F(e2eMalformed, TsigCasesGetTheirRcodes) {
+  const std::vector<Bytes> n = Nasties();
+  const size_t first_tsig = n.size() - 6;
+  const int want[] = {LDNS_RCODE_NOTAUTH, LDNS_RCODE_FORMERR, LDNS_RCODE_FORMERR,
+                      LDNS_RCODE_NOTAUTH, LDNS_RCODE_FORMERR, LDNS_RCODE_FORMERR};
+  for (size_t i = 0; i < 6; ++i) {
+    SCOPED_TRACE("tsig case " + std::to_string(i));
+    auto wire = UdpExchange(v4(), n[first_tsig + i], milliseconds(1000));
+    ASSERT_TRUE(wire.has_value());
+    std::string error;
+    auto r = Reply::Parse(*wire, &error);
+    ASSERT_TRUE(r.has_value()) << error;
+    EXPECT_EQ(r->rcode(), want[i]) << r->ToString();
+    ldns_rr* tsig = ldns_pkt_tsig(r->pkt());
+    if (want[i] == LDNS_RCODE_NOTAUTH) {
+      ASSERT_NE(tsig, nullptr) << r->ToString();
+      EXPECT_EQ(ldns_rdf2native_int16(ldns_rr_rdf(tsig, 5)), 17) << "BADKEY";
+      EXPECT_EQ(ldns_rdf_size(ldns_rr_rdf(tsig, 3)), 2u) << "unsigned: MAC size 0";
+    } else {
+      EXPECT_EQ(tsig, nullptr) << r->ToString();
+    }
+  }
 }
 
 TEST_F(e2eMalformed, GarbageTcpConnectionsThenStillAnswers) {
