@@ -172,6 +172,17 @@ int Secondaries::LoadPersisted() {
       Log(absl::StrCat("secondary ", e.config.origin, ": ", state_path, ": no serial; ignored"));
       continue;
     }
+    // Our RRs back, for an IXFR as the first transfer; without them (a
+    // file written by hand?) the first transfer is an AXFR.
+    absl::StatusOr<std::unique_ptr<ZoneCopy>> copy =
+        ZoneCopy::FromMasterText(e.config.origin_wire, *text);
+    if (copy.ok() && (*copy)->serial() != soa.serial) {
+      copy = absl::InvalidArgumentError("its SOA serial is not the state file's");
+    }
+    if (!copy.ok()) {
+      Log(absl::StrCat("secondary ", e.config.origin, ": ", zone_path, ": ",
+                       copy.status().message(), "; the next transfer is an AXFR"));
+    }
     absl::Status st = callbacks_.commit(e.config.origin, *text, soa.serial);
     if (!st.ok()) {
       Log(absl::StrCat("secondary ", e.config.origin, ": the persisted copy ", zone_path,
@@ -183,6 +194,7 @@ int Secondaries::LoadPersisted() {
     {
       absl::MutexLock l(&mu_);
       e.soa = soa;
+      if (copy.ok()) e.copy = *std::move(copy);
       e.status.has_zone = true;
       e.status.serial = soa.serial;
       e.status.last_refresh = last;

@@ -7,9 +7,13 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/string_view.h"
 #include "dns/wire/name.h"
 #include "dns/wire/reader.h"
 #include "dns/wire/types.h"
+#include "absl/types/span.h"
+#include "zones/master_tokenizer.h"
+#include "zones/rdata_text.h"
 #include "zones/serial.h"
 #include "zones/zone_export.h"
 
@@ -248,6 +252,45 @@ std::string ZoneCopy::ToMasterText() const {
     AppendLine(&out, owner, ttl, type, k.substr(i + 3));
   }
   return out;
+}
+
+absl::StatusOr<std::unique_ptr<ZoneCopy>> ZoneCopy::FromMasterText(std::string origin_wire,
+                                                                   std::string_view text) {
+  auto copy = std::make_unique<ZoneCopy>(std::move(origin_wire));
+  zones::MasterTokenizer t(text);
+  zones::MasterEntry e;
+  zones::MasterTokenizer::Error err;
+  const std::string root(1, '\0');
+  while (t.Next(&e, &err)) {
+    auto bad = [&](std::string_view what) {
+      return absl::InvalidArgumentError(absl::StrCat("line ", e.line, ": ", base::AV(what)));
+    };
+    if (!err.message.empty()) return bad(err.message);
+    if (e.tokens.size() < 4 || !e.has_owner) return bad("not \"owner TTL IN TYPE RDATA\"");
+    Record rr;
+    uint16_t rclass = 0;
+    if (!NameFromText(e.tokens[0].text, &rr.owner) || !NameIsSubdomain(rr.owner, copy->origin_)) {
+      return bad("bad owner");
+    }
+    if (!zones::TtlFromText(e.tokens[1].text, &rr.ttl).empty()) return bad("bad TTL");
+    if (!zones::ClassFromText(e.tokens[2].text, &rclass) || rclass != kClassIn) {
+      return bad("class is not IN");
+    }
+    if (!zones::TypeFromText(e.tokens[3].text, &rr.type)) return bad("bad type");
+    const std::string rerr = zones::RdataFromText(
+        rr.type, absl::MakeConstSpan(e.tokens).subspan(4), root, &rr.rdata);
+    if (!rerr.empty()) return bad(rerr);
+    if (rr.type == rrtype::kSOA) {
+      if (copy->has_soa_ || rr.owner != copy->origin_) return bad("a second SOA, or not at the apex");
+      SoaFields f;
+      if (!ParseSoaRdata(rr.rdata, &f)) return bad("bad SOA");
+      copy->SetSoa(std::move(rr));
+    } else {
+      copy->Add(rr);
+    }
+  }
+  if (!copy->has_soa_) return absl::InvalidArgumentError("no SOA");
+  return copy;
 }
 
 const char* TransferKindName(TransferKind k) {

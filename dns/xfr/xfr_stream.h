@@ -115,6 +115,13 @@ class ZoneCopy {
   // names (zones::RdataToText's presentation form).
   std::string ToMasterText() const;
 
+  // Reads back what ToMasterText wrote (the persisted copy, so that the
+  // first transfer after a restart can be an IXFR): one RR per line,
+  // absolute names, class IN, exactly one SOA at the apex.
+  // InvalidArgument "line N: ..." otherwise.
+  static absl::StatusOr<std::unique_ptr<ZoneCopy>> FromMasterText(std::string origin_wire,
+                                                                  std::string_view text);
+
  private:
   std::string origin_;
   bool has_soa_ = false;

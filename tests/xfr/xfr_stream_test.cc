@@ -261,3 +261,39 @@ TEST(XfrStream, IxfrInconsistent) {
 
 }  // namespace
 }  // namespace dns::xfr
+
+namespace dns::xfr {
+namespace {
+
+TEST(XfrStream, MasterTextReadsBack) {
+  std::vector<Record> z = Zone1();
+  Record txt;
+  txt.owner = W("t.example.test.");
+  txt.type = 16;
+  txt.ttl = 60;
+  txt.rdata = std::string("\5a \"b;\x02\xff\x01", 9);
+  Record mx;
+  mx.owner = kOrigin;
+  mx.type = 15;
+  mx.ttl = 60;
+  mx.rdata = std::string("\0\x0a", 2) + W("mx.other.test.");
+  Record unknown;
+  unknown.owner = W("u.example.test.");
+  unknown.type = 65280;
+  unknown.ttl = 1;
+  unknown.rdata = std::string("\x01\x02\x00", 3);
+  z.insert(z.end() - 1, {txt, mx, unknown});
+  absl::StatusOr<StreamResult> r = Feed(z);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const std::string text = r->zone->ToMasterText();
+  absl::StatusOr<std::unique_ptr<ZoneCopy>> back = ZoneCopy::FromMasterText(kOrigin, text);
+  ASSERT_TRUE(back.ok()) << back.status() << "\n" << text;
+  EXPECT_EQ((*back)->ToMasterText(), text);
+  EXPECT_EQ((*back)->serial(), 1u);
+  EXPECT_EQ((*back)->record_count(), r->zone->record_count());
+  EXPECT_FALSE(ZoneCopy::FromMasterText(kOrigin, "www.example.test. 300 IN A 192.0.2.1\n").ok());
+  EXPECT_FALSE(ZoneCopy::FromMasterText(kOrigin, text + "x.other. 1 IN A 192.0.2.1\n").ok());
+}
+
+}  // namespace
+}  // namespace dns::xfr
