@@ -686,7 +686,8 @@ void Metrics(const Endpoint& e, const httplib::Request&, const std::string&,
              httplib::Response& res) {
   const MetricsData data =
       CollectMetrics(e.server, e.state, e.options.version,
-                     static_cast<double>(absl::ToUnixSeconds(e.options.started_at)));
+                     static_cast<double>(absl::ToUnixSeconds(e.options.started_at)),
+                     e.options.transfers);
   res.status = 200;
   res.set_content(FormatMetrics(data), "text/plain; version=0.0.4; charset=utf-8");
 }

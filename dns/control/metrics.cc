@@ -69,7 +69,8 @@ std::string EscapeLabelValue(std::string_view v) {
 }
 
 MetricsData CollectMetrics(const dns::server::Server* server, const ControlState& state,
-                           std::string version, double start_time_seconds) {
+                           std::string version, double start_time_seconds,
+                           const ZoneTransfers* transfers) {
   MetricsData d;
   d.version = std::move(version);
   d.start_time_seconds = start_time_seconds;
@@ -130,6 +131,12 @@ MetricsData CollectMetrics(const dns::server::Server* server, const ControlState
     d.health_checks.push_back(std::move(m));
   }
   d.dnssec_expired_signatures = state.ExpiredSignatureCounts();
+  if (transfers != nullptr) {
+    d.transfers = transfers->Totals();
+    for (const ZoneTransferInfo& z : transfers->Status()) {
+      if (z.secondary) d.secondary_zones.push_back({z.origin, z.serial, z.in.expired});
+    }
+  }
   const DnssecKeysInfo keys = state.DnssecKeys();
   if (keys.keys != nullptr) {
     for (const auto& [wire, list] : *keys.keys) {
@@ -310,6 +317,63 @@ std::string FormatMetrics(const MetricsData& d) {
              "RRSIGs of a pre-signed zone's file past their expiration, served as they are.");
     for (const auto& [zone, n] : d.dnssec_expired_signatures)
       f.Sample({"zone", zone}, static_cast<double>(n));
+  }
+  if (d.transfers.has_value()) {
+    const TransferTotals& t = *d.transfers;
+    {
+      Family f(&out, "zone_transfers_out_total", "counter",
+               "Zone transfers served to secondaries, by outcome: axfr, ixfr (from the journal), "
+               "up_to_date (IXFR answered with the SOA alone), refused (ACL, zone not served, "
+               "transfer-routed refuse), bad_tsig, failed (the client went away or stalled).");
+      f.Sample({"result", "axfr"}, static_cast<double>(t.out.axfr));
+      f.Sample({"result", "ixfr"}, static_cast<double>(t.out.ixfr));
+      f.Sample({"result", "up_to_date"}, static_cast<double>(t.out.up_to_date));
+      f.Sample({"result", "refused"}, static_cast<double>(t.out.refused));
+      f.Sample({"result", "bad_tsig"}, static_cast<double>(t.out.bad_tsig));
+      f.Sample({"result", "failed"}, static_cast<double>(t.out.failed));
+    }
+    {
+      Family f(&out, "zone_transfer_out_bytes_total", "counter",
+               "Octets of zone transfer messages sent.");
+      f.Sample({}, static_cast<double>(t.out.bytes));
+    }
+    {
+      Family f(&out, "notify_out_total", "counter",
+               "NOTIFY messages: sent, acknowledged by the secondary, failed (every retry "
+               "unanswered or refused).");
+      f.Sample({"result", "sent"}, static_cast<double>(t.out.notify_sent));
+      f.Sample({"result", "acknowledged"}, static_cast<double>(t.out.notify_acknowledged));
+      f.Sample({"result", "failed"}, static_cast<double>(t.out.notify_failed));
+    }
+    {
+      Family f(&out, "zone_transfers_in_total", "counter",
+               "Secondary zones: transfers from a primary committed, by kind.");
+      f.Sample({"kind", "axfr"}, static_cast<double>(t.in.transfers_axfr));
+      f.Sample({"kind", "ixfr"}, static_cast<double>(t.in.transfers_ixfr));
+    }
+    {
+      Family f(&out, "zone_transfer_in_failures_total", "counter",
+               "Secondary zones: failed refreshes and transfers, by reason (network, timeout, "
+               "tsig, rcode, malformed, soa, ixfr, too_big, serial_backwards, commit).");
+      for (const auto& [reason, n] : t.in.failures_by_reason)
+        f.Sample({"reason", reason}, static_cast<double>(n));
+    }
+    {
+      Family f(&out, "notify_in_total", "counter",
+               "NOTIFY received for secondary zones: accepted (a refresh follows) or refused.");
+      f.Sample({"result", "accepted"}, static_cast<double>(t.in.notifies_accepted));
+      f.Sample({"result", "refused"}, static_cast<double>(t.in.notifies_refused));
+    }
+    {
+      Family f(&out, "secondary_zone_serial", "gauge",
+               "The SOA serial a secondary zone serves (0: not transferred yet).");
+      for (const auto& z : d.secondary_zones) f.Sample({"zone", z.zone}, static_cast<double>(z.serial));
+    }
+    {
+      Family f(&out, "secondary_zone_expired", "gauge",
+               "1 while a secondary zone is past its SOA expire without a refresh (SERVFAIL).");
+      for (const auto& z : d.secondary_zones) f.Sample({"zone", z.zone}, z.expired ? 1.0 : 0.0);
+    }
   }
   return out;
 }

@@ -44,11 +44,13 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "dns/control/control_state.h"
+#include "dns/control/zone_transfers.h"
 #include "dns/server/counters.h"
 #include "dns/server/server.h"
 
@@ -105,11 +107,21 @@ struct MetricsData {
   // Zone (presentation form) -> expired RRSIGs of a pre-signed zone's file.
   std::map<std::string, size_t> dnssec_expired_signatures;
   ReloadCounts reloads;
+  // Zone transfers (dns/control/zone_transfers.h); absent without them.
+  std::optional<TransferTotals> transfers;
+  // Secondary zones: (origin, serial, expired).
+  struct SecondaryZoneMetric {
+    std::string zone;
+    uint32_t serial = 0;
+    bool expired = false;
+  };
+  std::vector<SecondaryZoneMetric> secondary_zones;
 };
 
 // Reads everything. `server` may be null (no DNS counters).
 MetricsData CollectMetrics(const dns::server::Server* server, const ControlState& state,
-                           std::string version, double start_time_seconds);
+                           std::string version, double start_time_seconds,
+                           const ZoneTransfers* transfers = nullptr);
 
 // The exposition text (ends with a newline).
 std::string FormatMetrics(const MetricsData& data);

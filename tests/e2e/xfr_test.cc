@@ -83,6 +83,29 @@ TEST_F(e2eXfr, AclAndTsigDecideWhoGetsTheZone) {
             std::string::npos) << log;
   EXPECT_NE(log.find("TSIG BADSIG"), std::string::npos) << log;
   EXPECT_NE(log.find("TSIG BADKEY"), std::string::npos) << log;
+  // Counted in /metrics: two AXFRs, two refusals (the ACL, the zone not
+  // served), two bad TSIGs.
+  HttpReply metrics = Http(server_, "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("steerdns_zone_transfers_out_total{result=\"axfr\"} 2"),
+            std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("steerdns_zone_transfers_out_total{result=\"refused\"} 2"),
+            std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("steerdns_zone_transfers_out_total{result=\"bad_tsig\"} 2"),
+            std::string::npos) << metrics.body;
+  // A signed ordinary query is answered and its reply signed (kdig checks).
+  std::vector<std::string> argv = {kKdig, "@127.0.0.1", "-p", std::to_string(server_.port()),
+                                   "-y", absl::StrCat("hmac-sha256:xfr:", kSecret),
+                                   "www.example.test", "A"};
+  std::string q;
+  RunProgram(argv, seconds(10), &q);
+  EXPECT_NE(q.find("NOERROR"), std::string::npos) << q;
+  EXPECT_NE(q.find("192.0.2.1"), std::string::npos) << q;
+  EXPECT_NE(q.find("TSIG PSEUDOSECTION"), std::string::npos) << q;
+  EXPECT_EQ(q.find("WARNING"), std::string::npos) << q;  // "failed to verify TSIG"
+  argv[5] = "hmac-sha256:xfr:AAAAT0lTSJVp2hu9nWLzjQ8SbUMy7C5dY6yZbdFWxlA=";
+  RunProgram(argv, seconds(10), &q);
+  EXPECT_NE(q.find("status: BADSIG"), std::string::npos) << q;
 }
 
 TEST_F(e2eXfr, IxfrFromTheJournalAfterAChange) {
