@@ -22,6 +22,7 @@ absl::StatusOr<std::unique_ptr<ZoneTransfers>> ZoneTransfers::Create(
   out.config = config.transfer;
   out.data_dir = config.data_dir;
   out.keys = keys;
+  out.own_addresses = config.listen;
   ZoneTransfers* me = t.get();
   out.log = [me](const std::string& line) { me->log_(line); };
   t->outgoing_ = std::make_unique<xfr::OutgoingTransfers>(std::move(out));

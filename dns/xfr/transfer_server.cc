@@ -357,7 +357,9 @@ void OutgoingTransfers::OnPublished(const Snapshot& snapshot) {
                               : geo::Address::FromV6Bytes(reinterpret_cast<const uint8_t*>(a.data()));
               e.port = 53;
               e.text = e.HostPort();
-              targets.push_back(e);
+              if (std::find(options_.own_addresses.begin(), options_.own_addresses.end(),
+                            e.text) == options_.own_addresses.end())
+                targets.push_back(e);
             }
           }
         }

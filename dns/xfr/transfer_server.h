@@ -58,6 +58,9 @@ struct OutgoingOptions {
   // NOTIFY: tries per target and the first retry delay (doubled each time).
   int notify_tries = 5;
   absl::Duration notify_retry = absl::Seconds(2);
+  // Our own listen addresses ("127.0.0.1:53"): `notify: ns` skips them
+  // (the zone's NS names include this server).
+  std::vector<std::string> own_addresses;
 };
 
 // One NOTIFY target of a zone.

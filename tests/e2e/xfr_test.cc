@@ -167,5 +167,51 @@ TEST_F(e2eXfr, UdpIsAnsweredWhileABigTransferStreams) {
   EXPECT_GT(asked, 0);
 }
 
+// A query and an AXFR pipelined on one connection: the query's reply comes
+// first, then the transfer (the TCP worker hands the connection over only
+// once what it owes is sent).
+TEST_F(e2eXfr, AQueryAndATransferPipelinedOnOneConnection) {
+  Start(10);
+  TcpConnection tcp;
+  ASSERT_TRUE(tcp.Connect(Endpoint::V4(server_.port())));
+  const Bytes q = MakeQuery("www.example.test.", LDNS_RR_TYPE_A);
+  const Bytes axfr = MakeQuery("example.test.", LDNS_RR_TYPE_AXFR);
+  Bytes both = Frame(q);
+  const Bytes second = Frame(axfr);
+  both.insert(both.end(), second.begin(), second.end());
+  ASSERT_TRUE(tcp.SendRaw(both));
+  std::optional<Bytes> first = tcp.ReadFramed();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(IdOf(*first), IdOf(q));
+  std::optional<Bytes> stream = tcp.ReadFramed();
+  ASSERT_TRUE(stream.has_value());
+  EXPECT_EQ(IdOf(*stream), IdOf(axfr));
+  std::string error;
+  std::optional<Reply> r = Reply::Parse(*stream, &error);
+  ASSERT_TRUE(r.has_value()) << error;
+  // 127.0.0.1 unsigned is not admitted by this server's ACL.
+  EXPECT_EQ(r->rcode(), LDNS_RCODE_REFUSED) << r->ToString();
+}
+
+// A zone signed online is transferred signed: the AXFR as kdig prints it
+// passes ldns-verify-zone (RRSIGs inline, an NSEC chain).
+TEST_F(e2eXfr, AnOnlineSignedZoneTransfersSignedAndVerifies) {
+  STEER_REQUIRE(access(kKdig, X_OK) == 0, "kdig (package knot-dnsutils)");
+  STEER_REQUIRE(access("/usr/bin/ldns-verify-zone", X_OK) == 0, "ldns-verify-zone (package ldnsutils)");
+  const std::string keys = tmp_ + "/keys";
+  ASSERT_EQ(system(("mkdir -p " + keys).c_str()), 0);
+  ToolRun k = RunZonectl({"dnssec", "keygen", "example.test", "--dir", keys});
+  ASSERT_TRUE(Succeeded(k)) << k.Describe();
+  Start(20, {"--dnssec-keys", keys});
+  const std::string out = Kdig({"+nocomments", "+nostats", "+noquestion", "example.test", "AXFR"},
+                               "127.0.0.2");
+  ASSERT_NE(out.find("RRSIG"), std::string::npos) << out;
+  ASSERT_NE(out.find("NSEC"), std::string::npos) << out;
+  const std::string file = WriteTemp("axfr.zone", out);
+  std::string verify;
+  ExitInfo e = RunProgram({"/usr/bin/ldns-verify-zone", file}, seconds(60), &verify);
+  EXPECT_TRUE(e.exited && e.exit_code == 0) << e.Describe() << "\n" << verify;
+}
+
 }  // namespace
 }  // namespace e2e
