@@ -7,24 +7,15 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/string_view.h"
+#include "dns/tsig/cat_internal.h"
 #include "dns/wire/name.h"
 
 namespace dns::tsig {
 
+using internal::Cat;
+
 namespace {
 
-// String building without absl's string_view (not std's in this Abseil).
-inline void CatOne(std::string& out, std::string_view s) { out.append(s.data(), s.size()); }
-inline void CatOne(std::string& out, const char* s) { out.append(s); }
-inline void CatOne(std::string& out, const std::string& s) { out.append(s); }
-inline void CatOne(std::string& out, absl::string_view s) { out.append(s.data(), s.size()); }
-inline void CatOne(std::string& out, int v) { out.append(std::to_string(v)); }
-template <typename... T>
-std::string Cat(const T&... parts) {
-  std::string out;
-  (CatOne(out, parts), ...);
-  return out;
-}
 
 struct AlgorithmInfo {
   Algorithm algorithm;

@@ -29,61 +29,48 @@ absl::StatusOr<std::string> KeyName(std::string_view text, std::string_view key)
   return NameToText(wire);
 }
 
-}  // namespace
-
-absl::StatusOr<AclEntry> ParseAclEntry(std::string_view text) {
-  std::string_view addr = text, key;
-  if (!text.empty() && text.front() == '[') {
-    // "[::1]" or "[2001:db8::]/32", then optionally ":KEY".
-    size_t close = text.find(']');
-    if (close == std::string_view::npos) return Bad(text, "missing ']'");
-    std::string_view rest = text.substr(close + 1);
-    std::string_view inner = text.substr(1, close - 1);
-    std::string joined(inner);
-    if (!rest.empty() && rest.front() == '/') {
-      size_t colon = rest.find(':');
-      joined += rest.substr(0, colon);
-      rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon);
-    }
-    if (!rest.empty()) {
-      if (rest.front() != ':') return Bad(text, "expected ':KEY' after the address");
-      key = rest.substr(1);
-      if (key.empty()) return Bad(text, "empty TSIG key name after ':'");
-    }
-    absl::StatusOr<geo::Prefix> p = geo::Prefix::Parse(joined);
-    if (!p.ok()) return Bad(text, Msg(p.status()));
-    AclEntry e{*p, "", std::string(text)};
-    if (!key.empty()) {
-      absl::StatusOr<std::string> k = KeyName(text, key);
-      if (!k.ok()) return k.status();
-      e.key = *k;
-    }
-    return e;
-  }
-  if (size_t slash = text.find('/'); slash != std::string_view::npos) {
-    size_t colon = text.find(':', slash);
-    if (colon != std::string_view::npos) {
-      addr = text.substr(0, colon);
-      key = text.substr(colon + 1);
-      if (key.empty()) return Bad(text, "empty TSIG key name after ':'");
-    }
-  } else if (!geo::Address::Parse(text).has_value()) {
-    size_t colon = text.rfind(':');
-    if (colon != std::string_view::npos) {
-      addr = text.substr(0, colon);
-      key = text.substr(colon + 1);
-      if (key.empty()) return Bad(text, "empty TSIG key name after ':'");
-    }
-  }
-  absl::StatusOr<geo::Prefix> p = geo::Prefix::Parse(addr);
+// An AclEntry of `text` from its address part and key part ("" for none).
+absl::StatusOr<AclEntry> MakeAclEntry(std::string_view text, std::string_view address,
+                                      std::string_view key, bool has_key) {
+  if (has_key && key.empty()) return Bad(text, "empty TSIG key name after ':'");
+  absl::StatusOr<geo::Prefix> p = geo::Prefix::Parse(address);
   if (!p.ok()) return Bad(text, Msg(p.status()));
   AclEntry e{*p, "", std::string(text)};
-  if (!key.empty()) {
+  if (has_key) {
     absl::StatusOr<std::string> k = KeyName(text, key);
     if (!k.ok()) return k.status();
     e.key = *k;
   }
   return e;
+}
+
+}  // namespace
+
+absl::StatusOr<AclEntry> ParseAclEntry(std::string_view text) {
+  if (!text.empty() && text.front() == '[') {
+    // "[::1]" or "[2001:db8::]/32", then optionally ":KEY".
+    const size_t close = text.find(']');
+    if (close == std::string_view::npos) return Bad(text, "missing ']'");
+    std::string_view rest = text.substr(close + 1);
+    std::string address(text.substr(1, close - 1));
+    if (!rest.empty() && rest.front() == '/') {
+      const size_t colon = rest.find(':');
+      address += rest.substr(0, colon);
+      rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon);
+    }
+    if (!rest.empty() && rest.front() != ':') return Bad(text, "expected ':KEY' after the address");
+    return MakeAclEntry(text, address, rest.empty() ? rest : rest.substr(1), !rest.empty());
+  }
+  // "PREFIX/LEN[:KEY]": the key follows the length; a bare address may be
+  // IPv6 (colons), so a key is split off only when the whole is not one.
+  size_t colon = std::string_view::npos;
+  if (const size_t slash = text.find('/'); slash != std::string_view::npos) {
+    colon = text.find(':', slash);
+  } else if (!geo::Address::Parse(text).has_value()) {
+    colon = text.rfind(':');
+  }
+  if (colon == std::string_view::npos) return MakeAclEntry(text, text, "", false);
+  return MakeAclEntry(text, text.substr(0, colon), text.substr(colon + 1), true);
 }
 
 std::string Endpoint::HostPort() const {
