@@ -40,81 +40,11 @@ if [ -z "${STEERDNS:-}" ]; then
 fi
 declare -A PORT=([steerdns]=5330 [knot]=5331 [nsd]=5332)
 
-SERVER_PID=""
-stop() {
-  [ -n "$SERVER_PID" ] || return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null
-  for ((i = 0; i < 100; i++)); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
-}
+# shellcheck source=bench/lib-1m.sh
+. "$ROOT/bench/lib-1m.sh"
 trap stop EXIT
 trap 'exit 130' INT TERM
-
-start() {  # start NAME -> SERVER_PID
-  local name=$1 port=${PORT[$1]} dir="$WORK/run/$1"
-  rm -rf "$dir"; mkdir -p "$dir"
-  case $name in
-    steerdns)
-      taskset -c "$CPU" "$STEERDNS" --listen "127.0.0.1:$port" --control "127.0.0.1:$((port + 2000))" \
-        --threads 1 --zone "big.test.=$ZONE" --allow-transfer 127.0.0.1 > "$dir/log" 2>&1 &
-      ;;
-    knot)
-      mkdir -p "$dir/db"
-      cat > "$dir/knot.conf" <<CONF
-server:
-    rundir: "$dir"
-    listen: 127.0.0.1@$port
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-database:
-    storage: "$dir/db"
-log:
-  - target: stderr
-    any: notice
-acl:
-  - id: local
-    address: 127.0.0.1
-    action: transfer
-zone:
-  - domain: big.test.
-    file: "$ZONE"
-    acl: local
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-CONF
-      taskset -c "$CPU" knotd -c "$dir/knot.conf" > "$dir/log" 2>&1 &
-      ;;
-    nsd)
-      cat > "$dir/nsd.conf" <<CONF
-server:
-    ip-address: 127.0.0.1@$port
-    do-ip6: no
-    server-count: 1
-    username: ""
-    chroot: ""
-    zonesdir: "$WORK"
-    database: ""
-    zonelistfile: "$dir/zone.list"
-    xfrdfile: "$dir/xfrd.state"
-    xfrdir: "$dir"
-    pidfile: "$dir/nsd.pid"
-    verbosity: 1
-    rrl-ratelimit: 0
-remote-control:
-    control-enable: no
-zone:
-    name: big.test
-    zonefile: $ZONE
-    provide-xfr: 127.0.0.1 NOKEY
-CONF
-      taskset -c "$CPU" nsd -d -c "$dir/nsd.conf" > "$dir/log" 2>&1 &
-      ;;
-  esac
-  SERVER_PID=$!
-}
-kib() { awk -v k="$2" '$1 == k":" { print $2; exit }' "/proc/$1/status" 2>/dev/null; }
+start() { start_server "$1" "${PORT[$1]}" "$ZONE" "$CPU" "$WORK/run/$1" xfr; }
 # The serving process: NSD forks its server child; the others serve from the main one.
 serving_pid() { local c; c=$(cat /proc/"$SERVER_PID"/task/*/children 2>/dev/null | awk '{print $NF}'); [ "$1" = nsd ] && [ -n "$c" ] && echo "$c" || echo "$SERVER_PID"; }
 qps() {  # qps PORT -> answers/s over 10 s

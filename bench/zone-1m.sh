@@ -36,80 +36,11 @@ if [ -z "${STEERDNS:-}" ]; then
 fi
 declare -A PORT=([steerdns]=5320 [knot]=5321 [nsd]=5322)
 
-SERVER_PID=""
-stop() {
-  [ -n "$SERVER_PID" ] || return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null
-  for ((i = 0; i < 100; i++)); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
-}
+# shellcheck source=bench/lib-1m.sh
+. "$ROOT/bench/lib-1m.sh"
 trap stop EXIT
 trap 'exit 130' INT TERM
-
-start() {  # start NAME -> SERVER_PID
-  local name=$1 port=${PORT[$1]} dir="$WORK/run/$1"
-  rm -rf "$dir"; mkdir -p "$dir"
-  case $name in
-    steerdns)
-      taskset -c "$CPU" "$STEERDNS" --listen "127.0.0.1:$port" --control "127.0.0.1:$((port + 2000))" \
-        --threads 1 --zone "big.test.=$ZONE" > "$dir/log" 2>&1 &
-      ;;
-    knot)
-      mkdir -p "$dir/db"
-      cat > "$dir/knot.conf" <<CONF
-server:
-    rundir: "$dir"
-    pidfile: "$dir/knot.pid"
-    listen: 127.0.0.1@$port
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-database:
-    storage: "$dir/db"
-log:
-  - target: stderr
-    any: notice
-zone:
-  - domain: big.test.
-    file: "$ZONE"
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-CONF
-      taskset -c "$CPU" knotd -c "$dir/knot.conf" > "$dir/log" 2>&1 &
-      ;;
-    nsd)
-      cat > "$dir/nsd.conf" <<CONF
-server:
-    ip-address: 127.0.0.1@$port
-    do-ip6: no
-    server-count: 1
-    username: ""
-    chroot: ""
-    zonesdir: "$WORK"
-    database: ""
-    zonelistfile: "$dir/zone.list"
-    xfrdfile: "$dir/xfrd.state"
-    xfrdir: "$dir"
-    pidfile: "$dir/nsd.pid"
-    verbosity: 1
-    rrl-ratelimit: 0
-remote-control:
-    control-enable: no
-zone:
-    name: big.test
-    zonefile: $ZONE
-CONF
-      taskset -c "$CPU" nsd -d -c "$dir/nsd.conf" > "$dir/log" 2>&1 &
-      ;;
-  esac
-  SERVER_PID=$!
-}
-tree_pids() {  # the PID and its descendants
-  local p=$1; echo "$p"
-  for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do tree_pids "$c"; done
-}
-kib() { awk -v k="$2" '$1 == k":" { print $2; exit }' "/proc/$1/status" 2>/dev/null; }
+start() { start_server "$1" "${PORT[$1]}" "$ZONE" "$CPU" "$WORK/run/$1"; }
 
 RES="$WORK/results.tsv"
 printf 'round\tserver\tload_s\trss_mib\tchild_rss_mib\tpss_mib\tpeak_mib\n' > "$RES"
