@@ -46,7 +46,8 @@ constexpr char kRouted[] = R"({"ResourceRecordSets": [
   {"Name": "app.example.test.", "Type": "A", "SetIdentifier": "use1", "Region": "us-east-1",
    "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.12"}]}]})";
 
-std::string NsdSecondary(const std::string& dir, uint16_t port, uint16_t primary) {
+// NSD's server, remote-control and key clauses, unprivileged on port.
+std::string NsdCommon(const std::string& dir, uint16_t port) {
   return absl::StrCat(
       "server:\n    ip-address: 127.0.0.1@", port,
       "\n    do-ip6: no\n    server-count: 1\n    username: \"\"\n    chroot: \"\"\n"
@@ -55,7 +56,12 @@ std::string NsdSecondary(const std::string& dir, uint16_t port, uint16_t primary
       "\"\n    pidfile: \"", dir, "/nsd.pid\"\n    verbosity: 2\n    rrl-ratelimit: 0\n"
       "remote-control:\n    control-enable: no\n"
       "key:\n    name: \"", kKeyName, "\"\n    algorithm: hmac-sha256\n    secret: \"", kSecret,
-      "\"\nzone:\n    name: \"example.test.\"\n    zonefile: \"", dir,
+      "\"\n");
+}
+
+std::string NsdSecondary(const std::string& dir, uint16_t port, uint16_t primary) {
+  return absl::StrCat(
+      NsdCommon(dir, port), "zone:\n    name: \"example.test.\"\n    zonefile: \"", dir,
       "/example.test.secondary\"\n    allow-notify: 127.0.0.1 ", kKeyName,
       "\n    request-xfr: 127.0.0.1@", primary, " ", kKeyName, "\n");
 }
@@ -168,14 +174,7 @@ class e2eXfrSecondary : public e2eXfrInterop,
 
 std::string NsdPrimary(const std::string& dir, uint16_t port, uint16_t notify_port, bool notify) {
   return absl::StrCat(
-      "server:\n    ip-address: 127.0.0.1@", port,
-      "\n    do-ip6: no\n    server-count: 1\n    username: \"\"\n    chroot: \"\"\n"
-      "    zonesdir: \"", dir, "\"\n    database: \"\"\n    zonelistfile: \"", dir,
-      "/zone.list\"\n    xfrdfile: \"", dir, "/xfrd.state\"\n    xfrdir: \"", dir,
-      "\"\n    pidfile: \"", dir, "/nsd.pid\"\n    verbosity: 2\n    rrl-ratelimit: 0\n"
-      "remote-control:\n    control-enable: no\n"
-      "key:\n    name: \"", kKeyName, "\"\n    algorithm: hmac-sha256\n    secret: \"", kSecret,
-      "\"\nzone:\n    name: \"example.test.\"\n    zonefile: \"", dir,
+      NsdCommon(dir, port), "zone:\n    name: \"example.test.\"\n    zonefile: \"", dir,
       "/example.test.zone\"\n    provide-xfr: 127.0.0.1 ", kKeyName, "\n",
       notify ? absl::StrCat("    notify: 127.0.0.1@", notify_port, " ", kKeyName, "\n") : "");
 }
