@@ -106,19 +106,23 @@ bool ParseRequest(const uint8_t* m, size_t len, TransferRequest* r) {
   return true;
 }
 
-// Waits until `fd` is readable/writable or the deadline passes.
-bool WaitFor(int fd, short events, absl::Time deadline) {
+// Waits until `fd` is readable/writable, the deadline passes or `cancel`
+// is set (checked at least every 200 ms).
+bool WaitFor(int fd, short events, absl::Time deadline,
+             const std::atomic<bool>* cancel = nullptr) {
   for (;;) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return false;
     const int64_t ms = absl::ToInt64Milliseconds(deadline - absl::Now());
     if (ms <= 0) return false;
     pollfd p{fd, events, 0};
-    const int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, 1000)));
+    const int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(ms, 200)));
     if (r > 0) return true;
     if (r < 0 && errno != EINTR) return false;
   }
 }
 
-bool SendAll(int fd, const uint8_t* data, size_t len, absl::Duration timeout) {
+bool SendAll(int fd, const uint8_t* data, size_t len, absl::Duration timeout,
+             const std::atomic<bool>* cancel = nullptr) {
   absl::Time deadline = absl::Now() + timeout;
   while (len > 0) {
     const ssize_t n = ::send(fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -130,7 +134,7 @@ bool SendAll(int fd, const uint8_t* data, size_t len, absl::Duration timeout) {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (!WaitFor(fd, POLLOUT, deadline)) return false;
+      if (!WaitFor(fd, POLLOUT, deadline, cancel)) return false;
       continue;
     }
     return false;
@@ -143,8 +147,8 @@ bool SendAll(int fd, const uint8_t* data, size_t len, absl::Duration timeout) {
 class StreamWriter {
  public:
   StreamWriter(int fd, const TransferRequest& req, tsig::ResponseStreamSigner* signer,
-               size_t max_message, absl::Duration timeout)
-      : fd_(fd), req_(req), signer_(signer), timeout_(timeout),
+               size_t max_message, absl::Duration timeout, const std::atomic<bool>* cancel)
+      : fd_(fd), req_(req), signer_(signer), timeout_(timeout), cancel_(cancel),
         limit_(std::min<size_t>(max_message, 65535) -
                (signer != nullptr ? signer->TsigSize() : 0)),
         w_(buf_ + 2, 65535) {
@@ -200,9 +204,10 @@ class StreamWriter {
     }
     buf_[0] = static_cast<uint8_t>(len >> 8);
     buf_[1] = static_cast<uint8_t>(len);
-    if (!SendAll(fd_, buf_, len + 2, timeout_)) {
+    if (!SendAll(fd_, buf_, len + 2, timeout_, cancel_)) {
       ok_ = false;
-      error_ = "the client stopped reading";
+      error_ = cancel_ != nullptr && cancel_->load() ? "the server is stopping"
+                                                     : "the client stopped reading";
       return false;
     }
     bytes_ += len + 2;
@@ -215,6 +220,7 @@ class StreamWriter {
   const TransferRequest& req_;
   tsig::ResponseStreamSigner* signer_;
   const absl::Duration timeout_;
+  const std::atomic<bool>* cancel_;
   const size_t limit_;
   uint8_t buf_[65537];
   Writer w_;
@@ -292,6 +298,7 @@ void OutgoingTransfers::Start() {
 }
 
 void OutgoingTransfers::Stop() {
+  stopping_ = true;  // a transfer in progress ends within ~200 ms
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
@@ -555,7 +562,7 @@ void OutgoingTransfers::Serve(Connection& c) {
     records = 1;
     what = "IXFR (up to date)";
   } else {
-    StreamWriter sw(c.fd, req, signer.get(), options_.max_message, timeout);
+    StreamWriter sw(c.fd, req, signer.get(), options_.max_message, timeout, &stopping_);
     sw.Add(soa.owner, soa.type, soa.ttl, soa.rdata);
     if (chain.has_value()) {
       what = absl::StrCat("IXFR from ", req.client_serial, " (", chain->size(), " differences)");

@@ -143,6 +143,7 @@ class OutgoingTransfers final : public dns::server::ConnectionHandoff {
   mutable std::mutex mu_;
   std::condition_variable conn_cv_, bg_cv_;
   bool stop_ = false;
+  std::atomic<bool> stopping_{false};  // Stop() called: streams end early
   bool started_ = false;
   std::deque<Connection> conns_;
   std::deque<DiffJob> diffs_;
