@@ -411,7 +411,38 @@ int64_t ControlState::ResignIfDue(int64_t now) {
   absl::MutexLock lock(&mu_);
   if (next_signing_event_ == 0 || now < next_signing_event_) return next_signing_event_;
   const absl::Time started = absl::Now();
-  absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(inputs_);
+  // The zones signed online get a new serial (by their policy; not under
+  // `keep`), as BIND does when it re-signs: secondaries see a new version
+  // and transfer the fresh signatures (docs/zone-transfers.md).
+  std::set<std::string> online;
+  auto collect = [&](const Snapshot& s) {
+    for (const auto& [zone, signing] : s.signing) {
+      if (signing.online) online.insert(zone->origin());
+    }
+  };
+  if (initial_ != nullptr) {
+    collect(*initial_);
+  } else if (cell_ != nullptr) {
+    cell_->WithCurrent([&](const Snapshot* s) {
+      if (s != nullptr) collect(*s);
+    });
+  }
+  ControlInputs next = inputs_;
+  const absl::Time when = absl::FromUnixSeconds(now);
+  for (const std::string& wire : online) {
+    auto zone = next.zones.find(wire);
+    auto served = next.serials.find(wire);
+    if (zone == next.zones.end() || served == next.serials.end()) continue;
+    const zones::SerialPolicy policy = config_.SerialPolicyFor(wire);
+    if (policy == zones::SerialPolicy::kKeep) continue;
+    // The data has not changed, so its own serial cannot be newer: the
+    // policy's next serial after the served one.
+    const uint32_t serial =
+        zones::NextSerial(policy, served->second.serial, served->second.serial, when);
+    served->second.serial = serial;
+    zone->second.value = zones::WithSerial(zone->second.value, serial);
+  }
+  absl::StatusOr<std::unique_ptr<const Snapshot>> snap = Build(next);
   if (!snap.ok()) {
     log_(absl::StrCat("refused: re-signing: ", snap.status().message(),
                       " (still serving the previous signatures; trying again in 60 s)"));
@@ -423,9 +454,22 @@ int64_t ControlState::ResignIfDue(int64_t now) {
     ++zones;
     signatures += signing.signatures;
   }
+  if (store_ != nullptr && next.serials != inputs_.serials) {
+    std::map<std::string, ZoneSerial> by_text;
+    for (const auto& [wire, serial] : next.serials) by_text[NameToText(wire)] = serial;
+    if (absl::Status st = store_->PutSerials(by_text); !st.ok()) {
+      log_(absl::StrCat("refused: re-signing: serial not recorded: ", st.message(),
+                        " (still serving the previous signatures; trying again in 60 s)"));
+      next_signing_event_ = now + 60;
+      return next_signing_event_;
+    }
+  }
   log_(absl::StrCat("re-signed ", zones, " zone", zones == 1 ? "" : "s", " (", signatures,
                     " signatures) in ",
-                    absl::StrFormat("%.2f", absl::ToDoubleSeconds(absl::Now() - started)), " s"));
+                    absl::StrFormat("%.2f", absl::ToDoubleSeconds(absl::Now() - started)), " s",
+                    online.empty() ? "" : absl::StrCat(", new serials for ", online.size(),
+                                                       " zone", online.size() == 1 ? "" : "s")));
+  inputs_ = std::move(next);
   Publish(*std::move(snap));
   return next_signing_event_;
 }

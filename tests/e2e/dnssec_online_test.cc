@@ -191,6 +191,19 @@ TEST_F(e2eDnssecOnline, SignaturesAreMadeAgainBeforeTheyExpire) {
     }
     return std::string();
   };
+  // The SOA serial (dig +short: "MNAME RNAME SERIAL ...").
+  const auto serial = [&]() {
+    const std::string out =
+        RunTool({"/usr/bin/dig", "+short", "-p", std::to_string(server_.port()), "@127.0.0.1",
+                 "online.test", "SOA"},
+                10s);
+    std::istringstream f(out);
+    std::string mname, rname;
+    long long n = -1;
+    f >> mname >> rname >> n;
+    return n;
+  };
+  const long long serial_before = serial();
   const std::string first = expiration();
   ASSERT_FALSE(first.empty());
   std::string now = first;
@@ -201,6 +214,10 @@ TEST_F(e2eDnssecOnline, SignaturesAreMadeAgainBeforeTheyExpire) {
   }
   EXPECT_GT(now, first) << "signatures not made again within 20 s";
   EXPECT_THAT(server_.Log(), HasSubstr("re-signed 1 zone ("));
+  // Re-signing moves the serial (secondaries then transfer the new
+  // signatures), as BIND does.
+  EXPECT_GT(serial(), serial_before);
+  EXPECT_THAT(server_.Log(), HasSubstr("new serials for 1 zone"));
   const std::string out = Delv("app.online.test", "A", "127.53.1.1");
   EXPECT_THAT(out, HasSubstr("; fully validated")) << out;
 }
