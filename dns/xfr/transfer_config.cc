@@ -1,7 +1,11 @@
 // File: dns/xfr/transfer_config.cc
 #include "dns/xfr/transfer_config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
+#include <cstring>
 #include <charconv>
 #include <utility>
 
@@ -76,6 +80,22 @@ absl::StatusOr<AclEntry> ParseAclEntry(std::string_view text) {
 std::string Endpoint::HostPort() const {
   if (address.is_v4()) return absl::StrCat(address.ToString(), ":", port);
   return absl::StrCat("[", address.ToString(), "]:", port);
+}
+
+socklen_t Endpoint::ToSockaddr(sockaddr_storage* ss) const {
+  std::memset(ss, 0, sizeof(*ss));
+  if (address.is_v4()) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(ss);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(port);
+    sin->sin_addr.s_addr = htonl(address.v4());
+    return sizeof(sockaddr_in);
+  }
+  auto* sin6 = reinterpret_cast<sockaddr_in6*>(ss);
+  sin6->sin6_family = AF_INET6;
+  sin6->sin6_port = htons(port);
+  address.ToBytes(sin6->sin6_addr.s6_addr);
+  return sizeof(sockaddr_in6);
 }
 
 absl::StatusOr<Endpoint> ParseEndpoint(std::string_view text) {

@@ -25,6 +25,8 @@
 #ifndef STEERDNS_DNS_XFR_TRANSFER_CONFIG_H_
 #define STEERDNS_DNS_XFR_TRANSFER_CONFIG_H_
 
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -60,6 +62,8 @@ struct Endpoint {
 
   // "192.0.2.1:53" / "[2001:db8::1]:53" (without the key).
   std::string HostPort() const;
+  // The socket address to connect to; returns its length.
+  socklen_t ToSockaddr(sockaddr_storage* ss) const;
   friend bool operator==(const Endpoint& a, const Endpoint& b) { return a.text == b.text; }
 };
 

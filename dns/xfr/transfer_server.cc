@@ -332,12 +332,13 @@ void OutgoingTransfers::OnPublished(const Snapshot& snapshot) {
         Log(absl::StrCat("zone transfer: ", NameToText(wire), ": ", t.status().message(),
                          " (transfers keep the previous version)"));
       } else {
+        const size_t records = TransferRecordCount(**t);
         if (z->transfer != nullptr && zones::SerialNewer(served->serial(), z->serial)) {
-          diffs_.push_back(DiffJob{wire, z->transfer, *t});
+          diffs_.push_back(DiffJob{wire, z->transfer, *t, records});
         }
         z->transfer = *std::move(t);
         z->serial = served->serial();
-        z->records = TransferRecordCount(*z->transfer);
+        z->records = records;
         z->has_routed = served->routed_record_set_count() > 0;
       }
     }
@@ -638,7 +639,7 @@ void OutgoingTransfers::BackgroundLoop() {
     }
     if (job.has_value()) {
       ZoneDiff diff = DiffZones(*job->before, *job->after);
-      const size_t records = TransferRecordCount(*job->after);
+      const size_t records = job->records;
       const uint32_t from = diff.from_serial(), to = diff.to_serial();
       const size_t n = diff.deleted.size() + diff.added.size();
       absl::Status st = journal_.Add(job->origin_wire, std::move(diff), records);
@@ -706,23 +707,8 @@ void OutgoingTransfers::SendDueNotifies() {
     }
     bool acknowledged = false;
     if (error.empty()) {
-      sockaddr_storage ss{};
-      socklen_t sl = 0;
-      uint8_t bytes[16];
-      d.target.address.ToBytes(bytes);
-      if (d.target.address.is_v4()) {
-        auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(d.target.port);
-        std::memcpy(&sin->sin_addr, bytes + 12, 4);
-        sl = sizeof(sockaddr_in);
-      } else {
-        auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(d.target.port);
-        std::memcpy(&sin6->sin6_addr, bytes, 16);
-        sl = sizeof(sockaddr_in6);
-      }
+      sockaddr_storage ss;
+      const socklen_t sl = d.target.ToSockaddr(&ss);
       const int fd = ::socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
       if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&ss), sl) != 0 ||
           ::send(fd, msg.data(), msg.size(), 0) != static_cast<ssize_t>(msg.size())) {

@@ -128,6 +128,7 @@ class OutgoingTransfers final : public dns::server::ConnectionHandoff {
   struct DiffJob {
     std::string origin_wire;
     std::shared_ptr<const zones::Zone> before, after;
+    size_t records = 0;  // RRs a transfer of `after` carries
   };
 
   void ServeLoop();

@@ -42,22 +42,6 @@ class Fd {
   int fd_;
 };
 
-socklen_t MakeSockaddr(const Endpoint& ep, sockaddr_storage* ss) {
-  std::memset(ss, 0, sizeof(*ss));
-  if (ep.address.is_v4()) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(ep.port);
-    sin->sin_addr.s_addr = htonl(ep.address.v4());
-    return sizeof(sockaddr_in);
-  }
-  auto* sin6 = reinterpret_cast<sockaddr_in6*>(ss);
-  sin6->sin6_family = AF_INET6;
-  sin6->sin6_port = htons(ep.port);
-  ep.address.ToBytes(sin6->sin6_addr.s6_addr);
-  return sizeof(sockaddr_in6);
-}
-
 uint16_t RandomId() {
   uint16_t id = 0;
   if (getrandom(&id, sizeof(id), 0) != sizeof(id)) id = static_cast<uint16_t>(absl::ToUnixNanos(absl::Now()));
@@ -132,7 +116,7 @@ absl::Status WaitFd(int fd, short events, absl::Time deadline, const Endpoint& e
 
 absl::StatusOr<int> Connect(const Endpoint& ep, absl::Time deadline) {
   sockaddr_storage ss;
-  const socklen_t sl = MakeSockaddr(ep, &ss);
+  const socklen_t sl = ep.ToSockaddr(&ss);
   const int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return NetError(ep, "socket", errno);
   if (connect(fd, reinterpret_cast<sockaddr*>(&ss), sl) != 0 && errno != EINPROGRESS) {
@@ -212,7 +196,7 @@ absl::Status TsigError(const absl::Status& s) {
 absl::StatusOr<std::vector<uint8_t>> SoaOverUdp(const Endpoint& ep, const std::string& req,
                                                 uint16_t id, absl::Time deadline) {
   sockaddr_storage ss;
-  const socklen_t sl = MakeSockaddr(ep, &ss);
+  const socklen_t sl = ep.ToSockaddr(&ss);
   Fd fd(socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return NetError(ep, "socket", errno);
   if (connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), sl) != 0) {
